@@ -1,0 +1,1 @@
+return Checker.Cli.App.Run(args);

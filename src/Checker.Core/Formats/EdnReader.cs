@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text;
+using Checker.Core.History;
+
+namespace Checker.Core.Formats;
+
+/// <summary>
+/// A streaming reader of EDN forms as plain values: nil, booleans, long / double (ratios and big
+/// numbers become double), strings, characters (as one-char strings), keywords and symbols (as strings,
+/// without the colon), vectors and lists (List), sets (HashSet) and maps (Dictionary). Tagged
+/// elements (#inst "...", #jepsen.history.Op{...}) yield the tagged form; #_ discards the next form.
+/// </summary>
+public sealed class EdnReader
+{
+    readonly TextReader input;
+    readonly string source;
+    int peeked = -2;
+
+    /// <summary>1-based line of the reader's position.</summary>
+    public int Line { get; private set; } = 1;
+
+    public EdnReader(TextReader input, string source)
+    {
+        this.input = input;
+        this.source = source;
+    }
+
+    int Peek() => peeked == -2 ? peeked = input.Read() : peeked;
+
+    int Next()
+    {
+        var c = Peek();
+        peeked = -2;
+        if (c == '\n') Line++;
+        return c;
+    }
+
+    HistoryFormatException Error(string problem) => new(source, Line, problem);
+
+    /// <summary>Skips white space, commas and comments; returns the next char without consuming it (-1 at end).</summary>
+    public int SkipSpace()
+    {
+        while (true)
+        {
+            var c = Peek();
+            if (c == ';')
+            {
+                while (Peek() is not ('\n' or -1)) Next();
+            }
+            else if (c == ',' || (c >= 0 && char.IsWhiteSpace((char)c))) Next();
+            else if (c == '#' && DiscardFollows()) ReadForm();
+            else return c;
+        }
+    }
+
+    // '#' has been peeked; "#_" consumes both chars and returns true. Any other '#' stays unread.
+    bool DiscardFollows()
+    {
+        if (pendingHash) return false;
+        Next();
+        if (Peek() == '_')
+        {
+            Next();
+            return true;
+        }
+        pendingHash = true;
+        return false;
+    }
+
+    bool pendingHash;
+
+    /// <summary>True at the end of input (after white space and comments).</summary>
+    public bool AtEnd => SkipSpace() == -1 && !pendingHash;
+
+    /// <summary>Consumes the given closing or opening char if it is next; used to stream a top-level collection.</summary>
+    public bool TryConsume(char c)
+    {
+        if (pendingHash || SkipSpace() != c) return false;
+        Next();
+        return true;
+    }
+
+    /// <summary>Reads one complete form; throws with the line at end of input or on bad syntax.</summary>
+    public object? ReadForm()
+    {
+        var c = SkipSpace();
+        if (pendingHash)
+        {
+            pendingHash = false;
+            return ReadDispatch();
+        }
+        switch (c)
+        {
+            case -1: throw Error("unexpected end of input");
+            case '[' or '(':
+                Next();
+                return ReadSeq(c == '[' ? ']' : ')');
+            case '{':
+                Next();
+                return ReadMap();
+            case ']' or ')' or '}': throw Error($"unexpected '{(char)c}'");
+            case '"':
+                Next();
+                return ReadString();
+            case ':':
+                Next();
+                var kw = ReadToken();
+                if (kw.Length == 0) throw Error("empty keyword");
+                return kw;
+            case '\\':
+                Next();
+                return ReadChar();
+            default:
+                return Atom(ReadToken());
+        }
+    }
+
+    object? ReadDispatch()
+    {
+        var c = Peek();
+        if (c == '{')
+        {
+            Next();
+            var set = new HashSet<object?>(Values.Comparer);
+            foreach (var x in ReadSeq('}')) set.Add(x);
+            return set;
+        }
+        if (c == -1 || char.IsWhiteSpace((char)c)) throw Error("'#' must be followed by a tag, '{' or '_'");
+        ReadToken(); // the tag: its form is read as plain data
+        return ReadForm();
+    }
+
+    List<object?> ReadSeq(char close)
+    {
+        var list = new List<object?>();
+        var start = Line;
+        while (true)
+        {
+            var c = SkipSpace();
+            if (c == -1 && !pendingHash) throw new HistoryFormatException(source, start, $"unclosed collection: no '{close}' before end of input");
+            if (c == close && !pendingHash)
+            {
+                Next();
+                return list;
+            }
+            list.Add(ReadForm());
+        }
+    }
+
+    Dictionary<object, object?> ReadMap()
+    {
+        var start = Line;
+        var items = ReadSeq('}');
+        if (items.Count % 2 != 0) throw new HistoryFormatException(source, start, "a map needs an even number of forms");
+        var map = new Dictionary<object, object?>(items.Count / 2, Values.Comparer!);
+        for (var i = 0; i < items.Count; i += 2) map[items[i] ?? "nil"] = items[i + 1];
+        return map;
+    }
+
+    string ReadString()
+    {
+        var sb = new StringBuilder();
+        var start = Line;
+        while (true)
+        {
+            var c = Next();
+            if (c == -1) throw new HistoryFormatException(source, start, "unterminated string");
+            if (c == '"') return sb.ToString();
+            if (c != '\\')
+            {
+                sb.Append((char)c);
+                continue;
+            }
+            var e = Next();
+            switch (e)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case 'r': sb.Append('\r'); break;
+                case '"' or '\\': sb.Append((char)e); break;
+                case 'u':
+                    var hex = new char[4];
+                    for (var i = 0; i < 4; i++) hex[i] = (char)Next();
+                    if (!int.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code)) throw Error("bad \\u escape");
+                    sb.Append((char)code);
+                    break;
+                default: throw Error(e == -1 ? "unterminated string" : $"unknown escape \\{(char)e}");
+            }
+        }
+    }
+
+    string ReadChar()
+    {
+        var first = Next();
+        if (first == -1) throw Error("unexpected end of input after '\\'");
+        var rest = ReadToken();
+        var name = (char)first + rest;
+        return name switch
+        {
+            "newline" => "\n",
+            "space" => " ",
+            "tab" => "\t",
+            "return" => "\r",
+            _ when name.Length == 1 => name,
+            _ when name.StartsWith('u') && name.Length == 5 => ((char)int.Parse(name[1..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString(),
+            _ => throw Error($"unknown character \\{name}"),
+        };
+    }
+
+    string ReadToken()
+    {
+        var sb = new StringBuilder();
+        while (true)
+        {
+            var c = Peek();
+            if (c == -1 || char.IsWhiteSpace((char)c) || c is ',' or '(' or ')' or '[' or ']' or '{' or '}' or '"' or ';') return sb.ToString();
+            sb.Append((char)Next());
+        }
+    }
+
+    object? Atom(string token)
+    {
+        switch (token)
+        {
+            case "": throw Error($"unexpected character '{(char)Next()}'");
+            case "nil": return null;
+            case "true": return true;
+            case "false": return false;
+        }
+        var c = token[0];
+        var numeric = char.IsDigit(c) || ((c is '-' or '+') && token.Length > 1 && char.IsDigit(token[1]));
+        if (!numeric) return token; // a symbol
+        var t = token.TrimEnd('N', 'M');
+        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        var slash = t.IndexOf('/');
+        if (slash > 0 && double.TryParse(t[..slash], NumberStyles.Float, CultureInfo.InvariantCulture, out var num)
+            && double.TryParse(t[(slash + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var den) && den != 0)
+            return num / den;
+        throw Error($"bad number '{token}'");
+    }
+}

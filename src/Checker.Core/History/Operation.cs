@@ -1,0 +1,32 @@
+namespace Checker.Core.History;
+
+/// <summary>
+/// A client operation as the checkers see it: an invoke paired with its completion.
+/// Failed operations are not represented (they did not happen). A crashed operation (completed by
+/// info, or never completed) may take effect at any moment after its invoke, or never: it has no
+/// return time and no output.
+/// </summary>
+/// <param name="Id">Dense 0-based number within the list it belongs to.</param>
+/// <param name="Input">The invoke's value (what the client asked for).</param>
+/// <param name="Output">The ok completion's value (what the client saw); null when crashed.</param>
+/// <param name="Call">Invoke time, in the history's time unit (nanoseconds, or position when untimed).</param>
+/// <param name="Return">Completion time; long.MaxValue when crashed.</param>
+public sealed record Operation(
+    int Id,
+    int Process,
+    string F,
+    object? Key,
+    object? Input,
+    object? Output,
+    bool Crashed,
+    long Call,
+    long Return,
+    Op Invoke,
+    Op? Completion)
+{
+    public Operation WithId(int id) => this with { Id = id };
+
+    public override string ToString() =>
+        $"{Process} {F}{(Key is null ? "" : $" [{Values.Format(Key)}]")} {Values.Format(Input)}" +
+        (Crashed ? " -> ?" : $" -> {Values.Format(Output)}");
+}

@@ -1,0 +1,89 @@
+namespace Checker.Core.History;
+
+/// <summary>How to read Jepsen independent-key values, [key value] tuples.</summary>
+public enum TupleKeys { Auto, On, Off }
+
+/// <summary>
+/// Turns a flat history into client operations, following Knossos: each process runs one operation
+/// at a time; fail means it did not happen; info or no completion means it may have happened.
+/// </summary>
+public static class Pairing
+{
+    /// <summary>
+    /// Pairs invokes with completions. A second invoke while one is outstanding, a completion with no
+    /// invoke, or a completion whose f differs is an error naming the line.
+    /// </summary>
+    public static List<Operation> Pair(IReadOnlyList<Op> ops, string source = "history", TupleKeys tuples = TupleKeys.Auto)
+    {
+        var timed = ops.Count > 0 && ops.All(o => o.Time >= 0);
+        var split = tuples switch
+        {
+            TupleKeys.On => true,
+            TupleKeys.Off => false,
+            _ => LooksIndependent(ops),
+        };
+        var open = new Dictionary<int, Op>();
+        var result = new List<Operation>();
+        var slots = new Dictionary<int, int>(); // process -> index in result of its open op
+        foreach (var op in ops)
+        {
+            if (op.IsNemesis) continue;
+            var at = timed ? op.Time : op.Index;
+            if (op.Type == OpType.Invoke)
+            {
+                if (open.TryGetValue(op.Process, out var prior))
+                    throw new HistoryFormatException(source, op.Line,
+                        $"process {op.Process} invokes {op.F} while its {prior.F} (index {prior.Index}{LineOf(prior)}) is still outstanding");
+                open[op.Process] = op;
+                var (key, input) = split ? Untuple(op, source) : (op.Key, op.Value);
+                slots[op.Process] = result.Count;
+                result.Add(new Operation(result.Count, op.Process, op.F, key, input, null, true, at, long.MaxValue, op, null));
+                continue;
+            }
+            if (!open.Remove(op.Process, out var invoke))
+                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke");
+            if (invoke.F != op.F)
+                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} but invoked {invoke.F}");
+            var slot = slots[op.Process];
+            var pending = result[slot];
+            switch (op.Type)
+            {
+                case OpType.Ok:
+                    var output = split ? Untuple(op, source).Value : op.Value;
+                    result[slot] = pending with { Output = output, Crashed = false, Return = at, Completion = op };
+                    break;
+                case OpType.Fail:
+                    result[slot] = pending with { Completion = op, Id = -1 };
+                    break;
+                case OpType.Info:
+                    result[slot] = pending with { Completion = op };
+                    break;
+            }
+        }
+        var kept = new List<Operation>(result.Count);
+        foreach (var o in result)
+            if (o.Id >= 0) kept.Add(o.WithId(kept.Count));
+        return kept;
+    }
+
+    static string LineOf(Op op) => op.Line > 0 ? $", line {op.Line}" : "";
+
+    static (object? Key, object? Value) Untuple(Op op, string source) =>
+        op.Value is IList<object?> { Count: 2 } t
+            ? (t[0], t[1])
+            : op.Type == OpType.Info ? (null, null)
+            : throw new HistoryFormatException(source, op.Line, $"expected a [key value] tuple, found {Values.Format(op.Value)}");
+
+    /// <summary>Jepsen's independent tests wrap every value in a [key value] tuple and set no :key.</summary>
+    static bool LooksIndependent(IReadOnlyList<Op> ops)
+    {
+        var any = false;
+        foreach (var op in ops)
+        {
+            if (op.IsNemesis || op.Type is OpType.Info or OpType.Fail) continue;
+            if (op.Key is not null || op.Value is not IList<object?> { Count: 2 }) return false;
+            any = true;
+        }
+        return any;
+    }
+}
