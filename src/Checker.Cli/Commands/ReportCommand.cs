@@ -1,0 +1,11 @@
+namespace Checker.Cli.Commands;
+
+/// <summary>Not built yet: see the open issue for this command.</summary>
+public static class ReportCommand
+{
+    public static int Execute(string[] args)
+    {
+        Console.Error.WriteLine("checker: 'report' is not built yet");
+        return App.Usage;
+    }
+}
