@@ -1,0 +1,157 @@
+using System.Net.Sockets;
+
+namespace Checker.ZooKeeper.Protocol;
+
+// Handshake, reader loop and ping loop of ZooKeeperConnection.
+internal sealed partial class ZooKeeperConnection
+{
+    /// <summary>
+    /// Connects and performs the session handshake within ConnectTimeout. Throws
+    /// ZooKeeperConnectException (no session), SessionExpiredException (resume refused) or
+    /// ZooKeeperProtocolException (the peer does not speak ZooKeeper).
+    /// </summary>
+    public static async Task<ZooKeeperConnection> OpenAsync(string host, int port, ZooKeeperClientOptions options, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+            var stream = new NetworkStream(socket, ownsSocket: true);
+
+            var w = new JuteWriter();
+            w.BeginFrame();
+            new ConnectRequest(0, options.LastZxidSeen, (int)options.SessionTimeout.TotalMilliseconds,
+                options.SessionId, options.SessionPassword ?? new byte[16], options.CanBeReadOnly).Write(w);
+            w.EndFrame();
+            await stream.WriteAsync(w.Written, deadline.Token).ConfigureAwait(false);
+
+            var frame = await FrameReader.ReadAsync(stream, options.MaxFrameLength, deadline.Token).ConfigureAwait(false)
+                ?? throw new ZooKeeperConnectException(
+                    $"{host}:{port} closed the connection during the handshake (not serving yet, or it refused our last zxid)");
+            var response = ConnectResponse.Read(new JuteReader(frame));
+            if (response.TimeOut <= 0)
+                throw new SessionExpiredException(
+                    $"session 0x{options.SessionId:x} cannot be resumed on {host}:{port}: expired or wrong password");
+            return new ZooKeeperConnection(socket, stream, response, options);
+        }
+        catch (Exception e)
+        {
+            socket.Dispose();
+            if (e is OperationCanceledException && !ct.IsCancellationRequested)
+                throw new ZooKeeperConnectException($"connecting to {host}:{port} timed out after {options.ConnectTimeout.TotalMilliseconds:0} ms");
+            if (e is SocketException or IOException)
+                throw new ZooKeeperConnectException($"connecting to {host}:{port} failed: {e.Message}", e);
+            throw;
+        }
+    }
+
+    // Sole reader of the socket. Any exception ends the connection; the reason is what callers see.
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var frame = await FrameReader.ReadAsync(_stream, _options.MaxFrameLength, _shutdown.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
+                        _closing ? "connection closed after closeSession" : "server closed the connection"));
+                    return;
+                }
+                Volatile.Write(ref _lastReceivedMs, Environment.TickCount64);
+                Dispatch(frame);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e is ZooKeeperIndeterminateException
+                ? e
+                : new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"connection lost: {e.Message}", null, e));
+        }
+    }
+
+    private void Dispatch(byte[] frame)
+    {
+        var reader = new JuteReader(frame);
+        var header = ReplyHeader.Read(reader);
+        switch (header.Xid)
+        {
+            case Xids.Notification:
+                WatcherEvent.Read(reader);           // validate it, then drop it: watches are not surfaced
+                Interlocked.Increment(ref _notifications);
+                return;
+            case Xids.Ping or Xids.Auth or Xids.SetWatches:
+                return;                              // liveness already recorded by the caller
+        }
+
+        Pending? head;
+        lock (_gate)
+        {
+            if (_pending.TryPeek(out head) && head.Xid == header.Xid) _pending.Dequeue();
+        }
+        if (head is null)
+            throw new ZooKeeperProtocolException($"reply with xid {header.Xid} but no request is outstanding");
+        if (head.Xid != header.Xid)   // head stays queued, so Fail completes it as indeterminate
+            throw new ZooKeeperProtocolException($"reply xid {header.Xid} out of order: expected {head.Xid} ({head.Op})");
+        if (header.Zxid > 0)
+        {
+            long seen;
+            while (header.Zxid > (seen = Interlocked.Read(ref _lastZxid)) &&
+                   Interlocked.CompareExchange(ref _lastZxid, header.Zxid, seen) != seen) { }
+        }
+        head.Reply.TrySetResult(new Reply(header, frame, frame.Length - reader.Remaining));
+    }
+
+    // Pings at a third of the negotiated timeout; declares the connection lost when nothing at all
+    // arrived for two thirds of it (the Java client's read timeout), so a stopped server is noticed
+    // well before the session would expire on the ensemble side.
+    private async Task PingLoopAsync()
+    {
+        int sessionMs = Session.TimeOut;
+        int interval = Math.Max(sessionMs / 3, 1);
+        int readTimeout = Math.Max(sessionMs * 2 / 3, 2);
+        try
+        {
+            while (!_shutdown.IsCancellationRequested)
+            {
+                await Task.Delay(Math.Max(interval / 4, 10), _shutdown.Token).ConfigureAwait(false);
+                long now = Environment.TickCount64;
+                long silent = now - Volatile.Read(ref _lastReceivedMs);
+                if (silent > readTimeout)
+                {
+                    Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
+                        $"no data from the server for {silent} ms (read timeout {readTimeout} ms): pings unanswered"));
+                    return;
+                }
+                if (now - Volatile.Read(ref _lastSentMs) >= interval)
+                    await SendPingAsync(readTimeout).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendPingAsync(int timeoutMs)
+    {
+        if (!_writeLock.Wait(0)) return;             // a request is being written: that is traffic enough
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            timeout.CancelAfter(timeoutMs);
+            await _stream.WriteAsync(PingFrame, timeout.Token).ConfigureAwait(false);
+            Volatile.Write(ref _lastSentMs, Environment.TickCount64);
+        }
+        catch (Exception e) when (!_shutdown.IsCancellationRequested)
+        {
+            Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"ping write failed: {e.Message}", null, e));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Net.Sockets;
+
+namespace Checker.ZooKeeper.Protocol;
+
+/// <summary>A reply frame: its header and the still-encoded body.</summary>
+internal sealed record Reply(ReplyHeader Header, byte[] Frame, int BodyOffset)
+{
+    /// <summary>A reader positioned at the body.</summary>
+    public JuteReader Body() => new(Frame, BodyOffset, Frame.Length - BodyOffset);
+}
+
+/// <summary>
+/// One TCP connection carrying one session: writes requests, matches replies, pings, detects loss.
+/// ZooKeeper answers a connection's requests strictly in order, so outstanding requests are a FIFO
+/// queue and every reply must match its head; anything else is a protocol error. The connection is
+/// never re-established: once it fails, every outstanding request completes as indeterminate at
+/// once and new requests are refused (definitely) — a Jepsen client is bound to one node.
+/// </summary>
+internal sealed partial class ZooKeeperConnection : IAsyncDisposable
+{
+    private sealed class Pending(OpCode op)
+    {
+        public OpCode Op { get; } = op;
+        public int Xid { get; set; }
+        public TaskCompletionSource<Reply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static readonly byte[] PingFrame = [0, 0, 0, 8, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, (byte)OpCode.Ping];
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly ZooKeeperClientOptions _options;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);   // one frame on the wire at a time
+    private readonly object _gate = new();                    // guards _pending, _xid, _failure
+    private readonly Queue<Pending> _pending = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _readLoop;
+    private readonly Task _pingLoop;
+    private int _xid;
+    private Exception? _failure;
+    private volatile bool _closing;
+    private long _lastReceivedMs = Environment.TickCount64;
+    private long _lastSentMs = Environment.TickCount64;
+    private long _lastZxid;
+    private int _notifications;
+
+    private ZooKeeperConnection(Socket socket, NetworkStream stream, ConnectResponse session, ZooKeeperClientOptions options)
+    {
+        _socket = socket;
+        _stream = stream;
+        _options = options;
+        Session = session;
+        _lastZxid = options.LastZxidSeen;
+        _readLoop = Task.Run(ReadLoopAsync);
+        _pingLoop = Task.Run(PingLoopAsync);
+    }
+
+    /// <summary>The handshake reply: session id, password, negotiated timeout, read-only flag.</summary>
+    public ConnectResponse Session { get; }
+
+    /// <summary>True until the connection fails or is closed.</summary>
+    public bool IsConnected => Volatile.Read(ref _failure) is null;
+
+    /// <summary>Why the connection ended; null while connected.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Completes when the connection has ended, for whatever reason.</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>Highest zxid seen in any reply (pass it as LastZxidSeen when resuming elsewhere).</summary>
+    public long LastZxid => Interlocked.Read(ref _lastZxid);
+
+    /// <summary>Watch notifications received and skipped (watches are not surfaced).</summary>
+    public int NotificationsReceived => Volatile.Read(ref _notifications);
+
+    /// <summary>
+    /// Sends one request and awaits its reply (the reply may carry an error code; callers decide).
+    /// Throws ZooKeeperNotConnectedException (definite) if the connection already ended before the
+    /// request was queued; ZooKeeperIndeterminateException on timeout or loss after that.
+    /// </summary>
+    public async Task<Reply> SendAsync(OpCode op, Action<JuteWriter>? writeBody)
+    {
+        var frame = new JuteWriter();
+        frame.BeginFrame();
+        new RequestHeader(0, (int)op).Write(frame);   // xid patched in once assigned, in wire order
+        writeBody?.Invoke(frame);
+        frame.EndFrame();
+
+        var pending = new Pending(op);
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+        try
+        {
+            await _writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ThrowIfFailed();
+            throw TimedOut(op);
+        }
+        try
+        {
+            lock (_gate)
+            {
+                ThrowIfFailed();
+                pending.Xid = _xid = _xid == int.MaxValue ? 1 : _xid + 1;   // never a reserved negative xid
+                _pending.Enqueue(pending);                                  // queued before written: a reply cannot outrun it
+            }
+            frame.PatchInt(4, pending.Xid);
+            try
+            {
+                await _stream.WriteAsync(frame.Written, timeout.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastSentMs, Environment.TickCount64);
+            }
+            catch (Exception e)
+            {
+                // Part of the frame may be on the wire: the stream is unusable from here on.
+                Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"write failed: {e.Message}", null, e));
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        try
+        {
+            return await pending.Reply.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // The request stays queued so its late reply, if any, is matched and dropped.
+            throw TimedOut(op);
+        }
+    }
+
+    /// <summary>Ends the session (closeSession) and the connection; best effort, never throws.</summary>
+    public async Task CloseAsync()
+    {
+        if (IsConnected)
+        {
+            _closing = true;
+            try { await SendAsync(OpCode.CloseSession, null).ConfigureAwait(false); }
+            catch (Exception e) when (e is ZooKeeperException or ZooKeeperIndeterminateException) { }
+            Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, "connection closed by the client"));
+        }
+        await Task.WhenAll(_readLoop, _pingLoop).ConfigureAwait(false);
+    }
+
+    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    private ZooKeeperIndeterminateException TimedOut(OpCode op) =>
+        new(IndeterminateReason.Timeout, $"{op} got no reply within {_options.RequestTimeout.TotalMilliseconds:0} ms; it may have been applied");
+
+    private void ThrowIfFailed()
+    {
+        var failure = Volatile.Read(ref _failure);
+        if (failure is not null)
+            throw new ZooKeeperNotConnectedException($"not connected ({failure.Message}); request not sent", failure);
+    }
+
+    /// <summary>
+    /// Marks the connection dead (first reason wins), closes the socket and completes every
+    /// outstanding request, in order, with an indeterminate exception derived from the reason.
+    /// </summary>
+    private void Fail(Exception reason)
+    {
+        Pending[] outstanding;
+        lock (_gate)
+        {
+            if (_failure is not null) return;
+            Volatile.Write(ref _failure, reason);
+            outstanding = _pending.ToArray();
+            _pending.Clear();
+        }
+        _shutdown.Cancel();
+        _socket.Dispose();
+        foreach (var p in outstanding)
+            p.Reply.TrySetException(ForRequest(reason, p));
+        _closed.TrySetResult();
+    }
+
+    // Each awaiting caller gets its own exception object (shared ones get their stack traces mixed).
+    private static Exception ForRequest(Exception reason, Pending p)
+    {
+        string message = $"{p.Op} (xid {p.Xid}) outcome unknown: {reason.Message}";
+        return reason is ZooKeeperProtocolException
+            ? new ZooKeeperProtocolException(message, reason)
+            : new ZooKeeperIndeterminateException(
+                reason is ZooKeeperIndeterminateException i ? i.Reason : IndeterminateReason.ConnectionLost, message, null, reason);
+    }
+}
