@@ -1,11 +1,104 @@
+using System.Runtime.InteropServices;
+using Checker.Core.Checks;
+using Checker.Runner.Db;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+
 namespace Checker.Cli.Commands;
 
-/// <summary>Not built yet: see the open issue for this command.</summary>
+/// <summary>checker run [SPEC] [--field value ...]: runs a test and checks its history.</summary>
 public static class RunCommand
 {
+    public const string DefaultSpec = "workloads/zookeeper-register.json";
+
+    const string Help = """
+        usage: checker run [SPEC] [--FIELD VALUE ...] [--results DIR] [--seed N]
+
+        Runs the test in SPEC (default workloads/zookeeper-register.json): a local ZooKeeper ensemble,
+        concurrent clients, a nemesis; then checks the history and writes results/<test>/<time>/.
+        Any spec field can be overridden by its dotted name, e.g.
+          --time-limit 30  --nemesis.faults kill-random,partition-isolate-one  --workload.sync-reads false
+          --client.mode stale-reads  --db.install /path/to/apache-zookeeper-3.9.2-bin.tar.gz
+        Ctrl-C heals the cluster, tears it down and checks the history recorded so far.
+        Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad spec, 4 usage, 5 environment.
+        """;
+
     public static int Execute(string[] args)
     {
-        Console.Error.WriteLine("checker: 'run' is not built yet");
-        return App.Usage;
+        string? specPath = null, results = null;
+        int? seed = null;
+        var overrides = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (a is "-h" or "--help") { Console.Out.WriteLine(Help); return 0; }
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (specPath is not null) return App.UsageError($"run takes one spec, not '{specPath}' and '{a}'");
+                specPath = a;
+                continue;
+            }
+            var eq = a.IndexOf('=');
+            var name = eq > 0 ? a[2..eq] : a[2..];
+            string value;
+            if (eq > 0) value = a[(eq + 1)..];
+            else if (i + 1 < args.Length) value = args[++i];
+            else return App.UsageError($"option --{name} needs a value");
+            switch (name)
+            {
+                case "results": results = value; break;
+                case "seed" when int.TryParse(value, out var s): seed = s; break;
+                case "seed": return App.UsageError($"--seed needs an integer, not '{value}'");
+                default: overrides.Add(new(name, value)); break;
+            }
+        }
+
+        TestSpec spec;
+        try { spec = SpecLoader.Load(specPath ?? FindDefaultSpec(), overrides); }
+        catch (SpecException e)
+        {
+            Console.Error.WriteLine($"checker: {e.Message}");
+            return App.BadInput;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true; // keep running long enough to heal, tear down and check
+            Console.Error.WriteLine("\nchecker: interrupted; healing, tearing down and checking the history so far");
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
+        try
+        {
+            var options = new RunOptions(results ?? "results", seed, Console.Error, !Console.IsErrorRedirected);
+            var outcome = TestRunner.RunAsync(spec, options, cancel.Token).GetAwaiter().GetResult();
+            foreach (var c in outcome.Checks)
+                Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
+            Console.Out.WriteLine($"verdict: {outcome.Verdict.ToString().ToLowerInvariant()}{(outcome.Interrupted ? " (interrupted)" : "")}");
+            Console.Out.WriteLine($"results: {outcome.Folder.Dir}");
+            return Verdicts.ExitCode(outcome.Verdict);
+        }
+        catch (EnvironmentException e)
+        {
+            Console.Error.WriteLine($"checker: {e.Message}");
+            return App.Environment;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    /// <summary>workloads/zookeeper-register.json here or in a parent directory (so it works from inside the repo).</summary>
+    static string FindDefaultSpec()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, DefaultSpec);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return DefaultSpec; // the load error names it
     }
 }

@@ -1,0 +1,38 @@
+using Checker.Core.History;
+using Checker.Runner.Generation;
+
+namespace Checker.Runner.Clients;
+
+/// <summary>
+/// A deliberately wrong client, for showing that the checker catches a real bug: it keeps a local copy
+/// of the first value it saw for each key and answers some reads from that copy instead of the database.
+/// </summary>
+public sealed class StaleReadsClient(IClient inner, double probability, Random random) : IClient
+{
+    readonly Dictionary<object, object?> copy = new();
+
+    public Task OpenAsync(CancellationToken ct) => inner.OpenAsync(ct);
+
+    public async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
+    {
+        if (op.F == RegisterWorkload.Read && copy.TryGetValue(op.Key!, out var stale) && random.NextDouble() < probability)
+            return Completion.Ok(stale);
+        var done = await inner.InvokeAsync(op, ct);
+        if (done.Type == OpType.Ok && op.Key is not null && !copy.ContainsKey(op.Key))
+            copy[op.Key] = op.F == RegisterWorkload.Cas ? ((IList<object?>)done.Value!)[1] : done.Value;
+        return done;
+    }
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
+
+/// <summary>Wraps every client of a factory in a StaleReadsClient.</summary>
+public sealed class StaleReadsFactory(IClientFactory inner, double probability, int seed) : IClientFactory
+{
+    int created;
+
+    public Task PrepareAsync(CancellationToken ct) => inner.PrepareAsync(ct);
+
+    public IClient Create(int node) =>
+        new StaleReadsClient(inner.Create(node), probability, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+}

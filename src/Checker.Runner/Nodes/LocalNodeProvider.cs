@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Checker.Runner.Nodes;
+
+/// <summary>
+/// Nodes as local processes: node k binds its own loopback address 127.S.0.k (S picked per run so
+/// runs do not collide), works in its own directory, and its processes are tracked by pid.
+/// </summary>
+public sealed class LocalNodeProvider : INodeProvider
+{
+    readonly ConcurrentDictionary<int, NodeProcess> running = new();
+    readonly Action<NodeProcess>? onStart;
+    readonly string root;
+
+    public IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>The second octet of every address of this run: nodes are 127.Subnet.0.k.</summary>
+    public int Subnet { get; }
+
+    LocalNodeProvider(int subnet, string root, IReadOnlyList<Node> nodes, Action<NodeProcess>? onStart)
+    {
+        Subnet = subnet;
+        this.root = root;
+        Nodes = nodes;
+        this.onStart = onStart;
+    }
+
+    /// <summary>Makes count nodes with fresh directories under root; onStart hears of every process started (for the runs registry).</summary>
+    public static LocalNodeProvider Create(int count, string root, Action<NodeProcess>? onStart = null)
+    {
+        var subnet = PickSubnet();
+        Directory.CreateDirectory(root);
+        var nodes = Enumerable.Range(1, count)
+            .Select(k => new Node($"n{k}", k, $"127.{subnet}.0.{k}", Directory.CreateDirectory(Path.Combine(root, $"n{k}")).FullName))
+            .ToList();
+        return new LocalNodeProvider(subnet, root, nodes, onStart);
+    }
+
+    /// <summary>A random 127.S.0.0/16 whose first address has nothing listening on the usual ports.</summary>
+    static int PickSubnet()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var s = Random.Shared.Next(20, 250);
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Parse($"127.{s}.0.1"), 2181));
+                return s;
+            }
+            catch (SocketException) { }
+        }
+        throw new InvalidOperationException("no free loopback subnet found");
+    }
+
+    public Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile, CancellationToken ct)
+    {
+        // setsid: the process leaves our terminal's process group, so Ctrl-C reaches only the runner, which then tears down.
+        // sh redirects output straight into the log file, so the process does not depend on the runner staying alive.
+        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = node.Directory };
+        foreach (var a in (string[])["sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", logFile, command])
+            psi.ArgumentList.Add(a);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {command} on {node}");
+        var started = new NodeProcess(node, name, p.Id, Posix.StartTime(p.Id));
+        running[p.Id] = started;
+        onStart?.Invoke(started);
+        return Task.FromResult(started);
+    }
+
+    public void Signal(NodeProcess process, NodeSignal signal)
+    {
+        if (Posix.IsAlive(process.Pid, process.StartTime)) Posix.Signal(process.Pid, (int)signal);
+    }
+
+    public bool IsRunning(NodeProcess process) => Posix.IsAlive(process.Pid, process.StartTime);
+
+    public async Task StopAsync(NodeProcess process, CancellationToken ct = default)
+    {
+        Signal(process, NodeSignal.Cont); // a paused process must run to die cleanly
+        Signal(process, NodeSignal.Kill);
+        for (var i = 0; i < 500 && IsRunning(process); i++) await Task.Delay(10, CancellationToken.None);
+        running.TryRemove(process.Pid, out _);
+    }
+
+    public async Task<CommandResult> RunAsync(Node node, string command, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(command) { UseShellExecute = false, WorkingDirectory = node.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot run {command} on {node}");
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        return new CommandResult(p.ExitCode, await stdout + await stderr);
+    }
+
+    public Task WriteFileAsync(Node node, string path, string content, CancellationToken ct) =>
+        File.WriteAllTextAsync(path, content, ct);
+
+    public async Task<bool> FetchAsync(Node node, string path, string localPath, CancellationToken ct)
+    {
+        if (!File.Exists(path)) return false;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localPath))!);
+        await using var src = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        await using var dst = File.Create(localPath);
+        await src.CopyToAsync(dst, ct);
+        return true;
+    }
+
+    public async Task TeardownAsync()
+    {
+        foreach (var p in running.Values.ToList()) await StopAsync(p);
+        try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
+        catch (IOException) { } // a file still held open; the runs registry lets `checker clean` retry
+    }
+
+    public ValueTask DisposeAsync() => new(TeardownAsync());
+}

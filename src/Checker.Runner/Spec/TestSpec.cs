@@ -1,0 +1,119 @@
+namespace Checker.Runner.Spec;
+
+// A test as written in workloads/*.json. Durations are in seconds. Field names are the JSON names
+// (camelCase); `checker run --nemesis.interval 5` overrides one field. Unknown fields are errors.
+
+/// <summary>One test: what to run, against what, with which faults, and how to judge it.</summary>
+public sealed class TestSpec
+{
+    public string Name { get; set; } = "test";
+    public DbSpec Db { get; set; } = new();
+    public NodesSpec Nodes { get; set; } = new();
+    public WorkloadSpec Workload { get; set; } = new();
+    public ClientSpec Client { get; set; } = new();
+    /// <summary>Worker processes driving operations at once.</summary>
+    public int Concurrency { get; set; } = 6;
+    /// <summary>Target operations per second across all workers; 0 means as fast as possible.</summary>
+    public double Rate { get; set; } = 100;
+    /// <summary>Length of the main phase (seconds).</summary>
+    public double TimeLimit { get; set; } = 60;
+    public NemesisSpec Nemesis { get; set; } = new();
+    public RecoverySpec Recovery { get; set; } = new();
+    public CheckerSpec Checker { get; set; } = new();
+}
+
+/// <summary>The database under test.</summary>
+public sealed class DbSpec
+{
+    /// <summary>Only "zookeeper" for now.</summary>
+    public string Name { get; set; } = "zookeeper";
+    /// <summary>A ZooKeeper directory or .tar.gz to test (the candidate build); null: ZOOKEEPER_HOME, then Debian's jars.</summary>
+    public string? Install { get; set; }
+    public int TickTimeMs { get; set; } = 500;
+    public int InitLimit { get; set; } = 10;
+    public int SyncLimit { get; set; } = 5;
+    /// <summary>Extra JVM options for every node.</summary>
+    public List<string> JvmOpts { get; set; } = ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"];
+    /// <summary>Seconds to wait for the ensemble to form a quorum at setup.</summary>
+    public double StartTimeout { get; set; } = 60;
+}
+
+/// <summary>Where the nodes come from.</summary>
+public sealed class NodesSpec
+{
+    /// <summary>"local": processes on this machine, one loopback address each (ssh and docker come later).</summary>
+    public string Provider { get; set; } = "local";
+    public int Count { get; set; } = 3;
+}
+
+/// <summary>The operations the clients perform.</summary>
+public sealed class WorkloadSpec
+{
+    /// <summary>Only "register" for now: read / write / cas over independent keys.</summary>
+    public string Name { get; set; } = "register";
+    public int Keys { get; set; } = 8;
+    /// <summary>Values written are drawn from 0..values-1 (few values make cas succeed often).</summary>
+    public int Values { get; set; } = 5;
+    public double ReadWeight { get; set; } = 2;
+    public double WriteWeight { get; set; } = 1;
+    public double CasWeight { get; set; } = 1;
+    /// <summary>Issue sync before each read; plain follower reads may be stale in ZooKeeper.</summary>
+    public bool SyncReads { get; set; } = true;
+}
+
+/// <summary>How each worker talks to its node.</summary>
+public sealed class ClientSpec
+{
+    /// <summary>Seconds before an operation is abandoned and recorded as info.</summary>
+    public double OpTimeout { get; set; } = 3;
+    public double SessionTimeout { get; set; } = 6;
+    /// <summary>Seconds to wait for a connection before the op fails (nothing was sent).</summary>
+    public double ConnectTimeout { get; set; } = 2;
+    /// <summary>"correct", or "stale-reads": a deliberately wrong client that sometimes answers from a stale local copy.</summary>
+    public string Mode { get; set; } = "correct";
+    /// <summary>In stale-reads mode, the share of reads answered from the local copy.</summary>
+    public double StaleReadProbability { get; set; } = 0.3;
+}
+
+/// <summary>The faults and when they happen.</summary>
+public sealed class NemesisSpec
+{
+    /// <summary>Fault names, drawn at random each interval; empty: no faults. See NemesisFaults.Names.</summary>
+    public List<string> Faults { get; set; } =
+    [
+        "partition-random-halves", "partition-isolate-one", "partition-isolate-leader", "partition-majorities-ring",
+        "partition-bridge", "partition-one-way", "kill-random", "kill-leader", "pause-random", "slow",
+    ];
+    /// <summary>Seconds from the start of one fault to the start of the next.</summary>
+    public double Interval { get; set; } = 10;
+    /// <summary>Seconds each fault lasts before it is healed.</summary>
+    public double Duration { get; set; } = 5;
+    /// <summary>Seconds of calm before the first fault.</summary>
+    public double InitialDelay { get; set; } = 5;
+    /// <summary>How a partition cuts links: "drop" (refuse and reset) or "blackhole" (accept and stall).</summary>
+    public string PartitionMode { get; set; } = "blackhole";
+    /// <summary>Added latency and jitter of the slow fault, in milliseconds.</summary>
+    public int SlowDelayMs { get; set; } = 50;
+    public int SlowJitterMs { get; set; } = 25;
+    /// <summary>Never restart killed nodes, not even at the final heal: leaves the cluster broken, to test the recovery checker.</summary>
+    public bool LeaveKilled { get; set; }
+}
+
+/// <summary>What happens after the faults stop.</summary>
+public sealed class RecoverySpec
+{
+    /// <summary>Seconds after a heal by which every node must serve operations again.</summary>
+    public double Budget { get; set; } = 20;
+    /// <summary>Seconds without any successful operation, while no fault is active, that count as a stall.</summary>
+    public double Stall { get; set; } = 10;
+    /// <summary>Seconds of final reads on every node once the cluster has recovered.</summary>
+    public double FinalReads { get; set; } = 2;
+}
+
+/// <summary>How the history is judged.</summary>
+public sealed class CheckerSpec
+{
+    public string Model { get; set; } = "cas-register";
+    /// <summary>Seconds the linearizability search may take before it answers unknown.</summary>
+    public double Timeout { get; set; } = 120;
+}
