@@ -105,9 +105,11 @@ internal sealed partial class ZooKeeperConnection
         head.Reply.TrySetResult(new Reply(header, frame, frame.Length - reader.Remaining));
     }
 
-    // Pings at a third of the negotiated timeout; declares the connection lost when nothing at all
-    // arrived for two thirds of it (the Java client's read timeout), so a stopped server is noticed
-    // well before the session would expire on the ensemble side.
+    // Pings at a third of the negotiated timeout. The connection is declared lost when nothing at all
+    // arrived for two thirds of it (the Java client's read timeout) AND a ping has been unanswered for
+    // a full interval AND no unread bytes wait in the socket. The last two conditions keep a stalled
+    // thread pool (a busy tester process) from being mistaken for a dead server: after a stall we
+    // first ping, then judge. A stopped server is still noticed well before its session expires.
     private async Task PingLoopAsync()
     {
         int sessionMs = Session.TimeOut;
@@ -119,20 +121,27 @@ internal sealed partial class ZooKeeperConnection
             {
                 await Task.Delay(Math.Max(interval / 4, 10), _shutdown.Token).ConfigureAwait(false);
                 long now = Environment.TickCount64;
-                long silent = now - Volatile.Read(ref _lastReceivedMs);
-                if (silent > readTimeout)
+                long received = Volatile.Read(ref _lastReceivedMs);
+                long pinged = Volatile.Read(ref _lastPingMs);
+                if (now - received > readTimeout && pinged > received && now - pinged >= interval && UnreadBytes() == 0)
                 {
                     Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
-                        $"no data from the server for {silent} ms (read timeout {readTimeout} ms): pings unanswered"));
+                        $"no data from the server for {now - received} ms (read timeout {readTimeout} ms): pings unanswered"));
                     return;
                 }
-                if (now - Volatile.Read(ref _lastSentMs) >= interval)
+                if (now - Volatile.Read(ref _lastSentMs) >= interval || (now - received > readTimeout && pinged <= received))
                     await SendPingAsync(readTimeout).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
         }
+    }
+
+    private int UnreadBytes()
+    {
+        try { return _socket.Available; }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException) { return 0; }
     }
 
     private async Task SendPingAsync(int timeoutMs)
@@ -143,7 +152,9 @@ internal sealed partial class ZooKeeperConnection
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
             timeout.CancelAfter(timeoutMs);
             await _stream.WriteAsync(PingFrame, timeout.Token).ConfigureAwait(false);
-            Volatile.Write(ref _lastSentMs, Environment.TickCount64);
+            long now = Environment.TickCount64;
+            Volatile.Write(ref _lastSentMs, now);
+            Volatile.Write(ref _lastPingMs, now);
         }
         catch (Exception e) when (!_shutdown.IsCancellationRequested)
         {

@@ -42,6 +42,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     private volatile bool _closing;
     private long _lastReceivedMs = Environment.TickCount64;
     private long _lastSentMs = Environment.TickCount64;
+    private long _lastPingMs;                                  // 0 until the first ping
     private long _lastZxid;
     private int _notifications;
 
