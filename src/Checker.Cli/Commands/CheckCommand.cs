@@ -1,11 +1,138 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Core.History;
+using Checker.Core.Linearizability;
+using Checker.Core.Models;
+using Newtonsoft.Json;
+
 namespace Checker.Cli.Commands;
 
-/// <summary>checker check FILE: judges a recorded history.</summary>
+/// <summary>checker check FILE: judges a recorded history (Checker's or Jepsen's) for linearizability.</summary>
 public static class CheckCommand
 {
-    public static int Execute(string[] args)
+    const string Help = """
+        usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--no-split] [--json]
+
+          --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
+                         (default: guessed from the operations' f)
+          --format F     auto (default), jsonl, edn or log (Jepsen's text log)
+          --initial V    the object's initial value, as EDN or JSON (default: nil; "" for kv)
+          --timeout S    give up after S seconds: the verdict is then unknown
+          --no-split     check the history as one object instead of key by key
+          --shrink S     seconds to spend shrinking a counterexample (default 5)
+          --json         print the result as JSON
+        exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage
+        """;
+
+    public static int Execute(string[] argv)
     {
-        Console.Error.WriteLine("checker: 'check' is not built yet");
-        return App.Usage;
+        try
+        {
+            var args = new Args(argv, "json", "no-split", "help");
+            if (args.Flag("help"))
+            {
+                Console.Out.WriteLine(Help);
+                return 0;
+            }
+            if (args.Positional.Count != 1) throw new UsageException("check needs exactly one history file");
+            var path = args.Positional[0];
+            var format = HistoryFile.ParseFormat(args.Get("format") ?? "auto");
+            var modelName = args.Get("model");
+            var initialText = args.Get("initial");
+            var timeout = args.Seconds("timeout");
+            var shrink = args.Seconds("shrink");
+            var split = !args.Flag("no-split");
+            var json = args.Flag("json");
+            args.RejectUnknown();
+
+            if (!File.Exists(path)) return BadInput($"{path}: no such file");
+            var history = HistoryFile.Load(path, format);
+            var options = new LinearizabilityOptions
+            {
+                Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
+                SplitByKey = split,
+                ShrinkTime = TimeSpan.FromSeconds(shrink ?? 5),
+                Source = path,
+            };
+            var ops = Pairing.Pair(history, path, options.Tuples);
+            var model = ModelCatalog.Create(modelName ?? GuessModel(ops), initialText is null ? null : ParseValue(initialText));
+            using var cancel = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
+            if (json) Console.Out.WriteLine(JsonConvert.SerializeObject(new { file = path, result.Verdict, result.Summary, result.Details }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
+            else Console.Out.Write(Describe(path, history.Count, result));
+            return Verdicts.ExitCode(result.Verdict);
+        }
+        catch (UsageException e)
+        {
+            return App.UsageError(e.Message);
+        }
+        catch (HistoryFormatException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (IOException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return BadInput(e.Message);
+        }
+    }
+
+    static int BadInput(string message)
+    {
+        Console.Error.WriteLine($"checker: {message}");
+        return App.BadInput;
+    }
+
+    /// <summary>The model that fits the operations' names: kv for get/put/append, set for add, and so on.</summary>
+    internal static string GuessModel(IReadOnlyList<Operation> ops)
+    {
+        var fs = ops.Select(o => o.F).ToHashSet();
+        if (fs.Overlaps(["get", "put", "append"])) return "kv";
+        if (fs.Contains("txn")) return "multi-register";
+        if (fs.Overlaps(["acquire", "release"])) return "mutex";
+        if (fs.Overlaps(["enqueue", "dequeue"])) return "unordered-queue";
+        if (fs.Contains("add")) return "set";
+        return "cas-register";
+    }
+
+    static object? ParseValue(string text)
+    {
+        var reader = new EdnReader(new StringReader(text), "--initial");
+        var value = reader.ReadForm();
+        if (!reader.AtEnd) throw new UsageException($"--initial takes one value, not '{text}'");
+        return value;
+    }
+
+    internal static string Describe(string path, int records, CheckResult result)
+    {
+        var w = new StringWriter();
+        w.WriteLine($"{path}: {records} records");
+        w.WriteLine($"verdict: {result.Verdict.ToString().ToUpperInvariant()}");
+        w.WriteLine(result.Summary);
+        if (result.Details is LinearizabilityReport { Failure: { } f })
+        {
+            w.WriteLine();
+            w.WriteLine($"cannot linearize: {f.Failed}");
+            if (f.LastLinearized is { } last) w.WriteLine($"last linearized:  {last}");
+            w.WriteLine($"possible states then: {string.Join(", ", f.States)}");
+            w.WriteLine($"longest linearizable prefix: {f.Prefix.Count} ops");
+            w.WriteLine();
+            w.WriteLine($"minimal counterexample ({f.Minimal.Count} ops{(f.MinimalIsMinimal ? "" : ", shrinking stopped early")}):");
+            foreach (var op in f.Minimal) w.WriteLine($"  {op}");
+            w.WriteLine("  (no order of these is legal, even letting every other op take effect or not)");
+        }
+        return w.ToString();
     }
 }

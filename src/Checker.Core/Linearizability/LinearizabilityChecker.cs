@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Checker.Core.Checks;
+using Checker.Core.History;
+using Checker.Core.Models;
+
+namespace Checker.Core.Linearizability;
+
+/// <summary>How the linearizability checker searches.</summary>
+public sealed record LinearizabilityOptions
+{
+    /// <summary>Past this the verdict is unknown. Null: no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Check each key's operations on their own (P-compositionality: a history is linearizable iff
+    /// every key's sub-history is). Off, a key-spanning model checks the history as one object.
+    /// </summary>
+    public bool SplitByKey { get; init; } = true;
+
+    /// <summary>Stop the other keys' searches once one key is found invalid.</summary>
+    public bool StopAtFirstFailure { get; init; } = true;
+
+    /// <summary>Memory all searches together may hold before answering unknown.</summary>
+    public long MemoryBudgetBytes { get; init; } = 1L << 30;
+
+    /// <summary>Time allowed for shrinking a counterexample to a minimal one.</summary>
+    public TimeSpan ShrinkTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How to read Jepsen's [key value] tuples.</summary>
+    public TupleKeys Tuples { get; init; } = TupleKeys.Auto;
+
+    /// <summary>The history's name in error messages.</summary>
+    public string Source { get; init; } = "history";
+}
+
+/// <summary>Decides whether a history is linearizable with respect to a model, and explains why not.</summary>
+public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? options = null) : IChecker
+{
+    readonly LinearizabilityOptions options = options ?? new LinearizabilityOptions();
+
+    public string Name => "linearizable";
+
+    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default) =>
+        Check(Pairing.Pair(history, options.Source, options.Tuples), cancel);
+
+    /// <summary>Checks already-paired operations; throws HistoryFormatException for ops the model cannot take.</summary>
+    public CheckResult Check(IReadOnlyList<Operation> ops, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var o in ops)
+            if (model.Problem(o) is { } problem)
+                throw new HistoryFormatException(options.Source, o.Invoke.Line, $"op {o.Invoke.Index}: {problem}");
+
+        var parts = Partition(ops);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var perSearch = options.MemoryBudgetBytes / Math.Max(1, Math.Min(parts.Count, Environment.ProcessorCount));
+        var budget = new Budget(options.Timeout, perSearch, stop.Token);
+        var outcomes = new ConcurrentDictionary<int, SearchOutcome>();
+        Parallel.ForEach(
+            Enumerable.Range(0, parts.Count).OrderByDescending(i => parts[i].Ops.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i =>
+            {
+                if (stop.IsCancellationRequested) return;
+                var outcome = Search.Run(parts[i].Ops, model, budget);
+                outcomes[i] = outcome;
+                if (outcome.Verdict == Verdict.Invalid && options.StopAtFirstFailure) stop.Cancel();
+            });
+
+        var failedPart = outcomes.Where(kv => kv.Value.Verdict == Verdict.Invalid).Select(kv => kv.Key).DefaultIfEmpty(-1).Min();
+        var unknown = Enumerable.Range(0, parts.Count)
+            .Where(i => !outcomes.TryGetValue(i, out var o) || o.Verdict == Verdict.Unknown)
+            .ToList();
+        var verdict = failedPart >= 0 ? Verdict.Invalid : unknown.Count > 0 ? Verdict.Unknown : Verdict.Valid;
+        var cause = verdict == Verdict.Unknown
+            ? unknown.Select(i => outcomes.TryGetValue(i, out var o) ? o.Cause : stop.IsCancellationRequested ? "cancelled" : "not searched").FirstOrDefault(c => c is not null)
+            : null;
+
+        KeyFailure? failure = null;
+        if (failedPart >= 0) failure = Explain(parts[failedPart], outcomes[failedPart], cancel);
+
+        var report = new LinearizabilityReport(
+            verdict,
+            model.Name,
+            ops.Count,
+            ops.Count(o => o.Crashed),
+            parts.Count,
+            clock.Elapsed.TotalSeconds,
+            outcomes.Values.Sum(o => o.Configurations),
+            cause,
+            verdict == Verdict.Invalid ? [] : unknown.Select(i => parts[i].Key).ToList(),
+            failure);
+        return new CheckResult(Name, verdict, Summarize(report), report);
+    }
+
+    sealed record Part(object? Key, List<Operation> Ops);
+
+    List<Part> Partition(IReadOnlyList<Operation> ops)
+    {
+        var keyed = ops.Any(o => o.Key is not null);
+        if (!options.SplitByKey || !keyed)
+        {
+            if (keyed && !model.SpansKeys && ops.Select(o => o.Key).Distinct(Values.Comparer).Skip(1).Any())
+                throw new ArgumentException($"the {model.Name} model holds one object: a history over several keys must be split by key");
+            return [new Part(null, ops.Select((o, i) => o.WithId(i)).ToList())];
+        }
+        var byKey = new Dictionary<object, Part>(Values.Comparer!);
+        var nilKey = new object();
+        foreach (var o in ops)
+        {
+            var k = o.Key ?? nilKey;
+            if (!byKey.TryGetValue(k, out var part)) byKey[k] = part = new Part(o.Key, []);
+            part.Ops.Add(o.WithId(part.Ops.Count));
+        }
+        return byKey.Values.ToList();
+    }
+
+    KeyFailure Explain(Part part, SearchOutcome outcome, CancellationToken cancel)
+    {
+        var blocked = outcome.Blocked!;
+        var (minimal, complete) = Shrinker.Shrink(part.Ops, blocked, model, options.ShrinkTime, cancel);
+        return new KeyFailure(
+            part.Key,
+            OpView.Of(blocked),
+            outcome.Prefix.Count > 0 ? OpView.Of(outcome.Prefix[^1]) : null,
+            outcome.Prefix.Select(OpView.Of).ToList(),
+            outcome.States.Select(model.Describe).ToList(),
+            minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
+            complete);
+    }
+
+    static string Summarize(LinearizabilityReport r)
+    {
+        var counts = $"{r.Operations} ops ({r.Crashed} indeterminate) over {r.Keys} key(s), {r.Model} model, {r.Seconds * 1000:F0} ms";
+        return r.Verdict switch
+        {
+            Verdict.Valid => $"linearizable: {counts}",
+            Verdict.Unknown => $"unknown ({r.Cause}): {counts}",
+            _ => $"NOT linearizable{(r.Failure!.Key is { } k ? $" at key {Values.Format(k)}" : "")}: {counts}",
+        };
+    }
+}

@@ -1,0 +1,276 @@
+using Checker.Core.Checks;
+using Checker.Core.History;
+using Checker.Core.Models;
+
+namespace Checker.Core.Linearizability;
+
+/// <summary>What the search found for one independent part of a history.</summary>
+/// <param name="Blocked">The operation whose completion no linearization could reach (invalid only).</param>
+/// <param name="Prefix">The longest linearization found: operations in the order they took effect.</param>
+/// <param name="States">Model states the object could be in when Blocked had to take effect.</param>
+/// <param name="Linearization">A complete legal order (valid only).</param>
+internal sealed record SearchOutcome(
+    Verdict Verdict,
+    string? Cause,
+    Operation? Blocked,
+    IReadOnlyList<Operation> Prefix,
+    IReadOnlyList<object?> States,
+    IReadOnlyList<Operation> Linearization,
+    long Configurations);
+
+/// <summary>
+/// Wing &amp; Gong's search with Lowe's refinements, as in Porcupine. The history becomes one list of
+/// call and return events in time order. Walking it, the search tries to linearize (make take effect)
+/// any operation whose call it meets; meeting a return means that operation must already have taken
+/// effect, so the search backtracks to its last choice. Only calls before the first pending return
+/// are candidates: that is "just-in-time" linearization, and it keeps the branching small.
+///
+/// Intervals are closed: at equal times calls sort before returns, so two operations that touch the
+/// same instant count as concurrent. Without timestamps (Jepsen text logs) positions serve as times.
+///
+/// Crashed operations have a call and no return: the search may linearize them at any point after
+/// their call, or never, so they never block it. The history is linearizable once every return is
+/// passed.
+///
+/// Each configuration tries its definite candidates before its crashed ones: a linearization that
+/// uses fewer crashed operations covers more (see <see cref="VisitedSet"/>), so finding it first lets
+/// the cache prune the rest.
+///
+/// Crashed operations that are alike (same f, key and input) are interchangeable once both are
+/// called, so only the earliest-called unused one of each kind is a candidate: any linearization that
+/// uses a later one can use the earlier one in its place.
+///
+/// Where the model says which part of the state an operation touches (kv keys), only candidates on
+/// the same part as the first pending return are tried: operations on other parts commute with them
+/// and cannot become candidates sooner, so trying them first only revisits the same outcomes in
+/// another order (a partial-order reduction; one order per set of commuting operations is enough).
+/// </summary>
+internal static class Search
+{
+    const int Head = 0;
+
+    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget)
+    {
+        // Crashed operations that cannot change the state can never explain anything: leave them out.
+        // Definite operations are numbered first, crashed ones after, to keep their bit sets apart.
+        var ops = all.Where(o => !o.Crashed)
+            .Concat(all.Where(o => o.Crashed && !model.ReadOnly(o)))
+            .Select((o, i) => o.WithId(i))
+            .ToList();
+        var n = ops.Count;
+        var definite = ops.Count(o => !o.Crashed);
+
+        // Events in time order; node 0 is the list head, node k+1 is event k.
+        var events = new List<(long Time, int Kind, int Op)>(n + definite);
+        foreach (var o in ops)
+        {
+            events.Add((o.Call, 0, o.Id));
+            if (!o.Crashed) events.Add((o.Return, 1, o.Id));
+        }
+        events.Sort();
+        var nodes = events.Count + 1;
+        var list = new LinkedEvents(nodes);
+        var returns = new LinkedEvents(nodes); // the return events alone, to find the first pending one
+        var opOf = new int[nodes];
+        var isCall = new bool[nodes];
+        var returnNode = new int[n];
+        Array.Fill(returnNode, -1);
+        var lastReturn = Head;
+        for (var k = 0; k < events.Count; k++)
+        {
+            var node = k + 1;
+            opOf[node] = events[k].Op;
+            isCall[node] = events[k].Kind == 0;
+            list.Append(node - 1, node);
+            if (isCall[node]) continue;
+            returnNode[events[k].Op] = node;
+            returns.Append(lastReturn, node);
+            lastReturn = node;
+        }
+
+        var part = PartsOf(ops, model);
+        var twin = EarlierTwins(ops, definite);
+        var table = new StateTable(model, ops);
+        var linearized = new ulong[Math.Max(1, (definite + 63) / 64)];
+        var used = new ulong[(n - definite + 63) / 64];
+        var zobrist = new ulong[n];
+        var random = new Random(n);
+        for (var i = 0; i < n; i++) zobrist[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 1);
+        var visited = new VisitedSet(linearized.Length, used.Length);
+
+        void Flip(int op)
+        {
+            if (op < definite) linearized[op >> 6] ^= 1UL << op;
+            else used[(op - definite) >> 6] ^= 1UL << (op - definite);
+        }
+
+        bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
+
+        var stack = new Stack<(int Node, int State, bool CrashedPass)>();
+        var state = table.Initial;
+        ulong hash = 0;
+
+        // The furthest return the search ever had to stop at, for the explanation.
+        var barrier = -1;
+        int[] barrierStack = [];
+        var barrierStates = new List<int>();
+
+        var entry = list.Next[Head];
+        var focus = Focus();
+        var crashedPass = false; // first pass: definite candidates; second pass: crashed ones
+        long steps = 0;
+        while (returns.Next[Head] >= 0)
+        {
+            if ((++steps & 4095) == 0 && budget.Exhausted(visited.Bytes) is { } why)
+                return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
+            if (isCall[entry])
+            {
+                var op = opOf[entry];
+                var skip = (op >= definite) != crashedPass
+                    || (focus >= 0 && part![op] != focus)
+                    || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
+                var after = skip ? -1 : table.Step(state, op);
+                if (after >= 0)
+                {
+                    Flip(op);
+                    var newHash = op < definite ? hash ^ zobrist[op] : hash;
+                    if (visited.Add(linearized, used, after, newHash))
+                    {
+                        hash = newHash;
+                        stack.Push((entry, state, crashedPass));
+                        crashedPass = false;
+                        state = after;
+                        list.Remove(entry);
+                        if (returnNode[op] >= 0)
+                        {
+                            list.Remove(returnNode[op]);
+                            returns.Remove(returnNode[op]);
+                            focus = Focus();
+                        }
+                        entry = list.Next[Head];
+                        continue;
+                    }
+                    Flip(op);
+                }
+                entry = list.Next[entry];
+                continue;
+            }
+
+            // A return: its operation has not taken effect yet, and now it is too late.
+            // Try the crashed candidates, then backtrack.
+            if (!crashedPass && definite < n)
+            {
+                crashedPass = true;
+                entry = list.Next[Head];
+                continue;
+            }
+            if (entry > barrier)
+            {
+                barrier = entry;
+                barrierStack = stack.Select(s => opOf[s.Node]).Reverse().ToArray();
+                barrierStates.Clear();
+            }
+            if (entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
+            if (stack.Count == 0) break;
+            var (node, before, pass) = stack.Pop();
+            crashedPass = pass;
+            var undone = opOf[node];
+            if (returnNode[undone] >= 0)
+            {
+                returns.Restore(returnNode[undone]);
+                list.Restore(returnNode[undone]);
+                focus = Focus();
+            }
+            list.Restore(node);
+            Flip(undone);
+            if (undone < definite) hash ^= zobrist[undone];
+            state = before;
+            entry = list.Next[node];
+        }
+
+        if (returns.Next[Head] < 0)
+        {
+            var order = stack.Select(s => ops[opOf[s.Node]]).Reverse().ToList();
+            return new SearchOutcome(Verdict.Valid, null, null, order, [], order, visited.Count);
+        }
+        return new SearchOutcome(
+            Verdict.Invalid,
+            null,
+            ops[opOf[barrier]],
+            barrierStack.Select(i => ops[i]).ToList(),
+            barrierStates.Select(s => table[s]).ToList(),
+            [],
+            visited.Count);
+
+        // The part of the state of the first pending return's operation, or -1 to try every candidate.
+        int Focus() => part is null || returns.Next[Head] < 0 ? -1 : part[opOf[returns.Next[Head]]];
+    }
+
+    /// <summary>For each crashed op, the latest earlier-called crashed op just like it, or -1.</summary>
+    static int[] EarlierTwins(List<Operation> ops, int definite)
+    {
+        var twin = new int[ops.Count - definite];
+        var last = new Dictionary<(string, object?, object?), int>(new TwinComparer());
+        foreach (var o in ops.Skip(definite).OrderBy(o => o.Call).ThenBy(o => o.Id))
+        {
+            var kind = (o.F, o.Key, o.Input);
+            twin[o.Id - definite] = last.TryGetValue(kind, out var earlier) ? earlier : -1;
+            last[kind] = o.Id;
+        }
+        return twin;
+    }
+
+    sealed class TwinComparer : IEqualityComparer<(string F, object? Key, object? Input)>
+    {
+        public bool Equals((string F, object? Key, object? Input) a, (string F, object? Key, object? Input) b) =>
+            a.F == b.F && Values.Same(a.Key, b.Key) && Values.Same(a.Input, b.Input);
+
+        public int GetHashCode((string F, object? Key, object? Input) k) => HashCode.Combine(k.F, Values.Hash(k.Key), Values.Hash(k.Input));
+    }
+
+    /// <summary>Each op's part of the state as a small number, or null if some op may touch any part.</summary>
+    static int[]? PartsOf(List<Operation> ops, Model model)
+    {
+        var ids = new Dictionary<object, int>(Values.Comparer!);
+        var part = new int[ops.Count];
+        foreach (var o in ops)
+        {
+            if (model.IndependenceKey(o) is not { } key) return null;
+            if (!ids.TryGetValue(key, out var id)) ids[key] = id = ids.Count;
+            part[o.Id] = id;
+        }
+        return ids.Count > 1 ? part : null;
+    }
+
+    /// <summary>A doubly linked list over node numbers that can unlink a node and later relink it (in LIFO order).</summary>
+    sealed class LinkedEvents(int nodes)
+    {
+        public readonly int[] Next = Filled(nodes);
+        readonly int[] prev = Filled(nodes);
+
+        static int[] Filled(int n)
+        {
+            var a = new int[n];
+            Array.Fill(a, -1);
+            return a;
+        }
+
+        public void Append(int after, int node)
+        {
+            Next[after] = node;
+            prev[node] = after;
+        }
+
+        public void Remove(int x)
+        {
+            Next[prev[x]] = Next[x];
+            if (Next[x] >= 0) prev[Next[x]] = prev[x];
+        }
+
+        public void Restore(int x)
+        {
+            Next[prev[x]] = x;
+            if (Next[x] >= 0) prev[Next[x]] = x;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+namespace Checker.Core.Linearizability;
+
+/// <summary>
+/// The search's memory of configurations already explored, so it never explores one twice (Lowe's
+/// cache). A configuration is the set of definite operations linearized, the model state, and the set
+/// of crashed operations used up so far.
+///
+/// Crashed operations get a weaker test than equality: a configuration is covered by an earlier one
+/// with the same definite set and state whose crashed set is a subset of its own. The earlier one had
+/// every option this one has and more, because a crashed operation may always be left out; so if the
+/// earlier one could not finish, neither can this one. This is what keeps histories full of
+/// timed-out writes from exploding into every subset of them.
+///
+/// The definite set's hash arrives precomputed (updated in O(1) per step by XOR of per-op random
+/// keys), and bit sets are copied into flat arrays, so an entry costs a few words and no object.
+/// </summary>
+internal sealed class VisitedSet(int definiteWords, int crashedWords)
+{
+    // Groups: one per (definite set, state); each holds a chain of crashed sets.
+    ulong[] groupHash = new ulong[1024];
+    int[] groupState = new int[1024];
+    int[] groupFirst = new int[1024];
+    ulong[] groupBits = new ulong[1024 * Math.Max(1, definiteWords)];
+    int groups;
+    int[] table = NewTable(2048);
+
+    // Chain entries: crashed sets, linked per group.
+    ulong[] entryBits = new ulong[crashedWords == 0 ? 0 : 1024 * crashedWords];
+    int[] entryNext = new int[crashedWords == 0 ? 0 : 1024];
+    int entries;
+
+    /// <summary>Configurations stored.</summary>
+    public long Count => crashedWords == 0 ? groups : entries;
+
+    /// <summary>Approximate bytes held, for the memory budget.</summary>
+    public long Bytes => groupHash.Length * 16L + groupBits.Length * 8L + table.Length * 4L + entryBits.Length * 8L + entryNext.Length * 4L;
+
+    /// <summary>Records the configuration; false if an earlier one covers it (nothing new to explore).</summary>
+    public bool Add(ulong[] definite, ulong[] crashed, int state, ulong definiteHash)
+    {
+        var hash = definiteHash ^ ((ulong)(uint)state * 0x9E3779B97F4A7C15UL);
+        var mask = table.Length - 1;
+        var slot = (int)(hash ^ (hash >> 29)) & mask;
+        while (true)
+        {
+            var g = table[slot];
+            if (g < 0) break;
+            if (groupHash[g] == hash && groupState[g] == state
+                && definite.AsSpan().SequenceEqual(groupBits.AsSpan(g * definiteWords, definiteWords)))
+                return crashedWords > 0 && AddCrashed(g, crashed);
+            slot = (slot + 1) & mask;
+        }
+        if (groups == groupHash.Length) GrowGroups();
+        groupHash[groups] = hash;
+        groupState[groups] = state;
+        groupFirst[groups] = -1;
+        definite.AsSpan().CopyTo(groupBits.AsSpan(groups * definiteWords, definiteWords));
+        table[slot] = groups;
+        if (crashedWords > 0) AddCrashed(groups, crashed);
+        groups++;
+        if (groups * 2 > table.Length) Rehash();
+        return true;
+    }
+
+    bool AddCrashed(int group, ulong[] crashed)
+    {
+        for (var e = groupFirst[group]; e >= 0; e = entryNext[e])
+            if (IsSubset(entryBits.AsSpan(e * crashedWords, crashedWords), crashed)) return false;
+        // Entries the new set covers are redundant from now on: unlink them to keep chains short.
+        var link = -1;
+        for (var e = groupFirst[group]; e >= 0; e = entryNext[e])
+        {
+            if (IsSubset(crashed, entryBits.AsSpan(e * crashedWords, crashedWords)))
+            {
+                if (link < 0) groupFirst[group] = entryNext[e];
+                else entryNext[link] = entryNext[e];
+            }
+            else link = e;
+        }
+        if (entries == entryNext.Length)
+        {
+            Array.Resize(ref entryNext, entries * 2);
+            Array.Resize(ref entryBits, entries * 2 * crashedWords);
+        }
+        crashed.AsSpan().CopyTo(entryBits.AsSpan(entries * crashedWords, crashedWords));
+        entryNext[entries] = groupFirst[group];
+        groupFirst[group] = entries++;
+        return true;
+    }
+
+    static bool IsSubset(ReadOnlySpan<ulong> small, ReadOnlySpan<ulong> big)
+    {
+        for (var i = 0; i < small.Length; i++)
+            if ((small[i] & ~big[i]) != 0) return false;
+        return true;
+    }
+
+    void GrowGroups()
+    {
+        var size = groups * 2;
+        Array.Resize(ref groupHash, size);
+        Array.Resize(ref groupState, size);
+        Array.Resize(ref groupFirst, size);
+        Array.Resize(ref groupBits, size * Math.Max(1, definiteWords));
+    }
+
+    void Rehash()
+    {
+        table = NewTable(table.Length * 2);
+        var mask = table.Length - 1;
+        for (var g = 0; g < groups; g++)
+        {
+            var slot = (int)(groupHash[g] ^ (groupHash[g] >> 29)) & mask;
+            while (table[slot] >= 0) slot = (slot + 1) & mask;
+            table[slot] = g;
+        }
+    }
+
+    static int[] NewTable(int size)
+    {
+        var t = new int[size];
+        Array.Fill(t, -1);
+        return t;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Checker.Core.History;
+
+namespace Checker.Core.Models;
+
+/// <summary>Models whose state spans several keys, so a history over many keys can be checked whole.</summary>
+public abstract class KeyedModel(object? initial) : Model
+{
+    protected readonly object? InitialValue = initial;
+    public override bool SpansKeys => true;
+    public override object? Initial { get; } = ImmutableDictionary.Create<object, object?>(Values.Comparer!);
+
+    protected object? Get(ImmutableDictionary<object, object?> map, object? key) =>
+        map.TryGetValue(key ?? NilKey, out var v) ? v : InitialValue;
+
+    protected static ImmutableDictionary<object, object?> Set(ImmutableDictionary<object, object?> map, object? key, object? value) =>
+        map.SetItem(key ?? NilKey, value);
+
+    const string NilKey = "\0nil";
+}
+
+/// <summary>
+/// Porcupine's key-value store: get key returns its value, put key value replaces it, append key value
+/// concatenates strings. Keys come from the op's key; the initial value of every key defaults to "".
+/// </summary>
+public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
+{
+    public override string Name => "kv";
+
+    public override object? IndependenceKey(Operation op) => op.Key;
+
+    public override string? Problem(Operation op) => op.F switch
+    {
+        "get" or "put" => null,
+        "append" when op.Input is string => null,
+        "append" => $"append needs a string value, not {Values.Format(op.Input)}",
+        _ => $"the kv model has no operation '{op.F}' (get, put, append)",
+    };
+
+    public override bool ReadOnly(Operation op) => op.F == "get";
+
+    public override bool Step(object? state, Operation op, out object? next)
+    {
+        var map = (ImmutableDictionary<object, object?>)state!;
+        next = map;
+        switch (op.F)
+        {
+            case "get": return op.Crashed || Values.Same(op.Output ?? InitialValue, Get(map, op.Key));
+            case "put": next = Set(map, op.Key, op.Input); return true;
+            default: next = Set(map, op.Key, (Get(map, op.Key) as string ?? "") + (string)op.Input!); return true;
+        }
+    }
+}
+
+/// <summary>
+/// Registers over many keys read and written in transactions: f "txn", value a list of micro-ops
+/// [f k v] with f r/read or w/write. An ok transaction's reads must see the state as of its point.
+/// </summary>
+public sealed class MultiRegisterModel(object? initial) : KeyedModel(initial)
+{
+    public override string Name => "multi-register";
+
+    public override string? Problem(Operation op)
+    {
+        if (op.F is not ("txn" or "read" or "write")) return $"the multi-register model has no operation '{op.F}' (txn)";
+        if (op.Input is not IList<object?> micro) return $"a transaction needs a list of [f key value], not {Values.Format(op.Input)}";
+        foreach (var m in micro)
+            if (m is not IList<object?> { Count: 3 } t || t[0] is not ("r" or "read" or "w" or "write"))
+                return $"bad micro-op {Values.Format(m)}: expected [r key value] or [w key value]";
+        if (!op.Crashed && (op.Output is not IList<object?> outs || outs.Count != micro.Count))
+            return $"an ok transaction must return its micro-ops with read values, not {Values.Format(op.Output)}";
+        return null;
+    }
+
+    public override bool ReadOnly(Operation op) => ((IList<object?>)op.Input!).All(m => ((IList<object?>)m!)[0] is "r" or "read");
+
+    public override bool Step(object? state, Operation op, out object? next)
+    {
+        var map = (ImmutableDictionary<object, object?>)state!;
+        var micro = (IList<object?>)(op.Crashed ? op.Input! : op.Output!);
+        foreach (var m in micro)
+        {
+            var t = (IList<object?>)m!;
+            if (t[0] is "w" or "write") map = Set(map, t[1], t[2]);
+            else if (!op.Crashed && !Values.Same(Get(map, t[1]), t[2]))
+            {
+                next = state;
+                return false;
+            }
+        }
+        next = map;
+        return true;
+    }
+}

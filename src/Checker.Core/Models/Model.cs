@@ -1,0 +1,45 @@
+using Checker.Core.History;
+
+namespace Checker.Core.Models;
+
+/// <summary>
+/// A sequential specification: what a single copy of the object would answer. The linearizability
+/// search asks it one question: could this operation, applied in this state, have returned what it
+/// returned? States must be plain values or have value equality (they are compared with
+/// <see cref="Values"/> and interned), and must never be mutated: Step returns a new state.
+/// </summary>
+public abstract class Model
+{
+    /// <summary>The name used on the command line and in reports.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The state before any operation; it must match what the database starts with.</summary>
+    public abstract object? Initial { get; }
+
+    /// <summary>Why the model cannot take this operation (unknown f, malformed value), or null if it can.</summary>
+    public abstract string? Problem(Operation op);
+
+    /// <summary>True if the operation never changes the state: a crashed one can be left out of the search.</summary>
+    public abstract bool ReadOnly(Operation op);
+
+    /// <summary>
+    /// Whether op, taking effect in state, is consistent with its output; next is the state after it.
+    /// A crashed op has no output (Crashed is true): return the state it would leave if it took effect,
+    /// or false if it cannot take effect from this state (the search may also leave it out entirely).
+    /// </summary>
+    public abstract bool Step(object? state, Operation op, out object? next);
+
+    /// <summary>True if the state covers many keys (kv, multi-register), so a history over several keys may be checked whole.</summary>
+    public virtual bool SpansKeys => false;
+
+    /// <summary>
+    /// The part of the state the operation touches, if the model can tell: operations on different
+    /// parts commute, which lets the search try only one order of them. Null: it may touch anything.
+    /// </summary>
+    public virtual object? IndependenceKey(Operation op) => null;
+
+    /// <summary>A short rendering of a state for explanations.</summary>
+    public virtual string Describe(object? state) => Values.Format(state);
+
+    public override string ToString() => Name;
+}

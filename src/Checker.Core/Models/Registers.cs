@@ -1,0 +1,68 @@
+using Checker.Core.History;
+
+namespace Checker.Core.Models;
+
+/// <summary>A read/write register. Reads return the last value written (the initial value before any write).</summary>
+public class RegisterModel(object? initial) : Model
+{
+    public override string Name => "register";
+    public override object? Initial => initial;
+
+    public override string? Problem(Operation op) => op.F is "read" or "write" ? null : $"the {Name} model has no operation '{op.F}' (read, write)";
+
+    public override bool ReadOnly(Operation op) => op.F == "read";
+
+    public override bool Step(object? state, Operation op, out object? next)
+    {
+        next = state;
+        switch (op.F)
+        {
+            case "read": return op.Crashed || Values.Same(op.Output, state);
+            case "write": next = op.Input; return true;
+            default: return false;
+        }
+    }
+}
+
+/// <summary>A register with compare-and-set: cas [from to] succeeds only if the register holds from.</summary>
+public sealed class CasRegisterModel(object? initial) : RegisterModel(initial)
+{
+    public override string Name => "cas-register";
+
+    public override string? Problem(Operation op) => op.F switch
+    {
+        "read" or "write" => null,
+        "cas" when op.Input is IList<object?> { Count: 2 } => null,
+        "cas" => $"cas needs a [from to] value, not {Values.Format(op.Input)}",
+        _ => $"the {Name} model has no operation '{op.F}' (read, write, cas)",
+    };
+
+    public override bool Step(object? state, Operation op, out object? next)
+    {
+        if (op.F != "cas") return base.Step(state, op, out next);
+        var fromTo = (IList<object?>)op.Input!;
+        // A cas that found another value failed and left no trace: an ok cas must have matched,
+        // and a crashed one matters only if it matched.
+        next = fromTo[1];
+        if (Values.Same(state, fromTo[0])) return true;
+        next = state;
+        return false;
+    }
+}
+
+/// <summary>A lock: acquire succeeds only when free, release only when held.</summary>
+public sealed class MutexModel(object? initial) : Model
+{
+    public override string Name => "mutex";
+    public override object? Initial => initial is true;
+
+    public override string? Problem(Operation op) => op.F is "acquire" or "release" ? null : $"the mutex model has no operation '{op.F}' (acquire, release)";
+    public override bool ReadOnly(Operation op) => false;
+
+    public override bool Step(object? state, Operation op, out object? next)
+    {
+        var held = state is true;
+        next = op.F == "acquire";
+        return op.F == "acquire" ? !held : held;
+    }
+}
