@@ -12,6 +12,12 @@ public sealed class ZooKeeperClientOptions
     /// <summary>Bound on TCP connect plus session handshake.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long CloseAsync waits for the server to confirm closeSession (capped by RequestTimeout).
+    /// Without the confirmation the session still ends, by expiring after its timeout.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Non-zero to resume an existing session (with <see cref="SessionPassword"/>).</summary>
     public long SessionId { get; init; }
 

@@ -80,8 +80,9 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     /// Throws ZooKeeperNotConnectedException (definite) if the connection already ended before the
     /// request was queued; ZooKeeperIndeterminateException on timeout or loss after that.
     /// </summary>
-    public async Task<Reply> SendAsync(OpCode op, Action<JuteWriter>? writeBody)
+    public async Task<Reply> SendAsync(OpCode op, Action<JuteWriter>? writeBody, TimeSpan? timeoutOverride = null)
     {
+        var limit = timeoutOverride ?? _options.RequestTimeout;
         var frame = new JuteWriter();
         frame.BeginFrame();
         new RequestHeader(0, (int)op).Write(frame);   // xid patched in once assigned, in wire order
@@ -89,7 +90,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         frame.EndFrame();
 
         var pending = new Pending(op);
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await _writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -97,7 +98,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         catch (OperationCanceledException)
         {
             ThrowIfFailed();
-            throw TimedOut(op);
+            throw TimedOut(op, limit);
         }
         try
         {
@@ -131,7 +132,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             // The request stays queued so its late reply, if any, is matched and dropped.
-            throw TimedOut(op);
+            throw TimedOut(op, limit);
         }
     }
 
@@ -141,7 +142,8 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         if (IsConnected)
         {
             _closing = true;
-            try { await SendAsync(OpCode.CloseSession, null).ConfigureAwait(false); }
+            var limit = _options.CloseTimeout < _options.RequestTimeout ? _options.CloseTimeout : _options.RequestTimeout;
+            try { await SendAsync(OpCode.CloseSession, null, limit).ConfigureAwait(false); }
             catch (Exception e) when (e is ZooKeeperException or ZooKeeperIndeterminateException) { }
             Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, "connection closed by the client"));
         }
@@ -151,8 +153,8 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     /// <summary>Same as <see cref="CloseAsync"/>.</summary>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 
-    private ZooKeeperIndeterminateException TimedOut(OpCode op) =>
-        new(IndeterminateReason.Timeout, $"{op} got no reply within {_options.RequestTimeout.TotalMilliseconds:0} ms; it may have been applied");
+    private static ZooKeeperIndeterminateException TimedOut(OpCode op, TimeSpan limit) =>
+        new(IndeterminateReason.Timeout, $"{op} got no reply within {limit.TotalMilliseconds:0} ms; it may have been applied");
 
     private void ThrowIfFailed()
     {
