@@ -39,6 +39,7 @@ public static class SpecLoader
         TestSpec spec;
         try { spec = root.ToObject<TestSpec>(Strict) ?? throw new SpecException($"{source}: empty spec"); }
         catch (JsonSerializationException e) { throw new SpecException($"{source}: {Explain(e)}"); }
+        catch (JsonReaderException e) { throw new SpecException($"{source}: field '{e.Path}': bad value ({e.Message.Split(". Path")[0]})"); }
         SpecValidator.Validate(spec);
         return spec;
     }

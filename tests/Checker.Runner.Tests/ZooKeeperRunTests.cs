@@ -1,0 +1,94 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Core.History;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+using Newtonsoft.Json.Linq;
+
+namespace Checker.Runner.Tests;
+
+/// <summary>Whole runs against a real local three-node ZooKeeper ensemble.</summary>
+[Collection("zookeeper")]
+public sealed class ZooKeeperRunTests : IDisposable
+{
+    readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
+
+    static TestSpec Spec(params (string Field, string Value)[] overrides) =>
+        SpecLoader.Load(Path.Combine(Repo.Root, "workloads", "zookeeper-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+
+    Task<RunOutcome> Run(TestSpec spec, int seed) => TestRunner.RunAsync(spec, new RunOptions(results, seed), CancellationToken.None);
+
+    [Fact]
+    public async Task Thirty_seconds_of_partitions_and_kills_with_sync_reads_is_valid_and_leaves_nothing_running()
+    {
+        var spec = Spec(("time-limit", "30"), ("nemesis.faults", "partition-isolate-leader,kill-leader,partition-random-halves,kill-random,partition-one-way"),
+            ("nemesis.interval", "5"), ("nemesis.duration", "3"), ("nemesis.initial-delay", "2"), ("rate", "150"));
+        var outcome = await Run(spec, seed: 3);
+
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        var history = HistoryFile.Load(outcome.Folder.History);
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");
+        Assert.Contains(history, o => o.IsNemesis && o.F == "heal");
+        Assert.True(history.Count(o => o.Type == OpType.Ok) > 500);
+        var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
+        Assert.Equal("valid", (string?)json["verdict"]);
+        Assert.Equal(["linearizable", "stats", "recovery"], ((JObject)json["checks"]!).Properties().Select(p => p.Name));
+        Assert.True(File.Exists(Path.Combine(outcome.Folder.NodeLogs, "n1", "zookeeper.log")));
+        Assert.True(File.Exists(outcome.Folder.Spec) && File.Exists(outcome.Folder.Log));
+        Assert.Equal(outcome.Folder.Dir, Path.GetFullPath(Path.Combine(results, spec.Name, new FileInfo(Path.Combine(results, spec.Name, "latest")).LinkTarget!)));
+        Assert.Empty(ProcessesOf(outcome.Folder.RunId));
+    }
+
+    [Fact]
+    public async Task A_client_that_sometimes_reads_a_stale_local_copy_is_found_invalid_for_a_stale_read()
+    {
+        var spec = Spec(("time-limit", "10"), ("client.mode", "stale-reads"), ("nemesis.faults", "kill-random"),
+            ("nemesis.interval", "4"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "2"));
+        var outcome = await Run(spec, seed: 5);
+
+        var lin = outcome.Checks.Single(c => c.Checker == "linearizable");
+        Assert.Equal(Verdict.Invalid, lin.Verdict);
+        Assert.Contains("stale read", lin.Summary);
+        Assert.Equal(Verdict.Invalid, outcome.Verdict);
+        Assert.Empty(ProcessesOf(outcome.Folder.RunId));
+    }
+
+    [Fact]
+    public async Task A_nemesis_that_leaves_no_quorum_past_the_budget_is_reported_not_recovered_with_the_window()
+    {
+        var spec = Spec(("time-limit", "5"), ("nemesis.faults", "kill-majority"), ("nemesis.leave-killed", "true"),
+            ("nemesis.interval", "10"), ("nemesis.duration", "1"), ("nemesis.initial-delay", "2"),
+            ("recovery.budget", "4"), ("recovery.stall", "3"), ("recovery.final-reads", "0"));
+        var outcome = await Run(spec, seed: 7);
+
+        var recovery = outcome.Checks.Single(c => c.Checker == "recovery");
+        Assert.Equal(Verdict.Invalid, recovery.Verdict);
+        Assert.Contains("not recovered", recovery.Summary);
+        Assert.Matches(@"window \d+\.\ds\.\.\d+\.\ds", recovery.Summary);
+        Assert.Equal(Verdict.Invalid, outcome.Verdict);
+        Assert.Empty(ProcessesOf(outcome.Folder.RunId));
+    }
+
+    /// <summary>Processes whose command line carries the run's marker (ZooKeeper servers are started with -Dchecker.run=ID).</summary>
+    internal static List<int> ProcessesOf(string runId)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"-Dchecker.run={runId}")) found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(results, recursive: true); } catch (IOException) { }
+    }
+}
