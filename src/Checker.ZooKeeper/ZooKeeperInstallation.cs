@@ -59,25 +59,33 @@ public sealed class ZooKeeperInstallation
 
     /// <summary>
     /// JVM arguments to run one server: small serial-GC heap (test machines are small), slf4j-simple
-    /// logging to <paramref name="logFile"/> instead of stderr, then the main class and the config.
+    /// logging to <paramref name="logFile"/> instead of stderr, any <paramref name="jvmOptions"/>
+    /// (e.g. <see cref="ReadOnlyModeOption"/>), then the main class and the config.
     /// </summary>
-    public IReadOnlyList<string> ServerArguments(string configPath, string? logFile = null, string maxHeap = "256m")
+    public IReadOnlyList<string> ServerArguments(string configPath, string? logFile = null, IEnumerable<string>? jvmOptions = null, string maxHeap = "256m")
     {
         var args = new List<string> { $"-Xmx{maxHeap}", "-XX:+UseSerialGC", "-Dzookeeper.admin.enableServer=false" };
         if (logFile is not null) args.Add($"-Dorg.slf4j.simpleLogger.logFile={logFile}");
+        if (jvmOptions is not null) args.AddRange(jvmOptions);
         args.AddRange(["-cp", ClassPathArgument, MainClass, configPath]);
         return args;
     }
 
+    /// <summary>
+    /// JVM option that lets a member which lost its quorum keep serving reads (a system property,
+    /// not a zoo.cfg key). Clients must connect with CanBeReadOnly to use such a server.
+    /// </summary>
+    public const string ReadOnlyModeOption = "-Dreadonlymode.enabled=true";
+
     /// <summary>The whole command as one POSIX-shell-quoted line (for ssh or scripts).</summary>
-    public string ServerCommandLine(string configPath, string? logFile = null) =>
-        string.Join(' ', new[] { JavaPath }.Concat(ServerArguments(configPath, logFile)).Select(ShellQuote));
+    public string ServerCommandLine(string configPath, string? logFile = null, IEnumerable<string>? jvmOptions = null) =>
+        string.Join(' ', new[] { JavaPath }.Concat(ServerArguments(configPath, logFile, jvmOptions)).Select(ShellQuote));
 
     /// <summary>A start info for <see cref="Process.Start(ProcessStartInfo)"/>; output is not redirected (it goes to the log file).</summary>
-    public ProcessStartInfo CreateServerStartInfo(string configPath, string? logFile = null)
+    public ProcessStartInfo CreateServerStartInfo(string configPath, string? logFile = null, IEnumerable<string>? jvmOptions = null)
     {
         var info = new ProcessStartInfo(JavaPath) { UseShellExecute = false };
-        foreach (var arg in ServerArguments(configPath, logFile)) info.ArgumentList.Add(arg);
+        foreach (var arg in ServerArguments(configPath, logFile, jvmOptions)) info.ArgumentList.Add(arg);
         return info;
     }
 

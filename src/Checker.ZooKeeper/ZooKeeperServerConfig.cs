@@ -25,6 +25,13 @@ public sealed record ZooKeeperServerConfig(string DataDir, string ClientAddress,
     /// </summary>
     public int TickTimeMs { get; init; } = 500;
 
+    /// <summary>
+    /// Enables local sessions (and their upgrade to global ones). A read-only server in 3.8 can only
+    /// create local sessions, so read-only mode needs this; sessions that stay local cannot be
+    /// resumed on another member.
+    /// </summary>
+    public bool LocalSessions { get; init; }
+
     /// <summary>zoo.cfg text.</summary>
     public string Render()
     {
@@ -40,6 +47,11 @@ public sealed record ZooKeeperServerConfig(string DataDir, string ClientAddress,
         Line("4lw.commands.whitelist", "*");
         Line("admin.enableServer", "false");
         Line("autopurge.purgeInterval", 0);
+        if (LocalSessions)
+        {
+            Line("localSessionsEnabled", "true");
+            Line("localSessionsUpgradingEnabled", "true");
+        }
         foreach (var p in Ensemble)
             Line($"server.{p.Id}", $"{p.Host}:{p.PeerPort}:{p.ElectionPort}");
         return s.ToString();

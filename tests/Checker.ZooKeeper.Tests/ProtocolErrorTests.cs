@@ -176,4 +176,18 @@ public class ProtocolErrorTests
         });
         await Fails<SessionExpiredException>(() => Connect(server, new ZooKeeperClientOptions { SessionId = 42, SessionPassword = new byte[16] }));
     }
+
+    [Fact]
+    public async Task Handshake_answered_with_an_error_header_is_a_refused_session()
+    {
+        // What a 3.8 read-only member without local sessions sends instead of a ConnectResponse.
+        await using var server = new FakeServer(async (s, ct) =>
+        {
+            await FrameReader.ReadAsync(s, 1 << 20, ct);
+            await FakeServer.WriteFrameAsync(s, w => new ReplyHeader(0, 0x1_0000_0003, (int)ErrorCode.NotReadOnly).Write(w), ct);
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        var e = await Fails<ZooKeeperConnectException>(() => Connect(server));
+        Assert.Contains("NotReadOnly", e.Message);
+    }
 }

@@ -30,7 +30,7 @@ internal sealed partial class ZooKeeperConnection
             var frame = await FrameReader.ReadAsync(stream, options.MaxFrameLength, deadline.Token).ConfigureAwait(false)
                 ?? throw new ZooKeeperConnectException(
                     $"{host}:{port} closed the connection during the handshake (not serving yet, or it refused our last zxid)");
-            var response = ConnectResponse.Read(new JuteReader(frame));
+            var response = ReadConnectResponse(frame);
             if (response.TimeOut <= 0)
                 throw new SessionExpiredException(
                     $"session 0x{options.SessionId:x} cannot be resumed on {host}:{port}: expired or wrong password");
@@ -44,6 +44,29 @@ internal sealed partial class ZooKeeperConnection
             if (e is SocketException or IOException)
                 throw new ZooKeeperConnectException($"connecting to {host}:{port} failed: {e.Message}", e);
             throw;
+        }
+    }
+
+    // A malformed handshake reply is reported with its first bytes: the usual cause is a peer that
+    // is not a ZooKeeper client port, and the bytes tell which.
+    private static ConnectResponse ReadConnectResponse(byte[] frame)
+    {
+        // A server that cannot create the session may answer with a bare ReplyHeader carrying an
+        // error instead of a ConnectResponse (3.8 read-only mode without local sessions: NotReadOnly).
+        if (frame.Length == ReplyHeader.Size)
+        {
+            var header = ReplyHeader.Read(new JuteReader(frame));
+            if (header.Err != 0)
+                throw new ZooKeeperConnectException($"server refused to create the session: {(ErrorCode)header.Err} ({header.Err})");
+        }
+        try
+        {
+            return ConnectResponse.Read(new JuteReader(frame));
+        }
+        catch (ZooKeeperProtocolException e)
+        {
+            throw new ZooKeeperProtocolException(
+                $"malformed handshake reply ({frame.Length} bytes: {Convert.ToHexString(frame.AsSpan(0, Math.Min(frame.Length, 32)))}): {e.Message}", e);
         }
     }
 

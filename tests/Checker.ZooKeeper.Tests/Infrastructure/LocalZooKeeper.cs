@@ -88,8 +88,11 @@ public sealed class LocalZooKeeperCluster : IDisposable
     /// <summary>The members, in id order.</summary>
     public IReadOnlyList<LocalZooKeeperServer> Servers { get; }
 
-    /// <summary>Starts <paramref name="size"/> servers (1 = standalone) and waits until every one serves.</summary>
-    public static async Task<LocalZooKeeperCluster> StartAsync(int size)
+    /// <summary>
+    /// Starts <paramref name="size"/> servers (1 = standalone) and waits until every one serves.
+    /// <paramref name="readOnlyMode"/> lets members that lose quorum serve reads (with local sessions).
+    /// </summary>
+    public static async Task<LocalZooKeeperCluster> StartAsync(int size, bool readOnlyMode = false)
     {
         var installation = ZooKeeperInstallation.Find();
         var root = Directory.CreateTempSubdirectory("checker-zk-").FullName;
@@ -104,10 +107,10 @@ public sealed class LocalZooKeeperCluster : IDisposable
         {
             for (int i = 0; i < size; i++)
             {
-                var config = new ZooKeeperServerConfig(Path.Combine(root, $"zk{i + 1}"), host, ports[i]) { Id = i + 1, Ensemble = peers };
+                var config = new ZooKeeperServerConfig(Path.Combine(root, $"zk{i + 1}"), host, ports[i]) { Id = i + 1, Ensemble = peers, LocalSessions = readOnlyMode };
                 var cfgPath = config.WriteFiles();
                 var log = Path.Combine(root, $"zk{i + 1}.log");
-                var process = Process.Start(installation.CreateServerStartInfo(cfgPath, log))!;
+                var process = Process.Start(installation.CreateServerStartInfo(cfgPath, log, readOnlyMode ? [ZooKeeperInstallation.ReadOnlyModeOption] : []))!;
                 Started[process.Id] = process;
                 servers.Add(new LocalZooKeeperServer(config, process, log));
             }
