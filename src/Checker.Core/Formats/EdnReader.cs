@@ -130,10 +130,27 @@ public sealed class EdnReader
         return ReadForm();
     }
 
+    const int MaxDepth = 256; // deeper nesting is no history, and would overflow the stack
+
+    int depth;
+
     List<object?> ReadSeq(char close)
     {
         var list = new List<object?>();
         var start = Line;
+        if (++depth > MaxDepth) throw Error($"collections nested more than {MaxDepth} deep");
+        try
+        {
+            return ReadItems(list, start, close);
+        }
+        finally
+        {
+            depth--;
+        }
+    }
+
+    List<object?> ReadItems(List<object?> list, int start, char close)
+    {
         while (true)
         {
             var c = SkipSpace();
