@@ -97,6 +97,8 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            // Never written, so strictly it did not happen; still reported as a timeout (indeterminate):
+            // over-reporting "maybe" is safe for a checker, and a wedged writer means the link is dying.
             ThrowIfFailed();
             throw TimedOut(op, limit);
         }

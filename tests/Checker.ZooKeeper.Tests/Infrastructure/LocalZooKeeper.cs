@@ -133,7 +133,7 @@ public sealed class LocalZooKeeperCluster : IDisposable
             Started.TryRemove(s.Process.Id, out _);
             s.Process.Dispose();
         }
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(_root, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>Sends a four-letter word and returns the reply ("" when the server is unreachable).</summary>
