@@ -59,13 +59,9 @@ public class EnsembleTests(EnsembleFixture zk) : IClassFixture<EnsembleFixture>
     [Fact]
     public async Task Every_member_reports_a_quorum_role()
     {
-        var modes = new List<string>();
-        foreach (var s in zk.Servers)
-        {
-            var srvr = await LocalZooKeeperCluster.FourLetterWordAsync(s.Host, s.Port, "srvr");
-            modes.Add(srvr.Split('\n').Single(l => l.StartsWith("Mode: ")).Trim());
-        }
-        Assert.Equal(1, modes.Count(m => m == "Mode: leader"));
-        Assert.Equal(2, modes.Count(m => m == "Mode: follower"));
+        var modes = new List<string?>();
+        foreach (var s in zk.Servers) modes.Add(await ZooKeeperFourLetterWords.ModeAsync(s.Host, s.Port));
+        Assert.Equal(1, modes.Count(m => m == "leader"));
+        Assert.Equal(2, modes.Count(m => m == "follower"));
     }
 }

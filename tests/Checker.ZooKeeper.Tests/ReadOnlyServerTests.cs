@@ -19,9 +19,10 @@ public class ReadOnlyServerTests
         cluster.Servers[1].Kill();
         cluster.Servers[2].Kill();
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await LocalZooKeeperCluster.FourLetterWordAsync(survivor.Host, survivor.Port, "isro")).Trim() != "ro")
+        while ((await ZooKeeperFourLetterWords.SendAsync(survivor.Host, survivor.Port, "isro")).Trim() != "ro")
             await Task.Delay(200, guard.Token);
 
+        Assert.Equal("read-only", await ZooKeeperFourLetterWords.ModeAsync(survivor.Host, survivor.Port));
         var options = new ZooKeeperClientOptions { CanBeReadOnly = true };
         await using var ro = await ZooKeeperClient.ConnectAsync(survivor.Host, survivor.Port, options);
         Assert.True(ro.IsReadOnly);

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Checker.ZooKeeper.Tests.Infrastructure;
 
@@ -136,25 +135,6 @@ public sealed class LocalZooKeeperCluster : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    /// <summary>Sends a four-letter word and returns the reply ("" when the server is unreachable).</summary>
-    public static async Task<string> FourLetterWordAsync(string host, int port, string word)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync(host, port, cts.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(word), cts.Token);
-            using var reader = new StreamReader(stream, Encoding.ASCII);
-            return await reader.ReadToEndAsync(cts.Token);
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-        {
-            return "";
-        }
-    }
-
     private static async Task WaitServingAsync(LocalZooKeeperServer server, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
@@ -162,8 +142,7 @@ public sealed class LocalZooKeeperCluster : IDisposable
         {
             if (server.Process.HasExited)
                 throw new InvalidOperationException($"ZooKeeper on port {server.Port} exited with {server.Process.ExitCode}:\n{server.LogTail()}");
-            var srvr = await FourLetterWordAsync(server.Host, server.Port, "srvr");
-            if (srvr.Contains("Mode: ")) return;
+            if (await ZooKeeperFourLetterWords.ModeAsync(server.Host, server.Port) is not null) return;
             await Task.Delay(200);
         }
         throw new TimeoutException($"ZooKeeper on port {server.Port} not serving after {limit}:\n{server.LogTail()}");
