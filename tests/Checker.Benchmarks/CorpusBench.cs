@@ -47,6 +47,7 @@ public static class CorpusBench
 
         // One warm-up pass so the figures measure the search, not the JIT.
         foreach (var (_, ops) in inputs) new LinearizabilityChecker(model, options).Check(ops);
+        GC.Collect();
 
         var lines = new List<string>();
         var total = Stopwatch.StartNew();
@@ -57,6 +58,7 @@ public static class CorpusBench
             var result = new LinearizabilityChecker(model, options).Check(ops);
             sw.Stop();
             if ((result.Verdict == Verdict.Valid) != row.ExpectedOk) wrong++;
+            if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") == "1") Console.WriteLine($"      heap after {row.File}: {GC.GetGCMemoryInfo().HeapSizeBytes >> 20} MB, peak ws {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");
             lines.Add($"    {row.File,-22} {result.Verdict,-8} {sw.Elapsed.TotalMilliseconds,9:F1} ms  {((LinearizabilityReport)result.Details!).Configurations,9} configurations");
         }
         total.Stop();

@@ -119,15 +119,17 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
     KeyFailure Explain(Part part, SearchOutcome outcome, CancellationToken cancel)
     {
         var blocked = outcome.Blocked!;
-        var (minimal, complete) = Shrinker.Shrink(part.Ops, blocked, model, options.ShrinkTime, cancel);
+        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, options.ShrinkTime, cancel);
         return new KeyFailure(
             part.Key,
             OpView.Of(blocked),
             outcome.Prefix.Count > 0 ? OpView.Of(outcome.Prefix[^1]) : null,
             outcome.Prefix.Select(OpView.Of).ToList(),
             outcome.States.Select(model.Describe).ToList(),
-            minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
-            complete);
+            shrunk.Minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
+            shrunk.Complete,
+            shrunk.StartStates.Select(model.Describe).ToList(),
+            shrunk.StartAfter is { } a ? OpView.Of(a) : null) { StartValues = shrunk.StartStates };
     }
 
     static string Summarize(LinearizabilityReport r)

@@ -38,6 +38,8 @@ public sealed record OpView(
 /// It is not linearizable by itself, nor with the rest of the history allowed to happen or not.
 /// </param>
 /// <param name="MinimalIsMinimal">False when the shrinking ran out of time before it was done.</param>
+/// <param name="MinimalStartsFrom">The states the object can be in when Minimal begins (all that the history before it allows).</param>
+/// <param name="MinimalStartsAfter">The last operation before Minimal's starting point; null when Minimal starts from the initial state.</param>
 public sealed record KeyFailure(
     object? Key,
     OpView Failed,
@@ -45,7 +47,14 @@ public sealed record KeyFailure(
     IReadOnlyList<OpView> Prefix,
     IReadOnlyList<string> States,
     IReadOnlyList<OpView> Minimal,
-    bool MinimalIsMinimal);
+    bool MinimalIsMinimal,
+    IReadOnlyList<string> MinimalStartsFrom,
+    OpView? MinimalStartsAfter)
+{
+    /// <summary>The start states as values, for tests that re-check the counterexample.</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    internal IReadOnlyList<object?> StartValues { get; init; } = [];
+}
 
 /// <summary>The linearizability checker's findings: verdict, counts, and for an invalid history the explanation.</summary>
 public sealed record LinearizabilityReport(

@@ -49,7 +49,21 @@ internal static class Search
 {
     const int Head = 0;
 
-    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget)
+    /// <summary>Searches for a linearization starting from any of the initial states (default: the model's).</summary>
+    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<object?>? initial = null) =>
+        Explore(all, model, budget, initial, null);
+
+    /// <summary>
+    /// Every state the object can be in once all of these operations took effect (crashed ones
+    /// optional), or null if the budget ran out. Used to cut a history in two at a quiet moment.
+    /// </summary>
+    public static List<object?>? EndStates(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<object?>? initial = null)
+    {
+        var ends = new List<object?>();
+        return Explore(all, model, budget, initial, ends).Verdict == Verdict.Unknown ? null : ends;
+    }
+
+    static SearchOutcome Explore(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<object?>? initial, List<object?>? ends)
     {
         // Crashed operations that cannot change the state can never explain anything: leave them out.
         // Definite operations are numbered first, crashed ones after, to keep their bit sets apart.
@@ -107,91 +121,104 @@ internal static class Search
         bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
 
         var stack = new Stack<(int Node, int State, bool CrashedPass)>();
-        var state = table.Initial;
         ulong hash = 0;
+        var endStates = new HashSet<int>();
 
         // The furthest return the search ever had to stop at, for the explanation.
         var barrier = -1;
         int[] barrierStack = [];
         var barrierStates = new List<int>();
-
-        var entry = list.Next[Head];
-        var focus = Focus();
-        var crashedPass = false; // first pass: definite candidates; second pass: crashed ones
         long steps = 0;
-        while (returns.Next[Head] >= 0)
-        {
-            if ((++steps & 4095) == 0 && budget.Exhausted(visited.Bytes) is { } why)
-                return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
-            if (isCall[entry])
-            {
-                var op = opOf[entry];
-                var skip = (op >= definite) != crashedPass
-                    || (focus >= 0 && part![op] != focus)
-                    || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
-                var after = skip ? -1 : table.Step(state, op);
-                if (after >= 0)
-                {
-                    Flip(op);
-                    var newHash = op < definite ? hash ^ zobrist[op] : hash;
-                    if (visited.Add(linearized, used, after, newHash))
-                    {
-                        hash = newHash;
-                        stack.Push((entry, state, crashedPass));
-                        crashedPass = false;
-                        state = after;
-                        list.Remove(entry);
-                        if (returnNode[op] >= 0)
-                        {
-                            list.Remove(returnNode[op]);
-                            returns.Remove(returnNode[op]);
-                            focus = Focus();
-                        }
-                        entry = list.Next[Head];
-                        continue;
-                    }
-                    Flip(op);
-                }
-                entry = list.Next[entry];
-                continue;
-            }
 
-            // A return: its operation has not taken effect yet, and now it is too late.
-            // Try the crashed candidates, then backtrack.
-            if (!crashedPass && definite < n)
+        foreach (var start in (initial ?? [model.Initial]).Select(table.Intern).Distinct())
+        {
+            var state = start;
+            var entry = list.Next[Head];
+            var focus = Focus();
+            var crashedPass = false; // first pass: definite candidates; second pass: crashed ones
+            while (true)
             {
-                crashedPass = true;
-                entry = list.Next[Head];
-                continue;
+                if ((++steps & 4095) == 0 && budget.Exhausted(visited.Bytes) is { } why)
+                    return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
+                if (returns.Next[Head] < 0)
+                {
+                    if (ends is null)
+                    {
+                        var order = stack.Select(s => ops[opOf[s.Node]]).Reverse().ToList();
+                        return new SearchOutcome(Verdict.Valid, null, null, order, [], order, visited.Count);
+                    }
+                    endStates.Add(state); // and go on: crashed operations may still take effect
+                }
+                if (entry >= 0 && isCall[entry])
+                {
+                    var op = opOf[entry];
+                    var skip = (op >= definite) != crashedPass
+                        || (focus >= 0 && part![op] != focus)
+                        || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
+                    var after = skip ? -1 : table.Step(state, op);
+                    if (after >= 0)
+                    {
+                        Flip(op);
+                        var newHash = op < definite ? hash ^ zobrist[op] : hash;
+                        if (visited.Add(linearized, used, after, newHash))
+                        {
+                            hash = newHash;
+                            stack.Push((entry, state, crashedPass));
+                            crashedPass = false;
+                            state = after;
+                            list.Remove(entry);
+                            if (returnNode[op] >= 0)
+                            {
+                                list.Remove(returnNode[op]);
+                                returns.Remove(returnNode[op]);
+                                focus = Focus();
+                            }
+                            entry = list.Next[Head];
+                            continue;
+                        }
+                        Flip(op);
+                    }
+                    entry = list.Next[entry];
+                    continue;
+                }
+
+                // A return (its operation has not taken effect, and now it is too late) or the end
+                // of the list: try the crashed candidates, then backtrack.
+                if (!crashedPass && definite < n)
+                {
+                    crashedPass = true;
+                    entry = list.Next[Head];
+                    continue;
+                }
+                if (entry > barrier)
+                {
+                    barrier = entry;
+                    barrierStack = stack.Select(s => opOf[s.Node]).Reverse().ToArray();
+                    barrierStates.Clear();
+                }
+                if (entry >= 0 && entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
+                if (stack.Count == 0) break;
+                var (node, before, pass) = stack.Pop();
+                crashedPass = pass;
+                var undone = opOf[node];
+                if (returnNode[undone] >= 0)
+                {
+                    returns.Restore(returnNode[undone]);
+                    list.Restore(returnNode[undone]);
+                    focus = Focus();
+                }
+                list.Restore(node);
+                Flip(undone);
+                if (undone < definite) hash ^= zobrist[undone];
+                state = before;
+                entry = list.Next[node];
             }
-            if (entry > barrier)
-            {
-                barrier = entry;
-                barrierStack = stack.Select(s => opOf[s.Node]).Reverse().ToArray();
-                barrierStates.Clear();
-            }
-            if (entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
-            if (stack.Count == 0) break;
-            var (node, before, pass) = stack.Pop();
-            crashedPass = pass;
-            var undone = opOf[node];
-            if (returnNode[undone] >= 0)
-            {
-                returns.Restore(returnNode[undone]);
-                list.Restore(returnNode[undone]);
-                focus = Focus();
-            }
-            list.Restore(node);
-            Flip(undone);
-            if (undone < definite) hash ^= zobrist[undone];
-            state = before;
-            entry = list.Next[node];
         }
 
-        if (returns.Next[Head] < 0)
+        if (ends is not null)
         {
-            var order = stack.Select(s => ops[opOf[s.Node]]).Reverse().ToList();
-            return new SearchOutcome(Verdict.Valid, null, null, order, [], order, visited.Count);
+            ends.AddRange(endStates.Select(s => table[s]));
+            return new SearchOutcome(ends.Count > 0 ? Verdict.Valid : Verdict.Invalid, null, null, [], [], [], visited.Count);
         }
         return new SearchOutcome(
             Verdict.Invalid,

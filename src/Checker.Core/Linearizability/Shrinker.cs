@@ -4,36 +4,62 @@ using Checker.Core.Models;
 
 namespace Checker.Core.Linearizability;
 
+/// <summary>A counterexample cut down to what a person needs to read.</summary>
+/// <param name="Minimal">The definite operations that cannot be reconciled.</param>
+/// <param name="Complete">False when time ran out before no further step helped.</param>
+/// <param name="StartStates">Where Minimal starts: the states possible at the cut (the model's initial state without one).</param>
+/// <param name="StartAfter">The last operation before the cut, or null if there is no cut.</param>
+internal sealed record Shrunk(List<Operation> Minimal, bool Complete, IReadOnlyList<object?> StartStates, Operation? StartAfter);
+
 /// <summary>
-/// Shrinks a non-linearizable history to a handful of operations a person can read. Every step only
-/// weakens the history, so what remains is a real witness, not an artefact of the shrinking:
-/// a read-only operation is dropped (it constrains but never explains), and any other operation
-/// becomes indeterminate (it may take effect, or not). A step is kept while the history stays
-/// non-linearizable. The definite operations that remain are the counterexample.
+/// Shrinks a non-linearizable history to a handful of operations. Every step only weakens the history,
+/// so what remains is a real witness, not an artefact of the shrinking:
+/// 1. Cut at a quiet moment before the failure (no definite operation in flight): everything before it
+///    is replaced by the set of states it can end in, crashed operations staying available after it.
+///    The latest cut that keeps the failure gives the shortest story.
+/// 2. Weaken what remains, in ever smaller groups (ddmin): a read-only operation is dropped (it
+///    constrains but never explains), any other becomes indeterminate (it may take effect, or not).
+///    A step is kept while the history stays non-linearizable.
 /// </summary>
 internal static class Shrinker
 {
-    public static (List<Operation> Minimal, bool Complete) Shrink(
-        IReadOnlyList<Operation> ops, Operation blocked, Model model, TimeSpan limit, CancellationToken cancel)
-    {
-        // Operations called after the blocked one returned cannot help it take effect in time.
-        var current = ops.Where(o => o.Call <= blocked.Return).ToList();
-        var deadline = DateTime.UtcNow + limit;
-        var complete = true;
+    const int CutAttempts = 40;
 
-        bool StillInvalid(List<Operation> candidate)
+    public static Shrunk Shrink(IReadOnlyList<Operation> ops, Operation blocked, Model model, TimeSpan limit, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        Budget Trial(TimeSpan cap)
         {
             var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero) return false;
-            var trial = TimeSpan.FromTicks(Math.Min(remaining.Ticks, TimeSpan.FromMilliseconds(250).Ticks));
-            var outcome = Search.Run(candidate, model, new Budget(trial, 256L << 20, cancel));
-            return outcome.Verdict == Verdict.Invalid;
+            return new Budget(remaining < cap ? remaining : cap, 256L << 20, cancel);
         }
 
-        if (!StillInvalid(current)) return (ops.Where(o => !o.Crashed).ToList(), false);
+        // Operations called after the blocked one returned cannot help it take effect in time.
+        var current = ops.Where(o => o.Call <= blocked.Return).ToList();
+        IReadOnlyList<object?> starts = [model.Initial];
+        Operation? startAfter = null;
+        if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1))).Verdict != Verdict.Invalid)
+            return new Shrunk(ops.Where(o => !o.Crashed).ToList(), false, starts, null);
 
-        // ddmin-style: weaken chunks, halving the chunk size down to single operations.
-        for (var chunk = Math.Max(1, Definite(current).Count / 2); chunk >= 1; chunk /= 2)
+        foreach (var cut in QuietMoments(current, blocked).Take(CutAttempts))
+        {
+            if (DateTime.UtcNow > deadline) break;
+            var before = current.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
+            var after = current.Where(o => o.Crashed || o.Call > cut).ToList();
+            var ends = Search.EndStates(before, model, Trial(TimeSpan.FromMilliseconds(250)));
+            if (ends is null || Search.Run(after, model, Trial(TimeSpan.FromMilliseconds(250)), ends).Verdict != Verdict.Invalid) continue;
+            current = after;
+            starts = ends;
+            startAfter = before.Where(o => !o.Crashed).MaxBy(o => o.Return);
+            break;
+        }
+
+        bool StillInvalid(List<Operation> candidate) =>
+            DateTime.UtcNow < deadline
+            && Search.Run(candidate, model, Trial(TimeSpan.FromMilliseconds(250)), starts).Verdict == Verdict.Invalid;
+
+        var complete = true;
+        for (var chunk = Math.Max(1, Definite(current).Count / 2); ; chunk /= 2)
         {
             var definite = Definite(current);
             for (var start = 0; start < definite.Count; start += chunk)
@@ -49,7 +75,23 @@ internal static class Shrinker
             }
             if (!complete || chunk == 1) break;
         }
-        return (Definite(current), complete);
+        return new Shrunk(Definite(current), complete, starts, startAfter);
+    }
+
+    /// <summary>Times, latest first, before the blocked operation's call at which no definite operation is in flight.</summary>
+    static IEnumerable<long> QuietMoments(List<Operation> ops, Operation blocked)
+    {
+        var definite = ops.Where(o => !o.Crashed).ToList();
+        var byCall = definite.OrderBy(o => o.Call).ToList();
+        // latestReturn[i]: the latest return among the i+1 earliest-called operations.
+        var latestReturn = new long[byCall.Count];
+        for (var i = 0; i < byCall.Count; i++) latestReturn[i] = Math.Max(i > 0 ? latestReturn[i - 1] : long.MinValue, byCall[i].Return);
+        foreach (var t in definite.Select(o => o.Return).Where(t => t < blocked.Call).Distinct().OrderDescending())
+        {
+            // Quiet at t if every operation called by t has returned by t.
+            var calledBy = byCall.FindLastIndex(o => o.Call <= t);
+            if (calledBy >= 0 && latestReturn[calledBy] <= t) yield return t;
+        }
     }
 
     static List<Operation> Definite(List<Operation> ops) => ops.Where(o => !o.Crashed).ToList();

@@ -39,7 +39,8 @@ internal sealed class StateTable
         return next;
     }
 
-    int Intern(object? state)
+    /// <summary>The number of a state, assigning one if it is new.</summary>
+    public int Intern(object? state)
     {
         var key = new StateKey(state);
         if (ids.TryGetValue(key, out var id)) return id;

@@ -33,11 +33,13 @@ public class DifferentialTests
                 continue;
             }
             invalid++;
-            // The counterexample is a real witness: not linearizable on its own either.
-            var minimal = ((LinearizabilityReport)result.Details!).Failure!.Minimal;
-            var witness = ops.Where(o => !o.Crashed && minimal.Any(m => m.InvokeIndex == o.Invoke.Index)).ToList();
-            Assert.Equal(minimal.Count, witness.Count);
-            Assert.False(BruteForce.IsLinearizable(witness, model), $"history {i}: the minimal counterexample is linearizable:\n{string.Join("\n", witness)}");
+            // The counterexample is a real witness: not linearizable on its own either, from any state it may start in.
+            var failure = ((LinearizabilityReport)result.Details!).Failure!;
+            var witness = ops.Where(o => !o.Crashed && failure.Minimal.Any(m => m.InvokeIndex == o.Invoke.Index)).ToList();
+            Assert.Equal(failure.Minimal.Count, witness.Count);
+            Assert.NotEmpty(failure.StartValues);
+            foreach (var start in failure.StartValues)
+                Assert.False(BruteForce.IsLinearizable(witness, model, start), $"history {i}: the minimal counterexample is linearizable from {Values.Format(start)}:\n{string.Join("\n", witness)}");
         }
         // Both verdicts must be well represented, or the comparison proves little.
         Assert.True(valid > 300 && invalid > 300, $"{valid} valid and {invalid} invalid histories");

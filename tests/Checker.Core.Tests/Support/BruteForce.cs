@@ -10,11 +10,13 @@ namespace Checker.Core.Tests.Support;
 /// </summary>
 public static class BruteForce
 {
-    public static bool IsLinearizable(IReadOnlyList<Operation> ops, Model model)
+    public static bool IsLinearizable(IReadOnlyList<Operation> ops, Model model) => IsLinearizable(ops, model, model.Initial);
+
+    public static bool IsLinearizable(IReadOnlyList<Operation> ops, Model model, object? initial)
     {
         var done = new bool[ops.Count];
         var definiteLeft = ops.Count(o => !o.Crashed);
-        return Extend(model.Initial, definiteLeft);
+        return Extend(initial, definiteLeft);
 
         bool Extend(object? state, int left)
         {
