@@ -64,7 +64,7 @@ public static class CheckCommand
             };
             var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
             if (json) Console.Out.WriteLine(JsonConvert.SerializeObject(new { file = path, result.Verdict, result.Summary, result.Details }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
-            else Console.Out.Write(Describe(path, history.Count, result));
+            else Console.Out.Write(Describe(path, history, result));
             return Verdicts.ExitCode(result.Verdict);
         }
         catch (UsageException e)
@@ -115,10 +115,11 @@ public static class CheckCommand
         return value;
     }
 
-    internal static string Describe(string path, int records, CheckResult result)
+    internal static string Describe(string path, IReadOnlyList<Op> history, CheckResult result)
     {
         var w = new StringWriter();
-        w.WriteLine($"{path}: {records} records");
+        var failed = history.Count(o => o.Type == OpType.Fail && !o.IsNemesis);
+        w.WriteLine($"{path}: {history.Count} records, {failed} failed ops (they did not happen)");
         w.WriteLine($"verdict: {result.Verdict.ToString().ToUpperInvariant()}");
         w.WriteLine(result.Summary);
         if (result.Details is LinearizabilityReport { Failure: { } f })
@@ -126,13 +127,24 @@ public static class CheckCommand
             w.WriteLine();
             w.WriteLine($"cannot linearize: {f.Failed}");
             if (f.LastLinearized is { } last) w.WriteLine($"last linearized:  {last}");
-            w.WriteLine($"possible states then: {string.Join(", ", f.States)}");
+            w.WriteLine($"possible states then: {States(f.States)}");
             w.WriteLine($"longest linearizable prefix: {f.Prefix.Count} ops");
             w.WriteLine();
             w.WriteLine($"minimal counterexample ({f.Minimal.Count} ops{(f.MinimalIsMinimal ? "" : ", shrinking stopped early")}):");
+            w.WriteLine(f.MinimalStartsAfter is { } after
+                ? $"  starting from {States(f.MinimalStartsFrom)}, the states possible after op {after.InvokeIndex} ({after.F})"
+                : $"  starting from the initial state {States(f.MinimalStartsFrom)}");
             foreach (var op in f.Minimal) w.WriteLine($"  {op}");
-            w.WriteLine("  (no order of these is legal, even letting every other op take effect or not)");
+            w.WriteLine("  no order of these is legal, whichever other ops took effect");
         }
         return w.ToString();
+    }
+
+    /// <summary>A few states, each cut short: a kv store's whole map can run to pages.</summary>
+    static string States(IReadOnlyList<string> states)
+    {
+        static string Cut(string s) => s.Length <= 160 ? s : s[..157] + "...";
+        var shown = string.Join(" | ", states.Take(3).Select(Cut));
+        return states.Count > 3 ? $"{shown} | ({states.Count - 3} more)" : shown;
     }
 }

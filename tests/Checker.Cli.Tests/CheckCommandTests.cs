@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Newtonsoft.Json.Linq;
+
+namespace Checker.Cli.Tests;
+
+/// <summary>`checker check` as users run it: a real process, its output and its exit code.</summary>
+public class CheckCommandTests
+{
+    static readonly string Corpus = FindCorpus();
+
+    static (int Exit, string Out, string Err) Checker(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+
+    [Fact]
+    public void Invalid_jepsen_log_exits_1_and_explains()
+    {
+        var (exit, output, _) = Checker("check", Path.Combine(Corpus, "jepsen", "etcd_000.log"));
+        Assert.Equal(1, exit);
+        Assert.Contains("verdict: INVALID", output);
+        Assert.Contains("cannot linearize: process", output);
+        Assert.Contains("minimal counterexample", output);
+    }
+
+    [Fact]
+    public void Valid_history_exits_0()
+    {
+        var (exit, output, _) = Checker("check", Path.Combine(Corpus, "jepsen", "etcd_002.log"));
+        Assert.Equal(0, exit);
+        Assert.Contains("verdict: VALID", output);
+    }
+
+    [Fact]
+    public void Json_output_carries_the_verdict_and_the_counterexample()
+    {
+        var (exit, output, _) = Checker("check", Path.Combine(Corpus, "kv", "c10-bad.txt"), "--json", "--no-split");
+        Assert.Equal(1, exit);
+        var json = JObject.Parse(output);
+        Assert.Equal("Invalid", (string?)json["Verdict"]);
+        Assert.Equal("kv", (string?)json["Details"]!["Model"]);
+        Assert.NotEmpty(json["Details"]!["Failure"]!["Minimal"]!);
+    }
+
+    [Fact]
+    public void A_tiny_time_limit_gives_unknown_not_a_guess()
+    {
+        // The whole c50 history as one object is far too big for a millisecond.
+        var (exit, output, _) = Checker("check", Path.Combine(Corpus, "kv", "c50-ok.txt"), "--no-split", "--timeout", "0.001");
+        Assert.Equal(2, exit);
+        Assert.Contains("verdict: UNKNOWN", output);
+        Assert.Contains("time limit", output);
+    }
+
+    [Fact]
+    public void Bad_input_names_file_and_line_and_exits_3()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "{\"index\":0,\"time\":1,\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n{\"index\":1,\"time\":2,\"process\":0,\"ty");
+            var (exit, _, err) = Checker("check", file);
+            Assert.Equal(3, exit);
+            Assert.Contains($"{file}:2:", err);
+            Assert.DoesNotContain("   at ", err); // no stack trace
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("check", "a", "b")]
+    [InlineData("check", "x.jsonl", "--timeout", "soon")]
+    [InlineData("check", "x.jsonl", "--frobnicate", "1")]
+    [InlineData("nonsense")]
+    public void Usage_mistakes_exit_4(params string[] args)
+    {
+        var (exit, _, err) = Checker(args);
+        Assert.Equal(4, exit);
+        Assert.StartsWith("checker: ", err);
+    }
+
+    static string FindCorpus()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Checker.sln")))
+                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared", "corpora", "porcupine"));
+        throw new InvalidOperationException("repository not found");
+    }
+}
