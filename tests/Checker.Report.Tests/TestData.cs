@@ -1,0 +1,44 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Core.History;
+using Checker.Core.Linearizability;
+using Checker.Core.Models;
+using Checker.Report.Bench;
+
+namespace Checker.Report.Tests;
+
+/// <summary>Histories the tests draw: Porcupine's corpus (../shared/corpora/porcupine) and ones made here.</summary>
+public static class TestData
+{
+    public static string CorpusRoot { get; } = FindCorpus();
+
+    static string FindCorpus()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "..", "shared", "corpora", "porcupine");
+            if (File.Exists(Path.Combine(candidate, "expected.csv")) && File.Exists(Path.Combine(dir.FullName, "Checker.sln")))
+                return Path.GetFullPath(candidate);
+        }
+        throw new InvalidOperationException("the Porcupine corpus is not at ../shared/corpora/porcupine beside the repository");
+    }
+
+    /// <summary>etcd_000.log: a Jepsen etcd register history without times that is not linearizable.</summary>
+    public static List<Op> Etcd000() => HistoryFile.Load(Path.Combine(CorpusRoot, "jepsen", "etcd_000.log"));
+
+    public static List<Op> KvBad() => HistoryFile.Load(Path.Combine(CorpusRoot, "kv", "c10-bad.txt"));
+
+    public static CheckResult CheckRegister(IReadOnlyList<Op> history) =>
+        new LinearizabilityChecker(ModelCatalog.Create("cas-register", null), new LinearizabilityOptions { ShrinkTime = TimeSpan.FromSeconds(2) }).Check(history);
+
+    /// <summary>A timed register history with a partition (30–50 % of the run) and a kill (70–80 %).</summary>
+    public static List<Op> Made(int operations, double? staleReadAt = null) => SyntheticHistory.Generate(operations, staleReadAt: staleReadAt);
+
+    public static string TempDir(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"checker-report-tests-{Environment.ProcessId}", name);
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
