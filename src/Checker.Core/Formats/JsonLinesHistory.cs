@@ -5,43 +5,54 @@ using Newtonsoft.Json;
 namespace Checker.Core.Formats;
 
 /// <summary>
-/// Checker's native history format: one JSON object per line, streamed both ways.
+/// Checker's native history format: one JSON object per line, streamed both ways (no line is ever
+/// held as a whole file).
 /// {"index":0,"time":1200,"process":3,"type":"invoke","f":"write","key":"k1","value":4}
 /// "process" is a number, or "nemesis"; "key" and "error" are optional.
 /// </summary>
 public static class JsonLinesHistory
 {
-    /// <summary>Reads ops one line at a time; a bad line throws naming source and line.</summary>
+    /// <summary>Reads ops as a stream, one JSON reader for the whole input; a bad line throws naming source and line.</summary>
     public static IEnumerable<Op> Read(TextReader input, string source)
     {
-        var lineNo = 0;
-        long nextIndex = 0;
-        while (input.ReadLine() is { } line)
+        using var reader = new JsonTextReader(input)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            SupportMultipleContent = true,
+            DateParseHandling = DateParseHandling.None,
+            FloatParseHandling = FloatParseHandling.Double,
+            CloseInput = false,
+        };
+        long nextIndex = 0;
+        while (true)
+        {
             Op op;
+            var line = reader.LineNumber;
             try
             {
-                op = ParseLine(line, nextIndex, lineNo);
+                if (!reader.Read()) yield break;
+                line = reader.LineNumber;
+                if (reader.TokenType != JsonToken.StartObject) throw new FormatException("expected a JSON object");
+                op = ParseObject(reader, nextIndex, line);
             }
             catch (JsonException e)
             {
-                throw new HistoryFormatException(source, lineNo, $"not a JSON object: {e.Message}");
+                throw new HistoryFormatException(source, Math.Max(line, reader.LineNumber), $"not a JSON object: {e.Message}");
             }
             catch (FormatException e)
             {
-                throw new HistoryFormatException(source, lineNo, e.Message);
+                throw new HistoryFormatException(source, line, e.Message);
+            }
+            catch (OverflowException e)
+            {
+                throw new HistoryFormatException(source, line, e.Message);
             }
             nextIndex = op.Index + 1;
             yield return op;
         }
     }
 
-    static Op ParseLine(string line, long defaultIndex, int lineNo)
+    static Op ParseObject(JsonTextReader reader, long defaultIndex, int lineNo)
     {
-        using var reader = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double };
-        if (!reader.Read() || reader.TokenType != JsonToken.StartObject) throw new FormatException("expected a JSON object");
         long index = defaultIndex, time = -1;
         int? process = null;
         OpType? type = null;
@@ -50,7 +61,7 @@ public static class JsonLinesHistory
         while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
         {
             var name = (string)reader.Value!;
-            reader.Read();
+            if (!reader.Read()) break;
             switch (name)
             {
                 case "index": index = Integer(reader, name); break;
@@ -64,12 +75,11 @@ public static class JsonLinesHistory
                 case "f": f = reader.Value as string ?? throw new FormatException("field \"f\" must be a string"); break;
                 case "key": key = ReadValue(reader); break;
                 case "value": value = ReadValue(reader); break;
-                case "error": error = reader.TokenType == JsonToken.Null ? null : ReadValue(reader) is var ev && ev is string s ? s : Values.Format(ev); break;
-                default: reader.Skip(); break; // unknown fields are kept out of the model but tolerated
+                case "error": error = ReadValue(reader) switch { null => null, string s => s, var other => Values.Format(other) }; break;
+                default: reader.Skip(); break; // unknown fields are tolerated and dropped
             }
         }
         if (reader.TokenType != JsonToken.EndObject) throw new FormatException("truncated JSON object");
-        if (reader.Read()) throw new FormatException("trailing text after the JSON object");
         if (process is null) throw new FormatException("missing field \"process\"");
         if (type is null) throw new FormatException("missing field \"type\"");
         if (f is null) throw new FormatException("missing field \"f\"");
