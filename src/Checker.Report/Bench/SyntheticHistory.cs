@@ -50,7 +50,7 @@ public static class SyntheticHistory
                 t += latency + (long)(random.NextDouble() * meanGap * 2);
             }
         }
-        long value = 0;
+        long? value = null; // the register starts empty: reads return nil until the first write
         var stalePlanted = false;
         foreach (var op in planned.OrderBy(o => o.Complete))
         {
