@@ -19,7 +19,6 @@ public static class App
           check FILE [options]             check a history (JSON Lines, Jepsen EDN or Jepsen log)
           report RUN_DIR                   regenerate a run's plots and pages
           clean                            stop nodes and proxies left by earlier runs
-          bench [core|zookeeper|runner]    print speed and memory figures
 
         'checker <command> --help' explains a command's options.
         """;
@@ -38,7 +37,6 @@ public static class App
             "run" => RunCommand.Execute(rest),
             "report" => ReportCommand.Execute(rest),
             "clean" => CleanCommand.Execute(rest),
-            "bench" => BenchCommand.Execute(rest),
             _ => UsageError($"unknown command '{args[0]}'"),
         };
     }

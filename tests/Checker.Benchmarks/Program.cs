@@ -1,7 +1,7 @@
 using Checker.Benchmarks;
 
 // Prints speed and memory figures; never passes or fails on a number.
-// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|big|all] [--group NAME]
+// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|big|zookeeper|runner|all] [--group NAME]
 var what = args.Length > 0 ? args[0] : "all";
 var group = args.SkipWhile(a => a != "--group").Skip(1).FirstOrDefault();
 switch (what)
@@ -9,12 +9,15 @@ switch (what)
     case "corpus" when group is not null: CorpusBench.RunGroup(group); break;
     case "corpus": CorpusBench.RunAll(); break;
     case "big": BigHistoryBench.Run(); break;
+    case "zookeeper": return ZooKeeperClientBench.Run();
+    case "runner": return RunnerBench.Execute(args[1..]);
     case "all":
         CorpusBench.RunAll();
         BigHistoryBench.Run();
-        break;
+        ZooKeeperClientBench.Run();
+        return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | zookeeper | runner [--no-zookeeper] | all]");
         return 4;
 }
 return 0;

@@ -1,11 +1,81 @@
+using Checker.Core.History;
+using Checker.Report;
+
 namespace Checker.Cli.Commands;
 
-/// <summary>Not built yet: see the open issue for this command.</summary>
+/// <summary>checker report RUN_DIR: regenerates a run's plots and pages from its history.jsonl and results.json.</summary>
 public static class ReportCommand
 {
-    public static int Execute(string[] args)
+    const string Help = """
+        usage: checker report RUN_DIR        regenerate a run's plots and pages (index.html in RUN_DIR)
+               checker report --index DIR    rewrite DIR/index.html, the list of every run under DIR
+
+          RUN_DIR is a run folder, results/TEST/TIMESTAMP (or results/TEST/latest); it needs history.jsonl,
+          and uses results.json when present (without it the checks run again). After a run's report the
+          runs index two folders up (results/index.html) is rewritten too.
+        exit: 0 written, 3 missing or unreadable input, 4 usage
+        """;
+
+    public static int Execute(string[] argv)
     {
-        Console.Error.WriteLine("checker: 'report' is not built yet");
-        return App.Usage;
+        try
+        {
+            var args = new Args(argv, "help");
+            if (args.Flag("help"))
+            {
+                Console.Out.WriteLine(Help);
+                return 0;
+            }
+            var index = args.Get("index");
+            args.RejectUnknown();
+            if (index is not null)
+            {
+                if (args.Positional.Count != 0) throw new UsageException("report --index takes no run folder");
+                if (!Directory.Exists(index)) return BadInput($"{index}: no such folder");
+                var runs = RunsIndex.Write(index);
+                Console.Out.WriteLine($"{Path.Combine(index, RunsIndex.FileName)}: {runs.Count} runs");
+                return 0;
+            }
+            if (args.Positional.Count != 1) throw new UsageException("report needs exactly one run folder");
+            var runDir = args.Positional[0];
+            var written = RunReport.Regenerate(runDir);
+            Console.Out.WriteLine($"{Path.Combine(runDir, "index.html")}: {written.Count(w => !w.File.StartsWith('('))} files in {written.Sum(w => w.Took.TotalSeconds):0.0} s");
+            RefreshRunsIndex(runDir);
+            return 0;
+        }
+        catch (UsageException e)
+        {
+            return App.UsageError(e.Message);
+        }
+        catch (ReportInputException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (HistoryFormatException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (IOException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return BadInput(e.Message);
+        }
+    }
+
+    /// <summary>A run folder the runner made sits in RESULTS/TEST/RUN: keep RESULTS/index.html in step with it.</summary>
+    static void RefreshRunsIndex(string runDir)
+    {
+        var root = Directory.GetParent(Path.GetFullPath(runDir).TrimEnd(Path.DirectorySeparatorChar))?.Parent;
+        if (root is null || !File.Exists(Path.Combine(runDir, "results.json"))) return;
+        RunsIndex.Write(root.FullName);
+    }
+
+    static int BadInput(string message)
+    {
+        Console.Error.WriteLine($"checker: {message}");
+        return App.BadInput;
     }
 }

@@ -2,9 +2,9 @@ using Checker.Runner.Db;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
-namespace Checker.Cli.Commands;
+namespace Checker.Benchmarks;
 
-/// <summary>checker bench runner: the generator's own ceiling, then a real local ensemble's throughput and start-up.</summary>
+/// <summary>The runner: the generator's own ceiling, then a real local ensemble's throughput and start-up.</summary>
 public static class RunnerBench
 {
     public static int Execute(string[] args)
@@ -30,8 +30,8 @@ public static class RunnerBench
         }
         catch (EnvironmentException e)
         {
-            Console.Error.WriteLine($"checker: {e.Message}");
-            return App.Environment;
+            Console.Error.WriteLine($"runner bench: {e.Message}");
+            return 5;
         }
         finally { Directory.Delete(results, recursive: true); }
     }
