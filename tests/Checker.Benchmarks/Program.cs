@@ -9,6 +9,7 @@ switch (what)
     case "corpus" when group is not null: CorpusBench.RunGroup(group); break;
     case "corpus": CorpusBench.RunAll(); break;
     case "big": BigHistoryBench.Run(); break;
+    case "report": Checker.Report.Bench.ReportBench.Run(Console.Out); break;
     case "zookeeper": return ZooKeeperClientBench.Run();
     case "runner": return RunnerBench.Execute(args[1..]);
     case "all":

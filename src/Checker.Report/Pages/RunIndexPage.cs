@@ -53,7 +53,7 @@ public static class RunIndexPage
     {
         w.Write($"<h2>Operations</h2>\n<p class=\"note\">{d.History.Count:N0} history records, {d.Ops.Count:N0} client operations" +
                 $"{(d.Timed ? $" over {d.AxisEnd.ToString("0.0", CultureInfo.InvariantCulture)} s" : "; the history has no times")}, " +
-                $"{d.Faults.Count} nemesis windows ({Html.E(string.Join(", ", d.Faults.Select(f => f.Kind).Distinct()))}).</p>\n");
+                (d.Faults.Count == 0 ? "no nemesis windows.</p>\n" : $"{d.Faults.Count} nemesis windows ({Html.E(string.Join(", ", d.Faults.Select(f => f.Kind).Distinct()))}).</p>\n"));
         var stats = results.Select(DetailsViews.StatsByF).FirstOrDefault(s => s.Count > 0);
         if (stats is null) return;
         static string Ms(double? v) => v is { } x ? x.ToString("0.##", CultureInfo.InvariantCulture) : "";
