@@ -67,7 +67,7 @@ public static class Chromium
             try { cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")); }
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
-            if (!cmdline.Contains($"--user-data-dir={profile}", StringComparison.Ordinal)) continue;
+            if (!cmdline.Contains(profile, StringComparison.Ordinal)) continue; // the browser and its helpers (crashpad keeps its database there)
             try
             {
                 using var p = Process.GetProcessById(pid);

@@ -13,7 +13,8 @@ public static class ReportBench
 {
     public const int Operations = 1_000_000;
 
-    public static void Run(TextWriter output)
+    /// <param name="keepIn">Write the report there and keep it, to look at; by default a temp folder, deleted.</param>
+    public static void Run(TextWriter output, string? keepIn = null)
     {
         var clock = Stopwatch.StartNew();
         var history = SyntheticHistory.Generate(Operations, processes: 10, seed: 7, staleReadAt: 0.4);
@@ -26,7 +27,7 @@ public static class ReportBench
         // failure is built from the planted read so the counterexample page and picture are drawn too.
         var results = new List<CheckResult> { PlantedFailure(history), stats };
 
-        var dir = Directory.CreateTempSubdirectory("checker-report-bench-");
+        var dir = keepIn is null ? Directory.CreateTempSubdirectory("checker-report-bench-") : Directory.CreateDirectory(keepIn);
         try
         {
             clock.Restart();
@@ -40,7 +41,7 @@ public static class ReportBench
         }
         finally
         {
-            dir.Delete(true);
+            if (keepIn is null) dir.Delete(true);
         }
     }
 

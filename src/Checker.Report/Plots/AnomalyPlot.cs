@@ -75,7 +75,8 @@ public static class AnomalyPlot
             box.LineColor = isFailed ? Color.FromHex(ReportColors.Fail) : colour;
             box.LineWidth = isFailed ? 4 : 1.5f;
             box.LinePattern = op.Crashed ? LinePattern.Dashed : LinePattern.Solid;
-            if (labelled.Add(op.F)) box.LegendText = op.F;
+            // Legend entries per f are added by hand below: a box's own entry would carry the failed op's red outline.
+            if (labelled.Add(op.F)) plot.Legend.ManualItems.Add(new LegendItem { LabelText = op.F, FillColor = colour.WithOpacity(0.7), OutlineColor = colour });
             var text = plot.Add.Text(Describe(op) + (isFailed ? "   <- cannot be linearized" : ""), start, lane + 0.26);
             text.LabelFontSize = 12;
             text.LabelFontColor = isFailed ? Color.FromHex(ReportColors.Fail) : Colors.Black;
@@ -135,7 +136,8 @@ public static class AnomalyPlot
             var end = o.Crashed ? to : Math.Min(d.Axis(o.Return), to);
             var line = plot.Add.Line(start, y, Math.Max(end, start + (to - from) * 0.002), y);
             line.LineColor = isFailed ? Color.FromHex(ReportColors.Fail) : Color.FromHex(hex);
-            line.LineWidth = isFailed ? 6 : 3;
+            line.LineWidth = isFailed ? 6 : o.Crashed ? 1.5f : 3;
+            if (o.Crashed) line.LineColor = line.LineColor.WithOpacity(0.5); // maybes: visible, but behind the facts
             line.LinePattern = o.Crashed ? LinePattern.Dashed : LinePattern.Solid;
             line.MarkerSize = 0;
             var label = isFailed ? "cannot be linearized" : o.Crashed ? $"{kind} (crashed: maybe)" : kind;
