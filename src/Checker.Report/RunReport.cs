@@ -107,7 +107,7 @@ public static class RunReport
         try
         {
             var ops = Pairing.Pair(history, source);
-            model = GuessModel(ops);
+            model = ModelCatalog.Guess(ops);
             var checker = new LinearizabilityChecker(ModelCatalog.Create(model, null),
                 new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(60), Source = source });
             checks.Insert(0, checker.Check(ops));
@@ -118,18 +118,6 @@ public static class RunReport
             checks.Insert(0, new CheckResult("linearizable", Verdict.Unknown, $"could not check: {e.Message}"));
         }
         return (checks, $"There was no results.json: these checks ran while the report was made (model {model}, at most 60 s).");
-    }
-
-    /// <summary>The model that fits the ops' names, as `checker check` guesses it.</summary>
-    static string GuessModel(IReadOnlyList<Operation> ops)
-    {
-        var fs = ops.Select(o => o.F).ToHashSet();
-        if (fs.Overlaps(["get", "put", "append"])) return "kv";
-        if (fs.Contains("txn")) return "multi-register";
-        if (fs.Overlaps(["acquire", "release"])) return "mutex";
-        if (fs.Overlaps(["enqueue", "dequeue"])) return "unordered-queue";
-        if (fs.Contains("add")) return "set";
-        return "cas-register";
     }
 
     /// <summary>A regenerated report must not keep pages of an earlier verdict (a counterexample of a run now valid).</summary>

@@ -3,6 +3,7 @@ using Checker.Core.Formats;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
+using Checker.Report;
 using Newtonsoft.Json;
 
 namespace Checker.Cli.Commands;
@@ -11,7 +12,7 @@ namespace Checker.Cli.Commands;
 public static class CheckCommand
 {
     const string Help = """
-        usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--no-split] [--json]
+        usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--no-split] [--json] [--report DIR]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
                          (default: guessed from the operations' f)
@@ -21,6 +22,7 @@ public static class CheckCommand
           --no-split     check the history as one object instead of key by key
           --shrink S     seconds to spend shrinking a counterexample (default 5)
           --json         print the result as JSON
+          --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
         exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage
         """;
 
@@ -43,6 +45,7 @@ public static class CheckCommand
             var shrink = args.Seconds("shrink");
             var split = !args.Flag("no-split");
             var json = args.Flag("json");
+            var reportDir = args.Get("report");
             args.RejectUnknown();
 
             if (!File.Exists(path)) return BadInput($"{path}: no such file");
@@ -55,7 +58,7 @@ public static class CheckCommand
                 Source = path,
             };
             var ops = Pairing.Pair(history, path, options.Tuples);
-            var model = ModelCatalog.Create(modelName ?? GuessModel(ops), initialText is null ? null : ParseValue(initialText));
+            var model = ModelCatalog.Create(modelName ?? ModelCatalog.Guess(ops), initialText is null ? null : ParseValue(initialText));
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
             {
@@ -65,6 +68,12 @@ public static class CheckCommand
             var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
             if (json) Console.Out.WriteLine(JsonConvert.SerializeObject(new { file = path, result.Verdict, result.Summary, result.Details }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
             else Console.Out.Write(Describe(path, history, result));
+            if (reportDir is not null)
+            {
+                Directory.CreateDirectory(reportDir);
+                RunReport.Write(reportDir, history, [result, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
+                Console.Error.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
+            }
             return Verdicts.ExitCode(result.Verdict);
         }
         catch (UsageException e)
@@ -93,18 +102,6 @@ public static class CheckCommand
     {
         Console.Error.WriteLine($"checker: {message}");
         return App.BadInput;
-    }
-
-    /// <summary>The model that fits the operations' names: kv for get/put/append, set for add, and so on.</summary>
-    internal static string GuessModel(IReadOnlyList<Operation> ops)
-    {
-        var fs = ops.Select(o => o.F).ToHashSet();
-        if (fs.Overlaps(["get", "put", "append"])) return "kv";
-        if (fs.Contains("txn")) return "multi-register";
-        if (fs.Overlaps(["acquire", "release"])) return "mutex";
-        if (fs.Overlaps(["enqueue", "dequeue"])) return "unordered-queue";
-        if (fs.Contains("add")) return "set";
-        return "cas-register";
     }
 
     static object? ParseValue(string text)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Checker.Core.Checks;
+using Checker.Report;
 using Checker.Runner.Db;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
@@ -78,6 +79,7 @@ public static class RunCommand
                 Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
             Console.Out.WriteLine($"verdict: {outcome.Verdict.ToString().ToLowerInvariant()}{(outcome.Interrupted ? " (interrupted)" : "")}");
             Console.Out.WriteLine($"results: {outcome.Folder.Dir}");
+            WriteReport(outcome.Folder.Dir, options.ResultsRoot);
             return Verdicts.ExitCode(outcome.Verdict);
         }
         catch (EnvironmentException e)
@@ -88,6 +90,21 @@ public static class RunCommand
         finally
         {
             Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    /// <summary>Plots and pages for the run, and the index of all runs; a report that fails never costs the run its verdict.</summary>
+    static void WriteReport(string runDir, string resultsRoot)
+    {
+        try
+        {
+            RunReport.Regenerate(runDir);
+            RunsIndex.Write(resultsRoot);
+            Console.Out.WriteLine($"report: {Path.Combine(runDir, "index.html")}");
+        }
+        catch (Exception e) when (e is IOException or ReportInputException or Core.History.HistoryFormatException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"checker: the report could not be written: {e.Message}");
         }
     }
 

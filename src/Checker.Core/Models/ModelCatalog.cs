@@ -17,6 +17,18 @@ public static class ModelCatalog
 
     public static IEnumerable<string> Names => Factories.Keys;
 
+    /// <summary>The model that fits the operations' names: kv for get/put/append, set for add, and so on.</summary>
+    public static string Guess(IEnumerable<History.Operation> ops)
+    {
+        var fs = ops.Select(o => o.F).ToHashSet();
+        if (fs.Overlaps(["get", "put", "append"])) return "kv";
+        if (fs.Contains("txn")) return "multi-register";
+        if (fs.Overlaps(["acquire", "release"])) return "mutex";
+        if (fs.Overlaps(["enqueue", "dequeue"])) return "unordered-queue";
+        if (fs.Contains("add")) return "set";
+        return "cas-register";
+    }
+
     /// <summary>The model of that name with the given initial value (null: the model's default).</summary>
     public static Model Create(string name, object? initial = null) =>
         Factories.TryGetValue(name, out var make)
