@@ -14,7 +14,8 @@ public sealed class EdnReader
 {
     readonly TextReader input;
     readonly string source;
-    int peeked = -2;
+    readonly int[] ahead = new int[2]; // up to two chars read but not consumed: "#_" needs both
+    int buffered;
 
     /// <summary>1-based line of the reader's position.</summary>
     public int Line { get; private set; } = 1;
@@ -25,19 +26,25 @@ public sealed class EdnReader
         this.source = source;
     }
 
-    int Peek() => peeked == -2 ? peeked = input.Read() : peeked;
+    /// <summary>The char k places ahead (0 or 1) without consuming it; -1 past the end.</summary>
+    int Peek(int k = 0)
+    {
+        while (buffered <= k) ahead[buffered++] = input.Read();
+        return ahead[k];
+    }
 
     int Next()
     {
         var c = Peek();
-        peeked = -2;
+        ahead[0] = ahead[1];
+        buffered--;
         if (c == '\n') Line++;
         return c;
     }
 
     HistoryFormatException Error(string problem) => new(source, Line, problem);
 
-    /// <summary>Skips white space, commas and comments; returns the next char without consuming it (-1 at end).</summary>
+    /// <summary>Skips white space, commas, comments and #_-discarded forms; returns the next char without consuming it (-1 at end).</summary>
     public int SkipSpace()
     {
         while (true)
@@ -48,34 +55,23 @@ public sealed class EdnReader
                 while (Peek() is not ('\n' or -1)) Next();
             }
             else if (c == ',' || (c >= 0 && char.IsWhiteSpace((char)c))) Next();
-            else if (c == '#' && DiscardFollows()) ReadForm();
+            else if (c == '#' && Peek(1) == '_')
+            {
+                Next();
+                Next();
+                ReadForm();
+            }
             else return c;
         }
     }
 
-    // '#' has been peeked; "#_" consumes both chars and returns true. Any other '#' stays unread.
-    bool DiscardFollows()
-    {
-        if (pendingHash) return false;
-        Next();
-        if (Peek() == '_')
-        {
-            Next();
-            return true;
-        }
-        pendingHash = true;
-        return false;
-    }
-
-    bool pendingHash;
-
     /// <summary>True at the end of input (after white space and comments).</summary>
-    public bool AtEnd => SkipSpace() == -1 && !pendingHash;
+    public bool AtEnd => SkipSpace() == -1;
 
-    /// <summary>Consumes the given closing or opening char if it is next; used to stream a top-level collection.</summary>
+    /// <summary>Consumes the given char if it is next; used to stream a top-level collection.</summary>
     public bool TryConsume(char c)
     {
-        if (pendingHash || SkipSpace() != c) return false;
+        if (SkipSpace() != c) return false;
         Next();
         return true;
     }
@@ -84,11 +80,6 @@ public sealed class EdnReader
     public object? ReadForm()
     {
         var c = SkipSpace();
-        if (pendingHash)
-        {
-            pendingHash = false;
-            return ReadDispatch();
-        }
         switch (c)
         {
             case -1: throw Error("unexpected end of input");
@@ -110,6 +101,9 @@ public sealed class EdnReader
             case '\\':
                 Next();
                 return ReadChar();
+            case '#':
+                Next();
+                return ReadDispatch();
             default:
                 return Atom(ReadToken());
         }
@@ -154,8 +148,8 @@ public sealed class EdnReader
         while (true)
         {
             var c = SkipSpace();
-            if (c == -1 && !pendingHash) throw new HistoryFormatException(source, start, $"unclosed collection: no '{close}' before end of input");
-            if (c == close && !pendingHash)
+            if (c == -1) throw new HistoryFormatException(source, start, $"unclosed collection: no '{close}' before end of input");
+            if (c == close)
             {
                 Next();
                 return list;

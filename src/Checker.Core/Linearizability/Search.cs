@@ -4,20 +4,6 @@ using Checker.Core.Models;
 
 namespace Checker.Core.Linearizability;
 
-/// <summary>What the search found for one independent part of a history.</summary>
-/// <param name="Blocked">The operation whose completion no linearization could reach (invalid only).</param>
-/// <param name="Prefix">The longest linearization found: operations in the order they took effect.</param>
-/// <param name="States">Model states the object could be in when Blocked had to take effect.</param>
-/// <param name="Linearization">A complete legal order (valid only).</param>
-internal sealed record SearchOutcome(
-    Verdict Verdict,
-    string? Cause,
-    Operation? Blocked,
-    IReadOnlyList<Operation> Prefix,
-    IReadOnlyList<object?> States,
-    IReadOnlyList<Operation> Linearization,
-    long Configurations);
-
 /// <summary>
 /// Wing &amp; Gong's search with Lowe's refinements, as in Porcupine. The history becomes one list of
 /// call and return events in time order. Walking it, the search tries to linearize (make take effect)
@@ -102,8 +88,8 @@ internal static class Search
             lastReturn = node;
         }
 
-        var part = PartsOf(ops, model);
-        var twin = EarlierTwins(ops, definite);
+        var part = Reductions.PartsOf(ops, model);
+        var twin = Reductions.EarlierTwins(ops, definite);
         var table = new StateTable(model, ops);
         var linearized = new ulong[Math.Max(1, (definite + 63) / 64)];
         var used = new ulong[(n - definite + 63) / 64];
@@ -231,73 +217,5 @@ internal static class Search
 
         // The part of the state of the first pending return's operation, or -1 to try every candidate.
         int Focus() => part is null || returns.Next[Head] < 0 ? -1 : part[opOf[returns.Next[Head]]];
-    }
-
-    /// <summary>For each crashed op, the latest earlier-called crashed op just like it, or -1.</summary>
-    static int[] EarlierTwins(List<Operation> ops, int definite)
-    {
-        var twin = new int[ops.Count - definite];
-        var last = new Dictionary<(string, object?, object?), int>(new TwinComparer());
-        foreach (var o in ops.Skip(definite).OrderBy(o => o.Call).ThenBy(o => o.Id))
-        {
-            var kind = (o.F, o.Key, o.Input);
-            twin[o.Id - definite] = last.TryGetValue(kind, out var earlier) ? earlier : -1;
-            last[kind] = o.Id;
-        }
-        return twin;
-    }
-
-    sealed class TwinComparer : IEqualityComparer<(string F, object? Key, object? Input)>
-    {
-        public bool Equals((string F, object? Key, object? Input) a, (string F, object? Key, object? Input) b) =>
-            a.F == b.F && Values.Same(a.Key, b.Key) && Values.Same(a.Input, b.Input);
-
-        public int GetHashCode((string F, object? Key, object? Input) k) => HashCode.Combine(k.F, Values.Hash(k.Key), Values.Hash(k.Input));
-    }
-
-    /// <summary>Each op's part of the state as a small number, or null if some op may touch any part.</summary>
-    static int[]? PartsOf(List<Operation> ops, Model model)
-    {
-        var ids = new Dictionary<object, int>(Values.Comparer!);
-        var part = new int[ops.Count];
-        foreach (var o in ops)
-        {
-            if (model.IndependenceKey(o) is not { } key) return null;
-            if (!ids.TryGetValue(key, out var id)) ids[key] = id = ids.Count;
-            part[o.Id] = id;
-        }
-        return ids.Count > 1 ? part : null;
-    }
-
-    /// <summary>A doubly linked list over node numbers that can unlink a node and later relink it (in LIFO order).</summary>
-    sealed class LinkedEvents(int nodes)
-    {
-        public readonly int[] Next = Filled(nodes);
-        readonly int[] prev = Filled(nodes);
-
-        static int[] Filled(int n)
-        {
-            var a = new int[n];
-            Array.Fill(a, -1);
-            return a;
-        }
-
-        public void Append(int after, int node)
-        {
-            Next[after] = node;
-            prev[node] = after;
-        }
-
-        public void Remove(int x)
-        {
-            Next[prev[x]] = Next[x];
-            if (Next[x] >= 0) prev[Next[x]] = prev[x];
-        }
-
-        public void Restore(int x)
-        {
-            Next[prev[x]] = x;
-            if (Next[x] >= 0) prev[Next[x]] = x;
-        }
     }
 }
