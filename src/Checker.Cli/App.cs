@@ -1,16 +1,19 @@
 using Checker.Cli.Commands;
+using Checker.Core.History;
+using Checker.Report;
 
 namespace Checker.Cli;
 
 /// <summary>
 /// The checker command. Exit codes: 0 valid, 1 invalid, 2 unknown (the verdict), 3 bad input
-/// (a history or spec that cannot be read), 4 usage, 5 the test could not run (environment).
+/// (a history or spec that cannot be read), 4 usage, 5 the test could not run (environment), 70 a bug in Checker.
 /// </summary>
 public static class App
 {
     public const int BadInput = 3;
     public const int Usage = 4;
     public const int Environment = 5;
+    public const int Internal = 70;
 
     const string Help = """
         usage: checker <command> [options]
@@ -31,14 +34,46 @@ public static class App
             return args.Length == 0 ? Usage : 0;
         }
         var rest = args[1..];
-        return args[0] switch
+        return Guarded(() => args[0] switch
         {
             "check" => CheckCommand.Execute(rest),
             "run" => RunCommand.Execute(rest),
             "report" => ReportCommand.Execute(rest),
             "clean" => CleanCommand.Execute(rest),
             _ => UsageError($"unknown command '{args[0]}'"),
-        };
+        });
+    }
+
+    /// <summary>
+    /// Runs a command: a mistake in the call exits 4 and unreadable input exits 3, each with one line on
+    /// stderr. Anything else unforeseen is reported in one line too (CHECKER_DEBUG=1 shows the trace).
+    /// </summary>
+    static int Guarded(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (UsageException e)
+        {
+            return UsageError(e.Message);
+        }
+        catch (Exception e) when (e is HistoryFormatException or ReportInputException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return BadInputError(e.Message);
+        }
+        catch (Exception e) when (System.Environment.GetEnvironmentVariable("CHECKER_DEBUG") != "1")
+        {
+            Console.Error.WriteLine($"checker: internal error ({e.GetType().Name}): {e.Message}");
+            return Internal;
+        }
+    }
+
+    /// <summary>Prints a problem with the input (naming the file) and returns the bad-input exit code.</summary>
+    public static int BadInputError(string message)
+    {
+        Console.Error.WriteLine($"checker: {message}");
+        return BadInput;
     }
 
     /// <summary>Prints a usage problem and returns the usage exit code.</summary>

@@ -28,81 +28,53 @@ public static class CheckCommand
 
     public static int Execute(string[] argv)
     {
-        try
+        var args = new Args(argv, "json", "no-split", "help");
+        if (args.Flag("help"))
         {
-            var args = new Args(argv, "json", "no-split", "help");
-            if (args.Flag("help"))
-            {
-                Console.Out.WriteLine(Help);
-                return 0;
-            }
-            if (args.Positional.Count != 1) throw new UsageException("check needs exactly one history file");
-            var path = args.Positional[0];
-            var format = HistoryFile.ParseFormat(args.Get("format") ?? "auto");
-            var modelName = args.Get("model");
-            var initialText = args.Get("initial");
-            var timeout = args.Seconds("timeout");
-            var shrink = args.Seconds("shrink");
-            var split = !args.Flag("no-split");
-            var json = args.Flag("json");
-            var reportDir = args.Get("report");
-            args.RejectUnknown();
+            Console.Out.WriteLine(Help);
+            return 0;
+        }
+        if (args.Positional.Count != 1) throw new UsageException("check needs exactly one history file");
+        var path = args.Positional[0];
+        var format = HistoryFile.ParseFormat(args.Get("format") ?? "auto");
+        var modelName = args.Get("model");
+        var initialText = args.Get("initial");
+        var timeout = args.Seconds("timeout");
+        var shrink = args.Seconds("shrink");
+        var split = !args.Flag("no-split");
+        var json = args.Flag("json");
+        var reportDir = args.Get("report");
+        args.RejectUnknown();
 
-            if (!File.Exists(path)) return BadInput($"{path}: no such file");
-            var history = HistoryFile.Load(path, format);
-            var options = new LinearizabilityOptions
-            {
-                Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
-                SplitByKey = split,
-                ShrinkTime = TimeSpan.FromSeconds(shrink ?? 5),
-                Source = path,
-            };
-            var ops = Pairing.Pair(history, path, options.Tuples);
-            var model = ModelCatalog.Create(modelName ?? ModelCatalog.Guess(ops), initialText is null ? null : ParseValue(initialText));
-            using var cancel = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                cancel.Cancel();
-            };
-            var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
-            if (json) Console.Out.WriteLine(JsonConvert.SerializeObject(new { file = path, result.Verdict, result.Summary, result.Details }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
-            else Console.Out.Write(Describe(path, history, result));
-            if (reportDir is not null)
-            {
-                Directory.CreateDirectory(reportDir);
-                RunReport.Write(reportDir, history, [result, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
-                Console.Error.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
-            }
-            return Verdicts.ExitCode(result.Verdict);
-        }
-        catch (UsageException e)
+        if (!File.Exists(path)) return App.BadInputError($"{path}: no such file");
+        var history = HistoryFile.Load(path, format);
+        var options = new LinearizabilityOptions
         {
-            return App.UsageError(e.Message);
-        }
-        catch (HistoryFormatException e)
+            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
+            SplitByKey = split,
+            ShrinkTime = TimeSpan.FromSeconds(shrink ?? 5),
+            Source = path,
+        };
+        var ops = Pairing.Pair(history, path, options.Tuples);
+        var model = ModelCatalog.Create(modelName ?? ModelCatalog.Guess(ops), initialText is null ? null : ParseValue(initialText));
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
         {
-            return BadInput(e.Message);
-        }
-        catch (ArgumentException e)
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
+        if (json) Console.Out.WriteLine(JsonConvert.SerializeObject(new { file = path, result.Verdict, result.Summary, result.Details }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
+        else Console.Out.Write(Describe(path, history, result));
+        if (reportDir is not null)
         {
-            return BadInput(e.Message);
+            Directory.CreateDirectory(reportDir);
+            RunReport.Write(reportDir, history, [result, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
+            Console.Error.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
         }
-        catch (IOException e)
-        {
-            return BadInput(e.Message);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return BadInput(e.Message);
-        }
+        return Verdicts.ExitCode(result.Verdict);
     }
 
-    static int BadInput(string message)
-    {
-        Console.Error.WriteLine($"checker: {message}");
-        return App.BadInput;
-    }
 
     static object? ParseValue(string text)
     {

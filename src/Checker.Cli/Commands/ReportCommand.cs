@@ -18,51 +18,28 @@ public static class ReportCommand
 
     public static int Execute(string[] argv)
     {
-        try
+        var args = new Args(argv, "help");
+        if (args.Flag("help"))
         {
-            var args = new Args(argv, "help");
-            if (args.Flag("help"))
-            {
-                Console.Out.WriteLine(Help);
-                return 0;
-            }
-            var index = args.Get("index");
-            args.RejectUnknown();
-            if (index is not null)
-            {
-                if (args.Positional.Count != 0) throw new UsageException("report --index takes no run folder");
-                if (!Directory.Exists(index)) return BadInput($"{index}: no such folder");
-                var runs = RunsIndex.Write(index);
-                Console.Out.WriteLine($"{Path.Combine(index, RunsIndex.FileName)}: {runs.Count} runs");
-                return 0;
-            }
-            if (args.Positional.Count != 1) throw new UsageException("report needs exactly one run folder");
-            var runDir = args.Positional[0];
-            var written = RunReport.Regenerate(runDir);
-            Console.Out.WriteLine($"{Path.Combine(runDir, "index.html")}: {written.Count(w => !w.File.StartsWith('('))} files in {written.Sum(w => w.Took.TotalSeconds):0.0} s");
-            RefreshRunsIndex(runDir);
+            Console.Out.WriteLine(Help);
             return 0;
         }
-        catch (UsageException e)
+        var index = args.Get("index");
+        args.RejectUnknown();
+        if (index is not null)
         {
-            return App.UsageError(e.Message);
+            if (args.Positional.Count != 0) throw new UsageException("report --index takes no run folder");
+            if (!Directory.Exists(index)) return App.BadInputError($"{index}: no such folder");
+            var runs = RunsIndex.Write(index);
+            Console.Out.WriteLine($"{Path.Combine(index, RunsIndex.FileName)}: {runs.Count} runs");
+            return 0;
         }
-        catch (ReportInputException e)
-        {
-            return BadInput(e.Message);
-        }
-        catch (HistoryFormatException e)
-        {
-            return BadInput(e.Message);
-        }
-        catch (IOException e)
-        {
-            return BadInput(e.Message);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return BadInput(e.Message);
-        }
+        if (args.Positional.Count != 1) throw new UsageException("report needs exactly one run folder");
+        var runDir = args.Positional[0];
+        var written = RunReport.Regenerate(runDir);
+        Console.Out.WriteLine($"{Path.Combine(runDir, "index.html")}: {written.Count(w => !w.File.StartsWith('('))} files in {written.Sum(w => w.Took.TotalSeconds):0.0} s");
+        RefreshRunsIndex(runDir);
+        return 0;
     }
 
     /// <summary>A run folder the runner made sits in RESULTS/TEST/RUN: keep RESULTS/index.html in step with it.</summary>
@@ -73,9 +50,4 @@ public static class ReportCommand
         RunsIndex.Write(root.FullName);
     }
 
-    static int BadInput(string message)
-    {
-        Console.Error.WriteLine($"checker: {message}");
-        return App.BadInput;
-    }
 }
