@@ -4,6 +4,7 @@ using Checker.Runner.Nemesis;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
+using Checker.ZooKeeper;
 
 namespace Checker.Runner.Tests;
 
@@ -36,7 +37,7 @@ public sealed class EnsembleTests
             }
             Assert.NotNull(next);
             Assert.NotEqual(leader, next);
-            Assert.NotEqual("leader", await FourLetterWords.ModeAsync(leader.Address, ZooKeeperDb.ClientPort, CancellationToken.None));
+            Assert.NotEqual("leader", await ZooKeeperFourLetterWords.ModeAsync(leader.Address, ZooKeeperDb.ClientPort));
 
             network.Heal();
             await db.WaitForQuorumAsync(TimeSpan.FromSeconds(30), CancellationToken.None);

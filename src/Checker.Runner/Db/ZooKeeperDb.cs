@@ -4,6 +4,7 @@ using System.Text;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
+using Checker.ZooKeeper;
 
 namespace Checker.Runner.Db;
 
@@ -65,10 +66,10 @@ public sealed class ZooKeeperDb(DbSpec spec, ZooKeeperInstall install, INodeProv
     public async Task WaitForQuorumAsync(TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
-        string[] modes = [];
+        string?[] modes = [];
         while (DateTime.UtcNow < deadline)
         {
-            modes = await Task.WhenAll(provider.Nodes.Select(n => FourLetterWords.ModeAsync(n.Address, ClientPort, ct)));
+            modes = await Task.WhenAll(provider.Nodes.Select(n => ZooKeeperFourLetterWords.ModeAsync(n.Address, ClientPort, TimeSpan.FromSeconds(1), ct)));
             var leaders = modes.Count(m => m is "leader" or "standalone");
             if (leaders == 1 && modes.All(m => m is "leader" or "follower" or "standalone")) return;
             await Task.Delay(200, ct);
@@ -80,7 +81,7 @@ public sealed class ZooKeeperDb(DbSpec spec, ZooKeeperInstall install, INodeProv
 
     public async Task<Node?> FindPrimaryAsync(CancellationToken ct)
     {
-        var modes = await Task.WhenAll(provider.Nodes.Select(async n => (n, mode: await FourLetterWords.ModeAsync(n.Address, ClientPort, ct))));
+        var modes = await Task.WhenAll(provider.Nodes.Select(async n => (n, mode: await ZooKeeperFourLetterWords.ModeAsync(n.Address, ClientPort, TimeSpan.FromSeconds(1), ct))));
         return modes.FirstOrDefault(m => m.mode is "leader" or "standalone").n;
     }
 
