@@ -25,6 +25,12 @@ public sealed record ZooKeeperServerConfig(string DataDir, string ClientAddress,
     /// </summary>
     public int TickTimeMs { get; init; } = 500;
 
+    /// <summary>Ticks a follower may take to connect and sync to the leader.</summary>
+    public int InitLimit { get; init; } = 20;
+
+    /// <summary>Ticks a follower may lag behind the leader before it is dropped.</summary>
+    public int SyncLimit { get; init; } = 10;
+
     /// <summary>
     /// Enables local sessions (and their upgrade to global ones). A read-only server in 3.8 can only
     /// create local sessions, so read-only mode needs this; sessions that stay local cannot be
@@ -38,8 +44,8 @@ public sealed record ZooKeeperServerConfig(string DataDir, string ClientAddress,
         var s = new StringBuilder();
         void Line(string key, object value) => s.Append(key).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
         Line("tickTime", TickTimeMs);
-        Line("initLimit", 20);
-        Line("syncLimit", 10);
+        Line("initLimit", InitLimit);
+        Line("syncLimit", SyncLimit);
         Line("dataDir", DataDir);
         Line("clientPort", ClientPort);
         Line("clientPortAddress", ClientAddress);
@@ -51,6 +57,12 @@ public sealed record ZooKeeperServerConfig(string DataDir, string ClientAddress,
         {
             Line("localSessionsEnabled", "true");
             Line("localSessionsUpgradingEnabled", "true");
+        }
+        if (Ensemble.Count > 1)
+        {
+            // A fixed membership: no dynamic reconfiguration, and never fall back to standalone.
+            Line("reconfigEnabled", "false");
+            Line("standaloneEnabled", "false");
         }
         foreach (var p in Ensemble)
             Line($"server.{p.Id}", $"{p.Host}:{p.PeerPort}:{p.ElectionPort}");

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
@@ -39,28 +37,19 @@ public sealed class ZooKeeperDb(DbSpec spec, ZooKeeperInstall install, INodeProv
     }
 
     /// <summary>zoo.cfg for one node: its own address for itself, the proxies' addresses for its peers.</summary>
-    public string Config(Node node)
-    {
-        var s = new StringBuilder();
-        void Line(string key, object value) => s.Append(CultureInfo.InvariantCulture, $"{key}={value}\n");
-        Line("tickTime", spec.TickTimeMs);
-        Line("initLimit", spec.InitLimit);
-        Line("syncLimit", spec.SyncLimit);
-        Line("dataDir", DataDir(node));
-        Line("clientPort", ClientPort);
-        Line("clientPortAddress", node.Address);
-        Line("maxClientCnxns", 0);
-        Line("4lw.commands.whitelist", "srvr,stat,mntr,ruok,conf");
-        Line("admin.enableServer", "false");
-        Line("reconfigEnabled", "false");
-        if (provider.Nodes.Count > 1) Line("standaloneEnabled", "false");
-        foreach (var peer in provider.Nodes)
+    public string Config(Node node) =>
+        new ZooKeeperServerConfig(DataDir(node), node.Address, ClientPort)
         {
-            var host = peer == node || network is null ? peer.Address : network.PeerAddress(node, peer);
-            Line($"server.{peer.Id}", $"{host}:{QuorumPort}:{ElectionPort}");
-        }
-        return s.ToString();
-    }
+            Id = node.Id,
+            TickTimeMs = spec.TickTimeMs,
+            InitLimit = spec.InitLimit,
+            SyncLimit = spec.SyncLimit,
+            Ensemble = provider.Nodes.Select(peer => new ZooKeeperPeer(
+                peer.Id,
+                peer == node || network is null ? peer.Address : network.PeerAddress(node, peer),
+                QuorumPort,
+                ElectionPort)).ToList(),
+        }.Render();
 
     /// <summary>Polls srvr until every node serves and exactly one is leader.</summary>
     public async Task WaitForQuorumAsync(TimeSpan timeout, CancellationToken ct)
