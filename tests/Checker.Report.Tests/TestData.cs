@@ -34,9 +34,24 @@ public static class TestData
     /// <summary>A timed register history with a partition (30–50 % of the run) and a kill (70–80 %).</summary>
     public static List<Op> Made(int operations, double? staleReadAt = null) => SyntheticHistory.Generate(operations, staleReadAt: staleReadAt);
 
+    /// <summary>Where the tests write their reports; removed when the test run ends unless CHECKER_KEEP_TEST_OUTPUT=1.</summary>
+    static readonly string OutputRoot = CreateOutputRoot();
+
+    static string CreateOutputRoot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"checker-report-tests-{Environment.ProcessId}");
+        if (Environment.GetEnvironmentVariable("CHECKER_KEEP_TEST_OUTPUT") != "1")
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { Directory.Delete(root, recursive: true); }
+                catch (IOException) { }
+            };
+        return root;
+    }
+
     public static string TempDir(string name)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"checker-report-tests-{Environment.ProcessId}", name);
+        var dir = Path.Combine(OutputRoot, name);
         if (Directory.Exists(dir)) Directory.Delete(dir, true);
         Directory.CreateDirectory(dir);
         return dir;
