@@ -44,9 +44,10 @@ public class CheckCommandTests
         var (exit, output, _) = Checker("check", Path.Combine(Corpus, "kv", "c10-bad.txt"), "--json", "--no-split");
         Assert.Equal(1, exit);
         var json = JObject.Parse(output);
-        Assert.Equal("Invalid", (string?)json["Verdict"]);
-        Assert.Equal("kv", (string?)json["Details"]!["Model"]);
-        Assert.NotEmpty(json["Details"]!["Failure"]!["Minimal"]!);
+        Assert.Equal("invalid", (string?)json["verdict"]);
+        var details = json["checks"]!["linearizable"]!["details"]!;
+        Assert.Equal("kv", (string?)details["model"]);
+        Assert.NotEmpty(details["failure"]!["minimal"]!);
     }
 
     [Fact]
@@ -70,6 +71,40 @@ public class CheckCommandTests
             Assert.Equal(3, exit);
             Assert.Contains($"{file}:2:", err);
             Assert.DoesNotContain("   at ", err); // no stack trace
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Timed_history_that_never_recovers_after_a_heal_is_invalid()
+    {
+        // Writes succeed, a partition comes and goes at 1 s and 2 s, and after the heal every op times out for 40 s.
+        const long S = 1_000_000_000;
+        var lines = new List<string>();
+        long index = 0;
+        void Op(long time, string process, string type, string f, string value) =>
+            lines.Add($"{{\"index\":{index++},\"time\":{time},\"process\":{process},\"type\":\"{type}\",\"f\":\"{f}\",\"value\":{value}}}");
+        var process = 0;
+        for (var t = 0L; t < 42 * S; t += S / 4)
+        {
+            if (t == 1 * S) Op(t, "\"nemesis\"", "info", "start-partition", "\"n1|n2 n3\"");
+            if (t == 2 * S) Op(t, "\"nemesis\"", "info", "stop-partition", "null");
+            var healthy = t < 1 * S || t > 41 * S;
+            Op(t, process.ToString(), "invoke", "write", "1");
+            Op(t + S / 8, process.ToString(), healthy ? "ok" : "info", "write", "1");
+            if (!healthy) process++; // an indeterminate op retires its process
+        }
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(file, lines);
+            var (exit, output, _) = Checker("check", file, "--recovery-budget", "20");
+            Assert.Equal(1, exit);
+            Assert.Contains("linearizable: ", output);
+            Assert.Contains("recovery invalid: not recovered", output);
         }
         finally
         {

@@ -4,15 +4,18 @@ using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
 using Checker.Report;
-using Newtonsoft.Json;
 
 namespace Checker.Cli.Commands;
 
-/// <summary>checker check FILE: judges a recorded history (Checker's or Jepsen's) for linearizability.</summary>
+/// <summary>
+/// checker check FILE: judges a recorded history (Checker's or Jepsen's) for linearizability, and,
+/// when it has times and nemesis operations, for recovery after each heal.
+/// </summary>
 public static class CheckCommand
 {
     const string Help = """
         usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--no-split] [--json] [--report DIR]
+                                  [--recovery-budget S] [--stall S]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
                          (default: guessed from the operations' f)
@@ -23,6 +26,9 @@ public static class CheckCommand
           --shrink S     seconds to spend shrinking a counterexample (default 5)
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
+          --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
+                         heal, ops must succeed again within S seconds (default 20)
+          --stall S      ... and progress must never stop for S seconds while no fault is active (default 10)
         exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage
         """;
 
@@ -44,6 +50,7 @@ public static class CheckCommand
         var split = !args.Flag("no-split");
         var json = args.Flag("json");
         var reportDir = args.Get("report");
+        var recovery = new RecoveryOptions(TimeSpan.FromSeconds(args.Seconds("recovery-budget") ?? 20), TimeSpan.FromSeconds(args.Seconds("stall") ?? 10));
         args.RejectUnknown();
 
         if (!File.Exists(path)) return App.BadInputError($"{path}: no such file");
@@ -64,15 +71,26 @@ public static class CheckCommand
             cancel.Cancel();
         };
         var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
-        if (json) Console.Out.WriteLine(JsonConvert.SerializeObject(new { file = path, result.Verdict, result.Summary, result.Details }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
-        else Console.Out.Write(Describe(path, history, result));
+        List<CheckResult> results = [result];
+        if (history.Count > 0 && history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
+            results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
+        var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
+        if (json)
+        {
+            // The shape of a run's results.json, so tools read both alike.
+            Console.Out.WriteLine(ResultsJson.Serialize(new Dictionary<string, object?> { ["file"] = path, ["verdict"] = verdict, ["checks"] = ResultsJson.Checks(results) }));
+        }
+        else
+        {
+            Console.Out.Write(Describe(path, history, verdict, results));
+        }
         if (reportDir is not null)
         {
             Directory.CreateDirectory(reportDir);
-            RunReport.Write(reportDir, history, [result, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
+            RunReport.Write(reportDir, history, [.. results, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
             Console.Error.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
         }
-        return Verdicts.ExitCode(result.Verdict);
+        return Verdicts.ExitCode(verdict);
     }
 
 
@@ -84,14 +102,20 @@ public static class CheckCommand
         return value;
     }
 
-    internal static string Describe(string path, IReadOnlyList<Op> history, CheckResult result)
+    /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>
+    internal static string Describe(string path, IReadOnlyList<Op> history, Verdict verdict, IReadOnlyList<CheckResult> results)
     {
         var w = new StringWriter();
         var failed = history.Count(o => o.Type == OpType.Fail && !o.IsNemesis);
         w.WriteLine($"{path}: {history.Count} records, {failed} failed ops (they did not happen)");
-        w.WriteLine($"verdict: {result.Verdict.ToString().ToUpperInvariant()}");
-        w.WriteLine(result.Summary);
-        if (result.Details is LinearizabilityReport { Failure: { } f })
+        w.WriteLine($"verdict: {verdict.ToString().ToUpperInvariant()}");
+        foreach (var r in results)
+        {
+            // Summaries that already name their check ("NOT linearizable: ...") stand alone.
+            var named = r.Summary.Split(':')[0].Contains(r.Checker, StringComparison.OrdinalIgnoreCase);
+            w.WriteLine($"{(named ? "" : $"{r.Checker} {r.Verdict.ToString().ToLowerInvariant()}: ")}{r.Summary.Replace("\n", "\n  ")}");
+        }
+        if (results[0].Details is LinearizabilityReport { Failure: { } f })
         {
             w.WriteLine();
             w.WriteLine($"cannot linearize: {f.Failed}");

@@ -7,9 +7,6 @@ using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
 using Checker.ZooKeeper;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Converters;
-using Newtonsoft.Json.Serialization;
 
 namespace Checker.Runner.Running;
 
@@ -165,14 +162,6 @@ public static class TestRunner
         return false;
     }
 
-    static readonly JsonSerializerSettings ResultsJson = new()
-    {
-        ContractResolver = new CamelCasePropertyNamesContractResolver(),
-        Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) },
-        Formatting = Formatting.Indented,
-        NullValueHandling = NullValueHandling.Include,
-    };
-
     static Task WriteResultsAsync(RunFolder folder, TestSpec spec, Verdict verdict, IReadOnlyList<CheckResult> checks, bool interrupted, Dictionary<string, object?> extra)
     {
         var results = new Dictionary<string, object?>
@@ -181,9 +170,9 @@ public static class TestRunner
             ["run"] = folder.RunId,
             ["verdict"] = verdict,
             ["interrupted"] = interrupted,
-            ["checks"] = checks.ToDictionary(c => c.Checker, c => (object?)new { c.Verdict, c.Summary, c.Details }),
+            ["checks"] = ResultsJson.Checks(checks),
         };
         foreach (var (k, v) in extra) results[k] = v;
-        return File.WriteAllTextAsync(folder.Results, JsonConvert.SerializeObject(results, ResultsJson));
+        return File.WriteAllTextAsync(folder.Results, ResultsJson.Serialize(results));
     }
 }
