@@ -13,7 +13,7 @@ public static class RunnerBench
         Console.Out.WriteLine($"generator + recorder, in-memory client, 8 workers: {opsPerSecond:N0} ops/s ({ops:N0} ops in 3 s, history flushed per line)");
         if (args.Contains("--no-zookeeper")) return 0;
 
-        var spec = SpecLoader.Load(Path.Combine(FindRepoWorkloads(), "zookeeper-register.json"),
+        var spec = SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
         [
             new("time-limit", "10"), new("rate", "0"), new("concurrency", "12"), new("nemesis.faults", ""),
             new("recovery.final-reads", "0"), new("name", "bench-runner"),
@@ -34,12 +34,5 @@ public static class RunnerBench
             return 5;
         }
         finally { Directory.Delete(results, recursive: true); }
-    }
-
-    static string FindRepoWorkloads()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "workloads"))) return Path.Combine(d.FullName, "workloads");
-        return "workloads";
     }
 }

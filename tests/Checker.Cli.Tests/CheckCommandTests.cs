@@ -6,7 +6,7 @@ namespace Checker.Cli.Tests;
 /// <summary>`checker check` as users run it: a real process, its output and its exit code.</summary>
 public class CheckCommandTests
 {
-    static readonly string Corpus = FindCorpus();
+    static readonly string Corpus = global::Checker.Tests.RepositoryPaths.Corpus;
 
     static (int Exit, string Out, string Err) Checker(params string[] args)
     {
@@ -123,13 +123,5 @@ public class CheckCommandTests
         var (exit, _, err) = Checker(args);
         Assert.Equal(4, exit);
         Assert.StartsWith("checker: ", err);
-    }
-
-    static string FindCorpus()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Checker.sln")))
-                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared", "corpora", "porcupine"));
-        throw new InvalidOperationException("repository not found");
     }
 }

@@ -13,7 +13,7 @@ public sealed class RunnerKillTests : IDisposable
     public async Task History_of_a_killed_runner_is_checkable_and_clean_stops_the_leftover_nodes()
     {
         var runs = Path.Combine(work, "runs");
-        var repo = FindRepo();
+        var repo = Checker.Tests.RepositoryPaths.Root;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repo };
         foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "60", "--nemesis.faults", "partition-isolate-one",
                      "--nemesis.initial-delay", "1", "--nemesis.interval", "2", "--nemesis.duration", "1", "--results", Path.Combine(work, "results")])
@@ -48,13 +48,6 @@ public sealed class RunnerKillTests : IDisposable
 
     static List<RegisteredProcess> Alive(RegisteredRun run) =>
         run.Processes.Where(p => Checker.Runner.Nodes.Posix.IsAlive(p.Pid, p.StartTime)).ToList();
-
-    static string FindRepo()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "workloads"))) return d.FullName;
-        throw new InvalidOperationException("repository not found");
-    }
 
     public void Dispose()
     {

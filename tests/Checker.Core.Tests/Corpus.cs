@@ -1,20 +1,9 @@
 namespace Checker.Core.Tests;
 
-/// <summary>Finds the shared Porcupine corpus (../shared/corpora/porcupine from the repository root).</summary>
+/// <summary>The shared Porcupine corpus and its expected verdicts.</summary>
 public static class Corpus
 {
-    public static string Root { get; } = Find();
-
-    static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "corpora", "porcupine");
-            if (File.Exists(Path.Combine(candidate, "expected.csv")) && File.Exists(Path.Combine(dir.FullName, "Checker.sln")))
-                return Path.GetFullPath(candidate);
-        }
-        throw new InvalidOperationException("the Porcupine corpus is not at ../shared/corpora/porcupine beside the repository");
-    }
+    public static string Root => Checker.Tests.RepositoryPaths.Corpus;
 
     public sealed record Row(string File, string Model, bool ExpectedOk, int Ops)
     {

@@ -10,18 +10,7 @@ namespace Checker.Report.Tests;
 /// <summary>Histories the tests draw: Porcupine's corpus (../shared/corpora/porcupine) and ones made here.</summary>
 public static class TestData
 {
-    public static string CorpusRoot { get; } = FindCorpus();
-
-    static string FindCorpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "corpora", "porcupine");
-            if (File.Exists(Path.Combine(candidate, "expected.csv")) && File.Exists(Path.Combine(dir.FullName, "Checker.sln")))
-                return Path.GetFullPath(candidate);
-        }
-        throw new InvalidOperationException("the Porcupine corpus is not at ../shared/corpora/porcupine beside the repository");
-    }
+    public static string CorpusRoot => Checker.Tests.RepositoryPaths.Corpus;
 
     /// <summary>etcd_000.log: a Jepsen etcd register history without times that is not linearizable.</summary>
     public static List<Op> Etcd000() => HistoryFile.Load(Path.Combine(CorpusRoot, "jepsen", "etcd_000.log"));

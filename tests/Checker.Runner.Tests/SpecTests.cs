@@ -4,7 +4,7 @@ namespace Checker.Runner.Tests;
 
 public class SpecTests
 {
-    static string Workload => Path.Combine(Repo.Root, "workloads", "zookeeper-register.json");
+    static string Workload => Checker.Tests.RepositoryPaths.DefaultSpec;
 
     [Fact]
     public void The_shipped_workload_loads_with_its_values()
@@ -72,18 +72,5 @@ public class SpecTests
         var again = SpecLoader.Parse(SpecLoader.ToJson(spec), "spec.json");
         Assert.Equal(12, again.TimeLimit);
         Assert.Equal(spec.Nemesis.Faults, again.Nemesis.Faults);
-    }
-}
-
-/// <summary>Locates the repository (for workloads/) from the test's working directory.</summary>
-static class Repo
-{
-    public static string Root { get; } = Find();
-
-    static string Find()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "workloads")) && File.Exists(Path.Combine(d.FullName, "Checker.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
     }
 }

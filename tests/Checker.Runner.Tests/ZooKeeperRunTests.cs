@@ -14,7 +14,7 @@ public sealed class ZooKeeperRunTests : IDisposable
     readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
 
     static TestSpec Spec(params (string Field, string Value)[] overrides) =>
-        SpecLoader.Load(Path.Combine(Repo.Root, "workloads", "zookeeper-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+        SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec, overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
 
     Task<RunOutcome> Run(TestSpec spec, int seed) => TestRunner.RunAsync(spec, new RunOptions(results, seed), CancellationToken.None);
 
