@@ -32,6 +32,19 @@ public static class BigHistoryBench
         }
     }
 
+    /// <summary>One long single-key history: no key to split by, so the search itself must scale.</summary>
+    public static void RunSingleKey(int operations)
+    {
+        var model = ModelCatalog.Create("cas-register");
+        var generated = BigHistory.Generate(operations, 1, 5, seed: 11, injectStaleRead: false);
+        GC.Collect();
+        var clock = Stopwatch.StartNew();
+        var result = new LinearizabilityChecker(model, new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(60) }).Check(generated.History);
+        var report = (LinearizabilityReport)result.Details!;
+        Console.WriteLine($"one key: {report.Operations:N0} ops ({report.Crashed} indeterminate), 5 processes -> {result.Verdict}{(report.Cause is { } c ? $" ({c})" : "")} " +
+                          $"in {clock.Elapsed.TotalSeconds:F2} s, {report.Configurations:N0} configurations, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");
+    }
+
     /// <summary>As users meet it: a JSON Lines file on disk, read and checked.</summary>
     static void FromFile(List<Op> history, Model model)
     {

@@ -9,6 +9,7 @@ switch (what)
     case "corpus" when group is not null: CorpusBench.RunGroup(group); break;
     case "corpus": CorpusBench.RunAll(); break;
     case "big": BigHistoryBench.Run(); break;
+    case "one-key": BigHistoryBench.RunSingleKey(args.Length > 1 ? int.Parse(args[1]) : 100_000); break;
     case "report": Checker.Report.Bench.ReportBench.Run(Console.Out, args.Length > 1 ? args[1] : null); break;
     case "zookeeper": return ZooKeeperClientBench.Run();
     case "runner": return RunnerBench.Execute(args[1..]);

@@ -56,29 +56,29 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var perSearch = options.MemoryBudgetBytes / Math.Max(1, Math.Min(parts.Count, Environment.ProcessorCount));
         var budget = new Budget(options.Timeout, perSearch, stop.Token);
-        var outcomes = new ConcurrentDictionary<int, SearchOutcome>();
+        var outcomes = new ConcurrentDictionary<int, PartOutcome>();
         Parallel.ForEach(
             Enumerable.Range(0, parts.Count).OrderByDescending(i => parts[i].Ops.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             i =>
             {
                 if (stop.IsCancellationRequested) return;
-                var outcome = Search.Run(parts[i].Ops, model, budget);
+                var outcome = SearchPart(parts[i], budget);
                 outcomes[i] = outcome;
-                if (outcome.Verdict == Verdict.Invalid && options.StopAtFirstFailure) stop.Cancel();
+                if (outcome.Search.Verdict == Verdict.Invalid && options.StopAtFirstFailure) stop.Cancel();
             });
 
-        var failedPart = outcomes.Where(kv => kv.Value.Verdict == Verdict.Invalid).Select(kv => kv.Key).DefaultIfEmpty(-1).Min();
+        var failedPart = outcomes.Where(kv => kv.Value.Search.Verdict == Verdict.Invalid).Select(kv => kv.Key).DefaultIfEmpty(-1).Min();
         var unknown = Enumerable.Range(0, parts.Count)
-            .Where(i => !outcomes.TryGetValue(i, out var o) || o.Verdict == Verdict.Unknown)
+            .Where(i => !outcomes.TryGetValue(i, out var o) || o.Search.Verdict == Verdict.Unknown)
             .ToList();
         var verdict = failedPart >= 0 ? Verdict.Invalid : unknown.Count > 0 ? Verdict.Unknown : Verdict.Valid;
         var cause = verdict == Verdict.Unknown
-            ? unknown.Select(i => outcomes.TryGetValue(i, out var o) ? o.Cause : stop.IsCancellationRequested ? "cancelled" : "not searched").FirstOrDefault(c => c is not null)
+            ? unknown.Select(i => outcomes.TryGetValue(i, out var o) ? o.Search.Cause : stop.IsCancellationRequested ? "cancelled" : "not searched").FirstOrDefault(c => c is not null)
             : null;
 
         KeyFailure? failure = null;
-        if (failedPart >= 0) failure = Explain(parts[failedPart], outcomes[failedPart], cancel);
+        if (failedPart >= 0) failure = Explain(parts[failedPart].Key, outcomes[failedPart], cancel);
 
         var report = new LinearizabilityReport(
             verdict,
@@ -116,20 +116,31 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         return byKey.Values.ToList();
     }
 
-    KeyFailure Explain(Part part, SearchOutcome outcome, CancellationToken cancel)
+    /// <summary>The search's result for one part, with the operations searched and where the search began.</summary>
+    sealed record PartOutcome(SearchOutcome Search, IReadOnlyList<Operation> Ops, IReadOnlyList<StartConfig> Starts, long Configurations);
+
+    PartOutcome SearchPart(Part part, Budget budget)
     {
+        var outcome = Search.Run(part.Ops, model, budget);
+        return new PartOutcome(outcome, part.Ops, [StartConfig.Initial(model)], outcome.Configurations);
+    }
+
+    KeyFailure Explain(object? key, PartOutcome part, CancellationToken cancel)
+    {
+        var outcome = part.Search;
         var blocked = outcome.Blocked!;
-        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, options.ShrinkTime, cancel);
+        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, part.Starts, options.ShrinkTime, cancel);
+        var startStates = shrunk.Starts.Select(c => c.State).Distinct(Values.Comparer).ToList();
         return new KeyFailure(
-            part.Key,
+            key,
             OpView.Of(blocked),
             outcome.Prefix.Count > 0 ? OpView.Of(outcome.Prefix[^1]) : null,
             outcome.Prefix.Select(OpView.Of).ToList(),
             outcome.States.Select(model.Describe).ToList(),
             shrunk.Minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
             shrunk.Complete,
-            shrunk.StartStates.Select(model.Describe).ToList(),
-            shrunk.StartAfter is { } a ? OpView.Of(a) : null) { StartValues = shrunk.StartStates };
+            startStates.Select(model.Describe).ToList(),
+            shrunk.StartAfter is { } a ? OpView.Of(a) : null) { StartValues = startStates };
     }
 
     static string Summarize(LinearizabilityReport r)

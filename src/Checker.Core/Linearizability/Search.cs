@@ -35,21 +35,20 @@ internal static class Search
 {
     const int Head = 0;
 
-    /// <summary>Searches for a linearization starting from any of the initial states (default: the model's).</summary>
-    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<object?>? initial = null) =>
-        Explore(all, model, budget, initial, null);
+    /// <summary>Searches for a linearization from any of the starts (default: the model's initial state).</summary>
+    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig>? starts = null) =>
+        Explore(all, model, budget, starts ?? [StartConfig.Initial(model)], null);
 
     /// <summary>
-    /// Every state the object can be in once all of these operations took effect (crashed ones
-    /// optional), or null if the budget ran out. Used to cut a history in two at a quiet moment.
+    /// Fills ends with every configuration the object can be in once all of these operations' definite
+    /// ones took effect (crashed ones optional), keeping for each state only the smallest sets of
+    /// crashed operations used. Unknown if the budget ran out, invalid if there is none. Used to cut a
+    /// history in two at a quiet moment.
     /// </summary>
-    public static List<object?>? EndStates(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<object?>? initial = null)
-    {
-        var ends = new List<object?>();
-        return Explore(all, model, budget, initial, ends).Verdict == Verdict.Unknown ? null : ends;
-    }
+    public static SearchOutcome Ends(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig> ends) =>
+        Explore(all, model, budget, starts, ends);
 
-    static SearchOutcome Explore(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<object?>? initial, List<object?>? ends)
+    static SearchOutcome Explore(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig>? ends)
     {
         // Crashed operations that cannot change the state can never explain anything: leave them out.
         // Definite operations are numbered first, crashed ones after, to keep their bit sets apart.
@@ -75,6 +74,7 @@ internal static class Search
         var isCall = new bool[nodes];
         var returnNode = new int[n];
         Array.Fill(returnNode, -1);
+        var callNode = new int[n];
         var lastReturn = Head;
         for (var k = 0; k < events.Count; k++)
         {
@@ -82,7 +82,11 @@ internal static class Search
             opOf[node] = events[k].Op;
             isCall[node] = events[k].Kind == 0;
             list.Append(node - 1, node);
-            if (isCall[node]) continue;
+            if (isCall[node])
+            {
+                callNode[events[k].Op] = node;
+                continue;
+            }
             returnNode[events[k].Op] = node;
             returns.Append(lastReturn, node);
             lastReturn = node;
@@ -106,19 +110,32 @@ internal static class Search
 
         bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
 
-        var stack = new Stack<(int Node, int State, bool CrashedPass)>();
+        var stack = new List<(int Node, int State, bool CrashedPass)>();
         ulong hash = 0;
-        var endStates = new HashSet<int>();
+        var endConfigs = new Dictionary<int, List<ulong[]>>();
 
-        // The furthest return the search ever had to stop at, for the explanation.
+        // The furthest return the search ever had to stop at, for the explanation. The stack there is
+        // copied incrementally: entries below the low-water mark are unchanged since the last copy.
         var barrier = -1;
-        int[] barrierStack = [];
+        var barrierStack = new int[16];
+        var barrierDepth = 0;
+        var lowWater = 0;
         var barrierStates = new List<int>();
         long steps = 0;
 
-        foreach (var start in (initial ?? [model.Initial]).Select(table.Intern).Distinct())
+        foreach (var start in starts)
         {
-            var state = start;
+            // Crashed operations this start already used up are out of the list, as if linearized.
+            Array.Clear(used);
+            var usedUp = new List<int>();
+            for (var c = definite; c < n; c++)
+            {
+                if (!start.Used.Contains(ops[c].Invoke.Index)) continue;
+                Flip(c);
+                list.Remove(callNode[c]);
+                usedUp.Add(callNode[c]);
+            }
+            var state = table.Intern(start.State);
             var entry = list.Next[Head];
             var focus = Focus();
             var crashedPass = false; // first pass: definite candidates; second pass: crashed ones
@@ -126,16 +143,19 @@ internal static class Search
             {
                 if ((++steps & 4095) == 0 && budget.Exhausted(visited.Bytes) is { } why)
                     return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
-                if (returns.Next[Head] < 0)
+                var finished = returns.Next[Head] < 0;
+                if (finished)
                 {
                     if (ends is null)
                     {
-                        var order = stack.Select(s => ops[opOf[s.Node]]).Reverse().ToList();
+                        var order = stack.Select(s => ops[opOf[s.Node]]).ToList();
                         return new SearchOutcome(Verdict.Valid, null, null, order, [], order, visited.Count);
                     }
-                    endStates.Add(state); // and go on: crashed operations may still take effect
+                    // Collecting ends: record and backtrack. A crashed operation taking effect now is the
+                    // same as one taking effect first thing after the cut, where it stays available.
+                    RecordEnd(state);
                 }
-                if (entry >= 0 && isCall[entry])
+                else if (entry >= 0 && isCall[entry])
                 {
                     var op = opOf[entry];
                     var skip = (op >= definite) != crashedPass
@@ -149,7 +169,7 @@ internal static class Search
                         if (visited.Add(linearized, used, after, newHash))
                         {
                             hash = newHash;
-                            stack.Push((entry, state, crashedPass));
+                            stack.Add((entry, state, crashedPass));
                             crashedPass = false;
                             state = after;
                             list.Remove(entry);
@@ -168,23 +188,27 @@ internal static class Search
                     continue;
                 }
 
-                // A return (its operation has not taken effect, and now it is too late) or the end
-                // of the list: try the crashed candidates, then backtrack.
-                if (!crashedPass && definite < n)
+                // A return (its operation has not taken effect, and now it is too late): try the
+                // crashed candidates, then backtrack. A recorded end: backtrack.
+                if (!finished && !crashedPass && definite < n)
                 {
                     crashedPass = true;
                     entry = list.Next[Head];
                     continue;
                 }
-                if (entry > barrier)
+                if (!finished && entry > barrier)
                 {
                     barrier = entry;
-                    barrierStack = stack.Select(s => opOf[s.Node]).Reverse().ToArray();
+                    if (barrierStack.Length < stack.Count) Array.Resize(ref barrierStack, stack.Count * 2);
+                    for (var i = lowWater; i < stack.Count; i++) barrierStack[i] = opOf[stack[i].Node];
+                    barrierDepth = lowWater = stack.Count;
                     barrierStates.Clear();
                 }
-                if (entry >= 0 && entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
+                if (!finished && entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
                 if (stack.Count == 0) break;
-                var (node, before, pass) = stack.Pop();
+                var (node, before, pass) = stack[^1];
+                stack.RemoveAt(stack.Count - 1);
+                lowWater = Math.Min(lowWater, stack.Count);
                 crashedPass = pass;
                 var undone = opOf[node];
                 if (returnNode[undone] >= 0)
@@ -199,23 +223,48 @@ internal static class Search
                 state = before;
                 entry = list.Next[node];
             }
+            for (var i = usedUp.Count - 1; i >= 0; i--) list.Restore(usedUp[i]);
         }
 
         if (ends is not null)
         {
-            ends.AddRange(endStates.Select(s => table[s]));
+            foreach (var (s, sets) in endConfigs)
+                foreach (var bits in sets)
+                    ends.Add(new StartConfig(table[s], UsedSet(bits)));
             return new SearchOutcome(ends.Count > 0 ? Verdict.Valid : Verdict.Invalid, null, null, [], [], [], visited.Count);
         }
         return new SearchOutcome(
             Verdict.Invalid,
             null,
             ops[opOf[barrier]],
-            barrierStack.Select(i => ops[i]).ToList(),
+            barrierStack.Take(barrierDepth).Select(i => ops[i]).ToList(),
             barrierStates.Select(s => table[s]).ToList(),
             [],
             visited.Count);
 
+        // The crashed operations marked in bits, by invoke index.
+        HashSet<long> UsedSet(ulong[] bits) => Enumerable.Range(definite, n - definite)
+            .Where(c => (bits[(c - definite) >> 6] & (1UL << (c - definite))) != 0)
+            .Select(c => ops[c].Invoke.Index)
+            .ToHashSet();
+
+        // Keeps, per state, only the smallest sets of crashed operations used (fewer used covers more).
+        void RecordEnd(int state)
+        {
+            if (!endConfigs.TryGetValue(state, out var sets)) endConfigs[state] = sets = [];
+            if (sets.Any(s => Subset(s, used))) return;
+            sets.RemoveAll(s => Subset(used, s));
+            sets.Add((ulong[])used.Clone());
+        }
+
         // The part of the state of the first pending return's operation, or -1 to try every candidate.
         int Focus() => part is null || returns.Next[Head] < 0 ? -1 : part[opOf[returns.Next[Head]]];
+    }
+
+    static bool Subset(ulong[] small, ulong[] big)
+    {
+        for (var i = 0; i < small.Length; i++)
+            if ((small[i] & ~big[i]) != 0) return false;
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 using Checker.Core.Checks;
 using Checker.Core.History;
+using Checker.Core.Models;
 
 namespace Checker.Core.Linearizability;
 
@@ -16,3 +17,12 @@ internal sealed record SearchOutcome(
     IReadOnlyList<object?> States,
     IReadOnlyList<Operation> Linearization,
     long Configurations);
+
+/// <summary>
+/// Where a search begins: a model state, and the crashed operations (by invoke index) that already
+/// took effect before it. Used to carry the search across a quiet moment of a long history.
+/// </summary>
+internal sealed record StartConfig(object? State, IReadOnlySet<long> Used)
+{
+    public static StartConfig Initial(Model model) => new(model.Initial, new HashSet<long>());
+}

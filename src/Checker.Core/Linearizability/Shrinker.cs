@@ -7,15 +7,15 @@ namespace Checker.Core.Linearizability;
 /// <summary>A counterexample cut down to what a person needs to read.</summary>
 /// <param name="Minimal">The definite operations that cannot be reconciled.</param>
 /// <param name="Complete">False when time ran out before no further step helped.</param>
-/// <param name="StartStates">Where Minimal starts: the states possible at the cut (the model's initial state without one).</param>
+/// <param name="Starts">Where Minimal starts: the configurations possible at the cut (else where the search began).</param>
 /// <param name="StartAfter">The last operation before the cut, or null if there is no cut.</param>
-internal sealed record Shrunk(List<Operation> Minimal, bool Complete, IReadOnlyList<object?> StartStates, Operation? StartAfter);
+internal sealed record Shrunk(List<Operation> Minimal, bool Complete, IReadOnlyList<StartConfig> Starts, Operation? StartAfter);
 
 /// <summary>
 /// Shrinks a non-linearizable history to a handful of operations. Every step only weakens the history,
 /// so what remains is a real witness, not an artefact of the shrinking:
 /// 1. Cut at a quiet moment before the failure (no definite operation in flight): everything before it
-///    is replaced by the set of states it can end in, crashed operations staying available after it.
+///    is replaced by the configurations it can end in (a state, and which crashed operations it used).
 ///    The latest cut that keeps the failure gives the shortest story.
 /// 2. Weaken what remains, in ever smaller groups (ddmin): a read-only operation is dropped (it
 ///    constrains but never explains), any other becomes indeterminate (it may take effect, or not).
@@ -25,7 +25,8 @@ internal static class Shrinker
 {
     const int CutAttempts = 40;
 
-    public static Shrunk Shrink(IReadOnlyList<Operation> ops, Operation blocked, Model model, TimeSpan limit, CancellationToken cancel)
+    public static Shrunk Shrink(
+        IReadOnlyList<Operation> ops, Operation blocked, Model model, IReadOnlyList<StartConfig> starts, TimeSpan limit, CancellationToken cancel)
     {
         var deadline = DateTime.UtcNow + limit;
         Budget Trial(TimeSpan cap)
@@ -36,9 +37,8 @@ internal static class Shrinker
 
         // Operations called after the blocked one returned cannot help it take effect in time.
         var current = ops.Where(o => o.Call <= blocked.Return).ToList();
-        IReadOnlyList<object?> starts = [model.Initial];
         Operation? startAfter = null;
-        if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1))).Verdict != Verdict.Invalid)
+        if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1)), starts).Verdict != Verdict.Invalid)
             return new Shrunk(ops.Where(o => !o.Crashed).ToList(), false, starts, null);
 
         foreach (var cut in QuietMoments(current, blocked).Take(CutAttempts))
@@ -46,8 +46,9 @@ internal static class Shrinker
             if (DateTime.UtcNow > deadline) break;
             var before = current.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
             var after = current.Where(o => o.Crashed || o.Call > cut).ToList();
-            var ends = Search.EndStates(before, model, Trial(TimeSpan.FromMilliseconds(250)));
-            if (ends is null || Search.Run(after, model, Trial(TimeSpan.FromMilliseconds(250)), ends).Verdict != Verdict.Invalid) continue;
+            var ends = new List<StartConfig>();
+            if (Search.Ends(before, model, Trial(TimeSpan.FromMilliseconds(250)), starts, ends).Verdict != Verdict.Valid
+                || Search.Run(after, model, Trial(TimeSpan.FromMilliseconds(250)), ends).Verdict != Verdict.Invalid) continue;
             current = after;
             starts = ends;
             startAfter = before.Where(o => !o.Crashed).MaxBy(o => o.Return);

@@ -23,10 +23,14 @@ public class DifferentialTests
             var history = RandomHistories.Generate(rng, modelName, rng.Next(1, 8));
             var ops = Pairing.Pair(history, tuples: TupleKeys.Off);
             var expected = BruteForce.IsLinearizable(ops, model);
-            var options = new LinearizabilityOptions { ShrinkTime = TimeSpan.FromSeconds(2), SplitByKey = model.SpansKeys && rng.Next(2) == 0 };
+            var options = new LinearizabilityOptions
+            {
+                ShrinkTime = TimeSpan.FromSeconds(2),
+                SplitByKey = model.SpansKeys && rng.Next(2) == 0,
+            };
             var result = new LinearizabilityChecker(model, options with { Tuples = TupleKeys.Off }).Check(ops);
             if (result.Verdict != (expected ? Verdict.Valid : Verdict.Invalid))
-                Assert.Fail($"history {i}: search says {result.Verdict}, brute force says {(expected ? "valid" : "invalid")}:\n{string.Join("\n", history)}");
+                Assert.Fail($"history {i} ({options}): search says {result.Verdict}, brute force says {(expected ? "valid" : "invalid")}:\n{string.Join("\n", history.Select(o => $"t={o.Time} {o}"))}");
             if (expected)
             {
                 valid++;
