@@ -52,7 +52,10 @@ internal static class Search
     {
         // Crashed operations that cannot change the state can never explain anything: leave them out.
         // Definite operations are numbered first, crashed ones after, to keep their bit sets apart.
-        var ops = all.Where(o => !o.Crashed)
+        // Definite operations are numbered in the order of their returns, so that every one numbered below
+        // the first pending return has taken effect: the cache then stores only that number and the few
+        // operations above it taken early (see VisitedSet), not a bit for every operation of the history.
+        var ops = all.Where(o => !o.Crashed).OrderBy(o => o.Return).ThenBy(o => o.Call).ThenBy(o => o.Id)
             .Concat(all.Where(o => o.Crashed && !model.ReadOnly(o)))
             .Select((o, i) => o.WithId(i))
             .ToList();
@@ -100,7 +103,7 @@ internal static class Search
         var zobrist = new ulong[n];
         var random = new Random(n);
         for (var i = 0; i < n; i++) zobrist[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 1);
-        var visited = new VisitedSet(linearized.Length, used.Length);
+        var visited = new VisitedSet(used.Length);
 
         void Flip(int op)
         {
@@ -110,7 +113,8 @@ internal static class Search
 
         bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
 
-        var stack = new List<(int Node, int State, bool CrashedPass)>();
+        var stack = new List<(int Node, int State, bool CrashedPass, int High)>();
+        var high = -1; // the highest-numbered definite operation linearized
         ulong hash = 0;
         var endConfigs = new Dictionary<int, List<ulong[]>>();
 
@@ -166,10 +170,13 @@ internal static class Search
                     {
                         Flip(op);
                         var newHash = op < definite ? hash ^ zobrist[op] : hash;
-                        if (visited.Add(linearized, used, after, newHash))
+                        var newHigh = op < definite ? Math.Max(high, op) : high;
+                        var r = FirstPending(op);
+                        if (visited.Add(linearized, r, newHigh, used, after, newHash))
                         {
                             hash = newHash;
-                            stack.Add((entry, state, crashedPass));
+                            stack.Add((entry, state, crashedPass, high));
+                            high = newHigh;
                             crashedPass = false;
                             state = after;
                             list.Remove(entry);
@@ -206,7 +213,8 @@ internal static class Search
                 }
                 if (!finished && entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
                 if (stack.Count == 0) break;
-                var (node, before, pass) = stack[^1];
+                var (node, before, pass, previousHigh) = stack[^1];
+                high = previousHigh;
                 stack.RemoveAt(stack.Count - 1);
                 lowWater = Math.Min(lowWater, stack.Count);
                 crashedPass = pass;
@@ -241,6 +249,15 @@ internal static class Search
             barrierStates.Select(s => table[s]).ToList(),
             [],
             visited.Count);
+
+        // The lowest-numbered definite operation not linearized once op is (definite if none): the
+        // first pending return, skipping op's own when it is that one.
+        int FirstPending(int op)
+        {
+            var first = returns.Next[Head];
+            if (first >= 0 && opOf[first] == op) first = returns.Next[first];
+            return first < 0 ? definite : opOf[first];
+        }
 
         // The crashed operations marked in bits, by invoke index.
         HashSet<long> UsedSet(ulong[] bits) => Enumerable.Range(definite, n - definite)

@@ -5,22 +5,29 @@ namespace Checker.Core.Linearizability;
 /// cache). A configuration is the set of definite operations linearized, the model state, and the set
 /// of crashed operations used up so far.
 ///
+/// The definite set is stored compactly. Definite operations are numbered in return order, so every
+/// one below r (the first still pending) has taken effect; the set is r plus the few words of bits
+/// from r up to the highest operation taken early. An entry costs a few words whatever the history's
+/// length, where a plain bit set would grow with it. The set's hash arrives precomputed (updated in
+/// O(1) per step by XOR of per-op random keys).
+///
 /// Crashed operations get a weaker test than equality: a configuration is covered by an earlier one
 /// with the same definite set and state whose crashed set is a subset of its own. The earlier one had
 /// every option this one has and more, because a crashed operation may always be left out; so if the
 /// earlier one could not finish, neither can this one. This is what keeps histories full of
 /// timed-out writes from exploding into every subset of them.
-///
-/// The definite set's hash arrives precomputed (updated in O(1) per step by XOR of per-op random
-/// keys), and bit sets are copied into flat arrays, so an entry costs a few words and no object.
 /// </summary>
-internal sealed class VisitedSet(int definiteWords, int crashedWords)
+internal sealed class VisitedSet(int crashedWords)
 {
     // Groups: one per (definite set, state); each holds a chain of crashed sets.
     ulong[] groupHash = new ulong[1024];
     int[] groupState = new int[1024];
     int[] groupFirst = new int[1024];
-    ulong[] groupBits = new ulong[1024 * Math.Max(1, definiteWords)];
+    int[] groupR = new int[1024];
+    int[] groupOffset = new int[1024];
+    int[] groupLength = new int[1024];
+    ulong[] windows = new ulong[1024];
+    int windowsUsed;
     int groups;
     int[] table = NewTable(2048);
 
@@ -33,11 +40,20 @@ internal sealed class VisitedSet(int definiteWords, int crashedWords)
     public long Count => crashedWords == 0 ? groups : entries;
 
     /// <summary>Approximate bytes held, for the memory budget.</summary>
-    public long Bytes => groupHash.Length * 16L + groupBits.Length * 8L + table.Length * 4L + entryBits.Length * 8L + entryNext.Length * 4L;
+    public long Bytes => groupHash.Length * 28L + windows.Length * 8L + table.Length * 4L + entryBits.Length * 8L + entryNext.Length * 4L;
 
-    /// <summary>Records the configuration; false if an earlier one covers it (nothing new to explore).</summary>
-    public bool Add(ulong[] definite, ulong[] crashed, int state, ulong definiteHash)
+    /// <summary>
+    /// Records the configuration; false if an earlier one covers it (nothing new to explore).
+    /// r: the lowest-numbered definite operation not linearized; high: the highest one linearized.
+    /// </summary>
+    public bool Add(ulong[] definite, int r, int high, ulong[] crashed, int state, ulong definiteHash)
     {
+        // The window: aligned words from r's up to high's, trailing zero words dropped.
+        var lo = r >> 6;
+        var hi = high > r ? (high >> 6) + 1 : lo;
+        while (hi > lo && definite[hi - 1] == 0) hi--;
+        var window = definite.AsSpan(lo, hi - lo);
+
         var hash = definiteHash ^ ((ulong)(uint)state * 0x9E3779B97F4A7C15UL);
         var mask = table.Length - 1;
         var slot = (int)(hash ^ (hash >> 29)) & mask;
@@ -45,16 +61,21 @@ internal sealed class VisitedSet(int definiteWords, int crashedWords)
         {
             var g = table[slot];
             if (g < 0) break;
-            if (groupHash[g] == hash && groupState[g] == state
-                && definite.AsSpan().SequenceEqual(groupBits.AsSpan(g * definiteWords, definiteWords)))
+            if (groupHash[g] == hash && groupState[g] == state && groupR[g] == r
+                && window.SequenceEqual(windows.AsSpan(groupOffset[g], groupLength[g])))
                 return crashedWords > 0 && AddCrashed(g, crashed);
             slot = (slot + 1) & mask;
         }
         if (groups == groupHash.Length) GrowGroups();
+        if (windowsUsed + window.Length > windows.Length) Array.Resize(ref windows, Math.Max(windows.Length * 2, windowsUsed + window.Length));
+        window.CopyTo(windows.AsSpan(windowsUsed));
         groupHash[groups] = hash;
         groupState[groups] = state;
         groupFirst[groups] = -1;
-        definite.AsSpan().CopyTo(groupBits.AsSpan(groups * definiteWords, definiteWords));
+        groupR[groups] = r;
+        groupOffset[groups] = windowsUsed;
+        groupLength[groups] = window.Length;
+        windowsUsed += window.Length;
         table[slot] = groups;
         if (crashedWords > 0) AddCrashed(groups, crashed);
         groups++;
@@ -101,7 +122,9 @@ internal sealed class VisitedSet(int definiteWords, int crashedWords)
         Array.Resize(ref groupHash, size);
         Array.Resize(ref groupState, size);
         Array.Resize(ref groupFirst, size);
-        Array.Resize(ref groupBits, size * Math.Max(1, definiteWords));
+        Array.Resize(ref groupR, size);
+        Array.Resize(ref groupOffset, size);
+        Array.Resize(ref groupLength, size);
     }
 
     void Rehash()
