@@ -20,7 +20,8 @@ namespace Checker.Core.Linearizability;
 ///
 /// Each configuration tries its definite candidates before its crashed ones: a linearization that
 /// uses fewer crashed operations covers more (see <see cref="VisitedSet"/>), so finding it first lets
-/// the cache prune the rest.
+/// the cache prune the rest. Crashed calls wait in a list of their own, so the definite pass never
+/// walks past them; and a crashed operation is not tried right after another whose effect it erases.
 ///
 /// Crashed operations that are alike (same f, key and input) are interchangeable once both are
 /// called, so only the earliest-called unused one of each kind is a candidate: any linearization that
@@ -71,26 +72,32 @@ internal static class Search
         }
         events.Sort();
         var nodes = events.Count + 1;
-        var list = new LinkedEvents(nodes);
+        var list = new LinkedEvents(nodes); // definite calls and all returns, in time order
+        var crashedCalls = new LinkedEvents(nodes); // crashed calls: they never block, so they wait apart
         var returns = new LinkedEvents(nodes); // the return events alone, to find the first pending one
         var opOf = new int[nodes];
         var isCall = new bool[nodes];
         var returnNode = new int[n];
         Array.Fill(returnNode, -1);
         var callNode = new int[n];
-        var lastReturn = Head;
+        int lastListed = Head, lastCrashed = Head, lastReturn = Head;
         for (var k = 0; k < events.Count; k++)
         {
             var node = k + 1;
-            opOf[node] = events[k].Op;
+            var op = events[k].Op;
+            opOf[node] = op;
             isCall[node] = events[k].Kind == 0;
-            list.Append(node - 1, node);
-            if (isCall[node])
+            if (isCall[node]) callNode[op] = node;
+            else returnNode[op] = node;
+            if (isCall[node] && op >= definite)
             {
-                callNode[events[k].Op] = node;
+                crashedCalls.Append(lastCrashed, node);
+                lastCrashed = node;
                 continue;
             }
-            returnNode[events[k].Op] = node;
+            list.Append(lastListed, node);
+            lastListed = node;
+            if (isCall[node]) continue;
             returns.Append(lastReturn, node);
             lastReturn = node;
         }
@@ -136,7 +143,7 @@ internal static class Search
             {
                 if (!start.Used.Contains(ops[c].Invoke.Index)) continue;
                 Flip(c);
-                list.Remove(callNode[c]);
+                crashedCalls.Remove(callNode[c]);
                 usedUp.Add(callNode[c]);
             }
             var state = table.Intern(start.State);
@@ -147,8 +154,8 @@ internal static class Search
             {
                 if ((++steps & 4095) == 0 && budget.Exhausted(visited.Bytes) is { } why)
                     return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
-                var finished = returns.Next[Head] < 0;
-                if (finished)
+                var blocking = returns.Next[Head]; // the first pending return, or -1 when all are passed
+                if (blocking < 0)
                 {
                     if (ends is null)
                     {
@@ -159,13 +166,18 @@ internal static class Search
                     // same as one taking effect first thing after the cut, where it stays available.
                     RecordEnd(state);
                 }
-                else if (entry >= 0 && isCall[entry])
+                else if (entry >= 0 && (crashedPass ? entry < blocking : isCall[entry]))
                 {
                     var op = opOf[entry];
-                    var skip = (op >= definite) != crashedPass
-                        || (focus >= 0 && part![op] != focus)
-                        || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
+                    var skip = (focus >= 0 && part![op] != focus)
+                        || (crashedPass && twin[op - definite] is var t and >= 0 && !Used(t));
                     var after = skip ? -1 : table.Step(state, op);
+                    // A crashed operation right after another whose effect it erases (a write after a
+                    // write) only wastes the first: the same state comes from this one alone, with
+                    // fewer used, by the path that skipped the first.
+                    if (after >= 0 && crashedPass && stack.Count > 0 && opOf[stack[^1].Node] >= definite
+                        && table.Step(stack[^1].State, op) == after)
+                        after = -1;
                     if (after >= 0)
                     {
                         Flip(op);
@@ -177,41 +189,42 @@ internal static class Search
                             hash = newHash;
                             stack.Add((entry, state, crashedPass, high));
                             high = newHigh;
-                            crashedPass = false;
                             state = after;
-                            list.Remove(entry);
-                            if (returnNode[op] >= 0)
+                            if (crashedPass) crashedCalls.Remove(entry);
+                            else
                             {
+                                list.Remove(entry);
                                 list.Remove(returnNode[op]);
                                 returns.Remove(returnNode[op]);
                                 focus = Focus();
                             }
+                            crashedPass = false;
                             entry = list.Next[Head];
                             continue;
                         }
                         Flip(op);
                     }
-                    entry = list.Next[entry];
+                    entry = crashedPass ? crashedCalls.Next[entry] : list.Next[entry];
+                    continue;
+                }
+                else if (!crashedPass && crashedCalls.Next[Head] >= 0)
+                {
+                    // The definite candidates ran into a return: now the crashed ones called before it.
+                    crashedPass = true;
+                    entry = crashedCalls.Next[Head];
                     continue;
                 }
 
-                // A return (its operation has not taken effect, and now it is too late): try the
-                // crashed candidates, then backtrack. A recorded end: backtrack.
-                if (!finished && !crashedPass && definite < n)
+                // Nothing more to try here: backtrack (remembering the furthest return that blocked).
+                if (blocking > barrier)
                 {
-                    crashedPass = true;
-                    entry = list.Next[Head];
-                    continue;
-                }
-                if (!finished && entry > barrier)
-                {
-                    barrier = entry;
+                    barrier = blocking;
                     if (barrierStack.Length < stack.Count) Array.Resize(ref barrierStack, stack.Count * 2);
                     for (var i = lowWater; i < stack.Count; i++) barrierStack[i] = opOf[stack[i].Node];
                     barrierDepth = lowWater = stack.Count;
                     barrierStates.Clear();
                 }
-                if (!finished && entry == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
+                if (blocking >= 0 && blocking == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
                 if (stack.Count == 0) break;
                 var (node, before, pass, previousHigh) = stack[^1];
                 high = previousHigh;
@@ -219,19 +232,20 @@ internal static class Search
                 lowWater = Math.Min(lowWater, stack.Count);
                 crashedPass = pass;
                 var undone = opOf[node];
-                if (returnNode[undone] >= 0)
+                if (pass) crashedCalls.Restore(node);
+                else
                 {
                     returns.Restore(returnNode[undone]);
                     list.Restore(returnNode[undone]);
+                    list.Restore(node);
                     focus = Focus();
                 }
-                list.Restore(node);
                 Flip(undone);
                 if (undone < definite) hash ^= zobrist[undone];
                 state = before;
-                entry = list.Next[node];
+                entry = pass ? crashedCalls.Next[node] : list.Next[node];
             }
-            for (var i = usedUp.Count - 1; i >= 0; i--) list.Restore(usedUp[i]);
+            for (var i = usedUp.Count - 1; i >= 0; i--) crashedCalls.Restore(usedUp[i]);
         }
 
         if (ends is not null)
