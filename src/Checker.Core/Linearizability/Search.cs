@@ -63,44 +63,9 @@ internal static class Search
         var n = ops.Count;
         var definite = ops.Count(o => !o.Crashed);
 
-        // Events in time order; node 0 is the list head, node k+1 is event k.
-        var events = new List<(long Time, int Kind, int Op)>(n + definite);
-        foreach (var o in ops)
-        {
-            events.Add((o.Call, 0, o.Id));
-            if (!o.Crashed) events.Add((o.Return, 1, o.Id));
-        }
-        events.Sort();
-        var nodes = events.Count + 1;
-        var list = new LinkedEvents(nodes); // definite calls and all returns, in time order
-        var crashedCalls = new LinkedEvents(nodes); // crashed calls: they never block, so they wait apart
-        var returns = new LinkedEvents(nodes); // the return events alone, to find the first pending one
-        var opOf = new int[nodes];
-        var isCall = new bool[nodes];
-        var returnNode = new int[n];
-        Array.Fill(returnNode, -1);
-        var callNode = new int[n];
-        int lastListed = Head, lastCrashed = Head, lastReturn = Head;
-        for (var k = 0; k < events.Count; k++)
-        {
-            var node = k + 1;
-            var op = events[k].Op;
-            opOf[node] = op;
-            isCall[node] = events[k].Kind == 0;
-            if (isCall[node]) callNode[op] = node;
-            else returnNode[op] = node;
-            if (isCall[node] && op >= definite)
-            {
-                crashedCalls.Append(lastCrashed, node);
-                lastCrashed = node;
-                continue;
-            }
-            list.Append(lastListed, node);
-            lastListed = node;
-            if (isCall[node]) continue;
-            returns.Append(lastReturn, node);
-            lastReturn = node;
-        }
+        var events = new HistoryEvents(ops, definite);
+        var (list, crashedCalls, returns) = (events.Listed, events.CrashedCalls, events.Returns);
+        var (opOf, isCall, returnNode, callNode) = (events.OpOf, events.IsCall, events.ReturnNode, events.CallNode);
 
         var part = Reductions.PartsOf(ops, model);
         var twin = Reductions.EarlierTwins(ops, definite);

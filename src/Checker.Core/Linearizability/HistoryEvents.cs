@@ -1,0 +1,93 @@
+using Checker.Core.History;
+
+namespace Checker.Core.Linearizability;
+
+/// <summary>A doubly linked list over node numbers that can unlink a node and later relink it (in LIFO order).</summary>
+internal sealed class LinkedEvents(int nodes)
+{
+    public readonly int[] Next = Filled(nodes);
+    readonly int[] prev = Filled(nodes);
+
+    static int[] Filled(int n)
+    {
+        var a = new int[n];
+        Array.Fill(a, -1);
+        return a;
+    }
+
+    public void Append(int after, int node)
+    {
+        Next[after] = node;
+        prev[node] = after;
+    }
+
+    public void Remove(int x)
+    {
+        Next[prev[x]] = Next[x];
+        if (Next[x] >= 0) prev[Next[x]] = prev[x];
+    }
+
+    public void Restore(int x)
+    {
+        Next[prev[x]] = x;
+        if (Next[x] >= 0) prev[Next[x]] = x;
+    }
+}
+
+/// <summary>
+/// A history as the search walks it: call and return events in time order (calls first at equal
+/// times: intervals are closed), node 0 a head, node k+1 event k; threaded into three lists.
+/// </summary>
+internal sealed class HistoryEvents
+{
+    /// <summary>Definite calls and all returns.</summary>
+    public readonly LinkedEvents Listed;
+
+    /// <summary>Crashed calls: they never block, so they wait apart.</summary>
+    public readonly LinkedEvents CrashedCalls;
+
+    /// <summary>The returns alone, to find the first pending one.</summary>
+    public readonly LinkedEvents Returns;
+
+    public readonly int[] OpOf;
+    public readonly bool[] IsCall;
+    public readonly int[] ReturnNode;
+    public readonly int[] CallNode;
+
+    /// <param name="ops">Numbered 0..n-1, definite ones first.</param>
+    public HistoryEvents(IReadOnlyList<Operation> ops, int definite)
+    {
+        var events = new List<(long Time, int Kind, int Op)>(ops.Count + definite);
+        foreach (var o in ops)
+        {
+            events.Add((o.Call, 0, o.Id));
+            if (!o.Crashed) events.Add((o.Return, 1, o.Id));
+        }
+        events.Sort();
+        var nodes = events.Count + 1;
+        (Listed, CrashedCalls, Returns) = (new LinkedEvents(nodes), new LinkedEvents(nodes), new LinkedEvents(nodes));
+        (OpOf, IsCall, ReturnNode, CallNode) = (new int[nodes], new bool[nodes], new int[ops.Count], new int[ops.Count]);
+        Array.Fill(ReturnNode, -1);
+        int lastListed = 0, lastCrashed = 0, lastReturn = 0;
+        for (var k = 0; k < events.Count; k++)
+        {
+            var node = k + 1;
+            var op = events[k].Op;
+            OpOf[node] = op;
+            IsCall[node] = events[k].Kind == 0;
+            if (IsCall[node]) CallNode[op] = node;
+            else ReturnNode[op] = node;
+            if (IsCall[node] && op >= definite)
+            {
+                CrashedCalls.Append(lastCrashed, node);
+                lastCrashed = node;
+                continue;
+            }
+            Listed.Append(lastListed, node);
+            lastListed = node;
+            if (IsCall[node]) continue;
+            Returns.Append(lastReturn, node);
+            lastReturn = node;
+        }
+    }
+}
