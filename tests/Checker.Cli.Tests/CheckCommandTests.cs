@@ -51,6 +51,24 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void Report_option_writes_pages_and_plots_for_a_jepsen_log()
+    {
+        var dir = Directory.CreateTempSubdirectory("checker-cli-report-").FullName;
+        try
+        {
+            var (exit, _, err) = Checker("check", Path.Combine(Corpus, "jepsen", "etcd_000.log"), "--report", dir);
+            Assert.Equal(1, exit);
+            Assert.Contains("report: ", err);
+            foreach (var file in new[] { "index.html", "timeline.html", "counterexample.html", "latency-raw.png", "anomaly.png" })
+                Assert.True(new FileInfo(Path.Combine(dir, file)) is { Exists: true, Length: > 0 }, $"{file} missing or empty");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_tiny_time_limit_gives_unknown_not_a_guess()
     {
         // The whole c50 history as one object is far too big for a millisecond.
