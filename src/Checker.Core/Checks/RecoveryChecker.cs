@@ -17,8 +17,15 @@ public sealed record HealRecovery(double At, string Healed, bool Final, string O
 /// <summary>A span with no ok operation on a node while no fault was active.</summary>
 public sealed record StallWindow(string Node, double From, double To, int Attempts);
 
+/// <summary>The longest time in which no client operation anywhere succeeded, though some were tried; and the faults active then.</summary>
+public sealed record Outage(double From, double To, IReadOnlyList<string> Faults)
+{
+    public double Seconds => Math.Round(To - From, 3);
+}
+
 /// <summary>The recovery checker's findings.</summary>
-public sealed record RecoveryReport(double BudgetSeconds, double StallSeconds, IReadOnlyList<HealRecovery> Heals, IReadOnlyList<StallWindow> Stalls);
+/// <param name="LongestOutage">Reported for people to judge, not judged: some faults stop a cluster by design.</param>
+public sealed record RecoveryReport(double BudgetSeconds, double StallSeconds, IReadOnlyList<HealRecovery> Heals, IReadOnlyList<StallWindow> Stalls, Outage? LongestOutage = null);
 
 /// <summary>
 /// Does the cluster come back? After each heal (the end of every fault window, and the final heal), how
@@ -85,12 +92,28 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
                 }
         }
 
-        var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, heals, stalls);
-        if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems), report);
-        if (unknown.Count > 0) return new CheckResult(Name, Verdict.Unknown, string.Join("\n", unknown), report);
+        var outage = LongestOutage(history, okTimes, invokeTimes, origin, end);
+        var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, heals, stalls, outage);
+        var outageLine = outage is null ? "" : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s ({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
+        if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems) + outageLine, report);
+        if (unknown.Count > 0) return new CheckResult(Name, Verdict.Unknown, string.Join("\n", unknown) + outageLine, report);
         var slowest = heals.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max();
         return new CheckResult(Name, Verdict.Valid,
-            heals.Count == 0 ? "no heals; no stall while calm" : $"recovered after all {heals.Count} heals (slowest node {slowest:0.0}s); no stall while calm", report);
+            (heals.Count == 0 ? "no heals; no stall while calm" : $"recovered after all {heals.Count} heals (slowest node {slowest:0.0}s); no stall while calm") + outageLine, report);
+    }
+
+    /// <summary>The longest gap between ok operations, cluster-wide, in which operations were tried.</summary>
+    static Outage? LongestOutage(IReadOnlyList<Op> history, Dictionary<string, List<long>> ok, Dictionary<string, List<long>> invoked, long origin, long end)
+    {
+        var oks = ok.Values.SelectMany(t => t).Order().ToList();
+        var tries = invoked.Values.SelectMany(t => t).Order().ToList();
+        var best = (From: 0L, To: 0L);
+        foreach (var (a, b, _) in Gaps(oks, tries, origin, end, 1))
+            if (b - a > best.To - best.From) best = (a, b);
+        if (best.To == best.From) return null;
+        double Sec(long t) => Math.Round((t - origin) / 1e9, 3);
+        var faults = FaultWindows.From(history).Where(w => w.Start < best.To && w.End > best.From).Select(w => w.Kind).Distinct().ToList();
+        return new Outage(Sec(best.From), Sec(best.To), faults);
     }
 
     /// <summary>Ok completion and invoke times of client ops, by node.</summary>

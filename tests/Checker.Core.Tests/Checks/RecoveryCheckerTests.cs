@@ -101,4 +101,20 @@ public class RecoveryCheckerTests
         h.Failed(0, 4.5);
         Assert.Equal(Verdict.Unknown, Check(h).Verdict);
     }
+
+    [Fact]
+    public void The_longest_cluster_wide_outage_is_reported_with_the_faults_active_during_it()
+    {
+        // Both nodes fail every op from 3 s to 7.5 s, across a kill and the calm after it; budget and stall are generous.
+        var h = Steady(new History(), 0.01, 3, 0, 1).Nemesis("start-kill", 3).Nemesis("stop-kill", 5);
+        for (var t = 3.5; t < 7.5; t += 0.5) h.Failed(0, t).Failed(1, t);
+        Steady(h, 7.5, 12, 0, 1);
+        var r = Check(h, budget: 10, stall: 10);
+        Assert.Equal(Verdict.Valid, r.Verdict); // reported, not judged
+        var outage = ((RecoveryReport)r.Details!).LongestOutage!;
+        Assert.Equal(2.51, outage.From, 2);
+        Assert.Equal(7.5, outage.To, 2);
+        Assert.Equal(["kill"], outage.Faults);
+        Assert.Contains("longest stretch with no ok operation anywhere: 5.0s (2.5s..7.5s, during kill)", r.Summary);
+    }
 }
