@@ -18,22 +18,16 @@ public sealed class StatsChecker : IChecker
 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
-        var invokes = new Dictionary<int, Op>();
         var byF = new Dictionary<string, List<(OpType Type, long Latency)>>(StringComparer.Ordinal);
         long first = long.MaxValue, last = long.MinValue;
         foreach (var op in history)
-        {
-            if (op.IsNemesis) continue;
-            if (op.Time >= 0) { first = Math.Min(first, op.Time); last = Math.Max(last, op.Time); }
-            if (op.Type == OpType.Invoke) { invokes[op.Process] = op; continue; }
-            if (!invokes.Remove(op.Process, out var inv)) continue;
-            if (!byF.TryGetValue(op.F, out var list)) byF[op.F] = list = [];
-            list.Add((op.Type, op.Time >= 0 && inv.Time >= 0 ? op.Time - inv.Time : -1));
-        }
-        foreach (var inv in invokes.Values)
+            if (!op.IsNemesis && op.Time >= 0) { first = Math.Min(first, op.Time); last = Math.Max(last, op.Time); }
+        foreach (var (inv, done) in Pairing.Attempts(history))
         {
             if (!byF.TryGetValue(inv.F, out var list)) byF[inv.F] = list = [];
-            list.Add((OpType.Invoke, -1)); // never completed: pending
+            list.Add(done is null
+                ? (OpType.Invoke, -1) // never completed: pending
+                : (done.Type, done.Time >= 0 && inv.Time >= 0 ? done.Time - inv.Time : -1));
         }
         var seconds = last > first ? (last - first) / 1e9 : 0;
         var stats = byF.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Summarize(kv.Key, kv.Value, seconds)).ToList();
@@ -53,7 +47,7 @@ public sealed class StatsChecker : IChecker
     {
         var ok = ops.Where(o => o.Type == OpType.Ok).ToList();
         var latencies = ok.Where(o => o.Latency >= 0).Select(o => o.Latency / 1e6).Order().ToList();
-        double? Pct(double q) => latencies.Count == 0 ? null : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
+        double? Pct(double q) => latencies.Count == 0 ? null : Quantiles.NearestRank(latencies, q);
         return new OpStats(f, ok.Count, ops.Count(o => o.Type == OpType.Fail), ops.Count(o => o.Type == OpType.Info),
             ops.Count(o => o.Type == OpType.Invoke), seconds > 0 ? ok.Count / seconds : 0,
             Pct(0.5), Pct(0.95), Pct(0.99), latencies.Count == 0 ? null : latencies[^1]);

@@ -1,5 +1,8 @@
 namespace Checker.Core.History;
 
+/// <summary>An invoke and how it ended: its completion (ok, fail or info), or null when it never completed.</summary>
+public readonly record struct Attempt(Op Invoke, Op? Completion);
+
 /// <summary>How to read Jepsen independent-key values, [key value] tuples.</summary>
 public enum TupleKeys { Auto, On, Off }
 
@@ -64,6 +67,31 @@ public static class Pairing
         foreach (var o in result)
             if (o.Id >= 0) kept.Add(o.WithId(kept.Count));
         return kept;
+    }
+
+    /// <summary>
+    /// Every client invoke with its completion, failed ones included, in invoke order. Tolerant where
+    /// Pair is strict, for statistics and pictures: a completion with no invoke is skipped, and an
+    /// invoke cut short by another from the same process counts as never completed.
+    /// </summary>
+    public static List<Attempt> Attempts(IEnumerable<Op> history)
+    {
+        var attempts = new List<Attempt>();
+        var open = new Dictionary<int, int>(); // process -> index in attempts of its open invoke
+        foreach (var op in history)
+        {
+            if (op.IsNemesis) continue;
+            if (op.Type == OpType.Invoke)
+            {
+                open[op.Process] = attempts.Count;
+                attempts.Add(new Attempt(op, null));
+            }
+            else if (open.Remove(op.Process, out var slot))
+            {
+                attempts[slot] = attempts[slot] with { Completion = op };
+            }
+        }
+        return attempts;
     }
 
     static string LineOf(Op op) => op.Line > 0 ? $", line {op.Line}" : "";

@@ -13,7 +13,7 @@ public readonly record struct ClientOp(long InvokeIndex, long CompletionIndex, i
 
 /// <summary>
 /// What the plots and pages need from a history, computed once: client ops paired tolerantly (fails kept,
-/// unlike Pairing, because a plot of latency or throughput must show them), the nemesis windows, and the
+/// unlike Pairing.Pair, because a plot of latency or throughput must show them), the nemesis windows, and the
 /// time axis: seconds since the first record, or the record index when the source had no times.
 /// </summary>
 public sealed class HistoryDigest
@@ -33,31 +33,22 @@ public sealed class HistoryDigest
         History = history;
         Timed = history.Count > 0 && history.All(o => o.Time >= 0);
         Origin = Timed ? history.Min(o => o.Time) : 0;
-        var open = new Dictionary<int, Op>();
         var last = 0L;
-        foreach (var op in history)
+        foreach (var op in history) last = Math.Max(last, TimeOf(op));
+        foreach (var (invoke, done) in Pairing.Attempts(history))
         {
-            last = Math.Max(last, TimeOf(op));
-            if (op.IsNemesis) continue;
-            if (op.Type == OpType.Invoke)
+            if (done is null)
             {
-                // A second invoke without a completion: the first one never finished.
-                if (open.Remove(op.Process, out var orphan)) Ops.Add(Unfinished(orphan));
-                open[op.Process] = op;
+                Ops.Add(new ClientOp(invoke.Index, -1, invoke.Process, invoke.F, Outcome.Info, TimeOf(invoke), -1));
                 continue;
             }
-            if (!open.Remove(op.Process, out var invoke)) continue; // a completion with no invoke: nothing to draw
-            var outcome = op.Type switch { OpType.Ok => Outcome.Ok, OpType.Fail => Outcome.Fail, _ => Outcome.Info };
-            Ops.Add(new ClientOp(invoke.Index, op.Index, op.Process, invoke.F, outcome, TimeOf(invoke), TimeOf(op)));
+            var outcome = done.Type switch { OpType.Ok => Outcome.Ok, OpType.Fail => Outcome.Fail, _ => Outcome.Info };
+            Ops.Add(new ClientOp(invoke.Index, done.Index, invoke.Process, invoke.F, outcome, TimeOf(invoke), TimeOf(done)));
         }
-        foreach (var orphan in open.Values) Ops.Add(Unfinished(orphan));
-        Ops.Sort((a, b) => a.InvokeIndex.CompareTo(b.InvokeIndex));
         Faults = FaultWindows.From(history);
         Fs = Ops.Select(o => o.F).Distinct().Order(StringComparer.Ordinal).ToList();
         AxisEnd = Axis(last);
     }
-
-    ClientOp Unfinished(Op invoke) => new(invoke.Index, -1, invoke.Process, invoke.F, Outcome.Info, TimeOf(invoke), -1);
 
     /// <summary>The record's time in the history's unit: nanoseconds, or its index when untimed.</summary>
     public long TimeOf(Op op) => Timed ? op.Time : op.Index;

@@ -26,7 +26,7 @@ public sealed record RunSummary(Verdict? Verdict, IReadOnlyDictionary<string, Ve
     {
         if (!d.Timed) return null;
         var l = d.Ops.Where(o => o.Outcome == Outcome.Ok).Select(o => d.Latency(o)!.Value).Order().ToList();
-        return l.Count == 0 ? null : l[Math.Clamp((int)Math.Ceiling(0.99 * l.Count) - 1, 0, l.Count - 1)];
+        return l.Count == 0 ? null : Quantiles.NearestRank(l, 0.99);
     }
 
     /// <summary>A run folder's figures: summary.json if the report wrote one, else what results.json says; null if neither reads.</summary>

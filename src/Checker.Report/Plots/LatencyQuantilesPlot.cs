@@ -44,7 +44,7 @@ public static class LatencyQuantilesPlot
                 {
                     if (perBucket[b] is not { Count: > 0 } sorted) continue;
                     xs.Add(buckets.Middle(b));
-                    ys.Add(PlotKit.Log(NearestRank(sorted, q), floor));
+                    ys.Add(PlotKit.Log(Checker.Core.Checks.Quantiles.NearestRank(sorted, q), floor));
                 }
                 if (xs.Count == 0) continue;
                 var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), Color.FromHex(hex));
@@ -60,7 +60,4 @@ public static class LatencyQuantilesPlot
         PlotKit.Finish(plot, d);
         return plot;
     }
-
-    static double NearestRank(List<double> sorted, double q) =>
-        sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 }
