@@ -50,6 +50,10 @@ public sealed class Args
             : throw new UsageException($"--{name} needs a positive number of seconds, not '{v}'");
     }
 
+    /// <summary>Options given but never asked for, with their values (for commands that pass them on).</summary>
+    public List<KeyValuePair<string, string>> Unused() =>
+        options.Where(o => !used.Contains(o.Key)).Select(o => KeyValuePair.Create(o.Key, o.Value ?? "")).ToList();
+
     /// <summary>Options given but never asked for: typos the user should hear about.</summary>
     public void RejectUnknown()
     {

@@ -24,35 +24,21 @@ public static class RunCommand
         Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad spec, 4 usage, 5 environment.
         """;
 
-    public static int Execute(string[] args)
+    public static int Execute(string[] argv)
     {
-        string? specPath = null, results = null;
-        int? seed = null;
-        var overrides = new List<KeyValuePair<string, string>>();
-        for (var i = 0; i < args.Length; i++)
+        if (argv.Any(a => a is "-h" or "--help"))
         {
-            var a = args[i];
-            if (a is "-h" or "--help") { Console.Out.WriteLine(Help); return 0; }
-            if (!a.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (specPath is not null) return App.UsageError($"run takes one spec, not '{specPath}' and '{a}'");
-                specPath = a;
-                continue;
-            }
-            var eq = a.IndexOf('=');
-            var name = eq > 0 ? a[2..eq] : a[2..];
-            string value;
-            if (eq > 0) value = a[(eq + 1)..];
-            else if (i + 1 < args.Length) value = args[++i];
-            else return App.UsageError($"option --{name} needs a value");
-            switch (name)
-            {
-                case "results": results = value; break;
-                case "seed" when int.TryParse(value, out var s): seed = s; break;
-                case "seed": return App.UsageError($"--seed needs an integer, not '{value}'");
-                default: overrides.Add(new(name, value)); break;
-            }
+            Console.Out.WriteLine(Help);
+            return 0;
         }
+        var args = new Args(argv);
+        if (args.Positional.Count > 1) return App.UsageError($"run takes one spec, not '{args.Positional[0]}' and '{args.Positional[1]}'");
+        var specPath = args.Positional.FirstOrDefault();
+        var results = args.Get("results");
+        int? seed = null;
+        if (args.Get("seed") is { } seedText)
+            seed = int.TryParse(seedText, out var s) ? s : throw new UsageException($"--seed needs an integer, not '{seedText}'");
+        var overrides = args.Unused(); // every other option sets a spec field
 
         TestSpec spec;
         try { spec = SpecLoader.Load(specPath ?? FindDefaultSpec(), overrides); }
