@@ -10,14 +10,14 @@ switch (what)
     case "corpus": CorpusBench.RunAll(); break;
     case "big": BigHistoryBench.Run(); break;
     case "one-key": BigHistoryBench.RunSingleKey(args.Length > 1 ? int.Parse(args[1]) : 100_000); break;
-    case "report": Checker.Report.Bench.ReportBench.Run(Console.Out, args.Length > 1 ? args[1] : null); break;
+    case "report": ReportBench.Run(Console.Out, args.Length > 1 ? args[1] : null); break;
     case "zookeeper": return ZooKeeperClientBench.Run();
     case "runner": return RunnerBench.Execute(args[1..]);
     case "all":
         CorpusBench.RunAll();
         BigHistoryBench.Run();
         ZooKeeperClientBench.Run();
-        Checker.Report.Bench.ReportBench.Run(Console.Out, null);
+        ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
         Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | zookeeper | one-key [N] | runner [--no-zookeeper] | report [KEEP_DIR] | all]");

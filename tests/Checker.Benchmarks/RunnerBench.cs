@@ -1,4 +1,4 @@
-using Checker.Runner.Db;
+using Checker.Runner.Databases;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
@@ -25,7 +25,7 @@ public static class RunnerBench
             var json = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(outcome.Folder.Results));
             Console.Out.WriteLine($"local 3-node ZooKeeper, 12 workers, no faults, sync reads: {json["okPerSecond"]} ok ops/s " +
                                   $"(verdict {outcome.Verdict.ToString().ToLowerInvariant()})");
-            Console.Out.WriteLine($"start to quorum: {json["secondsToQuorum"]} s");
+            Console.Out.WriteLine($"start to serving: {json["secondsToServing"]} s");
             return 0;
         }
         catch (EnvironmentException e)

@@ -5,6 +5,7 @@ using Checker.Runner.Running;
 namespace Checker.Cli.Tests;
 
 /// <summary>A runner killed with SIGKILL mid-test: its history still checks, and `checker clean` stops its nodes.</summary>
+[Trait("Tier", "Slow")]
 public sealed class RunnerKillTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("checker-kill-").FullName;
@@ -16,9 +17,8 @@ public sealed class RunnerKillTests : IDisposable
         var repo = Checker.Tests.RepositoryPaths.Root;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repo };
         foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "60", "--nemesis.faults", "partition-isolate-one",
-                     "--nemesis.initial-delay", "1", "--nemesis.interval", "2", "--nemesis.duration", "1", "--results", Path.Combine(work, "results")])
+                     "--nemesis.initial-delay", "1", "--nemesis.interval", "2", "--nemesis.duration", "1", "--results", Path.Combine(work, "results"), "--runs-dir", runs])
             psi.ArgumentList.Add(a);
-        psi.Environment["CHECKER_RUNS_DIR"] = runs;
         using var runner = Process.Start(psi)!;
         _ = runner.StandardOutput.ReadToEndAsync();
         _ = runner.StandardError.ReadToEndAsync();
@@ -38,9 +38,7 @@ public sealed class RunnerKillTests : IDisposable
         Assert.Contains(ops, o => o.IsNemesis && o.F == "start-partition");
         Assert.InRange(App.Run(["check", history]), 0, 2); // a verdict, not bad input
 
-        Environment.SetEnvironmentVariable("CHECKER_RUNS_DIR", runs);
-        try { Assert.Equal(0, App.Run(["clean"])); }
-        finally { Environment.SetEnvironmentVariable("CHECKER_RUNS_DIR", null); }
+        Assert.Equal(0, App.Run(["clean", "--runs-dir", runs]));
         Assert.Empty(Alive(registered));
         Assert.Empty(RunRegistry.List(runs));
         Assert.False(registered.NodesRoot is { } root && Directory.Exists(root));

@@ -3,7 +3,7 @@ using Checker.Core.Formats;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
-using Checker.Report.Bench;
+using Checker.Tests;
 
 namespace Checker.Report.Tests;
 

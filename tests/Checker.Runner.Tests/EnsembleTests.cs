@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Checker.Runner.Db;
-using Checker.Runner.Nemesis;
+using Checker.Runner.Databases.ZooKeeper;
+using Checker.Runner.Faults;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
@@ -10,6 +10,7 @@ namespace Checker.Runner.Tests;
 
 /// <summary>The ZooKeeper ensemble on local nodes behind the proxy network.</summary>
 [Collection("zookeeper")]
+[Trait("Tier", "Slow")]
 public sealed class EnsembleTests
 {
     [Fact]
@@ -17,9 +18,9 @@ public sealed class EnsembleTests
     {
         var root = Path.Combine(Path.GetTempPath(), $"checker-ensemble-{Guid.NewGuid():N}");
         var provider = LocalNodeProvider.Create(3, root);
-        string Peer(Node a, Node b) => $"127.{provider.Subnet}.{a.Id}.{b.Id}";
-        var network = ProxyNetwork.Start(provider.Nodes, ZooKeeperDb.PeerPorts, Peer, (port, a, b) => ZooKeeperDb.HandshakeFor(port, a, b, Peer));
-        var db = new ZooKeeperDb(new DbSpec(), ZooKeeperInstall.Find(null, Path.Combine(root, "install")), provider, network, $"ensemble-test-{Environment.ProcessId}", _ => { });
+        var suite = new ZooKeeperSuite();
+        var network = await Networks.StartAsync(new NodesSpec(), provider, suite.PeerPorts, CancellationToken.None);
+        var db = new ZooKeeperDb(new ZooKeeperSettings(), new DbSpec(), null, provider, network, $"ensemble-test-{Environment.ProcessId}", _ => { });
         try
         {
             await db.SetupAsync(CancellationToken.None);
@@ -28,7 +29,7 @@ public sealed class EnsembleTests
             Assert.True(direct.Count == 0, "servers connected to each other directly: " + string.Join(", ", direct));
 
             var leader = (await db.FindPrimaryAsync(CancellationToken.None))!;
-            network.Partition(Partitions.Isolate(provider.Nodes.Select(n => n.Name).ToList(), leader.Name), LinkFault.Drop);
+            await network.PartitionAsync(Partitions.Isolate(provider.Nodes.Select(n => n.Name).ToList(), leader.Name), PartitionMode.Drop, CancellationToken.None);
             Node? next = null;
             for (var i = 0; i < 150 && (next is null || next == leader); i++)
             {
@@ -39,7 +40,7 @@ public sealed class EnsembleTests
             Assert.NotEqual(leader, next);
             Assert.NotEqual("leader", await ZooKeeperFourLetterWords.ModeAsync(leader.Address, ZooKeeperDb.ClientPort));
 
-            network.Heal();
+            await network.HealAsync(CancellationToken.None);
             await db.WaitForQuorumAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
         }
         finally

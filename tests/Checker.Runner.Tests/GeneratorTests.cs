@@ -2,7 +2,7 @@ using Checker.Core.Checks;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
-using Checker.Runner.Clients;
+using Checker.Runner.Workloads;
 using Checker.Runner.Generation;
 using Checker.Runner.Spec;
 
@@ -16,7 +16,7 @@ public class GeneratorTests
     {
         using var history = new HistoryRecorder(null);
         var generator = new Generator(new GeneratorOptions(concurrency, 3, rate, TimeSpan.FromSeconds(2), 42),
-            clients, new RegisterWorkload(new WorkloadSpec { Keys = 3 }), history);
+            clients, new RegisterWorkload(new RegisterSettings { Keys = 3 }), history);
         generator.Start(CancellationToken.None);
         await Task.Delay(200);
         midway?.Invoke(generator);
@@ -55,7 +55,7 @@ public class GeneratorTests
     [Fact]
     public async Task The_final_reads_phase_only_reads()
     {
-        var ops = await RunAsync(new InMemoryRegisters(), midway: g => g.Phase = Phase.FinalReads);
+        var ops = await RunAsync(new InMemoryRegisters(), midway: g => g.Phase = Phase.Final);
         Assert.Contains(ops, o => o.F != "read");
         var tail = ops.TakeLast(40).Where(o => o.Type == OpType.Invoke).ToList();
         Assert.All(tail, o => Assert.Equal("read", o.F));

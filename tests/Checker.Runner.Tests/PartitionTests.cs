@@ -1,4 +1,4 @@
-using Checker.Runner.Nemesis;
+using Checker.Runner.Faults;
 using Checker.Runner.Net;
 
 namespace Checker.Runner.Tests;

@@ -1,3 +1,4 @@
+using Checker.Runner.Databases.ZooKeeper;
 using Checker.Runner.Spec;
 
 namespace Checker.Runner.Tests;
@@ -6,13 +7,15 @@ public class SpecTests
 {
     static string Workload => Checker.Tests.RepositoryPaths.DefaultSpec;
 
+    static bool SyncReads(TestSpec spec) => SpecSections.Read<ZooKeeperRegisterSettings>(spec.Workload.Settings, "workload").SyncReads;
+
     [Fact]
     public void The_shipped_workload_loads_with_its_values()
     {
         var spec = SpecLoader.Load(Workload);
         Assert.Equal("zookeeper-register", spec.Name);
         Assert.Equal(3, spec.Nodes.Count);
-        Assert.True(spec.Workload.SyncReads);
+        Assert.True(SyncReads(spec));
         Assert.Contains("partition-isolate-leader", spec.Nemesis.Faults);
     }
 
@@ -26,7 +29,7 @@ public class SpecTests
         ]);
         Assert.Equal(30, spec.TimeLimit);
         Assert.Equal(4, spec.Nemesis.Interval);
-        Assert.False(spec.Workload.SyncReads);
+        Assert.False(SyncReads(spec));
         Assert.Equal(["kill-random", "partition-bridge"], spec.Nemesis.Faults);
         Assert.Equal("stale-reads", spec.Client.Mode);
     }
@@ -51,18 +54,57 @@ public class SpecTests
     [InlineData("""{"nemesis":{"faults":["flood"]}}""", "nemesis.faults")]
     [InlineData("""{"nemesis":{"interval":2,"duration":5}}""", "nemesis.duration")]
     [InlineData("""{"client":{"mode":"sloppy"}}""", "client.mode")]
-    [InlineData("""{"nodes":{"provider":"ssh"}}""", "nodes.provider")]
+    [InlineData("""{"nodes":{"provider":"carrier-pigeon"}}""", "nodes.provider")]
+    [InlineData("""{"db":{"name":"mongo"}}""", "db.name")]
+    [InlineData("""{"db":{"tickTime":500}}""", "db.tickTime")]
+    [InlineData("""{"db":{"tickTimeMs":2}}""", "db.tickTimeMs")]
+    [InlineData("""{"workload":{"keys":0}}""", "workload.keys")]
+    [InlineData("""{"workload":{"name":"ledger"}}""", "workload.name")]
+    [InlineData("""{"workload":null}""", "workload")]
+    [InlineData("""{"timeLimit":1e300}""", "timeLimit")]
+    [InlineData("""{"concurrency":1.5}""", "concurrency")]
+    [InlineData("""{"checker":{"model":"set"}}""", "checker.model")]
     public void A_bad_value_is_an_error_naming_the_field(string json, string field)
     {
         var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(json, "t.json"));
         Assert.Contains(field, e.Message);
     }
 
-    [Fact]
-    public void A_flag_with_a_bad_number_names_the_flag()
+    [Theory]
+    [InlineData("rate", "fast")]
+    [InlineData("concurrency", "1.5")]
+    [InlineData("time-limit", "NaN")]
+    public void A_flag_with_a_bad_number_names_the_flag(string flag, string value)
     {
-        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse("{}", "t.json", [new("rate", "fast")]));
-        Assert.Contains("rate", e.Message);
+        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse("{}", "t.json", [new(flag, value)]));
+        Assert.Contains(flag, e.Message);
+    }
+
+    [Fact]
+    public void A_bad_value_is_described_in_the_specs_words_not_dotnets()
+    {
+        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse("""{"concurrency":"many"}""", "t.json"));
+        Assert.Contains("needs a whole number", e.Message);
+        Assert.DoesNotContain("System.", e.Message);
+        Assert.DoesNotContain("Int32", e.Message);
+    }
+
+    [Fact]
+    public void The_suites_own_fields_are_overridable_and_kept_in_the_resolved_spec()
+    {
+        var spec = SpecLoader.Parse("{}", "t.json", [new("db.tick-time-ms", "250"), new("workload.keys", "3")]);
+        Assert.Equal(250, SpecSections.Read<ZooKeeperSettings>(spec.Db.Settings, "db").TickTimeMs);
+        var json = SpecLoader.ToJson(spec);
+        Assert.Contains("\"tickTimeMs\": 250", json);
+        Assert.Contains("\"syncLimit\": 5", json); // defaults are written out too, so spec.json says what ran
+        Assert.Contains("\"keys\": 3", json);
+    }
+
+    [Fact]
+    public void A_flag_with_a_bad_number_names_the_flag_in_a_group()
+    {
+        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse("{}", "t.json", [new("nemesis.interval", "often")]));
+        Assert.Contains("nemesis.interval", e.Message);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Core.History;
+using Checker.Runner.Generation;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 using Newtonsoft.Json.Linq;
@@ -9,6 +10,7 @@ namespace Checker.Runner.Tests;
 
 /// <summary>Whole runs against a real local three-node ZooKeeper ensemble.</summary>
 [Collection("zookeeper")]
+[Trait("Tier", "Slow")]
 public sealed class ZooKeeperRunTests : IDisposable
 {
     readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
@@ -30,7 +32,11 @@ public sealed class ZooKeeperRunTests : IDisposable
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");
         Assert.Contains(history, o => o.IsNemesis && o.F == "heal");
-        Assert.True(history.Count(o => o.Type == OpType.Ok) > 500);
+        // Whatever the machine's speed: after the final heal, every node served an ok operation.
+        var healed = history.Last(o => o.IsNemesis && o.F == "heal" && o.Type == OpType.Info).Index;
+        var served = history.Where(o => o.Index > healed && o.Type == OpType.Ok && !o.IsNemesis)
+            .Select(o => Generator.NodeOf(o.Process, spec.Concurrency, spec.Nodes.Count)).Distinct().Count();
+        Assert.Equal(spec.Nodes.Count, served);
         var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
         Assert.Equal("valid", (string?)json["verdict"]);
         Assert.Equal(["linearizable", "stats", "recovery"], ((JObject)json["checks"]!).Properties().Select(p => p.Name));

@@ -27,10 +27,11 @@ public class SingleServerTests(SingleServerFixture zk)
     [Fact]
     public async Task Session_outlives_its_timeout_thanks_to_pings()
     {
-        await using var client = await zk.ConnectAsync(new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(1) });
-        Assert.Equal(TimeSpan.FromSeconds(1), client.NegotiatedSessionTimeout);
+        // Long enough that a loaded machine still pings in time (every third of it), short enough to outlive thrice.
+        await using var client = await zk.ConnectAsync(new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(3) });
+        Assert.Equal(TimeSpan.FromSeconds(3), client.NegotiatedSessionTimeout);
         var node = await client.CreateAsync("/ping-", [], CreateMode.EphemeralSequential);
-        await Task.Delay(TimeSpan.FromSeconds(3));   // three session timeouts with no requests of ours
+        await Task.Delay(TimeSpan.FromSeconds(9));   // three session timeouts with no requests of ours
         Assert.True(client.IsConnected, client.DisconnectReason?.Message);
         Assert.Equal(client.SessionId, (await client.ExistsAsync(node))!.EphemeralOwner);
     }
@@ -80,16 +81,5 @@ public class SingleServerTests(SingleServerFixture zk)
         Assert.Equal(1, watcher.NotificationsReceived);
         Assert.Equal(new byte[] { 1 }, (await watcher.GetDataAsync(node)).Data);
         Assert.True(watcher.IsConnected);
-    }
-
-    [Fact]
-    public async Task Benchmark_completes_all_ops()
-    {
-        var output = new StringWriter();
-        var result = await ZooKeeperBench.RunAsync(zk.Server.Host, zk.Server.Port, 300, output);
-        Assert.Equal((300, 300, 600), (result.SequentialOps, result.PipelinedOps, result.FinalVersion));
-        Assert.Contains("sequential: 300 ops", output.ToString());
-        Assert.Contains("pipelined (window", output.ToString());
-        Console.WriteLine(output);
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Checker.Core.Checks;
 using Checker.Report;
-using Checker.Runner.Db;
+using Checker.Runner.Databases;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
@@ -13,7 +13,7 @@ public static class RunCommand
     public const string DefaultSpec = "workloads/zookeeper-register.json";
 
     const string Help = """
-        usage: checker run [SPEC] [--FIELD VALUE ...] [--results DIR] [--seed N]
+        usage: checker run [SPEC] [--FIELD VALUE ...] [--results DIR] [--seed N] [--runs-dir DIR]
 
         Runs the test in SPEC (default workloads/zookeeper-register.json): a local ZooKeeper ensemble,
         concurrent clients, a nemesis; then checks the history and writes results/<test>/<time>/.
@@ -35,6 +35,7 @@ public static class RunCommand
         if (args.Positional.Count > 1) return App.UsageError($"run takes one spec, not '{args.Positional[0]}' and '{args.Positional[1]}'");
         var specPath = args.Positional.FirstOrDefault();
         var results = args.Get("results");
+        var runsDir = args.Get("runs-dir");
         int? seed = null;
         if (args.Get("seed") is { } seedText)
             seed = int.TryParse(seedText, out var s) ? s : throw new UsageException($"--seed needs an integer, not '{seedText}'");
@@ -59,7 +60,7 @@ public static class RunCommand
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
         try
         {
-            var options = new RunOptions(results ?? "results", seed, Console.Error, !Console.IsErrorRedirected);
+            var options = new RunOptions(results ?? "results", seed, Console.Error, !Console.IsErrorRedirected, runsDir);
             var outcome = TestRunner.RunAsync(spec, options, cancel.Token).GetAwaiter().GetResult();
             foreach (var c in outcome.Checks)
                 Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
@@ -72,6 +73,11 @@ public static class RunCommand
         {
             Console.Error.WriteLine($"checker: {e.Message}");
             return App.Environment;
+        }
+        catch (SpecException e)
+        {
+            Console.Error.WriteLine($"checker: {e.Message}");
+            return App.BadInput;
         }
         finally
         {

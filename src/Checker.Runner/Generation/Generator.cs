@@ -1,10 +1,10 @@
 using Checker.Core.History;
-using Checker.Runner.Clients;
+using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Generation;
 
 /// <summary>What the workers do now.</summary>
-public enum Phase { Main, FinalReads }
+public enum Phase { Main, Final }
 
 /// <summary>How the workers run.</summary>
 /// <param name="Concurrency">Worker count; worker w is bound to node w mod Nodes.</param>
@@ -17,7 +17,7 @@ public sealed record GeneratorOptions(int Concurrency, int Nodes, double Rate, T
 /// completion. An op that ends indeterminate (info) retires the worker's process: it continues under
 /// process + concurrency with a fresh client (Jepsen's rule), since the old process may still be acting.
 /// </summary>
-public sealed class Generator(GeneratorOptions options, IClientFactory clients, RegisterWorkload workload, HistoryRecorder history)
+public sealed class Generator(GeneratorOptions options, IClientFactory clients, IWorkload workload, HistoryRecorder history)
 {
     readonly long[] lastOk = Enumerable.Repeat(-1L, options.Nodes).ToArray();
     volatile bool stopping;
@@ -51,7 +51,7 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
         var process = worker;
         var client = clients.Create(node);
         var open = false;
-        var finalReads = 0;
+        var finalOps = 0;
         var unpaced = 0;
         // Mean gap per worker of concurrency/rate seconds, drawn uniformly so workers do not march in step.
         var meanGap = options.Rate > 0 ? options.Concurrency / options.Rate : 0;
@@ -65,7 +65,8 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
                     try { await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * 2 * meanGap), ct); }
                     catch (OperationCanceledException) { break; }
                 }
-                var op = Phase == Phase.FinalReads ? workload.FinalRead(finalReads++) : workload.Next(random);
+                var op = Phase == Phase.Final ? workload.Final(worker, finalOps++) : workload.Next(random);
+                if (op is null) break; // this worker's part of the final phase is done
                 history.Record(process, OpType.Invoke, op.F, op.Value, op.Key);
                 Completion done;
                 if (!open)

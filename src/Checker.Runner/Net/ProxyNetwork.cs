@@ -6,9 +6,10 @@ namespace Checker.Runner.Net;
 /// <summary>
 /// The local network between nodes: one fault proxy per directed pair of nodes and per peer port.
 /// Node A reaches node B at PeerAddress(A, B), whose proxy forwards to B's own address, so cutting,
-/// stalling or slowing that proxy acts on exactly the traffic between A and B.
+/// stalling or slowing that proxy acts on exactly the traffic between A and B. It needs no root,
+/// and acts on TCP streams, not packets: see the README for how its faults differ from the kernel's.
 /// </summary>
-public sealed class ProxyNetwork : IAsyncDisposable
+public sealed class ProxyNetwork : INetwork
 {
     readonly Dictionary<(string From, string To), List<FaultProxy>> links = new();
     readonly IReadOnlyList<Node> nodes;
@@ -20,10 +21,18 @@ public sealed class ProxyNetwork : IAsyncDisposable
         this.peerAddress = peerAddress;
     }
 
-    /// <summary>Starts proxies for every ordered pair and port; handshakeFor may supply a rewriter per port and link.</summary>
-    public static ProxyNetwork Start(IReadOnlyList<Node> nodes, IReadOnlyList<int> ports, Func<Node, Node, string> peerAddress,
-        Func<int, Node, Node, Handshake?>? handshakeFor = null)
+    public string Kind => "proxy";
+
+    /// <summary>What a user-space TCP proxy can do; packet loss and bandwidth need the kernel.</summary>
+    public const NetworkAbilities Can = NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Delay;
+
+    public NetworkAbilities Abilities => Can;
+
+    /// <summary>Starts proxies for every ordered pair and peer port.</summary>
+    public static ProxyNetwork Start(IReadOnlyList<Node> nodes, PeerPorts peers, Func<Node, Node, string> peerAddress)
     {
+        var ports = peers.Ports;
+        Func<int, Node, Node, Handshake?>? handshakeFor = peers.HandshakeFor is { } h ? (port, a, b) => h(port, a, b, peerAddress) : null;
         var net = new ProxyNetwork(nodes, peerAddress);
         foreach (var from in nodes)
             foreach (var to in nodes)
@@ -56,18 +65,31 @@ public sealed class ProxyNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies a partition: traffic each node refuses suffers `fault` (drop or blackhole); everything else flows.</summary>
-    public void Partition(Grudge grudge, LinkFault fault)
+    public Task PartitionAsync(Grudge grudge, PartitionMode mode, CancellationToken ct)
     {
+        var fault = mode == PartitionMode.Drop ? LinkFault.Drop : LinkFault.Blackhole;
         var traffic = new Dictionary<(string, string), LinkFault>();
         foreach (var a in nodes)
             foreach (var b in nodes)
                 if (a != b && grudge.Blocks(a.Name, b.Name)) traffic[(a.Name, b.Name)] = fault;
         SetTraffic(traffic);
+        return Task.CompletedTask;
     }
 
-    /// <summary>Gives every link the same fault (e.g. a delay).</summary>
-    public void SetAll(LinkFault fault)
+    public Task SlowAsync(TimeSpan delay, TimeSpan jitter, CancellationToken ct)
+    {
+        SetAll(LinkFault.Delay((int)delay.TotalMilliseconds, (int)jitter.TotalMilliseconds));
+        return Task.CompletedTask;
+    }
+
+    public Task LoseAsync(double probability, CancellationToken ct) =>
+        throw new NotSupportedException("the proxy network cannot lose packets (it relays TCP streams)");
+
+    public Task LimitBandwidthAsync(long bitsPerSecond, CancellationToken ct) =>
+        throw new NotSupportedException("the proxy network cannot limit bandwidth");
+
+    /// <summary>Gives every link the same fault.</summary>
+    void SetAll(LinkFault fault)
     {
         var traffic = new Dictionary<(string, string), LinkFault>();
         foreach (var a in nodes)
@@ -77,7 +99,11 @@ public sealed class ProxyNetwork : IAsyncDisposable
     }
 
     /// <summary>Lets all traffic flow again; stalled connections resume.</summary>
-    public void Heal() => SetTraffic([]);
+    public Task HealAsync(CancellationToken ct)
+    {
+        SetTraffic([]);
+        return Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -15,6 +15,8 @@ public sealed class LocalNodeProvider : INodeProvider
     readonly Action<NodeProcess>? onStart;
     readonly string root;
 
+    public string Kind => "local";
+
     public IReadOnlyList<Node> Nodes { get; }
 
     /// <summary>The second octet of every address of this run: nodes are 127.Subnet.0.k.</summary>
@@ -71,18 +73,34 @@ public sealed class LocalNodeProvider : INodeProvider
         return Task.FromResult(started);
     }
 
-    public void Signal(NodeProcess process, NodeSignal signal)
+    public Task SignalAsync(NodeProcess process, NodeSignal signal, CancellationToken ct)
+    {
+        Signal(process, signal);
+        return Task.CompletedTask;
+    }
+
+    static void Signal(NodeProcess process, NodeSignal signal)
     {
         if (Posix.IsAlive(process.Pid, process.StartTime)) Posix.Signal(process.Pid, (int)signal);
     }
 
-    public bool IsRunning(NodeProcess process) => Posix.IsAlive(process.Pid, process.StartTime);
+    public Task<bool> IsRunningAsync(NodeProcess process, CancellationToken ct) => Task.FromResult(Posix.IsAlive(process.Pid, process.StartTime));
 
-    public async Task StopAsync(NodeProcess process, CancellationToken ct = default)
+    /// <summary>Stops a process an earlier run left behind, if it still lives with that start time; true if it did.</summary>
+    public static async Task<bool> StopLeftoverAsync(int pid, long startTime)
+    {
+        if (!Posix.IsAlive(pid, startTime)) return false;
+        Posix.Signal(pid, (int)NodeSignal.Cont);
+        Posix.Signal(pid, (int)NodeSignal.Kill);
+        for (var i = 0; i < 300 && Posix.IsAlive(pid, startTime); i++) await Task.Delay(10);
+        return true;
+    }
+
+    public async Task StopAsync(NodeProcess process, CancellationToken ct)
     {
         Signal(process, NodeSignal.Cont); // a paused process must run to die cleanly
         Signal(process, NodeSignal.Kill);
-        for (var i = 0; i < 500 && IsRunning(process); i++) await Task.Delay(10, CancellationToken.None);
+        for (var i = 0; i < 500 && Posix.IsAlive(process.Pid, process.StartTime); i++) await Task.Delay(10, CancellationToken.None);
         running.TryRemove(process.Pid, out _);
     }
 
@@ -97,8 +115,31 @@ public sealed class LocalNodeProvider : INodeProvider
         return new CommandResult(p.ExitCode, await stdout + await stderr);
     }
 
-    public Task WriteFileAsync(Node node, string path, string content, CancellationToken ct) =>
-        File.WriteAllTextAsync(path, content, ct);
+    public Task WriteFileAsync(Node node, string path, string content, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return File.WriteAllTextAsync(path, content, ct);
+    }
+
+    public Task UploadAsync(Node node, string localPath, string remotePath, CancellationToken ct)
+    {
+        if (File.Exists(localPath))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(remotePath))!);
+            File.Copy(localPath, remotePath, overwrite: true);
+        }
+        else if (Directory.Exists(localPath))
+        {
+            foreach (var file in Directory.EnumerateFiles(localPath, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(remotePath, Path.GetRelativePath(localPath, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
+        }
+        else throw new FileNotFoundException($"nothing to upload at {localPath}", localPath);
+        return Task.CompletedTask;
+    }
 
     public async Task<bool> FetchAsync(Node node, string path, string localPath, CancellationToken ct)
     {
@@ -112,7 +153,7 @@ public sealed class LocalNodeProvider : INodeProvider
 
     public async Task TeardownAsync()
     {
-        foreach (var p in running.Values.ToList()) await StopAsync(p);
+        foreach (var p in running.Values.ToList()) await StopAsync(p, CancellationToken.None);
         try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
         catch (IOException) { } // a file still held open; the runs registry lets `checker clean` retry
     }

@@ -20,14 +20,14 @@ public static class Cleaner
                 actions.Add($"run {run.RunId}: still running (runner pid {run.RunnerPid}); left alone (--force stops it too)");
                 continue;
             }
-            foreach (var p in run.Processes)
+            if (run.Provider != "local")
             {
-                if (!Posix.IsAlive(p.Pid, p.StartTime)) continue;
-                Posix.Signal(p.Pid, (int)NodeSignal.Cont);
-                Posix.Signal(p.Pid, (int)NodeSignal.Kill);
-                for (var i = 0; i < 300 && Posix.IsAlive(p.Pid, p.StartTime); i++) await Task.Delay(10);
-                actions.Add($"run {run.RunId}: stopped {p.Name} on {p.Node} (pid {p.Pid})");
+                actions.Add($"run {run.RunId}: cannot clean {run.Provider} nodes; left alone");
+                continue;
             }
+            foreach (var p in run.Processes)
+                if (await LocalNodeProvider.StopLeftoverAsync(p.Pid, p.StartTime))
+                    actions.Add($"run {run.RunId}: stopped {p.Name} on {p.Node} (pid {p.Pid})");
             if (run.NodesRoot is { } root && Directory.Exists(root))
             {
                 try

@@ -1,50 +1,46 @@
 using Checker.Core.Checks;
 using Checker.Core.History;
-using Checker.Core.Linearizability;
-using Checker.Core.Models;
 using Checker.Runner.Generation;
 using Checker.Runner.Spec;
+using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Running;
 
-/// <summary>The checks a run ends with: linearizability per key, op statistics, recovery.</summary>
+/// <summary>
+/// The checks a run ends with: the workload's own (linearizability for a register), op statistics and
+/// recovery. Each runs guarded: a checker that throws is reported unknown with its message, and the
+/// others still run, so results.json is always written (Jepsen's check-safe).
+/// </summary>
 public static class RunChecks
 {
-    public static List<CheckResult> Run(TestSpec spec, IReadOnlyList<Op> history, CancellationToken ct)
+    public static List<CheckResult> Run(TestSpec spec, IWorkload? workload, Func<CheckResult, CheckResult>? explain, IReadOnlyList<Op> history, CancellationToken ct)
     {
         var nodes = Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList();
-        var checkers = new IChecker[]
-        {
-            new LinearizabilityChecker(ModelCatalog.Create(spec.Checker.Model, null),
-                new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(spec.Checker.Timeout), SplitByKey = true, Source = "history.jsonl" }),
-            new StatsChecker(),
-            new RecoveryChecker(new RecoveryOptions(
-                TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
-                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes)),
-        };
-        var results = new List<CheckResult>();
-        foreach (var c in checkers)
-        {
-            try { results.Add(c.Check(history, ct)); }
-            catch (HistoryFormatException e) { results.Add(new CheckResult(c.Name, Verdict.Unknown, $"could not check: {e.Message}")); }
-        }
-        results[0] = Explain(results[0], spec);
-        return results;
+        var checkers = new List<IChecker>();
+        if (workload is not null)
+            checkers.AddRange(workload.Checkers(new WorkloadCheckOptions(TimeSpan.FromSeconds(spec.Checker.Timeout), "history.jsonl")));
+        checkers.Add(new StatsChecker());
+        checkers.Add(new RecoveryChecker(new RecoveryOptions(
+            TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
+            p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes)));
+        return checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();
     }
 
-    /// <summary>Adds to a linearizability failure what it means for this workload: a stale read, and whether ZooKeeper allows it.</summary>
-    static CheckResult Explain(CheckResult r, TestSpec spec)
+    /// <summary>One checker's result: explained for the database and client mode, or unknown with why it could not judge.</summary>
+    public static CheckResult Guarded(IChecker checker, IReadOnlyList<Op> history, Func<CheckResult, CheckResult>? explain, TestSpec spec, CancellationToken ct)
     {
-        if (r.Verdict != Verdict.Invalid || r.Details is not LinearizabilityReport { Failure: { } f }) return r;
-        var lines = new List<string> { r.Summary };
-        if (f.Failed.F == RegisterWorkload.Read)
-            lines.Add($"stale read: process {f.Failed.Process} read {Values.Format(f.Failed.Output)} from key {Values.Format(f.Key)} " +
-                      $"(op {f.Failed.InvokeIndex}), but by then the register could only hold {string.Join(" or ", f.States)}");
-        if (!spec.Workload.SyncReads)
-            lines.Add("reads were plain (workload.syncReads false): ZooKeeper lets followers serve stale reads, " +
-                      "so a stale read here is ZooKeeper's documented behaviour, not necessarily a bug; rerun with syncReads true");
-        if (spec.Client.Mode != "correct")
-            lines.Add($"the client ran in the deliberately faulty '{spec.Client.Mode}' mode");
-        return r with { Summary = string.Join("\n", lines) };
+        try
+        {
+            var r = checker.Check(history, ct);
+            if (explain is not null) r = explain(r);
+            if (r.Verdict == Verdict.Invalid && spec.Client.Mode != "correct")
+                r = r with { Summary = r.Summary + $"\nthe client ran in the deliberately faulty '{spec.Client.Mode}' mode" };
+            return r;
+        }
+        catch (HistoryFormatException e) { return new CheckResult(checker.Name, Verdict.Unknown, $"could not check: {e.Message}"); }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new CheckResult(checker.Name, Verdict.Unknown, $"the checker failed ({e.GetType().Name}): {e.Message}");
+        }
     }
 }

@@ -4,10 +4,12 @@ using Newtonsoft.Json;
 namespace Checker.Runner.Running;
 
 /// <summary>A process a run started, as remembered on disk.</summary>
-public sealed record RegisteredProcess(string Node, string Name, int Pid, long StartTime);
+/// <param name="Host">The node's address: where the process runs.</param>
+public sealed record RegisteredProcess(string Node, string Host, string Name, int Pid, long StartTime);
 
-/// <summary>What `checker clean` needs to know about one run: who ran it and what it started.</summary>
-public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, List<RegisteredProcess> Processes);
+/// <summary>What `checker clean` needs to know about one run: who ran it, on which kind of nodes, and what it started.</summary>
+/// <param name="Provider">The node provider's kind ("local", ...): how to reach the processes to stop them.</param>
+public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, string Provider, List<RegisteredProcess> Processes);
 
 /// <summary>
 /// The runs registry: one JSON file per live run (default /tmp/checker-runs, or CHECKER_RUNS_DIR),
@@ -23,11 +25,11 @@ public sealed class RunRegistry
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "checker-runs");
 
-    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot)
+    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider)
     {
         Directory.CreateDirectory(directory);
         var self = Environment.ProcessId;
-        run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, []);
+        run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, []);
         path = Path.Combine(directory, $"{runId}.json");
         Save();
     }
@@ -37,7 +39,7 @@ public sealed class RunRegistry
     {
         lock (gate)
         {
-            run.Processes.Add(new RegisteredProcess(p.Node.Name, p.Name, p.Pid, p.StartTime));
+            run.Processes.Add(new RegisteredProcess(p.Node.Name, p.Node.Address, p.Name, p.Pid, p.StartTime));
             Save();
         }
     }

@@ -1,118 +1,137 @@
 using System.Diagnostics;
+using System.Globalization;
 using Checker.Core.Checks;
-using Checker.Runner.Clients;
-using Checker.Runner.Db;
+using Checker.Runner.Databases;
+using Checker.Runner.Faults;
 using Checker.Runner.Generation;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
-using Checker.ZooKeeper;
+using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Running;
 
 /// <summary>Where a run writes and how it reports.</summary>
 /// <param name="Progress">Where the live progress line goes (null: nowhere).</param>
-public sealed record RunOptions(string ResultsRoot = "results", int? Seed = null, TextWriter? Progress = null, bool ProgressIsTerminal = false);
+/// <param name="RunsDirectory">The runs registry (default: RunRegistry.DefaultDirectory).</param>
+public sealed record RunOptions(string ResultsRoot = "results", int? Seed = null, TextWriter? Progress = null, bool ProgressIsTerminal = false, string? RunsDirectory = null);
 
 /// <summary>A finished run: its folder, the checks' results and the combined verdict.</summary>
 public sealed record RunOutcome(RunFolder Folder, Verdict Verdict, IReadOnlyList<CheckResult> Checks, bool Interrupted);
 
 /// <summary>
-/// Runs one test: nodes and network up, database set up, workers and nemesis for the time limit, a
-/// final heal, a wait for recovery, final reads, teardown, then the checks. Whatever happens (failure,
-/// Ctrl-C), everything started is stopped and the history recorded so far is kept and checked.
+/// Runs one test, knowing no database, node kind, network or workload: the suite builds those from the
+/// spec. Nodes and network up, database set up, workers and nemesis for the time limit, a final heal, a
+/// wait for recovery, the workload's final phase, teardown, then the checks. Whatever happens (failure,
+/// Ctrl-C), everything started is stopped, and the history recorded so far is kept, checked, and judged.
 /// </summary>
 public static class TestRunner
 {
-    public static async Task<RunOutcome> RunAsync(TestSpec spec, RunOptions options, CancellationToken cancel)
+    /// <summary>Runs the spec with the suite its db.name names.</summary>
+    public static Task<RunOutcome> RunAsync(TestSpec spec, RunOptions options, CancellationToken cancel) =>
+        RunAsync(spec, DatabaseSuites.Find(spec.Db.Name) ?? throw new SpecException($"field 'db.name' '{spec.Db.Name}' is not a database Checker can test"), options, cancel);
+
+    public static async Task<RunOutcome> RunAsync(TestSpec spec, IDatabaseSuite suite, RunOptions options, CancellationToken cancel)
     {
+        // Before anything starts: a fault this database or network cannot do is refused, naming it.
+        SpecValidator.ValidateFaults(spec, suite.Capabilities, Networks.AbilitiesFor(spec.Nodes), suite.Name, Networks.KindFor(spec.Nodes));
         var folder = RunFolder.Create(options.ResultsRoot, spec.Name);
         await File.WriteAllTextAsync(folder.Spec, SpecLoader.ToJson(spec), CancellationToken.None);
         var seed = options.Seed ?? Random.Shared.Next();
-        var random = new Random(seed);
         using var logFile = new StreamWriter(folder.Log) { AutoFlush = true };
         var logGate = new object();
         var clock = Stopwatch.StartNew();
-        void Log(string line) { lock (logGate) logFile.WriteLine($"{clock.Elapsed.TotalSeconds,8:0.000} {line}"); }
+        // Wall-clock time and seconds since the start on every line, to line the log up with node logs and the history.
+        void Log(string line)
+        {
+            lock (logGate) logFile.WriteLine($"{DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)} {clock.Elapsed.TotalSeconds,8:0.000} {line}");
+        }
         Log($"run {folder.RunId}, seed {seed}, results in {folder.Dir}");
 
         var nodesRoot = Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}");
-        var registry = new RunRegistry(RunRegistry.DefaultDirectory, folder.RunId, folder.Dir, nodesRoot);
-        var install = ZooKeeperInstall.Find(spec.Db.Install, Path.Combine(nodesRoot, "install"), Log);
-        Log($"zookeeper: {install.Source}");
-
+        var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir, nodesRoot, spec.Nodes.Provider);
+        var run = new RunContext(folder.RunId, nodesRoot, seed, Log);
         using var history = HistoryRecorder.ToFile(folder.History);
-        var provider = LocalNodeProvider.Create(spec.Nodes.Count, nodesRoot, registry.Add);
-        string PeerAddress(Node from, Node to) => $"127.{provider.Subnet}.{from.Id}.{to.Id}";
-        ProxyNetwork? network = null;
-        ZooKeeperDb? db = null;
+        var extra = new Dictionary<string, object?> { ["seed"] = seed, ["db"] = suite.Name, ["nodes"] = spec.Nodes.Provider };
+        INodeProvider? nodes = null;
+        INetwork? network = null;
+        DbPlan? plan = null;
         var interrupted = false;
-        var extra = new Dictionary<string, object?> { ["seed"] = seed, ["zookeeper"] = install.Source };
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
-            network = ProxyNetwork.Start(provider.Nodes, ZooKeeperDb.PeerPorts, PeerAddress,
-                (port, from, to) => ZooKeeperDb.HandshakeFor(port, from, to, PeerAddress));
-            db = new ZooKeeperDb(spec.Db, install, provider, network, folder.RunId, Log);
+            nodes = NodeProviders.Create(spec.Nodes, nodesRoot, registry.Add);
+            network = await Networks.StartAsync(spec.Nodes, nodes, suite.PeerPorts, cancel);
+            extra["network"] = network.Kind;
+            Log($"{nodes.Kind} nodes {string.Join(", ", nodes.Nodes.Select(n => $"{n.Name}={n.Address}"))}; {network.Kind} network");
+            plan = suite.Plan(spec, nodes, network, run);
             var setupClock = Stopwatch.StartNew();
-            await db.SetupAsync(cancel);
-            extra["secondsToQuorum"] = Math.Round(setupClock.Elapsed.TotalSeconds, 3);
-            Log($"zookeeper: quorum after {setupClock.Elapsed.TotalSeconds:0.00}s on {string.Join(", ", provider.Nodes.Select(n => n.Address))}");
-            interrupted = await DriveAsync(spec, folder, db, network, provider, history, random, seed, options, Log, extra, cancel);
+            await plan.Db.SetupAsync(cancel);
+            extra["secondsToServing"] = Math.Round(setupClock.Elapsed.TotalSeconds, 3);
+            Log($"{suite.Name}: serving after {setupClock.Elapsed.TotalSeconds:0.00}s");
+            interrupted = await DriveAsync(spec, plan, nodes, network, history, seed, options, Log, extra, cancel);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             interrupted = true;
             Log("interrupted during setup");
         }
+        catch (Exception e)
+        {
+            failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            extra["error"] = e.Message;
+            Log($"the run failed: {e.GetType().Name}: {e.Message}");
+        }
         finally
         {
-            if (db is not null)
-            {
-                try { await db.CollectLogsAsync(folder.NodeLogs, CancellationToken.None); }
-                catch (IOException e) { Log($"could not collect node logs: {e.Message}"); }
-                await db.TeardownAsync();
-            }
-            if (network is not null) await network.DisposeAsync();
-            await provider.TeardownAsync();
+            await TeardownAsync(plan?.Db, network, nodes, folder, Log);
             registry.Remove();
-            Log("teardown done");
         }
 
         var ops = history.Snapshot();
         Log($"checking {ops.Count} history records");
-        var checks = RunChecks.Run(spec, ops, CancellationToken.None);
+        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None);
         var verdict = Verdicts.Combine(checks.Select(c => c.Verdict));
-        if (interrupted && verdict == Verdict.Valid) verdict = Verdict.Unknown; // a cut-short run proves less than it claims
+        if ((interrupted || failure is not null) && verdict == Verdict.Valid) verdict = Verdict.Unknown; // a cut-short run proves less than it claims
         await WriteResultsAsync(folder, spec, verdict, checks, interrupted, extra);
         foreach (var c in checks) Log($"{c.Checker}: {c.Verdict} {c.Summary}");
+        failure?.Throw(); // the results are written; the caller still learns why the run could not finish
         return new RunOutcome(folder, verdict, checks, interrupted);
     }
 
-    /// <summary>The test proper; returns true when it was cut short by cancellation.</summary>
-    static async Task<bool> DriveAsync(TestSpec spec, RunFolder folder, ZooKeeperDb db, ProxyNetwork network, INodeProvider provider,
-        HistoryRecorder history, Random random, int seed, RunOptions options, Action<string> log, Dictionary<string, object?> extra, CancellationToken cancel)
+    /// <summary>Logs, then the database, the network and the nodes, each step guarded so a failing one never strands the next.</summary>
+    static async Task TeardownAsync(IDb? db, INetwork? network, INodeProvider? nodes, RunFolder folder, Action<string> log)
     {
-        var endpoints = provider.Nodes.Select(db.ClientEndpoint).ToList();
-        var zkOptions = new ZooKeeperClientOptions
+        async Task Step(string what, Func<Task> step)
         {
-            SessionTimeout = TimeSpan.FromSeconds(spec.Client.SessionTimeout),
-            RequestTimeout = TimeSpan.FromSeconds(spec.Client.OpTimeout),
-            ConnectTimeout = TimeSpan.FromSeconds(spec.Client.ConnectTimeout),
-        };
-        IClientFactory clients = new ZooKeeperRegisters(endpoints, $"/checker/{folder.RunId}", spec.Workload.Keys, spec.Workload.SyncReads, zkOptions);
+            try { await step(); }
+            catch (Exception e) { log($"teardown: {what} failed: {e.Message}"); }
+        }
+        if (db is ILogCollectingDb logs) await Step("collecting node logs", () => logs.CollectLogsAsync(folder.NodeLogs, CancellationToken.None));
+        if (db is not null) await Step("stopping the database", db.TeardownAsync);
+        if (network is not null) await Step("removing the network", () => network.DisposeAsync().AsTask());
+        if (nodes is not null) await Step("removing the nodes", nodes.TeardownAsync);
+        log("teardown done");
+    }
+
+    /// <summary>The test proper; returns true when it was cut short by cancellation.</summary>
+    static async Task<bool> DriveAsync(TestSpec spec, DbPlan plan, INodeProvider nodes, INetwork network, HistoryRecorder history,
+        int seed, RunOptions options, Action<string> log, Dictionary<string, object?> extra, CancellationToken cancel)
+    {
+        IClientFactory clients = plan.Clients;
         if (spec.Client.Mode == "stale-reads") clients = new StaleReadsFactory(clients, spec.Client.StaleReadProbability, seed);
         await clients.PrepareAsync(cancel);
 
-        var generator = new Generator(new GeneratorOptions(spec.Concurrency, spec.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed),
-            clients, new RegisterWorkload(spec.Workload), history);
-        var nemesis = new Nemesis.Nemesis(spec.Nemesis, provider.Nodes, db, network, history, new Random(seed ^ 0x5eed), log);
+        var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed),
+            clients, plan.Workload, history);
+        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log);
         var phase = "main";
         using var progress = options.Progress is { } w ? new Progress(history, () => $"{phase}: {nemesis.ActiveDescription ?? "no fault"}", w, options.ProgressIsTerminal) : null;
 
         var interrupted = false;
         using var mainPhase = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         generator.Start(CancellationToken.None);
-        var schedule = Nemesis.NemesisSchedule.RunAsync(spec.Nemesis, nemesis, random, mainPhase.Token);
+        var schedule = NemesisSchedule.RunAsync(spec.Nemesis, nemesis, new Random(seed), mainPhase.Token);
         var started = Stopwatch.StartNew();
         try { await Task.Delay(TimeSpan.FromSeconds(spec.TimeLimit), cancel); }
         catch (OperationCanceledException) { interrupted = true; }
@@ -126,14 +145,14 @@ public static class TestRunner
         if (!interrupted)
         {
             phase = "recovery";
-            interrupted = await WaitForRecoveryAsync(generator, spec, healedAt, history, cancel);
-            var recovered = Enumerable.Range(0, spec.Nodes.Count).Count(n => generator.LastOk(n) > healedAt);
-            log($"recovery wait: {recovered}/{spec.Nodes.Count} nodes served ok ops {(history.Now - healedAt) / 1e9:0.0}s after the final heal");
+            interrupted = await WaitForRecoveryAsync(generator, spec, nodes.Nodes.Count, healedAt, history, cancel);
+            var recovered = Enumerable.Range(0, nodes.Nodes.Count).Count(n => generator.LastOk(n) > healedAt);
+            log($"recovery wait: {recovered}/{nodes.Nodes.Count} nodes served ok ops {(history.Now - healedAt) / 1e9:0.0}s after the final heal");
         }
         if (!interrupted && spec.Recovery.FinalReads > 0)
         {
-            phase = "final reads";
-            generator.Phase = Phase.FinalReads;
+            phase = "final phase";
+            generator.Phase = Phase.Final;
             try { await Task.Delay(TimeSpan.FromSeconds(spec.Recovery.FinalReads), cancel); }
             catch (OperationCanceledException) { interrupted = true; }
         }
@@ -147,12 +166,12 @@ public static class TestRunner
     }
 
     /// <summary>Waits until every node has served an ok op since the heal, or the budget is spent; true if cancelled.</summary>
-    static async Task<bool> WaitForRecoveryAsync(Generator generator, TestSpec spec, long healedAt, HistoryRecorder history, CancellationToken cancel)
+    static async Task<bool> WaitForRecoveryAsync(Generator generator, TestSpec spec, int nodeCount, long healedAt, HistoryRecorder history, CancellationToken cancel)
     {
         var deadline = healedAt + (long)(spec.Recovery.Budget * 1e9);
         while (history.Now < deadline)
         {
-            if (Enumerable.Range(0, spec.Nodes.Count).All(n => generator.LastOk(n) > healedAt)) return false;
+            if (Enumerable.Range(0, nodeCount).All(n => generator.LastOk(n) > healedAt)) return false;
             try { await Task.Delay(100, cancel); }
             catch (OperationCanceledException) { return true; }
         }

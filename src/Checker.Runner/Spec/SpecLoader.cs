@@ -1,11 +1,16 @@
 using System.Globalization;
+using Checker.Runner.Databases;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Newtonsoft.Json.Serialization;
 
 namespace Checker.Runner.Spec;
 
-/// <summary>Reads a test spec from JSON, applies command-line overrides, and rejects unknown fields and bad values.</summary>
+/// <summary>
+/// Reads a test spec from JSON, applies command-line overrides, and rejects unknown fields and bad
+/// values, naming the field. The database suite named by db.name owns the rest of the db and workload
+/// sections: it supplies their defaults (so overrides know each field's type) and checks them.
+/// </summary>
 public static class SpecLoader
 {
     static readonly JsonSerializer Strict = JsonSerializer.Create(new JsonSerializerSettings
@@ -26,7 +31,7 @@ public static class SpecLoader
     {
         string text;
         try { text = File.ReadAllText(path); }
-        catch (IOException e) { throw new SpecException($"cannot read spec {path}: {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new SpecException($"cannot read spec {path}: {e.Message}"); }
         return Parse(text, path, overrides);
     }
 
@@ -35,12 +40,28 @@ public static class SpecLoader
         JObject root;
         try { root = JObject.Parse(json); }
         catch (JsonReaderException e) { throw new SpecException($"{source}: not a JSON object: {e.Message}"); }
-        foreach (var (name, value) in overrides ?? []) Override(root, name, value);
+        var flags = (overrides ?? []).ToList();
+        // The suite and workload names come first: they decide which other fields exist.
+        foreach (var (name, value) in flags.Where(f => IsName(f.Key))) Override(root, name, value, Shape(root));
+        foreach (var (name, value) in flags.Where(f => !IsName(f.Key))) Override(root, name, value, Shape(root));
+        foreach (var section in new[] { "db", "nodes", "workload", "client", "nemesis", "recovery", "checker" })
+            if (root[section] is { Type: not JTokenType.Object } bad)
+                throw new SpecException($"{source}: field '{section}' must be an object, not {Describe(bad.Type)}");
+        RequireWholeNumbers(root, Shape(root), source);
+        // The suite's fields are set aside, read by the suite, and put back with their defaults.
+        var common = (JObject)root.DeepClone();
+        var dbFields = SetAside(common, "db", typeof(DbSpec));
+        var workloadFields = SetAside(common, "workload", typeof(WorkloadSpec));
         TestSpec spec;
-        try { spec = root.ToObject<TestSpec>(Strict) ?? throw new SpecException($"{source}: empty spec"); }
-        catch (JsonSerializationException e) { throw new SpecException($"{source}: {Explain(e)}"); }
-        catch (JsonReaderException e) { throw new SpecException($"{source}: field '{e.Path}': bad value ({e.Message.Split(". Path")[0]})"); }
+        try { spec = common.ToObject<TestSpec>(Strict) ?? throw new SpecException($"{source}: empty spec"); }
+        catch (JsonSerializationException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
+        catch (JsonReaderException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
+        if (spec.Db is not null) spec.Db.Settings = dbFields;
+        if (spec.Workload is not null) spec.Workload.Settings = workloadFields;
         SpecValidator.Validate(spec);
+        var suite = DatabaseSuites.Find(spec.Db.Name)!;
+        spec.Db.Settings = Merge(suite.DefaultSettings(), spec.Db.Settings);
+        spec.Workload.Settings = Merge(suite.DefaultWorkloadSettings(spec.Workload.Name), spec.Workload.Settings);
         return spec;
     }
 
@@ -52,23 +73,72 @@ public static class SpecLoader
         return sw.ToString();
     }
 
-    /// <summary>Sets one field named by a dotted path (kebab-case or camelCase segments) from flag text.</summary>
-    static void Override(JObject root, string name, string text)
+    /// <summary>Removes from root[section] every field the common type lacks, and returns them.</summary>
+    static IDictionary<string, JToken> SetAside(JObject root, string section, Type common)
     {
-        var segments = name.Split('.').Select(Camel).ToArray();
-        var spec = JObject.FromObject(new TestSpec(), Writer); // the defaults tell each field's JSON type
-        JToken? shape = spec;
-        JObject target = root;
+        var fields = new Dictionary<string, JToken>();
+        if (root[section] is not JObject o) return fields;
+        var known = common.GetProperties().Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]).ToHashSet();
+        foreach (var p in o.Properties().Where(p => !known.Contains(p.Name)).ToList())
+        {
+            fields[p.Name] = p.Value;
+            p.Remove();
+        }
+        return fields;
+    }
+
+    /// <summary>A whole-number field given a fraction is an error (the JSON reader would silently round it).</summary>
+    static void RequireWholeNumbers(JToken given, JToken? shape, string source)
+    {
+        if (given is JObject o)
+        {
+            foreach (var p in o.Properties()) RequireWholeNumbers(p.Value, (shape as JObject)?[p.Name], source);
+            return;
+        }
+        if (shape?.Type == JTokenType.Integer && given.Type == JTokenType.Float)
+        {
+            var d = given.Value<double>();
+            if (d != Math.Floor(d) || d is < int.MinValue or > int.MaxValue)
+                throw new SpecException($"{source}: field '{given.Path}' needs a whole number, not {given.ToString(Formatting.None)}");
+        }
+    }
+
+    static bool IsName(string flag) => Camelize(flag) is "db.name" or "workload.name";
+
+    /// <summary>Every field the spec may have, with its default: the common ones and the suite's.</summary>
+    static JObject Shape(JObject root)
+    {
+        var shape = JObject.FromObject(new TestSpec(), Writer);
+        var suite = DatabaseSuites.Find((root["db"] as JObject)?["name"]?.ToString() ?? new DbSpec().Name);
+        if (suite is null) return shape;
+        var workload = (root["workload"] as JObject)?["name"]?.ToString() ?? new WorkloadSpec().Name;
+        ((JObject)shape["db"]!).Merge(suite.DefaultSettings());
+        if (suite.Workloads.Contains(workload)) ((JObject)shape["workload"]!).Merge(suite.DefaultWorkloadSettings(workload));
+        return shape;
+    }
+
+    static IDictionary<string, JToken> Merge(JObject defaults, IDictionary<string, JToken> given)
+    {
+        foreach (var (k, v) in given) defaults[k] = v;
+        return defaults.Properties().ToDictionary(p => p.Name, p => p.Value);
+    }
+
+    /// <summary>Sets one field named by a dotted path (kebab-case or camelCase segments) from flag text.</summary>
+    static void Override(JObject root, string name, string text, JObject shape)
+    {
+        var segments = Camelize(name).Split('.');
+        JToken? at = shape;
+        var target = root;
         for (var i = 0; i < segments.Length; i++)
         {
             var seg = segments[i];
-            shape = (shape as JObject)?[seg];
-            if (shape is null) throw new SpecException($"unknown field '{string.Join('.', segments[..(i + 1)])}' (flag --{name})");
+            at = (at as JObject)?[seg];
+            if (at is null) throw new SpecException($"unknown field '{string.Join('.', segments[..(i + 1)])}' (flag --{name})");
             if (i == segments.Length - 1) break;
             if (target[seg] is not JObject child) target[seg] = child = new JObject();
             target = child;
         }
-        target[segments[^1]] = ParseValue(text, shape!, name);
+        target[segments[^1]] = ParseValue(text, at!, name);
     }
 
     static JToken ParseValue(string text, JToken shape, string flag)
@@ -79,9 +149,13 @@ public static class SpecLoader
                 return text.TrimStart().StartsWith('[')
                     ? JArray.Parse(text)
                     : new JArray(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            case JTokenType.Integer or JTokenType.Float:
-                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                    ? (d == Math.Floor(d) && shape.Type == JTokenType.Integer ? new JValue((long)d) : new JValue(d))
+            case JTokenType.Integer:
+                return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) && l is >= int.MinValue and <= int.MaxValue
+                    ? new JValue(l)
+                    : throw new SpecException($"field '{flag}' needs a whole number, not '{text}'");
+            case JTokenType.Float:
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                    ? new JValue(d)
                     : throw new SpecException($"field '{flag}' needs a number, not '{text}'");
             case JTokenType.Boolean:
                 return bool.TryParse(text, out var b) ? new JValue(b) : throw new SpecException($"field '{flag}' needs true or false, not '{text}'");
@@ -92,18 +166,32 @@ public static class SpecLoader
         }
     }
 
-    /// <summary>time-limit → timeLimit.</summary>
-    static string Camel(string s)
+    /// <summary>time-limit → timeLimit, per dotted segment.</summary>
+    static string Camelize(string name) => string.Join('.', name.Split('.').Select(s =>
     {
         var parts = s.Split('-', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length == 0 ? s : parts[0] + string.Concat(parts[1..].Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }));
+
+    /// <summary>A deserialization error in the spec's own words: the field, and what kind of value it needs.</summary>
+    static string Explain(string? path, string message, JObject root)
+    {
+        path ??= "";
+        if (message.StartsWith("Could not find member", StringComparison.Ordinal)) return $"unknown field '{path}'";
+        var expected = Shape(root).SelectToken(path) is { } t ? Describe(t.Type) : "another kind of value";
+        var given = root.SelectToken(path) is { } g ? $", not {Describe(g.Type)} {g.ToString(Formatting.None)}" : "";
+        return $"field '{path}' needs {expected}{given}";
     }
 
-    static string Explain(JsonSerializationException e)
+    static string Describe(JTokenType t) => t switch
     {
-        var path = e.Path ?? "";
-        if (e.Message.StartsWith("Could not find member", StringComparison.Ordinal))
-            return $"unknown field '{path}'";
-        return $"field '{path}': bad value ({e.InnerException?.Message ?? e.Message.Split(". Path")[0]})";
-    }
+        JTokenType.Integer => "a whole number",
+        JTokenType.Float => "a number",
+        JTokenType.Boolean => "true or false",
+        JTokenType.String => "text",
+        JTokenType.Array => "a list",
+        JTokenType.Object => "an object",
+        JTokenType.Null => "null",
+        _ => t.ToString().ToLowerInvariant(),
+    };
 }

@@ -1,43 +1,67 @@
+using Checker.Runner.Databases;
+using Checker.Runner.Faults;
+using Checker.Runner.Net;
+using Checker.Runner.Nodes;
+
 namespace Checker.Runner.Spec;
 
-/// <summary>Range and name checks on a parsed spec; each error names its field.</summary>
+/// <summary>
+/// Range and name checks on a parsed spec, each error naming its field; then the suite's own checks,
+/// and the faults: one the database or the network cannot do is refused before anything starts.
+/// </summary>
 public static class SpecValidator
 {
+    const double Week = 7 * 24 * 3600;
+
     public static void Validate(TestSpec s)
     {
-        Require(!string.IsNullOrWhiteSpace(s.Name) && s.Name.IndexOfAny(['/', '\\']) < 0, "name", "must be a non-empty name without slashes");
-        Require(s.Db.Name == "zookeeper", "db.name", $"'{s.Db.Name}' is not supported (only zookeeper)");
-        Require(s.Db.TickTimeMs is >= 10 and <= 60_000, "db.tickTimeMs", "must be 10..60000");
-        Require(s.Db.InitLimit >= 1, "db.initLimit", "must be at least 1");
-        Require(s.Db.SyncLimit >= 1, "db.syncLimit", "must be at least 1");
-        Require(s.Db.StartTimeout > 0, "db.startTimeout", "must be positive");
-        Require(s.Nodes.Provider == "local", "nodes.provider", $"'{s.Nodes.Provider}' is not supported yet (only local)");
+        Require(!string.IsNullOrWhiteSpace(s.Name) && s.Name.IndexOfAny(['/', '\\']) < 0 && s.Name is not "." and not "..", "name", "must be a non-empty name without slashes");
+        Require(s.Db is not null, "db", "must be an object");
+        Require(s.Nodes is not null, "nodes", "must be an object");
+        Require(s.Workload is not null, "workload", "must be an object");
+        Require(s.Client is not null, "client", "must be an object");
+        Require(s.Nemesis is not null, "nemesis", "must be an object");
+        Require(s.Recovery is not null, "recovery", "must be an object");
+        Require(s.Checker is not null, "checker", "must be an object");
+        var suite = DatabaseSuites.Find(s.Db.Name);
+        Require(suite is not null, "db.name", $"'{s.Db.Name}' is not a database Checker can test (known: {string.Join(", ", DatabaseSuites.Names)})");
+        Require(s.Db.StartTimeout is > 0 and <= Week, "db.startTimeout", "must be positive (at most a week)");
+        Require(NodeProviders.Kinds.Contains(s.Nodes.Provider), "nodes.provider", $"'{s.Nodes.Provider}' is not a node provider (known: {string.Join(", ", NodeProviders.Kinds)})");
         Require(s.Nodes.Count is >= 1 and <= 9, "nodes.count", "must be 1..9");
-        Require(s.Workload.Name == "register", "workload.name", $"'{s.Workload.Name}' is not supported (only register)");
-        Require(s.Workload.Keys >= 1, "workload.keys", "must be at least 1");
-        Require(s.Workload.Values >= 1, "workload.values", "must be at least 1");
-        Require(s.Workload.ReadWeight >= 0 && s.Workload.WriteWeight >= 0 && s.Workload.CasWeight >= 0, "workload.readWeight", "weights must not be negative");
-        Require(s.Workload.ReadWeight + s.Workload.WriteWeight + s.Workload.CasWeight > 0, "workload.readWeight", "at least one weight must be positive");
+        Require(suite!.Workloads.Contains(s.Workload.Name), "workload.name", $"'{s.Workload.Name}' is not a workload {suite.Name} runs (known: {string.Join(", ", suite.Workloads)})");
         Require(s.Client.Mode is "correct" or "stale-reads", "client.mode", $"'{s.Client.Mode}' is not a mode (correct, stale-reads)");
-        Require(s.Client.OpTimeout > 0, "client.opTimeout", "must be positive");
-        Require(s.Client.SessionTimeout > 0, "client.sessionTimeout", "must be positive");
-        Require(s.Client.ConnectTimeout > 0, "client.connectTimeout", "must be positive");
+        Require(s.Client.OpTimeout is > 0 and <= 3600, "client.opTimeout", "must be positive (at most 3600)");
+        Require(s.Client.ConnectTimeout is > 0 and <= 3600, "client.connectTimeout", "must be positive (at most 3600)");
         Require(s.Client.StaleReadProbability is >= 0 and <= 1, "client.staleReadProbability", "must be 0..1");
         Require(s.Concurrency is >= 1 and <= 1000, "concurrency", "must be 1..1000");
-        Require(s.Rate >= 0, "rate", "must not be negative (0: unlimited)");
-        Require(s.TimeLimit > 0, "timeLimit", "must be positive");
-        foreach (var f in s.Nemesis.Faults)
-            Require(Nemesis.NemesisFaults.Names.Contains(f), "nemesis.faults", $"unknown fault '{f}' (known: {string.Join(", ", Nemesis.NemesisFaults.Names)})");
-        Require(s.Nemesis.Interval > 0, "nemesis.interval", "must be positive");
+        Require(s.Rate is >= 0 and <= 1e7, "rate", "must be 0..10000000 (0: unlimited)");
+        Require(s.TimeLimit is > 0 and <= Week, "timeLimit", "must be positive (at most a week)");
+        Require(s.Nemesis.Interval is > 0 and <= Week, "nemesis.interval", "must be positive (at most a week)");
         Require(s.Nemesis.Duration > 0 && s.Nemesis.Duration <= s.Nemesis.Interval, "nemesis.duration", "must be positive and at most nemesis.interval");
-        Require(s.Nemesis.InitialDelay >= 0, "nemesis.initialDelay", "must not be negative");
+        Require(s.Nemesis.InitialDelay is >= 0 and <= Week, "nemesis.initialDelay", "must be 0..a week");
         Require(s.Nemesis.PartitionMode is "drop" or "blackhole", "nemesis.partitionMode", $"'{s.Nemesis.PartitionMode}' is not a mode (drop, blackhole)");
-        Require(s.Nemesis.SlowDelayMs >= 0 && s.Nemesis.SlowJitterMs >= 0, "nemesis.slowDelayMs", "must not be negative");
-        Require(s.Recovery.Budget > 0, "recovery.budget", "must be positive");
-        Require(s.Recovery.Stall > 0, "recovery.stall", "must be positive");
-        Require(s.Recovery.FinalReads >= 0, "recovery.finalReads", "must not be negative");
-        Require(s.Checker.Model == "cas-register", "checker.model", "the register workload needs cas-register");
-        Require(s.Checker.Timeout > 0, "checker.timeout", "must be positive");
+        Require(s.Nemesis.SlowDelayMs is >= 0 and <= 60_000 && s.Nemesis.SlowJitterMs is >= 0 and <= 60_000, "nemesis.slowDelayMs", "must be 0..60000");
+        Require(s.Nemesis.LossProbability is > 0 and <= 1, "nemesis.lossProbability", "must be above 0 and at most 1");
+        Require(s.Nemesis.BandwidthKbps is >= 1, "nemesis.bandwidthKbps", "must be at least 1");
+        Require(s.Recovery.Budget is > 0 and <= Week, "recovery.budget", "must be positive (at most a week)");
+        Require(s.Recovery.Stall is > 0 and <= Week, "recovery.stall", "must be positive (at most a week)");
+        Require(s.Recovery.FinalReads is >= 0 and <= Week, "recovery.finalReads", "must be 0..a week");
+        Require(s.Checker.Timeout is > 0 and <= Week, "checker.timeout", "must be positive (at most a week)");
+        suite.Validate(s);
+        ValidateFaults(s, suite.Capabilities, Networks.AbilitiesFor(s.Nodes), suite.Name, Networks.KindFor(s.Nodes));
+    }
+
+    /// <summary>Refuses, naming it, a fault that is unknown or that this database or network cannot do.</summary>
+    public static void ValidateFaults(TestSpec s, DbNeeds db, NetworkAbilities network, string dbName, string networkKind)
+    {
+        var mode = s.Nemesis.PartitionMode == "drop" ? PartitionMode.Drop : PartitionMode.Blackhole;
+        foreach (var name in s.Nemesis.Faults)
+        {
+            var fault = FaultTable.Find(name);
+            Require(fault is not null, "nemesis.faults", $"names an unknown fault '{name}' (known: {string.Join(", ", FaultTable.Names)})");
+            if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind) is { } why)
+                throw new SpecException($"field 'nemesis.faults': {why}");
+        }
     }
 
     static void Require(bool ok, string field, string problem)

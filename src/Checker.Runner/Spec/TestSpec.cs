@@ -1,7 +1,12 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
 namespace Checker.Runner.Spec;
 
 // A test as written in workloads/*.json. Durations are in seconds. Field names are the JSON names
 // (camelCase); `checker run --nemesis.interval 5` overrides one field. Unknown fields are errors.
+// The db and workload sections hold a few common fields; the rest of each belongs to the database
+// suite named by db.name (its settings, and its settings for the workload), which checks them.
 
 /// <summary>One test: what to run, against what, with which faults, and how to judge it.</summary>
 public sealed class TestSpec
@@ -22,43 +27,35 @@ public sealed class TestSpec
     public CheckerSpec Checker { get; set; } = new();
 }
 
-/// <summary>The database under test.</summary>
+/// <summary>The database under test: the suite's name, a candidate build, and the suite's own fields.</summary>
 public sealed class DbSpec
 {
-    /// <summary>Only "zookeeper" for now.</summary>
+    /// <summary>The database suite: "zookeeper".</summary>
     public string Name { get; set; } = "zookeeper";
-    /// <summary>A ZooKeeper directory or .tar.gz to test (the candidate build); null: ZOOKEEPER_HOME, then Debian's jars.</summary>
+    /// <summary>A candidate build to test (a directory or an archive); null: the installed package.</summary>
     public string? Install { get; set; }
-    public int TickTimeMs { get; set; } = 500;
-    public int InitLimit { get; set; } = 10;
-    public int SyncLimit { get; set; } = 5;
-    /// <summary>Extra JVM options for every node.</summary>
-    public List<string> JvmOpts { get; set; } = ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"];
-    /// <summary>Seconds to wait for the ensemble to form a quorum at setup.</summary>
+    /// <summary>Seconds to wait for the cluster to serve at setup.</summary>
     public double StartTimeout { get; set; } = 60;
+    /// <summary>The suite's own fields (for ZooKeeper: tickTimeMs, initLimit, ...), checked by the suite.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JToken> Settings { get; set; } = new Dictionary<string, JToken>();
 }
 
 /// <summary>Where the nodes come from.</summary>
 public sealed class NodesSpec
 {
-    /// <summary>"local": processes on this machine, one loopback address each (ssh and docker come later).</summary>
+    /// <summary>"local": processes on this machine, one loopback address each.</summary>
     public string Provider { get; set; } = "local";
     public int Count { get; set; } = 3;
 }
 
-/// <summary>The operations the clients perform.</summary>
+/// <summary>The operations the clients perform: the workload's name and its fields (checked by the suite that runs it).</summary>
 public sealed class WorkloadSpec
 {
-    /// <summary>Only "register" for now: read / write / cas over independent keys.</summary>
+    /// <summary>"register": read / write / cas over independent keys.</summary>
     public string Name { get; set; } = "register";
-    public int Keys { get; set; } = 8;
-    /// <summary>Values written are drawn from 0..values-1 (few values make cas succeed often).</summary>
-    public int Values { get; set; } = 5;
-    public double ReadWeight { get; set; } = 2;
-    public double WriteWeight { get; set; } = 1;
-    public double CasWeight { get; set; } = 1;
-    /// <summary>Issue sync before each read; plain follower reads may be stale in ZooKeeper.</summary>
-    public bool SyncReads { get; set; } = true;
+    [JsonExtensionData]
+    public IDictionary<string, JToken> Settings { get; set; } = new Dictionary<string, JToken>();
 }
 
 /// <summary>How each worker talks to its node.</summary>
@@ -66,7 +63,6 @@ public sealed class ClientSpec
 {
     /// <summary>Seconds before an operation is abandoned and recorded as info.</summary>
     public double OpTimeout { get; set; } = 3;
-    public double SessionTimeout { get; set; } = 6;
     /// <summary>Seconds to wait for a connection before the op fails (nothing was sent).</summary>
     public double ConnectTimeout { get; set; } = 2;
     /// <summary>"correct", or "stale-reads": a deliberately wrong client that sometimes answers from a stale local copy.</summary>
@@ -78,7 +74,7 @@ public sealed class ClientSpec
 /// <summary>The faults and when they happen.</summary>
 public sealed class NemesisSpec
 {
-    /// <summary>Fault names, drawn at random each interval; empty: no faults. See NemesisFaults.Names.</summary>
+    /// <summary>Fault names, drawn at random each interval; empty: no faults. See FaultTable.</summary>
     public List<string> Faults { get; set; } =
     [
         "partition-random-halves", "partition-isolate-one", "partition-isolate-leader", "partition-majorities-ring",
@@ -90,11 +86,15 @@ public sealed class NemesisSpec
     public double Duration { get; set; } = 5;
     /// <summary>Seconds of calm before the first fault.</summary>
     public double InitialDelay { get; set; } = 5;
-    /// <summary>How a partition cuts links: "drop" (refuse and reset) or "blackhole" (accept and stall).</summary>
+    /// <summary>How a partition cuts links: "drop" (refuse and reset) or "blackhole" (silence).</summary>
     public string PartitionMode { get; set; } = "blackhole";
     /// <summary>Added latency and jitter of the slow fault, in milliseconds.</summary>
     public int SlowDelayMs { get; set; } = 50;
     public int SlowJitterMs { get; set; } = 25;
+    /// <summary>Share of packets the loss fault drops (0..1).</summary>
+    public double LossProbability { get; set; } = 0.2;
+    /// <summary>Rate limit of the bandwidth fault, in kilobits per second.</summary>
+    public int BandwidthKbps { get; set; } = 512;
     /// <summary>Never restart killed nodes, not even at the final heal: leaves the cluster broken, to test the recovery checker.</summary>
     public bool LeaveKilled { get; set; }
 }
@@ -110,10 +110,9 @@ public sealed class RecoverySpec
     public double FinalReads { get; set; } = 2;
 }
 
-/// <summary>How the history is judged.</summary>
+/// <summary>How the history is judged (the model follows from the workload).</summary>
 public sealed class CheckerSpec
 {
-    public string Model { get; set; } = "cas-register";
     /// <summary>Seconds the linearizability search may take before it answers unknown.</summary>
     public double Timeout { get; set; } = 120;
 }

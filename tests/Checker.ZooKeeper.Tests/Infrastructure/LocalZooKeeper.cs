@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Checker.Runner.Databases.ZooKeeper;
 
 namespace Checker.ZooKeeper.Tests.Infrastructure;
 
@@ -93,7 +94,7 @@ public sealed class LocalZooKeeperCluster : IDisposable
     /// </summary>
     public static async Task<LocalZooKeeperCluster> StartAsync(int size, bool readOnlyMode = false)
     {
-        var installation = ZooKeeperInstallation.Find();
+        var installation = ZooKeeperInstall.FindHere();
         var root = Directory.CreateTempSubdirectory("checker-zk-").FullName;
         const string host = "127.0.0.1";
         var ports = FreePorts(host, size * 3);
@@ -109,7 +110,11 @@ public sealed class LocalZooKeeperCluster : IDisposable
                 var config = new ZooKeeperServerConfig(Path.Combine(root, $"zk{i + 1}"), host, ports[i]) { Id = i + 1, Ensemble = peers, LocalSessions = readOnlyMode };
                 var cfgPath = config.WriteFiles();
                 var log = Path.Combine(root, $"zk{i + 1}.log");
-                var process = Process.Start(installation.CreateServerStartInfo(cfgPath, log, readOnlyMode ? [ZooKeeperInstallation.ReadOnlyModeOption] : []))!;
+                var jvm = new List<string>(ZooKeeperInstall.DefaultJvmOptions) { $"-Dorg.slf4j.simpleLogger.logFile={log}" };
+                if (readOnlyMode) jvm.Add(ZooKeeperInstall.ReadOnlyModeOption);
+                var start = new ProcessStartInfo(installation.Java) { UseShellExecute = false };
+                foreach (var arg in installation.ServerArguments(cfgPath, jvm)) start.ArgumentList.Add(arg);
+                var process = Process.Start(start)!;
                 Started[process.Id] = process;
                 servers.Add(new LocalZooKeeperServer(config, process, log));
             }

@@ -1,4 +1,4 @@
-namespace Checker.Runner.Clients;
+namespace Checker.Runner.Workloads;
 
 /// <summary>What a worker asks of the database: f, key and value as they go into the history.</summary>
 public sealed record Invocation(string F, object? Key, object? Value);

@@ -1,6 +1,6 @@
 using Checker.Core.History;
 
-namespace Checker.Report.Bench;
+namespace Checker.Tests;
 
 /// <summary>
 /// A made-up single-register history with nemesis windows, for the benchmark and tests: processes read and
@@ -8,7 +8,7 @@ namespace Checker.Report.Bench;
 /// Writes take effect at their completion and reads return the value at theirs, so the history is
 /// linearizable, unless a stale read is planted.
 /// </summary>
-public static class SyntheticHistory
+internal static class SyntheticHistory
 {
     /// <summary>The faults it injects, as fractions of the run: a partition, then a kill.</summary>
     public static readonly (string Kind, double From, double To)[] Faults = [("partition", 0.30, 0.50), ("kill", 0.70, 0.80)];

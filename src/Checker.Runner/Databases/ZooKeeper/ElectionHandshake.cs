@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Checker.Runner.Net;
 
-namespace Checker.Runner.Db;
+namespace Checker.Runner.Databases.ZooKeeper;
 
 /// <summary>
 /// ZooKeeper's leader-election connections begin with (protocol version, server id, own election

@@ -1,6 +1,6 @@
 using Checker.Runner.Net;
 
-namespace Checker.Runner.Nemesis;
+namespace Checker.Runner.Faults;
 
 /// <summary>Jepsen's partition shapes over a list of node names; `random` picks the nodes.</summary>
 public static class Partitions

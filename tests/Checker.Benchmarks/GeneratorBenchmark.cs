@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Checker.Runner.Clients;
+using Checker.Runner.Workloads;
 using Checker.Runner.Generation;
 using Checker.Runner.Spec;
 
-namespace Checker.Runner.Running;
+namespace Checker.Benchmarks;
 
 /// <summary>
 /// The generator and recorder alone, against in-memory registers with no rate limit, writing a real
@@ -19,7 +19,7 @@ public static class GeneratorBenchmark
         {
             using var history = HistoryRecorder.ToFile(file);
             var generator = new Generator(new GeneratorOptions(concurrency, 3, 0, TimeSpan.FromSeconds(5), 1),
-                new InMemoryRegisters(), new RegisterWorkload(new WorkloadSpec()), history);
+                new InMemoryRegisters(), new RegisterWorkload(new RegisterSettings()), history);
             var clock = Stopwatch.StartNew();
             generator.Start(CancellationToken.None);
             await Task.Delay(duration);

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Checker.Runner.Generation;
+using Checker.Runner.Workloads;
 using Checker.ZooKeeper;
 
-namespace Checker.Runner.Clients;
+namespace Checker.Runner.Databases.ZooKeeper;
 
 /// <summary>
 /// Registers in ZooKeeper: one znode per key under a test root, holding the value as decimal text

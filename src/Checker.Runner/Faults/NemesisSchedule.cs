@@ -1,6 +1,6 @@
 using Checker.Runner.Spec;
 
-namespace Checker.Runner.Nemesis;
+namespace Checker.Runner.Faults;
 
 /// <summary>Drives the nemesis: after an initial calm, a random fault every interval, each healed after its duration.</summary>
 public static class NemesisSchedule

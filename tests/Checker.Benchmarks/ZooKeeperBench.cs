@@ -1,6 +1,8 @@
 using System.Diagnostics;
 
-namespace Checker.ZooKeeper;
+using Checker.ZooKeeper;
+
+namespace Checker.Benchmarks;
 
 /// <summary>Outcome of <see cref="ZooKeeperBench.RunAsync"/>; counts are completed (acknowledged) setData ops.</summary>
 public sealed record ZooKeeperBenchResult(

@@ -1,6 +1,6 @@
 using Checker.Runner.Generation;
 
-namespace Checker.Runner.Clients;
+namespace Checker.Runner.Workloads;
 
 /// <summary>
 /// Linearizable registers in this process: the database stand-in for measuring the generator and

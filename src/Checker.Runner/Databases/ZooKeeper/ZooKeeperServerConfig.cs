@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Checker.ZooKeeper;
+namespace Checker.Runner.Databases.ZooKeeper;
 
 /// <summary>One ensemble member as listed in every member's zoo.cfg (server.N=host:peerPort:electionPort).</summary>
 public sealed record ZooKeeperPeer(int Id, string Host, int PeerPort, int ElectionPort);

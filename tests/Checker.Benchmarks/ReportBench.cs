@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Checker.Core.Checks;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
+using Checker.Report;
+using Checker.Tests;
 
-namespace Checker.Report.Bench;
+namespace Checker.Benchmarks;
 
 /// <summary>
 /// Times a whole report of a 1,000,000-operation history (2,000,000 records) with nemesis windows and a

@@ -1,7 +1,7 @@
 using Checker.Core.History;
 using Checker.Runner.Generation;
 
-namespace Checker.Runner.Clients;
+namespace Checker.Runner.Workloads;
 
 /// <summary>
 /// A deliberately wrong client, for showing that the checker catches a real bug: it keeps a local copy

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Checker.Runner.Net;
+using Checker.Runner.Nodes;
+using Checker.Runner.Spec;
+using Checker.ZooKeeper;
+
+namespace Checker.Runner.Databases.ZooKeeper;
+
+/// <summary>
+/// A ZooKeeper ensemble, one server per node. Each node's zoo.cfg names its peers at the addresses
+/// the network gives for them, so the nemesis's faults sit between every pair of servers.
+/// </summary>
+public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? candidate, INodeProvider provider, INetwork network, string runId, Action<string> log)
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb
+{
+    public const int ClientPort = 2181, QuorumPort = 2888, ElectionPort = 3888;
+
+    readonly ConcurrentDictionary<string, NodeProcess> servers = new();
+    readonly ConcurrentDictionary<string, ZooKeeperInstall> installs = new();
+
+    /// <summary>What each node runs (the installation's source), once set up.</summary>
+    public IReadOnlyDictionary<string, string> Sources => installs.ToDictionary(kv => kv.Key, kv => kv.Value.Source);
+
+    /// <summary>The proxy handshake for a link: election connections advertise the reverse link's address.</summary>
+    public static Handshake? HandshakeFor(int port, Node from, Node to, Func<Node, Node, string> peerAddress) =>
+        port == ElectionPort ? ElectionHandshake.Rewrite($"{peerAddress(to, from)}:{ElectionPort}") : null;
+
+    public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, ClientPort);
+
+    public async Task SetupAsync(CancellationToken ct)
+    {
+        await Task.WhenAll(provider.Nodes.Select(async node =>
+        {
+            installs[node.Name] = await ZooKeeperInstall.OnNodeAsync(
+                (c, a, t) => provider.RunAsync(node, c, a, t), (l, r, t) => provider.UploadAsync(node, l, r, t),
+                candidate, $"{node.Directory}/install", node.Name, log, ct);
+            await provider.RunAsync(node, "mkdir", ["-p", DataDir(node)], ct);
+            await provider.WriteFileAsync(node, $"{DataDir(node)}/myid", $"{node.Id}\n", ct);
+            await provider.WriteFileAsync(node, ConfigPath(node), Config(node), ct);
+        }));
+        log($"zookeeper: {string.Join(", ", installs.Values.Select(i => i.Source).Distinct())}");
+        await Task.WhenAll(provider.Nodes.Select(n => RestartAsync(n, ct)));
+        await WaitForQuorumAsync(TimeSpan.FromSeconds(db.StartTimeout), ct);
+    }
+
+    /// <summary>zoo.cfg for one node: its own address for itself, the network's peer addresses for the others.</summary>
+    public string Config(Node node) =>
+        new ZooKeeperServerConfig(DataDir(node), node.Address, ClientPort)
+        {
+            Id = node.Id,
+            TickTimeMs = settings.TickTimeMs,
+            InitLimit = settings.InitLimit,
+            SyncLimit = settings.SyncLimit,
+            Ensemble = provider.Nodes.Select(peer => new ZooKeeperPeer(
+                peer.Id, peer == node ? peer.Address : network.PeerAddress(node, peer), QuorumPort, ElectionPort)).ToList(),
+        }.Render();
+
+    Task<string?[]> ModesAsync(CancellationToken ct) => Task.WhenAll(provider.Nodes.Select(n =>
+    {
+        var (host, port) = ClientEndpoint(n);
+        return ZooKeeperFourLetterWords.ModeAsync(host, port, TimeSpan.FromSeconds(1), ct);
+    }));
+
+    /// <summary>Polls srvr until every node serves and exactly one is leader.</summary>
+    public async Task WaitForQuorumAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string?[] modes = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            modes = await ModesAsync(ct);
+            var leaders = modes.Count(m => m is "leader" or "standalone");
+            if (leaders == 1 && modes.All(m => m is "leader" or "follower" or "standalone")) return;
+            await Task.Delay(200, ct);
+        }
+        var logs = string.Join("; ", provider.Nodes.Select(n => $"{n}: {LogPath(n)}"));
+        throw new EnvironmentException(
+            $"ZooKeeper did not form a quorum within {timeout.TotalSeconds:0}s (modes: {string.Join(", ", modes.Select(m => m ?? "down"))}); see {logs}");
+    }
+
+    public async Task<Node?> FindPrimaryAsync(CancellationToken ct)
+    {
+        var modes = await ModesAsync(ct);
+        var i = Array.FindIndex(modes, m => m is "leader" or "standalone");
+        return i < 0 ? null : provider.Nodes[i];
+    }
+
+    public async Task KillAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
+    }
+
+    public async Task RestartAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryGetValue(node.Name, out var running) && await provider.IsRunningAsync(running, ct)) return;
+        var install = installs[node.Name];
+        var jvm = settings.JvmOpts.Append($"-Dchecker.run={runId}"); // marks the process as Checker's, for `checker clean`
+        servers[node.Name] = await provider.StartAsync(node, "zookeeper", install.Java, install.ServerArguments(ConfigPath(node), jvm), LogPath(node), ct);
+    }
+
+    public async Task PauseAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Stop, ct);
+    }
+
+    public async Task ResumeAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Cont, ct);
+    }
+
+    public async Task CollectLogsAsync(string dir, CancellationToken ct)
+    {
+        foreach (var node in provider.Nodes)
+        {
+            await provider.FetchAsync(node, LogPath(node), Path.Combine(dir, node.Name, LogName), ct);
+            await provider.FetchAsync(node, ConfigPath(node), Path.Combine(dir, node.Name, "zoo.cfg"), ct);
+        }
+    }
+
+    public async Task TeardownAsync()
+    {
+        foreach (var node in provider.Nodes) await KillAsync(node, CancellationToken.None);
+        log("zookeeper: all servers stopped");
+    }
+
+    const string LogName = "zookeeper.log";
+    static string LogPath(Node node) => $"{node.Directory}/{LogName}";
+    static string DataDir(Node node) => $"{node.Directory}/data";
+    static string ConfigPath(Node node) => $"{node.Directory}/zoo.cfg";
+}

@@ -1,0 +1,95 @@
+using Checker.Runner.Databases;
+using Checker.Runner.Net;
+
+namespace Checker.Runner.Faults;
+
+/// <summary>What a fault needs of the database.</summary>
+[Flags]
+public enum DbNeeds { None = 0, Kill = 1, Pause = 2, Primary = 4 }
+
+/// <summary>One fault a spec may name.</summary>
+/// <param name="Name">The spec's name for it, e.g. "partition-isolate-leader".</param>
+/// <param name="Kind">What the history calls it: start-KIND / stop-KIND.</param>
+/// <param name="Db">The database capabilities it needs.</param>
+/// <param name="Network">The network abilities it needs (a partition needs the ability of the spec's partition mode).</param>
+/// <param name="Apply">Starts it and returns what it did, as plain data for the history; Nemesis.Undo ends every fault.</param>
+public sealed record Fault(string Name, string Kind, DbNeeds Db, NetworkAbilities Network, Func<Nemesis, CancellationToken, Task<object?>> Apply)
+{
+    /// <summary>True for faults whose network need follows the spec's partition mode.</summary>
+    public bool IsPartition => Kind == "partition" && Network == NetworkAbilities.None;
+}
+
+/// <summary>
+/// Every fault, described once: its name, its history kind, what it needs, and how it is applied.
+/// Undoing is the same for all (Nemesis.UndoAsync): heal the network, resume the paused, restart the
+/// killed. The spec validator refuses, before anything starts, a fault the database or network cannot do.
+/// </summary>
+public static class FaultTable
+{
+    public static readonly IReadOnlyList<Fault> All =
+    [
+        Partition("partition-random-halves", (t, _) => Task.FromResult(Partitions.RandomHalves(t.Names, t.Random))),
+        Partition("partition-isolate-one", (t, _) => Task.FromResult(Partitions.Isolate(t.Names, t.Pick().Name))),
+        Partition("partition-isolate-leader", async (t, ct) => Partitions.Isolate(t.Names, (await t.PrimaryAsync(ct)).Name), DbNeeds.Primary),
+        // With three nodes every majority ring is whole; a bridge is the nearest shape.
+        Partition("partition-majorities-ring", (t, _) => Task.FromResult(Partitions.MajoritiesRing(t.Names, t.Random) is { IsEmpty: false } ring ? ring : Partitions.Bridge(t.Names, t.Random))),
+        Partition("partition-bridge", (t, _) => Task.FromResult(Partitions.Bridge(t.Names, t.Random))),
+        new("partition-one-way", "partition", DbNeeds.None, NetworkAbilities.OneWay | NetworkAbilities.Blackhole,
+            async (t, ct) => await t.PartitionAsync(Partitions.OneWay(t.Names, t.Random), PartitionMode.Blackhole, ct)),
+        new("kill-random", "kill", DbNeeds.Kill, NetworkAbilities.None, (t, ct) => t.KillAsync([t.Pick()], ct)),
+        new("kill-leader", "kill", DbNeeds.Kill | DbNeeds.Primary, NetworkAbilities.None, async (t, ct) => await t.KillAsync([await t.PrimaryAsync(ct)], ct)),
+        new("kill-majority", "kill", DbNeeds.Kill, NetworkAbilities.None, (t, ct) => t.KillAsync(t.Majority(), ct)),
+        new("pause-random", "pause", DbNeeds.Pause, NetworkAbilities.None, (t, ct) => t.PauseAsync(t.Pick(), ct)),
+        new("pause-leader", "pause", DbNeeds.Pause | DbNeeds.Primary, NetworkAbilities.None, async (t, ct) => await t.PauseAsync(await t.PrimaryAsync(ct), ct)),
+        // A host that vanishes: every link of the node goes silent, then its processes die; undone by restart and heal.
+        new("crash", "crash", DbNeeds.Kill, NetworkAbilities.Blackhole, (t, ct) => t.CrashAsync(t.Pick(), ct)),
+        new("slow", "slow", DbNeeds.None, NetworkAbilities.Delay, (t, ct) => t.SlowAsync(ct)),
+        new("loss", "loss", DbNeeds.None, NetworkAbilities.Loss, (t, ct) => t.LoseAsync(ct)),
+        new("bandwidth", "bandwidth", DbNeeds.None, NetworkAbilities.Bandwidth, (t, ct) => t.LimitBandwidthAsync(ct)),
+    ];
+
+    static readonly Dictionary<string, Fault> ByName = All.ToDictionary(f => f.Name);
+
+    public static IEnumerable<string> Names => All.Select(f => f.Name);
+
+    public static Fault? Find(string name) => ByName.GetValueOrDefault(name);
+
+    static Fault Partition(string name, Func<Nemesis, CancellationToken, Task<Grudge>> shape, DbNeeds needs = DbNeeds.None) =>
+        new(name, "partition", needs, NetworkAbilities.None, async (t, ct) => await t.PartitionAsync(await shape(t, ct), t.Mode, ct));
+
+    /// <summary>The network ability a fault needs under the given partition mode.</summary>
+    public static NetworkAbilities NetworkNeeds(Fault f, PartitionMode mode) =>
+        f.IsPartition ? (mode == PartitionMode.Drop ? NetworkAbilities.Drop : NetworkAbilities.Blackhole) : f.Network;
+
+    /// <summary>Why the fault cannot run on this database and network, or null when it can.</summary>
+    public static string? Unsupported(Fault f, DbNeeds db, NetworkAbilities network, PartitionMode mode, string dbName, string networkKind)
+    {
+        var missingDb = f.Db & ~db;
+        if (missingDb != DbNeeds.None)
+            return $"fault '{f.Name}' needs the database to {Describe(missingDb)}, which {dbName} cannot here";
+        var missingNet = NetworkNeeds(f, mode) & ~network;
+        if (missingNet != NetworkAbilities.None)
+            return $"fault '{f.Name}' needs the network to {string.Join(" and ", Flags(missingNet).Select(Describe))}, which the {networkKind} network cannot";
+        return null;
+    }
+
+    static string Describe(DbNeeds n) => string.Join(" and ", new[]
+    {
+        n.HasFlag(DbNeeds.Kill) ? "kill and restart nodes" : null,
+        n.HasFlag(DbNeeds.Pause) ? "pause nodes" : null,
+        n.HasFlag(DbNeeds.Primary) ? "name a leader" : null,
+    }.OfType<string>());
+
+    static IEnumerable<NetworkAbilities> Flags(NetworkAbilities a) => Enum.GetValues<NetworkAbilities>().Where(f => f != 0 && a.HasFlag(f));
+
+    static string Describe(NetworkAbilities a) => a switch
+    {
+        NetworkAbilities.Drop => "refuse connections (drop)",
+        NetworkAbilities.Blackhole => "silently drop packets (blackhole)",
+        NetworkAbilities.OneWay => "cut one direction only",
+        NetworkAbilities.Delay => "delay packets (tc netem)",
+        NetworkAbilities.Loss => "lose packets at random",
+        NetworkAbilities.Bandwidth => "limit bandwidth",
+        _ => a.ToString(),
+    };
+}

@@ -1,0 +1,28 @@
+using Checker.Runner.Nodes;
+using Checker.Runner.Spec;
+
+namespace Checker.Runner.Net;
+
+/// <summary>Picks the network for a spec's nodes: the fault proxy for local processes.</summary>
+public static class Networks
+{
+    /// <summary>The faults the spec's network will be able to apply, known before anything starts.</summary>
+    public static NetworkAbilities AbilitiesFor(NodesSpec nodes) => nodes.Provider switch
+    {
+        _ => ProxyNetwork.Can,
+    };
+
+    /// <summary>The name of the network the spec's nodes will get, for messages.</summary>
+    public static string KindFor(NodesSpec nodes) => "proxy";
+
+    /// <summary>Starts the network between the provider's nodes.</summary>
+    public static Task<INetwork> StartAsync(NodesSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct)
+    {
+        if (nodes is LocalNodeProvider local)
+        {
+            string PeerAddress(Node from, Node to) => $"127.{local.Subnet}.{from.Id}.{to.Id}";
+            return Task.FromResult<INetwork>(ProxyNetwork.Start(nodes.Nodes, peers, PeerAddress));
+        }
+        throw new NotSupportedException($"no network for {nodes.Kind} nodes");
+    }
+}

@@ -1,0 +1,27 @@
+using Checker.Core.Checks;
+
+namespace Checker.Runner.Workloads;
+
+/// <summary>
+/// Jepsen's workload: the operations clients perform, what they do once the faults are healed, and
+/// the checkers that judge the history, handed over together so that they always agree.
+/// </summary>
+public interface IWorkload
+{
+    /// <summary>The spec's workload.name.</summary>
+    string Name { get; }
+
+    /// <summary>The next operation of the main phase.</summary>
+    Invocation Next(Random random);
+
+    /// <summary>The n-th operation a worker performs in the final phase (final reads, a drain); null: that worker is done.</summary>
+    Invocation? Final(int worker, int n);
+
+    /// <summary>The checkers this workload's history needs (the runner adds stats and recovery).</summary>
+    IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options);
+}
+
+/// <summary>What a workload's checkers may be told by the run.</summary>
+/// <param name="Timeout">How long a search may take before it answers unknown.</param>
+/// <param name="Source">The history's file name, for messages.</param>
+public sealed record WorkloadCheckOptions(TimeSpan Timeout, string Source);

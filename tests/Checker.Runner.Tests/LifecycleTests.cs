@@ -1,0 +1,63 @@
+using Checker.Core.Checks;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+using Checker.Runner.Tests.Support;
+using Newtonsoft.Json.Linq;
+
+namespace Checker.Runner.Tests;
+
+/// <summary>The runner's lifecycle with an in-process database: no server, so these run in the fast tier.</summary>
+public sealed class LifecycleTests : IDisposable
+{
+    readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
+    readonly string runs = Directory.CreateTempSubdirectory("checker-runs-").FullName;
+
+    static TestSpec Spec(string faults)
+    {
+        var spec = SpecLoader.Parse("{}", "t.json",
+        [
+            new("name", "lifecycle"), new("time-limit", "1"), new("nemesis.faults", faults), new("nemesis.initial-delay", "0.2"),
+            new("nemesis.interval", "0.5"), new("nemesis.duration", "0.2"), new("recovery.final-reads", "0.3"), new("rate", "200"),
+        ]);
+        spec.Db.Settings = new Dictionary<string, JToken>(); // the in-memory suite's own: none
+        spec.Workload.Settings = new Dictionary<string, JToken> { ["keys"] = 3 };
+        return spec;
+    }
+
+    [Theory]
+    [InlineData("pause-leader", "name a leader")]
+    [InlineData("kill-random", "kill and restart")]
+    [InlineData("loss", "lose packets")]
+    public async Task A_fault_the_database_or_network_cannot_do_is_refused_before_any_node_starts(string fault, string why)
+    {
+        var suite = new InMemorySuite();
+        var e = await Assert.ThrowsAsync<SpecException>(() =>
+            TestRunner.RunAsync(Spec(fault), suite, new RunOptions(results, 1, RunsDirectory: runs), CancellationToken.None));
+        Assert.Contains($"'{fault}'", e.Message);
+        Assert.Contains(why, e.Message);
+        Assert.Equal(0, suite.Plans);
+        Assert.Empty(Directory.GetFileSystemEntries(results)); // not even a run folder
+    }
+
+    [Fact]
+    public async Task A_checker_that_throws_leaves_results_json_with_that_check_unknown_and_the_others_judged()
+    {
+        var outcome = await TestRunner.RunAsync(Spec("partition-random-halves,slow"), new InMemorySuite(throwingChecker: true),
+            new RunOptions(results, 1, RunsDirectory: runs), CancellationToken.None);
+
+        var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
+        var checks = (JObject)json["checks"]!;
+        Assert.Equal("unknown", (string?)checks["throwing"]!["verdict"]);
+        Assert.Contains("this checker always fails", (string?)checks["throwing"]!["summary"]);
+        Assert.Equal("valid", (string?)checks["linearizable"]!["verdict"]);
+        Assert.Equal("unknown", (string?)json["verdict"]);
+        Assert.Equal(Verdict.Unknown, outcome.Verdict);
+        Assert.Empty(Directory.GetFiles(runs)); // the registry entry is gone once the run cleaned up
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(results, recursive: true);
+        Directory.Delete(runs, recursive: true);
+    }
+}
