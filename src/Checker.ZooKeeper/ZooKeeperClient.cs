@@ -11,11 +11,11 @@ namespace Checker.ZooKeeper;
 /// </summary>
 public sealed class ZooKeeperClient : IAsyncDisposable
 {
-    private readonly ZooKeeperConnection _connection;
+    private readonly ZooKeeperConnection connection;
 
     private ZooKeeperClient(ZooKeeperConnection connection, string host, int port)
     {
-        _connection = connection;
+        this.connection = connection;
         Host = host;
         Port = port;
     }
@@ -35,21 +35,21 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     /// <summary>Server port this client is bound to.</summary>
     public int Port { get; }
     /// <summary>Session id (resume it elsewhere with <see cref="ZooKeeperClientOptions.SessionId"/>).</summary>
-    public long SessionId => _connection.Session.SessionId;
+    public long SessionId => this.connection.Session.SessionId;
     /// <summary>Session password (a copy), needed to resume the session.</summary>
-    public byte[] SessionPassword => (byte[])_connection.Session.Passwd.Clone();
+    public byte[] SessionPassword => (byte[])this.connection.Session.Passwd.Clone();
     /// <summary>Session timeout the server granted.</summary>
-    public TimeSpan NegotiatedSessionTimeout => TimeSpan.FromMilliseconds(_connection.Session.TimeOut);
+    public TimeSpan NegotiatedSessionTimeout => TimeSpan.FromMilliseconds(this.connection.Session.TimeOut);
     /// <summary>True when the server is in read-only mode (only with CanBeReadOnly).</summary>
-    public bool IsReadOnly => _connection.Session.ReadOnly;
+    public bool IsReadOnly => this.connection.Session.ReadOnly;
     /// <summary>True until the connection is lost or closed.</summary>
-    public bool IsConnected => _connection.IsConnected;
+    public bool IsConnected => this.connection.IsConnected;
     /// <summary>Why the connection ended, null while connected.</summary>
-    public Exception? DisconnectReason => _connection.Failure;
+    public Exception? DisconnectReason => this.connection.Failure;
     /// <summary>Completes when the connection ends.</summary>
-    public Task Disconnected => _connection.Closed;
+    public Task Disconnected => this.connection.Closed;
     /// <summary>Highest zxid seen; pass as LastZxidSeen when resuming the session on another server.</summary>
-    public long LastZxid => _connection.LastZxid;
+    public long LastZxid => this.connection.LastZxid;
 
     /// <summary>Creates a node with the open ACL; returns its actual path (with any sequence suffix).</summary>
     public async Task<string> CreateAsync(string path, byte[] data, CreateMode mode = CreateMode.Persistent)
@@ -114,21 +114,21 @@ public sealed class ZooKeeperClient : IAsyncDisposable
     }
 
     /// <summary>Closes the session on the server (ephemerals go away) and the connection. Best effort; never throws.</summary>
-    public Task CloseAsync() => _connection.CloseAsync();
+    public Task CloseAsync() => this.connection.CloseAsync();
 
     /// <summary>Same as <see cref="CloseAsync"/>.</summary>
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public ValueTask DisposeAsync() => this.connection.DisposeAsync();
 
     /// <summary>Watch notifications received and ignored (for tests and diagnostics).</summary>
-    internal int NotificationsReceived => _connection.NotificationsReceived;
+    internal int NotificationsReceived => this.connection.NotificationsReceived;
 
     /// <summary>Raw access for tests that need requests the public API does not expose (e.g. setting a watch).</summary>
-    internal Task<Reply> SendRawAsync(OpCode op, Action<JuteWriter>? body) => _connection.SendAsync(op, body);
+    internal Task<Reply> SendRawAsync(OpCode op, Action<JuteWriter>? body) => this.connection.SendAsync(op, body);
 
     private Task<Reply> SendAsync(OpCode op, string? path, Action<JuteWriter> body)
     {
         if (path is null && op != OpCode.Multi) throw new ArgumentNullException(nameof(path));
-        return _connection.SendAsync(op, body);
+        return this.connection.SendAsync(op, body);
     }
 
     private async Task<JuteReader> CallAsync(OpCode op, string path, Action<JuteWriter> body) =>

@@ -28,7 +28,7 @@ public sealed class HistoryRecorder : IDisposable
 
     async Task WriteAsync()
     {
-        while (await pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await pending.Reader.WaitToReadAsync())
         {
             while (pending.Reader.TryRead(out var op))
             {

@@ -59,7 +59,7 @@ public sealed class FaultProxy : IAsyncDisposable
         while (!closing.IsCancellationRequested)
         {
             Socket client;
-            try { client = await listener.AcceptAsync(closing.Token).ConfigureAwait(false); }
+            try { client = await listener.AcceptAsync(closing.Token); }
             catch (Exception) when (closing.IsCancellationRequested) { return; }
             catch (SocketException) { continue; }
             if (Forward.Fault.Kind == LinkFaultKind.Drop || Backward.Fault.Kind == LinkFaultKind.Drop)
@@ -71,7 +71,7 @@ public sealed class FaultProxy : IAsyncDisposable
             connections[c] = 0;
             _ = Task.Run(async () =>
             {
-                try { await ServeAsync(c).ConfigureAwait(false); }
+                try { await ServeAsync(c); }
                 finally { connections.TryRemove(c, out _); c.Reset(); }
             });
         }
@@ -83,18 +83,18 @@ public sealed class FaultProxy : IAsyncDisposable
         try
         {
             // A blackholed link holds the accepted connection without answering, like a lost SYN; a heal lets it through.
-            await Forward.WaitOpenAsync(ct).ConfigureAwait(false);
-            await Backward.WaitOpenAsync(ct).ConfigureAwait(false);
-            await c.Server.ConnectAsync(target, ct).ConfigureAwait(false);
-            if (handshake is not null) await handshake(c.Client, c.Server, ct).ConfigureAwait(false);
+            await Forward.WaitOpenAsync(ct);
+            await Backward.WaitOpenAsync(ct);
+            await c.Server.ConnectAsync(target, ct);
+            if (handshake is not null) await handshake(c.Client, c.Server, ct);
             c.Client.NoDelay = true;
             // Each direction may end cleanly on its own (half-close); a failure in either cuts both.
             async Task Pump(Socket from, Socket to, TrafficGate gate)
             {
-                try { await PumpAsync(from, to, gate, ct).ConfigureAwait(false); }
+                try { await PumpAsync(from, to, gate, ct); }
                 catch (Exception) { c.Reset(); }
             }
-            await Task.WhenAll(Pump(c.Client, c.Server, Forward), Pump(c.Server, c.Client, Backward)).ConfigureAwait(false);
+            await Task.WhenAll(Pump(c.Client, c.Server, Forward), Pump(c.Server, c.Client, Backward));
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or ObjectDisposedException or ChannelClosedException) { }
     }
@@ -105,12 +105,12 @@ public sealed class FaultProxy : IAsyncDisposable
         var queue = Channel.CreateBounded<(byte[] Data, int Length, DateTime Due)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var writer = Task.Run(async () =>
         {
-            await foreach (var (data, length, due) in queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var (data, length, due) in queue.Reader.ReadAllAsync(ct))
             {
                 var wait = due - DateTime.UtcNow;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, ct).ConfigureAwait(false);
-                await gate.WaitOpenAsync(ct).ConfigureAwait(false);
-                await to.SendAsync(data.AsMemory(0, length), SocketFlags.None, ct).ConfigureAwait(false);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+                await gate.WaitOpenAsync(ct);
+                await to.SendAsync(data.AsMemory(0, length), SocketFlags.None, ct);
             }
             to.Shutdown(SocketShutdown.Send);
         }, ct);
@@ -118,15 +118,15 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             while (true)
             {
-                await gate.WaitOpenAsync(ct).ConfigureAwait(false);
+                await gate.WaitOpenAsync(ct);
                 var buffer = new byte[16 * 1024];
-                var n = await from.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+                var n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
                 if (n == 0) break;
-                await queue.Writer.WriteAsync((buffer, n, DateTime.UtcNow + gate.Fault.NextDelay()), ct).ConfigureAwait(false);
+                await queue.Writer.WriteAsync((buffer, n, DateTime.UtcNow + gate.Fault.NextDelay()), ct);
             }
         }
         finally { queue.Writer.TryComplete(); }
-        await writer.ConfigureAwait(false);
+        await writer;
     }
 
     public async ValueTask DisposeAsync()
@@ -134,7 +134,7 @@ public sealed class FaultProxy : IAsyncDisposable
         closing.Cancel();
         listener.Dispose();
         foreach (var c in connections.Keys) c.Reset();
-        try { await acceptLoop.ConfigureAwait(false); } catch (Exception) { }
+        try { await acceptLoop; } catch (Exception) { }
     }
 
     /// <summary>A client connection and the proxy's connection onward to the target.</summary>

@@ -50,7 +50,7 @@ public sealed class TrafficGate
         {
             var signal = Volatile.Read(ref changed).Task;
             if (!fault.Stalls) return;
-            await signal.WaitAsync(ct).ConfigureAwait(false);
+            await signal.WaitAsync(ct);
         }
     }
 }

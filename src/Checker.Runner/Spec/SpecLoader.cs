@@ -56,12 +56,12 @@ public static class SpecLoader
         try { spec = common.ToObject<TestSpec>(Strict) ?? throw new SpecException($"{source}: empty spec"); }
         catch (JsonSerializationException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
         catch (JsonReaderException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
-        if (spec.Db is not null) spec.Db.Settings = dbFields;
-        if (spec.Workload is not null) spec.Workload.Settings = workloadFields;
-        SpecValidator.Validate(spec);
-        var suite = DatabaseSuites.Find(spec.Db.Name)!;
+        spec.Db?.Settings = dbFields;
+        spec.Workload?.Settings = workloadFields;
+        SpecValidator.Validate(spec); // from here on every section is there
+        var suite = DatabaseSuites.Find(spec.Db!.Name)!;
         spec.Db.Settings = Merge(suite.DefaultSettings(), spec.Db.Settings);
-        spec.Workload.Settings = Merge(suite.DefaultWorkloadSettings(spec.Workload.Name), spec.Workload.Settings);
+        spec.Workload!.Settings = Merge(suite.DefaultWorkloadSettings(spec.Workload.Name), spec.Workload.Settings);
         return spec;
     }
 

@@ -64,7 +64,7 @@ public static class SpecValidator
         }
     }
 
-    static void Require(bool ok, string field, string problem)
+    static void Require([System.Diagnostics.CodeAnalysis.DoesNotReturnIf(false)] bool ok, string field, string problem)
     {
         if (!ok) throw new SpecException($"field '{field}' {problem}");
     }

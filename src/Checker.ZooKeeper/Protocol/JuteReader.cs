@@ -10,9 +10,9 @@ namespace Checker.ZooKeeper.Protocol;
 /// </summary>
 internal sealed class JuteReader
 {
-    private readonly byte[] _buffer;
-    private readonly int _end;
-    private int _position;
+    private readonly byte[] buffer;
+    private readonly int end;
+    private int position;
 
     /// <summary>Reads the whole array.</summary>
     public JuteReader(byte[] buffer) : this(buffer, 0, buffer.Length) { }
@@ -23,13 +23,13 @@ internal sealed class JuteReader
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (offset + count > buffer.Length) throw new ArgumentOutOfRangeException(nameof(count));
-        _buffer = buffer;
-        _position = offset;
-        _end = offset + count;
+        this.buffer = buffer;
+        position = offset;
+        end = offset + count;
     }
 
     /// <summary>Bytes not yet consumed.</summary>
-    public int Remaining => _end - _position;
+    public int Remaining => end - position;
 
     /// <summary>Reads a 4-byte big-endian int.</summary>
     public int ReadInt() => BinaryPrimitives.ReadInt32BigEndian(Take(4, "int"));
@@ -87,8 +87,8 @@ internal sealed class JuteReader
     {
         if (count > Remaining)
             throw new ZooKeeperProtocolException($"truncated record: needed {count} bytes for {what}, only {Remaining} left in the frame");
-        var span = _buffer.AsSpan(_position, count);
-        _position += count;
+        var span = this.buffer.AsSpan(position, count);
+        position += count;
         return span;
     }
 }

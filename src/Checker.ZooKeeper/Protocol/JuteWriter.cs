@@ -6,20 +6,20 @@ namespace Checker.ZooKeeper.Protocol;
 /// <summary>Big-endian Jute encoder into a growable buffer (one per frame; not thread-safe).</summary>
 internal sealed class JuteWriter
 {
-    private byte[] _buffer;
-    private int _length;
+    private byte[] buffer;
+    private int length;
 
     /// <summary>Creates an empty writer with the given initial capacity.</summary>
-    public JuteWriter(int capacity = 128) => _buffer = new byte[Math.Max(capacity, 16)];
+    public JuteWriter(int capacity = 128) => this.buffer = new byte[Math.Max(capacity, 16)];
 
     /// <summary>Number of bytes written so far.</summary>
-    public int Length => _length;
+    public int Length => this.length;
 
     /// <summary>The bytes written so far (a view, valid until the next write).</summary>
-    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
+    public ReadOnlyMemory<byte> Written => this.buffer.AsMemory(0, this.length);
 
     /// <summary>A copy of the bytes written so far.</summary>
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    public byte[] ToArray() => this.buffer.AsSpan(0, this.length).ToArray();
 
     /// <summary>Writes a 4-byte big-endian int.</summary>
     public void WriteInt(int value) => BinaryPrimitives.WriteInt32BigEndian(Grow(4), value);
@@ -49,20 +49,20 @@ internal sealed class JuteWriter
 
     /// <summary>Overwrites an int written earlier (frame length and xid are only known late).</summary>
     public void PatchInt(int offset, int value) =>
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(offset, 4), value);
+        BinaryPrimitives.WriteInt32BigEndian(this.buffer.AsSpan(offset, 4), value);
 
     /// <summary>Starts a length-prefixed frame; call <see cref="EndFrame"/> after writing its content.</summary>
-    public void BeginFrame() { if (_length != 0) throw new InvalidOperationException("frame must start the buffer"); WriteInt(0); }
+    public void BeginFrame() { if (this.length != 0) throw new InvalidOperationException("frame must start the buffer"); WriteInt(0); }
 
     /// <summary>Fills in the frame length prefix written by <see cref="BeginFrame"/>.</summary>
-    public void EndFrame() => PatchInt(0, _length - 4);
+    public void EndFrame() => PatchInt(0, this.length - 4);
 
     private Span<byte> Grow(int count)
     {
-        if (_length + count > _buffer.Length)
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
-        var span = _buffer.AsSpan(_length, count);
-        _length += count;
+        if (this.length + count > this.buffer.Length)
+            Array.Resize(ref this.buffer, Math.Max(this.buffer.Length * 2, this.length + count));
+        var span = this.buffer.AsSpan(this.length, count);
+        this.length += count;
         return span;
     }
 }

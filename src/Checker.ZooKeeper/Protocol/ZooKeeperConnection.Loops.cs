@@ -12,14 +12,14 @@ internal sealed partial class ZooKeeperConnection
         {
             while (true)
             {
-                var frame = await FrameReader.ReadAsync(_stream, _options.MaxFrameLength, _shutdown.Token).ConfigureAwait(false);
+                var frame = await FrameReader.ReadAsync(this.stream, this.options.MaxFrameLength, shutdown.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
-                        _closing ? "connection closed after closeSession" : "server closed the connection"));
+                        closing ? "connection closed after closeSession" : "server closed the connection"));
                     return;
                 }
-                Volatile.Write(ref _lastReceivedMs, Environment.TickCount64);
+                Volatile.Write(ref lastReceivedMs, Environment.TickCount64);
                 Dispatch(frame);
             }
         }
@@ -39,16 +39,16 @@ internal sealed partial class ZooKeeperConnection
         {
             case Xids.Notification:
                 WatcherEvent.Read(reader);           // validate it, then drop it: watches are not surfaced
-                Interlocked.Increment(ref _notifications);
+                Interlocked.Increment(ref this.notifications);
                 return;
             case Xids.Ping or Xids.Auth or Xids.SetWatches:
                 return;                              // liveness already recorded by the caller
         }
 
         Pending? head;
-        lock (_gate)
+        lock (gate)
         {
-            if (_pending.TryPeek(out head) && head.Xid == header.Xid) _pending.Dequeue();
+            if (this.pending.TryPeek(out head) && head.Xid == header.Xid) this.pending.Dequeue();
         }
         if (head is null)
             throw new ZooKeeperProtocolException($"reply with xid {header.Xid} but no request is outstanding");
@@ -57,8 +57,8 @@ internal sealed partial class ZooKeeperConnection
         if (header.Zxid > 0)
         {
             long seen;
-            while (header.Zxid > (seen = Interlocked.Read(ref _lastZxid)) &&
-                   Interlocked.CompareExchange(ref _lastZxid, header.Zxid, seen) != seen) { }
+            while (header.Zxid > (seen = Interlocked.Read(ref lastZxid)) &&
+                   Interlocked.CompareExchange(ref lastZxid, header.Zxid, seen) != seen) { }
         }
         head.Reply.TrySetResult(new Reply(header, frame, frame.Length - reader.Remaining));
     }
@@ -75,52 +75,52 @@ internal sealed partial class ZooKeeperConnection
         int readTimeout = Math.Max(sessionMs * 2 / 3, 2);
         try
         {
-            while (!_shutdown.IsCancellationRequested)
+            while (!shutdown.IsCancellationRequested)
             {
-                await Task.Delay(Math.Max(interval / 4, 10), _shutdown.Token).ConfigureAwait(false);
+                await Task.Delay(Math.Max(interval / 4, 10), shutdown.Token).ConfigureAwait(false);
                 long now = Environment.TickCount64;
-                long received = Volatile.Read(ref _lastReceivedMs);
-                long pinged = Volatile.Read(ref _lastPingMs);
+                long received = Volatile.Read(ref lastReceivedMs);
+                long pinged = Volatile.Read(ref lastPingMs);
                 if (now - received > readTimeout && pinged > received && now - pinged >= interval && UnreadBytes() == 0)
                 {
                     Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
                         $"no data from the server for {now - received} ms (read timeout {readTimeout} ms): pings unanswered"));
                     return;
                 }
-                if (now - Volatile.Read(ref _lastSentMs) >= interval || (now - received > readTimeout && pinged <= received))
+                if (now - Volatile.Read(ref lastSentMs) >= interval || (now - received > readTimeout && pinged <= received))
                     await SendPingAsync(readTimeout).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
         }
     }
 
     private int UnreadBytes()
     {
-        try { return _socket.Available; }
+        try { return this.socket.Available; }
         catch (Exception e) when (e is ObjectDisposedException or SocketException) { return 0; }
     }
 
     private async Task SendPingAsync(int timeoutMs)
     {
-        if (!_writeLock.Wait(0)) return;             // a request is being written: that is traffic enough
+        if (!writeLock.Wait(0)) return;             // a request is being written: that is traffic enough
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token);
             timeout.CancelAfter(timeoutMs);
-            await _stream.WriteAsync(PingFrame, timeout.Token).ConfigureAwait(false);
+            await this.stream.WriteAsync(PingFrame, timeout.Token).ConfigureAwait(false);
             long now = Environment.TickCount64;
-            Volatile.Write(ref _lastSentMs, now);
-            Volatile.Write(ref _lastPingMs, now);
+            Volatile.Write(ref lastSentMs, now);
+            Volatile.Write(ref lastPingMs, now);
         }
-        catch (Exception e) when (!_shutdown.IsCancellationRequested)
+        catch (Exception e) when (!shutdown.IsCancellationRequested)
         {
             Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"ping write failed: {e.Message}", null, e));
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
     }
 }

@@ -27,53 +27,53 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
 
     private static readonly byte[] PingFrame = [0, 0, 0, 8, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, (byte)OpCode.Ping];
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly ZooKeeperClientOptions _options;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);   // one frame on the wire at a time
-    private readonly object _gate = new();                    // guards _pending, _xid, _failure
-    private readonly Queue<Pending> _pending = new();
-    private readonly CancellationTokenSource _shutdown = new();
-    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _readLoop;
-    private readonly Task _pingLoop;
-    private int _xid;
-    private Exception? _failure;
-    private volatile bool _closing;
-    private long _lastReceivedMs = Environment.TickCount64;
-    private long _lastSentMs = Environment.TickCount64;
-    private long _lastPingMs;                                  // 0 until the first ping
-    private long _lastZxid;
-    private int _notifications;
+    private readonly Socket socket;
+    private readonly NetworkStream stream;
+    private readonly ZooKeeperClientOptions options;
+    private readonly SemaphoreSlim writeLock = new(1, 1);   // one frame on the wire at a time
+    private readonly object gate = new();                    // guards this.pending, this.xid, this.failure
+    private readonly Queue<Pending> pending = new();
+    private readonly CancellationTokenSource shutdown = new();
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task readLoop;
+    private readonly Task pingLoop;
+    private int xid;
+    private Exception? failure;
+    private volatile bool closing;
+    private long lastReceivedMs = Environment.TickCount64;
+    private long lastSentMs = Environment.TickCount64;
+    private long lastPingMs;                                  // 0 until the first ping
+    private long lastZxid;
+    private int notifications;
 
     private ZooKeeperConnection(Socket socket, NetworkStream stream, ConnectResponse session, ZooKeeperClientOptions options)
     {
-        _socket = socket;
-        _stream = stream;
-        _options = options;
+        this.socket = socket;
+        this.stream = stream;
+        this.options = options;
         Session = session;
-        _lastZxid = options.LastZxidSeen;
-        _readLoop = Task.Run(ReadLoopAsync);
-        _pingLoop = Task.Run(PingLoopAsync);
+        lastZxid = options.LastZxidSeen;
+        readLoop = Task.Run(ReadLoopAsync);
+        pingLoop = Task.Run(PingLoopAsync);
     }
 
     /// <summary>The handshake reply: session id, password, negotiated timeout, read-only flag.</summary>
     public ConnectResponse Session { get; }
 
     /// <summary>True until the connection fails or is closed.</summary>
-    public bool IsConnected => Volatile.Read(ref _failure) is null;
+    public bool IsConnected => Volatile.Read(ref this.failure) is null;
 
     /// <summary>Why the connection ended; null while connected.</summary>
-    public Exception? Failure => Volatile.Read(ref _failure);
+    public Exception? Failure => Volatile.Read(ref this.failure);
 
     /// <summary>Completes when the connection has ended, for whatever reason.</summary>
-    public Task Closed => _closed.Task;
+    public Task Closed => this.closed.Task;
 
     /// <summary>Highest zxid seen in any reply (pass it as LastZxidSeen when resuming elsewhere).</summary>
-    public long LastZxid => Interlocked.Read(ref _lastZxid);
+    public long LastZxid => Interlocked.Read(ref lastZxid);
 
     /// <summary>Watch notifications received and skipped (watches are not surfaced).</summary>
-    public int NotificationsReceived => Volatile.Read(ref _notifications);
+    public int NotificationsReceived => Volatile.Read(ref this.notifications);
 
     /// <summary>
     /// Sends one request and awaits its reply (the reply may carry an error code; callers decide).
@@ -82,7 +82,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     /// </summary>
     public async Task<Reply> SendAsync(OpCode op, Action<JuteWriter>? writeBody, TimeSpan? timeoutOverride = null)
     {
-        var limit = timeoutOverride ?? _options.RequestTimeout;
+        var limit = timeoutOverride ?? this.options.RequestTimeout;
         var frame = new JuteWriter();
         frame.BeginFrame();
         new RequestHeader(0, (int)op).Write(frame);   // xid patched in once assigned, in wire order
@@ -93,7 +93,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         using var timeout = new CancellationTokenSource(limit);
         try
         {
-            await _writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            await writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -104,17 +104,17 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         }
         try
         {
-            lock (_gate)
+            lock (gate)
             {
                 ThrowIfFailed();
-                pending.Xid = _xid = _xid == int.MaxValue ? 1 : _xid + 1;   // never a reserved negative xid
-                _pending.Enqueue(pending);                                  // queued before written: a reply cannot outrun it
+                pending.Xid = this.xid = this.xid == int.MaxValue ? 1 : this.xid + 1;   // never a reserved negative xid
+                this.pending.Enqueue(pending);                                  // queued before written: a reply cannot outrun it
             }
             frame.PatchInt(4, pending.Xid);
             try
             {
-                await _stream.WriteAsync(frame.Written, timeout.Token).ConfigureAwait(false);
-                Volatile.Write(ref _lastSentMs, Environment.TickCount64);
+                await this.stream.WriteAsync(frame.Written, timeout.Token).ConfigureAwait(false);
+                Volatile.Write(ref lastSentMs, Environment.TickCount64);
             }
             catch (Exception e)
             {
@@ -124,7 +124,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
 
         try
@@ -143,13 +143,13 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     {
         if (IsConnected)
         {
-            _closing = true;
-            var limit = _options.CloseTimeout < _options.RequestTimeout ? _options.CloseTimeout : _options.RequestTimeout;
+            closing = true;
+            var limit = this.options.CloseTimeout < this.options.RequestTimeout ? this.options.CloseTimeout : this.options.RequestTimeout;
             try { await SendAsync(OpCode.CloseSession, null, limit).ConfigureAwait(false); }
             catch (Exception e) when (e is ZooKeeperException or ZooKeeperIndeterminateException) { }
             Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, "connection closed by the client"));
         }
-        await Task.WhenAll(_readLoop, _pingLoop).ConfigureAwait(false);
+        await Task.WhenAll(readLoop, pingLoop).ConfigureAwait(false);
     }
 
     /// <summary>Same as <see cref="CloseAsync"/>.</summary>
@@ -160,7 +160,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
 
     private void ThrowIfFailed()
     {
-        var failure = Volatile.Read(ref _failure);
+        var failure = Volatile.Read(ref this.failure);
         if (failure is not null)
             throw new ZooKeeperNotConnectedException($"not connected ({failure.Message}); request not sent", failure);
     }
@@ -172,18 +172,18 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     private void Fail(Exception reason)
     {
         Pending[] outstanding;
-        lock (_gate)
+        lock (gate)
         {
-            if (_failure is not null) return;
-            Volatile.Write(ref _failure, reason);
-            outstanding = _pending.ToArray();
-            _pending.Clear();
+            if (this.failure is not null) return;
+            Volatile.Write(ref this.failure, reason);
+            outstanding = this.pending.ToArray();
+            this.pending.Clear();
         }
-        _shutdown.Cancel();
-        _socket.Dispose();
+        shutdown.Cancel();
+        this.socket.Dispose();
         foreach (var p in outstanding)
             p.Reply.TrySetException(ForRequest(reason, p));
-        _closed.TrySetResult();
+        this.closed.TrySetResult();
     }
 
     // Each awaiting caller gets its own exception object (shared ones get their stack traces mixed).

@@ -10,18 +10,18 @@ namespace Checker.ZooKeeper.Tests.Infrastructure;
 /// </summary>
 internal sealed class FakeServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _serve;
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task serve;
 
     /// <summary>Starts listening; <paramref name="script"/> runs on the accepted connection, which is closed when it returns.</summary>
     public FakeServer(Func<NetworkStream, CancellationToken, Task> script)
     {
-        _listener.Start();
-        _serve = Task.Run(async () =>
+        this.listener.Start();
+        serve = Task.Run(async () =>
         {
-            using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            try { await script(client.GetStream(), _stop.Token); }
+            using var client = await this.listener.AcceptTcpClientAsync(stop.Token);
+            try { await script(client.GetStream(), stop.Token); }
             catch (Exception e) when (e is IOException or OperationCanceledException or SocketException) { }
         });
     }
@@ -29,7 +29,7 @@ internal sealed class FakeServer : IAsyncDisposable
     /// <summary>Address to connect to.</summary>
     public string Host => "127.0.0.1";
     /// <summary>Port to connect to.</summary>
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)this.listener.LocalEndpoint).Port;
 
     /// <summary>Reads the client's ConnectRequest and answers with a valid ConnectResponse.</summary>
     public static async Task<ConnectRequest> HandshakeAsync(Stream s, CancellationToken ct, int timeoutMs = 30_000)
@@ -58,8 +58,8 @@ internal sealed class FakeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        try { await _serve; } catch (Exception) { }
+        stop.Cancel();
+        this.listener.Stop();
+        try { await serve; } catch (Exception) { }
     }
 }

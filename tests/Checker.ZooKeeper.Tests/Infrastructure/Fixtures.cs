@@ -3,20 +3,20 @@ namespace Checker.ZooKeeper.Tests.Infrastructure;
 /// <summary>One standalone server shared by the tests of a collection (JVM start-up is the slow part).</summary>
 public sealed class SingleServerFixture : IAsyncLifetime
 {
-    private LocalZooKeeperCluster? _cluster;
+    private LocalZooKeeperCluster? cluster;
 
     /// <summary>The server.</summary>
-    public LocalZooKeeperServer Server => _cluster!.Servers[0];
+    public LocalZooKeeperServer Server => cluster!.Servers[0];
 
     /// <summary>Connects a new client to the server.</summary>
     public Task<ZooKeeperClient> ConnectAsync(ZooKeeperClientOptions? options = null) =>
         ZooKeeperClient.ConnectAsync(Server.Host, Server.Port, options);
 
-    public async Task InitializeAsync() => _cluster = await LocalZooKeeperCluster.StartAsync(1);
+    public async Task InitializeAsync() => cluster = await LocalZooKeeperCluster.StartAsync(1);
 
     public Task DisposeAsync()
     {
-        _cluster?.Dispose();
+        cluster?.Dispose();
         return Task.CompletedTask;
     }
 }
@@ -24,20 +24,20 @@ public sealed class SingleServerFixture : IAsyncLifetime
 /// <summary>A 3-node ensemble shared by the ensemble tests.</summary>
 public sealed class EnsembleFixture : IAsyncLifetime
 {
-    private LocalZooKeeperCluster? _cluster;
+    private LocalZooKeeperCluster? cluster;
 
     /// <summary>The members.</summary>
-    public IReadOnlyList<LocalZooKeeperServer> Servers => _cluster!.Servers;
+    public IReadOnlyList<LocalZooKeeperServer> Servers => cluster!.Servers;
 
     /// <summary>Connects a new client to member <paramref name="index"/>.</summary>
     public Task<ZooKeeperClient> ConnectAsync(int index, ZooKeeperClientOptions? options = null) =>
         ZooKeeperClient.ConnectAsync(Servers[index].Host, Servers[index].Port, options);
 
-    public async Task InitializeAsync() => _cluster = await LocalZooKeeperCluster.StartAsync(3);
+    public async Task InitializeAsync() => cluster = await LocalZooKeeperCluster.StartAsync(3);
 
     public Task DisposeAsync()
     {
-        _cluster?.Dispose();
+        cluster?.Dispose();
         return Task.CompletedTask;
     }
 }

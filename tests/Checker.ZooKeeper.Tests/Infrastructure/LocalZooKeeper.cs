@@ -77,11 +77,11 @@ public sealed class LocalZooKeeperCluster : IDisposable
         };
     }
 
-    private readonly string _root;
+    private readonly string root;
 
     private LocalZooKeeperCluster(string root, IReadOnlyList<LocalZooKeeperServer> servers)
     {
-        _root = root;
+        this.root = root;
         Servers = servers;
     }
 
@@ -137,7 +137,7 @@ public sealed class LocalZooKeeperCluster : IDisposable
             Started.TryRemove(s.Process.Id, out _);
             s.Process.Dispose();
         }
-        try { Directory.Delete(_root, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        try { Directory.Delete(this.root, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     private static async Task WaitServingAsync(LocalZooKeeperServer server, TimeSpan limit)
