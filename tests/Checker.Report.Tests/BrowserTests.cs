@@ -3,6 +3,7 @@ using Checker.Core.Checks;
 namespace Checker.Report.Tests;
 
 /// <summary>The pages as a person opens them: from disk, in a real browser, with no console errors and something on screen.</summary>
+[Trait("Tier", "Slow")]
 public class BrowserTests
 {
     [Fact]

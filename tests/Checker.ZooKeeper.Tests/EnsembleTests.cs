@@ -4,6 +4,7 @@ using Checker.ZooKeeper.Tests.Infrastructure;
 namespace Checker.ZooKeeper.Tests;
 
 /// <summary>The same operations against a 3-node ensemble, each scenario entering through a different member.</summary>
+[Trait("Tier", "Slow")]
 public class EnsembleTests(EnsembleFixture zk) : IClassFixture<EnsembleFixture>
 {
     private Func<int, Task<ZooKeeperClient>> Via(int first) => i => zk.ConnectAsync((first + i) % 3);

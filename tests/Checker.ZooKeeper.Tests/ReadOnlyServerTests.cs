@@ -2,6 +2,7 @@ using Checker.ZooKeeper.Tests.Infrastructure;
 
 namespace Checker.ZooKeeper.Tests;
 
+[Trait("Tier", "Slow")]
 public class ReadOnlyServerTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Checker.ZooKeeper.Tests.Infrastructure;
 namespace Checker.ZooKeeper.Tests;
 
 /// <summary>Real servers killed or frozen under the client; each test owns its server.</summary>
+[Trait("Tier", "Slow")]
 public class ServerFaultTests
 {
     [Fact]

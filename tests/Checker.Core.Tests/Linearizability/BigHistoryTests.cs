@@ -7,6 +7,7 @@ using Checker.Core.Tests.Support;
 namespace Checker.Core.Tests.Linearizability;
 
 /// <summary>A million operations over a thousand keys: valid as generated, invalid with one stale read.</summary>
+[Trait("Tier", "Slow")]
 public class BigHistoryTests
 {
     [Fact]
