@@ -13,6 +13,7 @@ switch (what)
     case "report": ReportBench.Run(Console.Out, args.Length > 1 ? args[1] : null); break;
     case "zookeeper": return ZooKeeperClientBench.Run();
     case "runner": return RunnerBench.Execute(args[1..]);
+    case "kill-leader": return KillLeaderBench.Run(args.Length > 1 ? int.Parse(args[1]) : 30);
     case "all":
         CorpusBench.RunAll();
         BigHistoryBench.Run();
@@ -20,7 +21,7 @@ switch (what)
         ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | zookeeper | one-key [N] | runner [--no-zookeeper] | report [KEEP_DIR] | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | zookeeper | one-key [N] | runner [--no-zookeeper] | kill-leader [KILLS] | report [KEEP_DIR] | all]");
         return 4;
 }
 return 0;

@@ -19,7 +19,7 @@ public sealed class EnsembleTests
         var root = Path.Combine(Path.GetTempPath(), $"checker-ensemble-{Guid.NewGuid():N}");
         var provider = LocalNodeProvider.Create(3, root);
         var suite = new ZooKeeperSuite();
-        var network = await Networks.StartAsync(new NodesSpec(), provider, suite.PeerPorts, CancellationToken.None);
+        var network = await Networks.StartAsync(new TestSpec(), provider, suite.PeerPorts, CancellationToken.None);
         var db = new ZooKeeperDb(new ZooKeeperSettings(), new DbSpec(), null, provider, network, $"ensemble-test-{Environment.ProcessId}", _ => { });
         try
         {

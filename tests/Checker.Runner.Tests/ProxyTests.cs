@@ -88,7 +88,7 @@ public sealed class ProxyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Drop_cuts_open_connections_and_refuses_new_ones_until_healed()
+    public async Task Drop_refuses_new_connections_resets_one_that_sends_across_the_cut_and_heals()
     {
         StartProxy();
         using var open = await ConnectAsync();
@@ -96,14 +96,10 @@ public sealed class ProxyTests : IAsyncLifetime
         Assert.Equal("a", await ReceiveAsync(open, 1, TimeSpan.FromSeconds(5)));
 
         proxy.Set(LinkFault.Drop, LinkFault.Drop);
-        Assert.Null(await ReceiveAsync(open, 1, TimeSpan.FromSeconds(5))); // reset or closed
-        try
-        {
-            using var refused = await ConnectAsync(); // the reset may come at connect or at the first read
-            await Send(refused, "b").ContinueWith(_ => { });
-            Assert.Null(await ReceiveAsync(refused, 1, TimeSpan.FromSeconds(5)));
-        }
-        catch (SocketException e) { Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode); }
+        var refused = await Assert.ThrowsAsync<SocketException>(ConnectAsync); // as REJECT --reject-with tcp-reset
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        await Send(open, "b"); // the first packet across the cut is answered with a reset
+        Assert.Null(await ReceiveAsync(open, 1, TimeSpan.FromSeconds(5)));
 
         proxy.Set(LinkFault.None, LinkFault.None);
         using var again = await ConnectAsync();
@@ -112,7 +108,22 @@ public sealed class ProxyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Blackhole_stalls_without_closing_and_heal_delivers_what_waited()
+    public async Task A_connect_to_a_target_that_no_longer_listens_is_refused_not_accepted_and_reset()
+    {
+        StartProxy();
+        using (var c = await ConnectAsync()) { }
+        serverListener.Dispose();
+        SocketException? refused = null;
+        for (var i = 0; i < 100 && refused is null; i++) // the proxy notices within a few milliseconds
+        {
+            try { using var c = await ConnectAsync(); await Task.Delay(50); }
+            catch (SocketException e) { refused = e; }
+        }
+        Assert.Equal(SocketError.ConnectionRefused, refused?.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task Blackhole_holds_without_closing_new_connects_do_not_complete_and_heal_delivers_on_retransmission()
     {
         StartProxy();
         using var c = await ConnectAsync();
@@ -121,17 +132,37 @@ public sealed class ProxyTests : IAsyncLifetime
 
         proxy.Set(LinkFault.Blackhole, LinkFault.Blackhole);
         await Send(c, "held");
-        Assert.Equal("", await ReceiveAsync(c, 4, TimeSpan.FromMilliseconds(500))); // nothing, and not closed
-        using var late = await ConnectAsync(); // accepted, then held like a lost SYN
-        await Send(late, "late");
+        using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var connecting = late.ConnectAsync(proxy.Listen);
+        Assert.Equal("", await ReceiveAsync(c, 4, TimeSpan.FromMilliseconds(1000))); // nothing, and not closed
+        Assert.False(connecting.IsCompleted, "a connect completed during a blackhole: a real DROP loses the SYN");
 
         proxy.Set(LinkFault.None, LinkFault.None);
-        Assert.Equal("held", await ReceiveAsync(c, 4, TimeSpan.FromSeconds(5)));
+        Assert.Equal("held", await ReceiveAsync(c, 4, TimeSpan.FromSeconds(10)));
+        await connecting.WaitAsync(TimeSpan.FromSeconds(20)); // the SYN's retransmission gets through
+        await Send(late, "late");
         Assert.Equal("late", await ReceiveAsync(late, 4, TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
-    public async Task One_way_stalls_only_the_forward_direction()
+    public async Task A_connection_its_sender_closed_during_a_blackhole_delivers_nothing_at_heal()
+    {
+        StartProxy();
+        var c = await ConnectAsync();
+        await Send(c, "x");
+        Assert.Equal("x", await ReceiveAsync(c, 1, TimeSpan.FromSeconds(5)));
+        Socket server;
+        lock (accepted) server = accepted.Single();
+
+        proxy.Set(LinkFault.Blackhole, LinkFault.Blackhole);
+        c.Dispose();
+        await Task.Delay(300);
+        proxy.Set(LinkFault.None, LinkFault.None);
+        Assert.Null(await ReceiveAsync(server, 1, TimeSpan.FromSeconds(5))); // closed, with no byte delivered
+    }
+
+    [Fact]
+    public async Task One_way_cut_stalls_the_forward_direction_and_the_backward_one_passes_little_without_acks()
     {
         StartProxy();
         using var c = await ConnectAsync();
@@ -145,6 +176,20 @@ public sealed class ProxyTests : IAsyncLifetime
         Assert.Equal("from-server", await ReceiveAsync(c, 11, TimeSpan.FromSeconds(5)));
         await Send(c, "2");
         Assert.Equal("", await ReceiveAsync(c, 1, TimeSpan.FromMilliseconds(500))); // the server never saw it to echo it
+
+        // Much more than a window from the server: only about a window reaches the client while its ACKs cannot return.
+        var big = new byte[512 * 1024];
+        var sending = server.SendAsync(big);
+        var got = 0;
+        var buf = new byte[64 * 1024];
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            try { while (true) got += await c.ReceiveAsync(buf, SocketFlags.None, quiet.Token); }
+            catch (OperationCanceledException) { }
+        }
+        Assert.InRange(got, 1, 4 * FaultProxy.WindowWithoutAcks);
+        proxy.Set(LinkFault.None, LinkFault.None);
+        await sending.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     [Fact]

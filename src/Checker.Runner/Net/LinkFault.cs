@@ -5,9 +5,9 @@ public enum LinkFaultKind
 {
     /// <summary>Traffic flows.</summary>
     None,
-    /// <summary>New connections are refused and existing ones cut (a reset, as from a firewall's REJECT).</summary>
+    /// <summary>As iptables REJECT --reject-with tcp-reset: new connections are refused, and a connection is reset when a packet crosses the cut.</summary>
     Drop,
-    /// <summary>Connections are accepted but no byte passes: the half-open connections of a real partition.</summary>
+    /// <summary>As iptables DROP: nothing crosses, new connections time out, and senders retransmit until the heal.</summary>
     Blackhole,
     /// <summary>Every chunk is held back by a delay with jitter.</summary>
     Delay,
@@ -21,35 +21,42 @@ public sealed record LinkFault(LinkFaultKind Kind, int DelayMs = 0, int JitterMs
     public static readonly LinkFault Blackhole = new(LinkFaultKind.Blackhole);
     public static LinkFault Delay(int ms, int jitterMs) => new(LinkFaultKind.Delay, ms, jitterMs);
 
-    /// <summary>True when no byte may pass.</summary>
-    public bool Stalls => Kind is LinkFaultKind.Drop or LinkFaultKind.Blackhole;
-
     /// <summary>This chunk's delay: DelayMs ± JitterMs, never negative.</summary>
     public TimeSpan NextDelay() => Kind != LinkFaultKind.Delay ? TimeSpan.Zero
         : TimeSpan.FromMilliseconds(Math.Max(0, DelayMs + (JitterMs == 0 ? 0 : Random.Shared.Next(-JitterMs, JitterMs + 1))));
 }
 
-/// <summary>The current fault of one direction; pumps wait on it while it stalls.</summary>
+/// <summary>The current fault of one direction; pumps wait on it while it is a blackhole.</summary>
 public sealed class TrafficGate
 {
     volatile LinkFault fault = LinkFault.None;
     TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    int epoch;
 
     public LinkFault Fault => fault;
+
+    /// <summary>Counts the faults set; a pump that counts bytes per cut starts again when it changes.</summary>
+    public int Epoch => Volatile.Read(ref epoch);
+
+    public bool IsBlackhole => fault.Kind == LinkFaultKind.Blackhole;
 
     public void Set(LinkFault value)
     {
         fault = value;
+        Interlocked.Increment(ref epoch);
         Interlocked.Exchange(ref changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    /// <summary>Returns once traffic may pass.</summary>
+    /// <summary>Completes at the next change of fault.</summary>
+    public Task ChangedAsync => Volatile.Read(ref changed).Task;
+
+    /// <summary>Returns once the direction is no blackhole.</summary>
     public async ValueTask WaitOpenAsync(CancellationToken ct)
     {
         while (true)
         {
-            var signal = Volatile.Read(ref changed).Task;
-            if (!fault.Stalls) return;
+            var signal = ChangedAsync;
+            if (!IsBlackhole) return;
             await signal.WaitAsync(ct);
         }
     }

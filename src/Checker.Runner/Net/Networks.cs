@@ -16,12 +16,13 @@ public static class Networks
     public static string KindFor(NodesSpec nodes) => "proxy";
 
     /// <summary>Starts the network between the provider's nodes.</summary>
-    public static Task<INetwork> StartAsync(NodesSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct)
+    public static Task<INetwork> StartAsync(TestSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct)
     {
         if (nodes is LocalNodeProvider local)
         {
             string PeerAddress(Node from, Node to) => $"127.{local.Subnet}.{from.Id}.{to.Id}";
-            return Task.FromResult<INetwork>(ProxyNetwork.Start(nodes.Nodes, peers, PeerAddress));
+            var heal = spec.Nemesis.HealMode == "instant" ? HealMode.Instant : HealMode.Retransmit;
+            return Task.FromResult<INetwork>(ProxyNetwork.Start(nodes.Nodes, peers, PeerAddress, heal));
         }
         throw new NotSupportedException($"no network for {nodes.Kind} nodes");
     }

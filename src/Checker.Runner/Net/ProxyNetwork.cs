@@ -29,7 +29,7 @@ public sealed class ProxyNetwork : INetwork
     public NetworkAbilities Abilities => Can;
 
     /// <summary>Starts proxies for every ordered pair and peer port.</summary>
-    public static ProxyNetwork Start(IReadOnlyList<Node> nodes, PeerPorts peers, Func<Node, Node, string> peerAddress)
+    public static ProxyNetwork Start(IReadOnlyList<Node> nodes, PeerPorts peers, Func<Node, Node, string> peerAddress, HealMode heal = HealMode.Retransmit)
     {
         var ports = peers.Ports;
         Func<int, Node, Node, Handshake?>? handshakeFor = peers.HandshakeFor is { } h ? (port, a, b) => h(port, a, b, peerAddress) : null;
@@ -42,7 +42,7 @@ public sealed class ProxyNetwork : INetwork
                 foreach (var port in ports)
                 {
                     var p = new FaultProxy(new IPEndPoint(IPAddress.Parse(peerAddress(from, to)), port),
-                        new IPEndPoint(IPAddress.Parse(to.Address), port), handshakeFor?.Invoke(port, from, to));
+                        new IPEndPoint(IPAddress.Parse(to.Address), port), handshakeFor?.Invoke(port, from, to), heal);
                     p.Start();
                     proxies.Add(p);
                 }

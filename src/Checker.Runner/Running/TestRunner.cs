@@ -61,7 +61,7 @@ public static class TestRunner
         try
         {
             nodes = NodeProviders.Create(spec.Nodes, nodesRoot, registry.Add);
-            network = await Networks.StartAsync(spec.Nodes, nodes, suite.PeerPorts, cancel);
+            network = await Networks.StartAsync(spec, nodes, suite.PeerPorts, cancel);
             extra["network"] = network.Kind;
             Log($"{nodes.Kind} nodes {string.Join(", ", nodes.Nodes.Select(n => $"{n.Name}={n.Address}"))}; {network.Kind} network");
             plan = suite.Plan(spec, nodes, network, run);

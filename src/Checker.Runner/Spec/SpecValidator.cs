@@ -40,6 +40,7 @@ public static class SpecValidator
         Require(s.Nemesis.Duration > 0 && s.Nemesis.Duration <= s.Nemesis.Interval, "nemesis.duration", "must be positive and at most nemesis.interval");
         Require(s.Nemesis.InitialDelay is >= 0 and <= Week, "nemesis.initialDelay", "must be 0..a week");
         Require(s.Nemesis.PartitionMode is "drop" or "blackhole", "nemesis.partitionMode", $"'{s.Nemesis.PartitionMode}' is not a mode (drop, blackhole)");
+        Require(s.Nemesis.HealMode is "retransmit" or "instant", "nemesis.healMode", $"'{s.Nemesis.HealMode}' is not a mode (retransmit, instant)");
         Require(s.Nemesis.SlowDelayMs is >= 0 and <= 60_000 && s.Nemesis.SlowJitterMs is >= 0 and <= 60_000, "nemesis.slowDelayMs", "must be 0..60000");
         Require(s.Nemesis.LossProbability is > 0 and <= 1, "nemesis.lossProbability", "must be above 0 and at most 1");
         Require(s.Nemesis.BandwidthKbps is >= 1, "nemesis.bandwidthKbps", "must be at least 1");

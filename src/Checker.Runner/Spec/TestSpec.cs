@@ -88,6 +88,8 @@ public sealed class NemesisSpec
     public double InitialDelay { get; set; } = 5;
     /// <summary>How a partition cuts links: "drop" (refuse and reset) or "blackhole" (silence).</summary>
     public string PartitionMode { get; set; } = "blackhole";
+    /// <summary>How the proxy network ends a blackhole: "retransmit" (held data moves at the sender's next TCP retransmission) or "instant".</summary>
+    public string HealMode { get; set; } = "retransmit";
     /// <summary>Added latency and jitter of the slow fault, in milliseconds.</summary>
     public int SlowDelayMs { get; set; } = 50;
     public int SlowJitterMs { get; set; } = 25;
