@@ -4,8 +4,9 @@ using System.Net;
 namespace Checker.Runner.Net;
 
 /// <summary>
-/// Which local TCP endpoints are listening, read from the kernel's tables (/proc/net/tcp and tcp6)
-/// every few milliseconds while anyone asks. The fault proxy listens for a node only while the node
+/// Which local TCP endpoints are listening, asked of the kernel (sock_diag over netlink, which lists
+/// only listening sockets and costs microseconds; /proc/net/tcp where netlink is refused, which costs
+/// milliseconds on a busy host) every few milliseconds while anyone asks. The fault proxy listens for a node only while the node
 /// itself does, so that a connect to a dead or not-yet-listening port is refused, as it would be
 /// without a proxy (a proxy that accepted and then reset such connections changed how ZooKeeper
 /// recovered from a killed leader).
@@ -73,10 +74,21 @@ public static class ListeningSockets
         lock (Polling) Update();
     }
 
+    static bool netlinkRefused;
+
     static void Update()
     {
-        var now = Read("/proc/net/tcp", ipv6: false);
-        now.UnionWith(Read("/proc/net/tcp6", ipv6: true));
+        HashSet<IPEndPoint>? now = null;
+        if (!netlinkRefused)
+        {
+            now = SockDiag.Listening();
+            netlinkRefused = now is null;
+        }
+        if (now is null)
+        {
+            now = Read("/proc/net/tcp", ipv6: false);
+            now.UnionWith(Read("/proc/net/tcp6", ipv6: true));
+        }
         if (now.SetEquals(Volatile.Read(ref listening))) return;
         Volatile.Write(ref listening, now);
         Changed?.Invoke();
