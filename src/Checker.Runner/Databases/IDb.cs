@@ -54,10 +54,3 @@ public interface ILogCollectingDb
 
 /// <summary>The test cannot run here (nothing to run, no permission); the message says what to do.</summary>
 public sealed class EnvironmentException(string message) : Exception(message);
-
-/// <summary>The optional capabilities a database object has, as the fault table names them.</summary>
-public static class DbCapabilities
-{
-    public static Faults.DbNeeds Of(IDb db) =>
-        (db is IKillableDb ? Faults.DbNeeds.Kill : 0) | (db is IPausableDb ? Faults.DbNeeds.Pause : 0) | (db is IPrimaryDb ? Faults.DbNeeds.Primary : 0);
-}

@@ -52,9 +52,6 @@ public sealed class FaultProxy : IAsyncDisposable
     public TrafficGate Forward { get; } = new();
     public TrafficGate Backward { get; } = new();
 
-    /// <summary>Connections currently open through the proxy.</summary>
-    public int OpenConnections => connections.Count;
-
     public FaultProxy(IPEndPoint listen, IPEndPoint target, Handshake? handshake = null, HealMode heal = HealMode.Retransmit)
     {
         this.target = target;

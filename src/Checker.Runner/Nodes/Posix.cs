@@ -8,11 +8,6 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int sig);
 
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint GetEuid();
-
-    public static bool IsRoot => GetEuid() == 0;
-
     /// <summary>Sends sig to pid; false when the process does not exist.</summary>
     public static bool Signal(int pid, int sig) => Kill(pid, sig) == 0;
 

@@ -18,9 +18,6 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
     readonly ConcurrentDictionary<string, NodeProcess> servers = new();
     readonly ConcurrentDictionary<string, ZooKeeperInstall> installs = new();
 
-    /// <summary>What each node runs (the installation's source), once set up.</summary>
-    public IReadOnlyDictionary<string, string> Sources => installs.ToDictionary(kv => kv.Key, kv => kv.Value.Source);
-
     /// <summary>The proxy handshake for a link: election connections advertise the reverse link's address.</summary>
     public static Handshake? HandshakeFor(int port, Node from, Node to, Func<Node, Node, string> peerAddress) =>
         port == ElectionPort ? ElectionHandshake.Rewrite($"{peerAddress(to, from)}:{ElectionPort}") : null;
