@@ -6,7 +6,8 @@ namespace Checker.Cli;
 
 /// <summary>
 /// The checker command. Exit codes: 0 valid, 1 invalid, 2 unknown (the verdict), 3 bad input
-/// (a history or spec that cannot be read), 4 usage, 5 the test could not run (environment), 70 a bug in Checker.
+/// (a history or spec that cannot be read), 4 usage (unknown command, option, model or format),
+/// 5 environment (the test could not run; a results or report folder cannot be written), 70 a bug in Checker.
 /// </summary>
 public static class App
 {
@@ -58,9 +59,14 @@ public static class App
         {
             return UsageError(e.Message);
         }
-        catch (Exception e) when (e is HistoryFormatException or ReportInputException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is HistoryFormatException or ReportInputException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
         {
             return BadInputError(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder that cannot be written, a full disk, a file the user may not read: the machine, not the input.
+            return EnvironmentError(e.Message);
         }
         catch (Exception e) when (System.Environment.GetEnvironmentVariable("CHECKER_DEBUG") != "1")
         {
@@ -74,6 +80,13 @@ public static class App
     {
         Console.Error.WriteLine($"checker: {message}");
         return BadInput;
+    }
+
+    /// <summary>Prints why the environment stopped the command (a folder that cannot be written) and returns 5.</summary>
+    public static int EnvironmentError(string message)
+    {
+        Console.Error.WriteLine($"checker: {message}");
+        return Environment;
     }
 
     /// <summary>Prints a usage problem and returns the usage exit code.</summary>

@@ -71,7 +71,7 @@ public static class RunReport
         var verdict = options.Verdict ?? Verdicts.Combine(results.Select(r => r.Verdict));
         Timed(RunIndexPage.FileName, () => RunIndexPage.Write(dir, digest, results, verdict,
             new RunIndexPage.Artifacts(plots, windows.All, failure is not null), options));
-        Timed(RunSummary.FileName, () => RunSummary.Write(dir, digest, results, verdict));
+        Timed(RunSummary.FileName, () => RunSummary.Write(dir, digest, results, verdict, options.Incomplete));
         return written;
     }
 
@@ -95,8 +95,18 @@ public static class RunReport
             var title = $"{run.Test ?? name.Parent?.Name ?? "run"} {runName}{(run.Interrupted ? " (interrupted)" : "")}";
             return Write(runDir, history, run.Checks, new ReportOptions { Title = title, Verdict = run.Verdict });
         }
+        // The runner writes results.json last, after the final heal, the recovery wait and the final reads:
+        // a run folder without it was cut short (the runner was killed), so what it holds proves less than
+        // a whole run. It is marked incomplete, and valid checks make it unknown at best, never VALID.
         var (checks, note) = CheckHere(history, historyPath);
-        return Write(runDir, history, checks, new ReportOptions { Title = $"{name.Parent?.Name ?? "run"} {runName}", Note = note });
+        var combined = Verdicts.Combine(checks.Select(c => c.Verdict));
+        return Write(runDir, history, checks, new ReportOptions
+        {
+            Title = $"{name.Parent?.Name ?? "run"} {runName} (incomplete)",
+            Note = "Incomplete run: there is no results.json, so the runner stopped before the end (no final heal, recovery wait or final reads were recorded). " + note,
+            Verdict = combined == Verdict.Invalid ? Verdict.Invalid : Verdict.Unknown,
+            Incomplete = true,
+        });
     }
 
     /// <summary>The checks for a history that came without results: stats, and linearizability with a time limit.</summary>

@@ -14,27 +14,33 @@ namespace Checker.Cli.Commands;
 public static class CheckCommand
 {
     const string Help = """
-        usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--no-split] [--json] [--report DIR]
-                                  [--recovery-budget S] [--stall S]
+        usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--memory MB] [--no-split] [--json] [--report DIR]
+                                  [--nil-reads-unknown] [--recovery-budget S] [--stall S]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
                          (default: guessed from the operations' f)
           --format F     auto (default), jsonl, edn or log (Jepsen's text log)
-          --initial V    the object's initial value, as EDN or JSON (default: nil; "" for kv)
+          --initial V    the object's initial value, as JSON or EDN (default: nil; "" for kv); for
+                         multi-register a map of keys to values, as in Knossos: '{"x":0,"y":0}'
+          --nil-reads-unknown  read as Knossos does: an ok read of nil reads a value nobody knows (register,
+                         cas-register, multi-register). Either way the output says when the other reading
+                         would change the verdict.
           --timeout S    give up after S seconds: the verdict is then unknown
+          --memory MB    give up when the process's resident memory passes MB: the verdict is then unknown
           --no-split     check the history as one object instead of key by key
           --shrink S     seconds to spend shrinking a counterexample (default 5)
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
-                         heal, ops must succeed again within S seconds (default 20)
-          --stall S      ... and progress must never stop for S seconds while no fault is active (default 10)
-        exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage
+                         heal, every node must serve an ok op within S seconds of calm time, counted
+                         across fault windows (default 10)
+          --stall S      ... and, once serving, never go S seconds of calm time without one (default 5)
+        exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage, 5 the report folder cannot be written
         """;
 
     public static int Execute(string[] argv)
     {
-        var args = new Args(argv, "json", "no-split", "help");
+        var args = new Args(argv, "json", "no-split", "help", "nil-reads-unknown");
         if (args.Flag("help"))
         {
             Console.Out.WriteLine(Help);
@@ -42,78 +48,118 @@ public static class CheckCommand
         }
         if (args.Positional.Count != 1) throw new UsageException("check needs exactly one history file");
         var path = args.Positional[0];
-        var format = HistoryFile.ParseFormat(args.Get("format") ?? "auto");
+        var formatName = args.Get("format");
+        HistoryFormat format;
+        try { format = HistoryFile.ParseFormat(formatName ?? "auto"); }
+        catch (UnknownFormatException e) { throw new UsageException($"--format: {e.Message}"); }
         var modelName = args.Get("model");
+        if (modelName is not null && !ModelCatalog.Names.Contains(modelName))
+            throw new UsageException($"--model: unknown model '{modelName}' (one of: {string.Join(", ", ModelCatalog.Names)})");
         var initialText = args.Get("initial");
+        var initial = initialText is null ? null : InitialValue.Parse(initialText);
+        var nilUnknown = args.Flag("nil-reads-unknown");
         var timeout = args.Seconds("timeout");
+        var memoryMb = args.Get("memory") is { } m
+            ? long.TryParse(m, out var mb) && mb is > 0 and < 1L << 30 ? mb : throw new UsageException($"--memory needs a positive number of megabytes, not '{m}'")
+            : (long?)null;
         var shrink = args.Seconds("shrink");
         var split = !args.Flag("no-split");
         var json = args.Flag("json");
         var reportDir = args.Get("report");
-        var recovery = new RecoveryOptions(TimeSpan.FromSeconds(args.Seconds("recovery-budget") ?? 20), TimeSpan.FromSeconds(args.Seconds("stall") ?? 10));
+        var defaults = RecoveryOptions.Default;
+        var recovery = defaults with
+        {
+            Budget = args.Seconds("recovery-budget") is { } rb ? TimeSpan.FromSeconds(rb) : defaults.Budget,
+            Stall = args.Seconds("stall") is { } st ? TimeSpan.FromSeconds(st) : defaults.Stall,
+        };
         args.RejectUnknown();
 
+        if (Directory.Exists(path)) return App.BadInputError($"{path}: is a folder, not a history file");
         if (!File.Exists(path)) return App.BadInputError($"{path}: no such file");
-        var history = HistoryFile.Load(path, format);
+        var loaded = HistoryFile.Open(path, format);
+        HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
+        var history = loaded.Ops;
+        var notes = loaded.Notes.ToList();
         var options = new LinearizabilityOptions
         {
             Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
             SplitByKey = split,
             ShrinkTime = TimeSpan.FromSeconds(shrink ?? 5),
             Source = path,
+            // The search's cache gets half: the rest is the history, the stacks and the garbage not yet collected.
+            MemoryBudgetBytes = memoryMb is { } budgetMb ? (budgetMb << 20) / 2 : new LinearizabilityOptions().MemoryBudgetBytes,
+            ProcessMemoryBytes = memoryMb is { } limitMb ? limitMb << 20 : null,
         };
         var ops = Pairing.Pair(history, path, options.Tuples);
-        var model = ModelCatalog.Create(modelName ?? ModelCatalog.Guess(ops), initialText is null ? null : ParseValue(initialText));
+        modelName ??= ModelCatalog.Guess(ops);
+        Model Make(bool nilReads)
+        {
+            try { return ModelCatalog.Create(modelName, initial, nilReads); }
+            catch (ArgumentException e) { throw new UsageException($"--initial: {e.Message}"); }
+        }
+        if (initial is System.Collections.IDictionary map && modelName == "multi-register")
+            notes.AddRange(InitialValue.UnusedKeys(map, ops));
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = new LinearizabilityChecker(model, options).Check(ops, cancel.Token);
+        var result = new LinearizabilityChecker(Make(nilUnknown), options).Check(ops, cancel.Token);
+        if (NilReads.Count(modelName, ops) is var nils and > 0 && result.Verdict is Verdict.Valid or Verdict.Invalid)
+        {
+            // The other reading of nil reads: say so when it would change the answer.
+            var other = new LinearizabilityChecker(Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero }).Check(ops, cancel.Token);
+            if (other.Verdict != result.Verdict && other.Verdict != Verdict.Unknown)
+                notes.Add(nilUnknown
+                    ? $"{nils} ok reads of nil: read as reads of nil (without --nil-reads-unknown) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
+                    : $"{nils} ok reads of nil: read as Knossos reads them (--nil-reads-unknown: a value nobody knows) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}");
+        }
         List<CheckResult> results = [result];
-        if (history.Count > 0 && history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
+        if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
         if (json)
         {
             // The shape of a run's results.json, so tools read both alike.
-            Console.Out.WriteLine(ResultsJson.Serialize(new Dictionary<string, object?> { ["file"] = path, ["verdict"] = verdict, ["checks"] = ResultsJson.Checks(results) }));
+            Console.Out.WriteLine(ResultsJson.Serialize(new Dictionary<string, object?> { ["file"] = path, ["verdict"] = verdict, ["notes"] = notes, ["checks"] = ResultsJson.Checks(results) }));
         }
         else
         {
-            Console.Out.Write(Describe(path, history, verdict, results));
+            Console.Out.Write(Describe(path, history, verdict, results, notes));
         }
+        if (memoryMb is not null)
+            Console.Error.WriteLine($"memory: peak resident {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB of the {memoryMb} MB allowed");
         if (reportDir is not null)
         {
-            Directory.CreateDirectory(reportDir);
-            RunReport.Write(reportDir, history, [.. results, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
+            try
+            {
+                Directory.CreateDirectory(reportDir);
+                RunReport.Write(reportDir, history, [.. results, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return App.EnvironmentError($"{reportDir}: the report cannot be written ({e.Message})");
+            }
             Console.Error.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
         }
         return Verdicts.ExitCode(verdict);
     }
 
-
-    static object? ParseValue(string text)
-    {
-        var reader = new EdnReader(new StringReader(text), "--initial");
-        var value = reader.ReadForm();
-        if (!reader.AtEnd) throw new UsageException($"--initial takes one value, not '{text}'");
-        return value;
-    }
-
     /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>
-    internal static string Describe(string path, IReadOnlyList<Op> history, Verdict verdict, IReadOnlyList<CheckResult> results)
+    internal static string Describe(string path, IReadOnlyList<Op> history, Verdict verdict, IReadOnlyList<CheckResult> results, IReadOnlyList<string> notes)
     {
         var w = new StringWriter();
         var failed = history.Count(o => o.Type == OpType.Fail && !o.IsNemesis);
         w.WriteLine($"{path}: {history.Count} records, {failed} failed ops (they did not happen)");
-        w.WriteLine($"verdict: {verdict.ToString().ToUpperInvariant()}");
+        foreach (var note in notes) w.WriteLine($"note: {note}");
+        w.WriteLine($"verdict: {Verdicts.Word(verdict).ToUpperInvariant()}");
         foreach (var r in results)
         {
-            // Summaries that already name their check ("NOT linearizable: ...") stand alone.
-            var named = r.Summary.Split(':')[0].Contains(r.Checker, StringComparison.OrdinalIgnoreCase);
-            w.WriteLine($"{(named ? "" : $"{r.Checker} {r.Verdict.ToString().ToLowerInvariant()}: ")}{r.Summary.Replace("\n", "\n  ")}");
+            // Summaries that already name their check ("NOT linearizable: ...", "not judged: ...") stand alone.
+            var head = r.Summary.Split(':')[0];
+            var named = head.Contains(r.Checker, StringComparison.OrdinalIgnoreCase) || head == "not judged";
+            w.WriteLine($"{(named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")}{r.Summary.Replace("\n", "\n  ")}");
         }
         if (results[0].Details is LinearizabilityReport { Failure: { } f })
         {

@@ -1,7 +1,11 @@
 namespace Checker.Core.Checks;
 
-/// <summary>A checker's conclusion. Unknown means it could not decide (time or memory ran out), never a guess.</summary>
-public enum Verdict { Valid, Invalid, Unknown }
+/// <summary>
+/// A checker's conclusion. Unknown means the search could not decide (time or memory ran out), never a
+/// guess. NotJudged means the history lacks what the check needs (no times, or it ends too soon): the
+/// check says so and takes no part in the overall verdict.
+/// </summary>
+public enum Verdict { Valid, Invalid, Unknown, NotJudged }
 
 /// <summary>What one checker concluded about a history.</summary>
 /// <param name="Checker">The checker's name, e.g. "linearizable".</param>
@@ -21,18 +25,25 @@ public interface IChecker
 
 public static class Verdicts
 {
-    /// <summary>The verdict of several checks together: any invalid makes it invalid, else any unknown makes it unknown.</summary>
+    /// <summary>
+    /// The verdict of several checks together: any invalid makes it invalid, else any unknown makes it
+    /// unknown; checks not judged are left out. If none judged anything, nothing is claimed: not judged.
+    /// </summary>
     public static Verdict Combine(IEnumerable<Verdict> verdicts)
     {
-        var result = Verdict.Valid;
+        var result = Verdict.NotJudged;
         foreach (var v in verdicts)
         {
             if (v == Verdict.Invalid) return Verdict.Invalid;
             if (v == Verdict.Unknown) result = Verdict.Unknown;
+            else if (v == Verdict.Valid && result == Verdict.NotJudged) result = Verdict.Valid;
         }
         return result;
     }
 
-    /// <summary>Process exit code for a verdict: 0 valid, 1 invalid, 2 unknown.</summary>
+    /// <summary>Process exit code for a verdict: 0 valid, 1 invalid, 2 unknown (and nothing judged at all: no claim of validity).</summary>
     public static int ExitCode(Verdict v) => v switch { Verdict.Valid => 0, Verdict.Invalid => 1, _ => 2 };
+
+    /// <summary>The verdict as written in results and summaries: valid, invalid, unknown, not judged.</summary>
+    public static string Word(Verdict v) => v == Verdict.NotJudged ? "not judged" : v.ToString().ToLowerInvariant();
 }

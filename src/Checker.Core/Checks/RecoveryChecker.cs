@@ -3,14 +3,21 @@ using Checker.Core.History;
 namespace Checker.Core.Checks;
 
 /// <summary>What the recovery checker demands.</summary>
-/// <param name="Budget">After a heal, every node must complete an ok operation within this.</param>
-/// <param name="Stall">While no fault is active (and the cluster has recovered), a node without any ok operation for this long, though operations were tried, has stalled.</param>
-/// <param name="NodeOf">The node a client process talks to; null treats the cluster as one node.</param>
+/// <param name="Budget">After a heal, every node must complete an ok operation within this much calm time (time with no fault active, counted across windows).</param>
+/// <param name="Stall">Once a node serves, it must not go this long in calm time without an ok operation while operations are tried.</param>
+/// <param name="NodeOf">The node a client process talks to. Null: the history's "node" fields if it has them, else the cluster as one node.</param>
 /// <param name="Nodes">Every node's name, so a node that never answers is still judged; null: the nodes seen in the history.</param>
-public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null);
+public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null)
+{
+    /// <summary>The defaults of `checker check`: 10 s of calm time to come back after a heal, 5 s of calm time without service is a stall.</summary>
+    public static RecoveryOptions Default => new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
+}
 
 /// <summary>How the cluster came back after one heal. Times are seconds since the history began.</summary>
-/// <param name="Outcome">recovered, not-recovered, interrupted (a new fault came first) or history-ended (too short to tell).</param>
+/// <param name="Outcome">
+/// recovered; not-recovered (some node served nothing within the budget of calm time, counted across
+/// later fault windows); not-judged (the history ended before the budget of calm time had passed).
+/// </param>
 /// <param name="SecondsByNode">Time from the heal to each node's first ok operation; null when it had none.</param>
 public sealed record HealRecovery(double At, string Healed, bool Final, string Outcome, IReadOnlyDictionary<string, double?> SecondsByNode);
 
@@ -25,13 +32,16 @@ public sealed record Outage(double From, double To, IReadOnlyList<string> Faults
 
 /// <summary>The recovery checker's findings.</summary>
 /// <param name="LongestOutage">Reported for people to judge, not judged: some faults stop a cluster by design.</param>
-public sealed record RecoveryReport(double BudgetSeconds, double StallSeconds, IReadOnlyList<HealRecovery> Heals, IReadOnlyList<StallWindow> Stalls, Outage? LongestOutage = null);
+/// <param name="ByNode">How nodes were told apart: "check options", "history" (its "node" fields) or "cluster" (one node).</param>
+public sealed record RecoveryReport(double BudgetSeconds, double StallSeconds, IReadOnlyList<HealRecovery> Heals, IReadOnlyList<StallWindow> Stalls, Outage? LongestOutage = null, string ByNode = "cluster");
 
 /// <summary>
-/// Does the cluster come back? After each heal (the end of every fault window, and the final heal), how
-/// long until ops succeed again on every node; and while no fault is active, does progress ever stall?
-/// Invalid when a node is not serving within the budget after a heal, or stalls in calm; the report
-/// names the window. Such a cluster may look healthy from outside while making no progress.
+/// Does the cluster come back? After each heal, every node must serve an ok operation within the
+/// budget, counted in calm time: fault windows pause the clock and later heals do not restart it, so
+/// a cluster that serves nothing after a heal fails however short the calm windows are. Once a node
+/// serves, it must not stall in calm time while its clients keep trying. Invalid names the heal and the
+/// calm time counted. A heal whose budget the history did not last out is not judged (no verdict, no
+/// guess); the check as a whole is not judged when no heal and no calm span could be judged.
 /// </summary>
 public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 {
@@ -39,67 +49,105 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
-        if (history.Count == 0) return new CheckResult(Name, Verdict.Unknown, "empty history");
-        if (history.Any(o => o.Time < 0)) return new CheckResult(Name, Verdict.Unknown, "the history has no times; recovery cannot be measured");
+        if (!history.Any(o => !o.IsNemesis)) return new CheckResult(Name, Verdict.NotJudged, "not judged: no client operation");
+        if (history.Any(o => o.Time < 0)) return new CheckResult(Name, Verdict.NotJudged, "not judged: the history has no times, so recovery cannot be measured");
         var origin = history.Min(o => o.Time);
         var end = history.Max(o => o.Time);
-        double Sec(long t) => (t - origin) / 1e9;
+        var clock = new CalmClock(FaultWindows.From(history), origin, end);
+        double Sec(long t) => Math.Round(clock.Seconds(t), 3);
         var budget = (long)options.Budget.TotalNanoseconds;
         var stall = (long)options.Stall.TotalNanoseconds;
 
-        var (okTimes, invokeTimes) = ClientTimes(history);
+        var (okTimes, invokeTimes, byNode) = ClientTimes(history);
         var nodes = (options.Nodes ?? okTimes.Keys.Concat(invokeTimes.Keys).Distinct().Order(StringComparer.Ordinal).ToList()).ToList();
-        var heals = new List<HealRecovery>();
-        var stalls = new List<StallWindow>();
+        var heals = clock.Faults.Where(f => f.Healed).ToList();
         var problems = new List<string>();
-        var unknown = new List<string>();
+        var stalls = new List<StallWindow>();
+        var outcomes = heals.Select(_ => "recovered").ToArray();
+        var seconds = heals.Select(_ => new Dictionary<string, double?>()).ToArray();
+        var notJudged = new List<string>();
 
-        foreach (var (from, to, healed, isHeal) in CalmSpans(history, origin, end))
+        foreach (var n in nodes)
         {
-            var final = to == end;
-            var servingFrom = from; // when the stall watch begins: after every node has recovered
-            if (isHeal)
+            var oks = okTimes.GetValueOrDefault(n) ?? [];
+            var servingFrom = new List<(long From, long To)>(); // calm spans in which the node is judged for stalls
+            long? owed = null; // the first heal since which the node has not served
+            int owedHeal = -1;
+            var cursor = origin; // the node serves from here (start of the history, or its first ok after a heal)
+            for (var h = 0; h < heals.Count; h++)
             {
-                var byNode = new Dictionary<string, double?>();
-                var late = new List<string>();
-                foreach (var n in nodes)
+                var at = heals[h].To;
+                var nextHeal = h + 1 < heals.Count ? heals[h + 1].To : long.MaxValue;
+                seconds[h][n] = FirstAtOrAfter(oks, at) is { } f && f < nextHeal ? Math.Round(Sec(f) - Sec(at), 3) : null;
+                if (owed is null)
                 {
-                    var first = FirstAtOrAfter(okTimes.GetValueOrDefault(n), from, to);
-                    byNode[n] = first is { } f ? Math.Round((f - from) / 1e9, 3) : null;
-                    if (first is not { } t || t - from > budget) late.Add(n);
-                    else servingFrom = Math.Max(servingFrom, t);
+                    if (cursor < heals[h].From) servingFrom.Add((cursor, heals[h].From)); // watched for stalls up to this fault
+                    owed = at;
+                    owedHeal = h;
                 }
-                string outcome;
-                if (late.Count == 0) outcome = "recovered";
-                else if (from + budget > to && !final) outcome = "interrupted";
-                else if (from + budget > to) outcome = "history-ended";
-                else outcome = "not-recovered";
-                heals.Add(new HealRecovery(Math.Round(Sec(from), 3), healed, final, outcome, byNode));
-                if (outcome == "not-recovered")
+                var deadline = clock.After(owed.Value, budget); // null: the history ends first
+                var ok = FirstAtOrAfter(oks, owed.Value);
+                var okInTime = ok is { } t0 && (deadline is null || t0 <= deadline);
+                if (okInTime && ok < nextHeal)
                 {
-                    problems.Add($"not recovered: {string.Join(", ", late)} served no ok operation within {options.Budget.TotalSeconds:0.#}s " +
-                                 $"after the {healed} heal at {Sec(from):0.0}s (window {Sec(from):0.0}s..{Sec(from + budget):0.0}s" +
-                                 $"{(to < long.MaxValue ? $", calm until {Sec(to):0.0}s" : "")})");
-                    continue; // the span is lost already; its stalls would repeat the same story
+                    owed = null;
+                    cursor = ok.Value;
                 }
-                if (outcome == "history-ended" && final) unknown.Add($"the history ends {Sec(to) - Sec(from):0.0}s after the final heal, before the {options.Budget.TotalSeconds:0.#}s budget");
+                else if (deadline is { } d && d < Math.Min(ok ?? long.MaxValue, nextHeal))
+                {
+                    // The budget of calm time ran out before the node served: judged, whatever came after.
+                    for (var k = owedHeal; k <= h; k++) outcomes[k] = "not-recovered";
+                    var counted = clock.CalmBetween(owed.Value, d).Select(c => $"{Sec(c.From):0.0}s..{Sec(c.To):0.0}s");
+                    problems.Add($"not recovered: {n} served no ok operation within {options.Budget.TotalSeconds:0.#}s of calm time after the " +
+                                 $"{string.Join("+", heals[owedHeal].Kinds)} heal at {Sec(owed.Value):0.0}s (calm time counted: {string.Join(", ", counted)}" +
+                                 $"{(ok is { } late ? $"; its next ok at {Sec(late):0.0}s" : "; no ok after it")})");
+                    owed = null;
+                    cursor = ok is { } back && back < nextHeal ? back : long.MaxValue; // a new heal gives a new budget
+                }
+                else if (deadline is null && nextHeal == long.MaxValue)
+                {
+                    for (var k = owedHeal; k <= h; k++) outcomes[k] = "not-judged";
+                    notJudged.Add($"{n}: the history ends {clock.Between(owed.Value, end) / 1e9:0.0}s of calm time after the heal at {Sec(owed.Value):0.0}s, before the {options.Budget.TotalSeconds:0.#}s budget");
+                }
+                // Otherwise the node is still owed at the next heal: its budget carries on across the next fault window.
             }
-            foreach (var n in nodes)
-                foreach (var (a, b, tries) in Gaps(okTimes.GetValueOrDefault(n), invokeTimes.GetValueOrDefault(n), servingFrom, to, stall))
-                {
-                    stalls.Add(new StallWindow(n, Math.Round(Sec(a), 3), Math.Round(Sec(b), 3), tries));
-                    problems.Add($"stall: {n} completed no ok operation from {Sec(a):0.0}s to {Sec(b):0.0}s while no fault was active ({tries} tried)");
-                }
+            if (owed is null && cursor < end) servingFrom.Add((cursor, end));
+            if (heals.Count == 0) servingFrom = [(origin, end)];
+            foreach (var (from, to) in servingFrom)
+                foreach (var (ca, cb) in clock.CalmBetween(from, to))
+                    foreach (var (a, b, tries) in Gaps(oks, invokeTimes.GetValueOrDefault(n), ca, cb, stall))
+                    {
+                        stalls.Add(new StallWindow(n, Sec(a), Sec(b), tries));
+                        problems.Add($"stall: {n} completed no ok operation from {Sec(a):0.0}s to {Sec(b):0.0}s while no fault was active ({tries} tried)");
+                    }
         }
 
+        var healReports = heals.Select((f, i) => new HealRecovery(Sec(f.To), string.Join("+", f.Kinds), i == heals.Count - 1, outcomes[i], seconds[i])).ToList();
         var outage = LongestOutage(history, okTimes, invokeTimes, origin, end);
-        var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, heals, stalls, outage);
+        var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, healReports, stalls, outage, byNode);
         var outageLine = outage is null ? "" : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s ({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
-        if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems) + outageLine, report);
-        if (unknown.Count > 0) return new CheckResult(Name, Verdict.Unknown, string.Join("\n", unknown) + outageLine, report);
-        var slowest = heals.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max();
-        return new CheckResult(Name, Verdict.Valid,
-            (heals.Count == 0 ? "no heals; no stall while calm" : $"recovered after all {heals.Count} heals (slowest node {slowest:0.0}s); no stall while calm") + outageLine, report);
+        var tally = Tally(healReports, nodes.Count, byNode);
+        var notes = notJudged.Count > 0 ? "\n" + string.Join("\n", notJudged.Distinct()) : "";
+        if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems) + "\n" + tally + notes + outageLine, report);
+        var judgedAny = healReports.Any(h => h.Outcome != "not-judged") || clock.Between(origin, end) >= stall;
+        return judgedAny
+            ? new CheckResult(Name, Verdict.Valid, tally + "; no stall while calm" + notes + outageLine, report)
+            : new CheckResult(Name, Verdict.NotJudged, "not judged: " + tally + notes + outageLine, report);
+    }
+
+    /// <summary>Every heal counted by outcome, so a summary never claims more than was judged.</summary>
+    static string Tally(IReadOnlyList<HealRecovery> heals, int nodes, string byNode)
+    {
+        var who = byNode == "cluster" ? "the cluster as one node" : $"{nodes} nodes, each on its own";
+        if (heals.Count == 0) return $"no heals ({who})";
+        var recovered = heals.Where(h => h.Outcome == "recovered").ToList();
+        var parts = new List<string> { $"recovered after {recovered.Count} of {heals.Count} heals ({who}" +
+            (recovered.Count > 0 ? $", slowest {recovered.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max():0.0}s)" : ")") };
+        var failed = heals.Count(h => h.Outcome == "not-recovered");
+        var open = heals.Count(h => h.Outcome == "not-judged");
+        if (failed > 0) parts.Add($"{failed} not recovered");
+        if (open > 0) parts.Add($"{open} not judged");
+        return string.Join(", ", parts);
     }
 
     /// <summary>The longest gap between ok operations, cluster-wide, in which operations were tried.</summary>
@@ -116,49 +164,35 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         return new Outage(Sec(best.From), Sec(best.To), faults);
     }
 
-    /// <summary>Ok completion and invoke times of client ops, by node.</summary>
-    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked) ClientTimes(IReadOnlyList<Op> history)
+    /// <summary>
+    /// Ok completion and invoke times of client ops, by node: the node the options map the process to,
+    /// else the node the op's invoke names in the history, else the one cluster.
+    /// </summary>
+    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked, string ByNode) ClientTimes(IReadOnlyList<Op> history)
     {
         var ok = new Dictionary<string, List<long>>();
         var invoked = new Dictionary<string, List<long>>();
+        var fromHistory = options.NodeOf is null && history.Any(o => o.Node is not null);
+        var current = new Dictionary<int, string>(); // process -> node of its latest invoke
         foreach (var op in history)
         {
             if (op.IsNemesis || op.Type is not (OpType.Ok or OpType.Invoke)) continue;
-            var node = options.NodeOf?.Invoke(op.Process) ?? "cluster";
+            if (fromHistory && op.Type == OpType.Invoke) current[op.Process] = op.Node ?? "unnamed";
+            var node = options.NodeOf?.Invoke(op.Process) ?? (fromHistory ? current.GetValueOrDefault(op.Process, op.Node ?? "unnamed") : "cluster");
             var map = op.Type == OpType.Ok ? ok : invoked;
             if (!map.TryGetValue(node, out var list)) map[node] = list = [];
             list.Add(op.Time);
         }
         foreach (var l in ok.Values.Concat(invoked.Values)) l.Sort();
-        return (ok, invoked);
+        return (ok, invoked, options.NodeOf is not null ? "check options" : fromHistory ? "history" : "cluster");
     }
 
-    /// <summary>The spans with no fault active: (from, to, what healed, whether `from` is a heal).</summary>
-    static IEnumerable<(long From, long To, string Healed, bool IsHeal)> CalmSpans(IReadOnlyList<Op> history, long origin, long end)
+    static long? FirstAtOrAfter(List<long> times, long from)
     {
-        var windows = FaultWindows.From(history);
-        var cursor = origin;
-        var healed = "";
-        var isHeal = false;
-        var active = 0L; // end of the union of windows seen so far
-        foreach (var w in windows)
-        {
-            if (w.Start > cursor) yield return (cursor, w.Start, healed, isHeal);
-            active = Math.Max(active, w.End);
-            cursor = Math.Max(cursor, active);
-            healed = w.Kind;
-            isHeal = true;
-        }
-        if (cursor < end || (isHeal && cursor == end)) yield return (cursor, end, healed, isHeal);
-        // A final heal after the last window closed ("heal" with nothing open) needs no span of its own: its calm is the last span.
-    }
-
-    static long? FirstAtOrAfter(List<long>? times, long from, long to)
-    {
-        if (times is null) return null;
         var i = times.BinarySearch(from);
         if (i < 0) i = ~i;
-        return i < times.Count && times[i] <= to ? times[i] : null;
+        while (i > 0 && times[i - 1] == from) i--;
+        return i < times.Count ? times[i] : null;
     }
 
     /// <summary>Gaps of at least `min` between ok ops within [from, to] during which ops were tried.</summary>

@@ -37,37 +37,40 @@ public static class EdnHistory
     internal static Op FromMap(IDictionary map, long defaultIndex, string source, int line)
     {
         HistoryFormatException Bad(string problem) => new(source, line, problem);
-        long index = map.Contains("index") ? map["index"] as long? ?? throw Bad(":index must be an integer") : defaultIndex;
-        long time = map.Contains("time") ? map["time"] as long? ?? throw Bad(":time must be an integer") : -1;
-        var process = ParseProcess(map["process"]) ?? throw Bad($":process must be an integer or :nemesis, not {Values.Format(map["process"])}");
+        object? Field(string name) => map[new Keyword(name)];
+        bool Has(string name) => map.Contains(new Keyword(name));
+        long index = Has("index") ? Field("index") as long? ?? throw Bad(":index must be an integer that fits in 64 bits") : defaultIndex;
+        long time = Has("time") ? Field("time") as long? ?? throw Bad(":time must be an integer that fits in 64 bits") : -1;
+        if (Has("time") && time < 0) throw Bad($":time must not be negative ({time}): times count from the test's start");
+        var process = ParseProcess(Field("process")) ?? throw Bad($":process must be a non-negative integer or :nemesis, not {Values.Format(Field("process"))}");
         OpType type;
         try
         {
-            type = JsonLinesHistory.ParseType(map["type"] as string);
+            type = JsonLinesHistory.ParseType(Field("type") is Keyword k ? k.Name : null);
         }
         catch (FormatException)
         {
-            throw Bad($":type must be :invoke, :ok, :fail or :info, not {Values.Format(map["type"])}");
+            throw Bad($":type must be :invoke, :ok, :fail or :info, not {Values.Format(Field("type"))}");
         }
-        var f = map["f"] switch
+        var f = Field("f") switch
         {
-            string s => s,
             null => throw Bad("missing :f"),
+            var named when Names.Of(named) is { } s => s,
             var other => Values.Format(other),
         };
-        var error = map["error"] switch
+        var error = Field("error") switch
         {
             null => null,
-            string s => s,
+            var named when Names.Of(named) is { } s => s,
             var other => Values.Format(other),
         };
-        return new Op(index, time, process, type, f, map["value"], map["key"], error, line);
+        return new Op(index, time, process, type, f, Field("value"), Field("key"), error, line) { Node = Names.Of(Field("node")) };
     }
 
     internal static int? ParseProcess(object? p) => p switch
     {
         long l when l is >= 0 and <= int.MaxValue => (int)l,
-        "nemesis" => Op.NemesisProcess,
+        Keyword { Name: "nemesis" } => Op.NemesisProcess,
         _ => null,
     };
 }

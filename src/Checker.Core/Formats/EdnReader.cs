@@ -5,9 +5,10 @@ using Checker.Core.History;
 namespace Checker.Core.Formats;
 
 /// <summary>
-/// A streaming reader of EDN forms as plain values: nil, booleans, long / double (ratios and big
-/// numbers become double), strings, characters (as one-char strings), keywords and symbols (as strings,
-/// without the colon), vectors and lists (List), sets (HashSet) and maps (Dictionary). Tagged
+/// A streaming reader of EDN forms as plain values: nil, booleans, integers (long, or BigInteger past
+/// 64 bits: never rounded), doubles (ratios become double), decimals (1.5M), strings, characters (as
+/// one-char strings), keywords (<see cref="Keyword"/>) and symbols (<see cref="Symbol"/>), which stay
+/// apart from strings, vectors and lists (List), sets (HashSet) and maps (Dictionary). Tagged
 /// elements (#inst "...", #jepsen.history.Op{...}) yield the tagged form; #_ discards the next form.
 /// </summary>
 public sealed class EdnReader
@@ -97,7 +98,7 @@ public sealed class EdnReader
                 Next();
                 var kw = ReadToken();
                 if (kw.Length == 0) throw Error("empty keyword");
-                return kw;
+                return new Keyword(kw);
             case '\\':
                 Next();
                 return ReadChar();
@@ -164,7 +165,7 @@ public sealed class EdnReader
         var items = ReadSeq('}');
         if (items.Count % 2 != 0) throw new HistoryFormatException(source, start, "a map needs an even number of forms");
         var map = new Dictionary<object, object?>(items.Count / 2, Values.Comparer!);
-        for (var i = 0; i < items.Count; i += 2) map[items[i] ?? "nil"] = items[i + 1];
+        for (var i = 0; i < items.Count; i += 2) map[items[i] ?? NilKey.Instance] = items[i + 1];
         return map;
     }
 
@@ -240,9 +241,13 @@ public sealed class EdnReader
         }
         var c = token[0];
         var numeric = char.IsDigit(c) || ((c is '-' or '+') && token.Length > 1 && char.IsDigit(token[1]));
-        if (!numeric) return token; // a symbol
-        var t = token.TrimEnd('N', 'M');
+        if (!numeric) return new Symbol(token);
+        if (token.EndsWith('M'))
+            return decimal.TryParse(token[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : throw Error($"bad number '{token}'");
+        var t = token.TrimEnd('N');
         if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        if (System.Numerics.BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)) return big;
+        if (token.EndsWith('N')) throw Error($"bad number '{token}'");
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
         var slash = t.IndexOf('/');
         if (slash > 0 && double.TryParse(t[..slash], NumberStyles.Float, CultureInfo.InvariantCulture, out var num)

@@ -5,6 +5,10 @@ namespace Checker.Core.Formats;
 /// <summary>The history formats Checker reads.</summary>
 public enum HistoryFormat { Auto, JsonLines, Edn, JepsenLog }
 
+/// <summary>A history as read from a file, with what the reading noticed.</summary>
+/// <param name="Notes">Things a person should know about the input (NUL padding cut off, records without times).</param>
+public sealed record LoadedHistory(List<Op> Ops, HistoryFormat Format, IReadOnlyList<string> Notes, HistoryHeader Header);
+
 /// <summary>Opens a history file in any supported format, detecting the format from its first content.</summary>
 public static class HistoryFile
 {
@@ -14,17 +18,57 @@ public static class HistoryFile
         "jsonl" or "json" or "jsonlines" => HistoryFormat.JsonLines,
         "edn" => HistoryFormat.Edn,
         "log" or "jepsen-log" or "text" => HistoryFormat.JepsenLog,
-        _ => throw new ArgumentException($"unknown format '{name}' (use auto, jsonl, edn or log)"),
+        _ => throw new UnknownFormatException($"unknown format '{name}' (use auto, jsonl, edn or log)"),
     };
 
     /// <summary>Reads every op of the file; throws HistoryFormatException naming the file and line.</summary>
-    public static List<Op> Load(string path, HistoryFormat format = HistoryFormat.Auto)
+    public static List<Op> Load(string path, HistoryFormat format = HistoryFormat.Auto) => Open(path, format).Ops;
+
+    /// <summary>
+    /// Reads every op of the file with what the reading noticed. Invalid UTF-8, a NUL byte with text
+    /// after it, a negative or out-of-range time are bad input naming the line; a file that ends in
+    /// NUL padding is read up to it, and a note says so.
+    /// </summary>
+    public static LoadedHistory Open(string path, HistoryFormat format = HistoryFormat.Auto)
     {
-        using var reader = new StreamReader(path, new System.Text.UTF8Encoding(false), true, 1 << 16);
-        return Read(reader, path, format).ToList();
+        if (Directory.Exists(path)) throw new HistoryFormatException(path, 0, "is a folder, not a history file");
+        using var reader = new GuardedReader(File.OpenRead(path), path);
+        var header = new HistoryHeader();
+        var ops = Read(reader, path, format, header, out var used).ToList();
+        var notes = new List<string>();
+        if (reader.Padding is { } pad)
+            notes.Add($"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run leaves); the {ops.Count} records before them were read");
+        var untimed = ops.Count(o => o.Time < 0);
+        if (untimed > 0 && untimed < ops.Count)
+            notes.Add($"{untimed} of {ops.Count} records have no time: the history is ordered by position and recovery is not judged");
+        return new LoadedHistory(ops, used, notes, header);
     }
 
-    public static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format = HistoryFormat.Auto)
+    /// <summary>
+    /// A history with no client operation says nothing about the system: there is nothing to judge, and
+    /// VALID would be a guess. Throws naming the file and how it was read.
+    /// </summary>
+    public static void RequireClientOps(LoadedHistory history, string source, bool formatForced)
+    {
+        if (history.Ops.Any(o => !o.IsNemesis)) return;
+        var how = $"read as {Describe(history.Format)}{(formatForced ? " (as --format asked)" : "")}";
+        throw new HistoryFormatException(source, 0, history.Ops.Count == 0
+            ? $"no records: the file has no history ({how}){(formatForced ? "; is the format right?" : "")}"
+            : $"no client operation among its {history.Ops.Count} records ({how}): nothing to judge");
+    }
+
+    public static string Describe(HistoryFormat f) => f switch
+    {
+        HistoryFormat.JsonLines => "JSON Lines",
+        HistoryFormat.Edn => "EDN",
+        HistoryFormat.JepsenLog => "a Jepsen log",
+        _ => "auto",
+    };
+
+    public static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format = HistoryFormat.Auto) =>
+        Read(reader, source, format, null, out _);
+
+    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header, out HistoryFormat used)
     {
         if (format == HistoryFormat.Auto)
         {
@@ -32,9 +76,10 @@ public static class HistoryFile
             format = Detect(buffered.Head, source);
             reader = buffered;
         }
+        used = format;
         return format switch
         {
-            HistoryFormat.JsonLines => JsonLinesHistory.Read(reader, source),
+            HistoryFormat.JsonLines => JsonLinesHistory.Read(reader, source, header),
             HistoryFormat.Edn => EdnHistory.Read(reader, source),
             _ => JepsenLog.Read(reader, source),
         };
@@ -110,3 +155,6 @@ public static class HistoryFile
         }
     }
 }
+
+/// <summary>A format name no reader answers to: a mistake in the call.</summary>
+public sealed class UnknownFormatException(string message) : ArgumentException(message);

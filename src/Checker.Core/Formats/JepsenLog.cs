@@ -58,7 +58,7 @@ public static class JepsenLog
             }
         }
         string? error = null;
-        if (type == OpType.Info && value is "timed-out")
+        if (type == OpType.Info && value is Keyword { Name: "timed-out" })
         {
             // Jepsen prints the error in place of the value of a timed-out op.
             error = "timed-out";

@@ -8,12 +8,14 @@ namespace Checker.Core.Formats;
 /// Checker's native history format: one JSON object per line, streamed both ways (no line is ever
 /// held as a whole file).
 /// {"index":0,"time":1200,"process":3,"type":"invoke","f":"write","key":"k1","value":4}
-/// "process" is a number, or "nemesis"; "key" and "error" are optional.
+/// "process" is a non-negative integer, or "nemesis"; "time" is non-negative nanoseconds since the test
+/// began (a history either times every record or none); "key", "error" and "node" are optional.
+/// "node" names the node a client op was sent to (see <see cref="Op.Node"/>).
 /// </summary>
 public static class JsonLinesHistory
 {
     /// <summary>Reads ops as a stream, one JSON reader for the whole input; a bad line throws naming source and line.</summary>
-    public static IEnumerable<Op> Read(TextReader input, string source)
+    public static IEnumerable<Op> Read(TextReader input, string source, HistoryHeader? header = null)
     {
         using var reader = new JsonTextReader(input)
         {
@@ -32,7 +34,9 @@ public static class JsonLinesHistory
                 if (!reader.Read()) yield break;
                 line = reader.LineNumber;
                 if (reader.TokenType != JsonToken.StartObject) throw new FormatException("expected a JSON object");
-                op = ParseObject(reader, nextIndex, line);
+                var parsed = ParseObject(reader, nextIndex, line, nextIndex == 0 ? header ?? new HistoryHeader() : null);
+                if (parsed is null) continue; // the header
+                op = parsed;
             }
             catch (JsonException e)
             {
@@ -51,12 +55,13 @@ public static class JsonLinesHistory
         }
     }
 
-    static Op ParseObject(JsonTextReader reader, long defaultIndex, int lineNo)
+    /// <summary>One record: an op, or (only before the first op, when header is given) the header, returning null.</summary>
+    static Op? ParseObject(JsonTextReader reader, long defaultIndex, int lineNo, HistoryHeader? header)
     {
         long index = defaultIndex, time = -1;
         int? process = null;
         OpType? type = null;
-        string? f = null, error = null;
+        string? f = null, error = null, node = null;
         object? key = null, value = null;
         while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
         {
@@ -64,13 +69,19 @@ public static class JsonLinesHistory
             if (!reader.Read()) break;
             switch (name)
             {
+                case "header" when header is not null:
+                    ReadHeader(reader, header);
+                    while (reader.Read() && reader.TokenType == JsonToken.PropertyName) reader.Skip();
+                    if (reader.TokenType != JsonToken.EndObject) throw new FormatException("truncated JSON object");
+                    return null;
+                case "header": throw new FormatException("a header record may only come before the first op");
                 case "index": index = Integer(reader, name); break;
-                case "time": time = Integer(reader, name); break;
-                case "process":
-                    process = reader.TokenType == JsonToken.String && (string)reader.Value! == "nemesis"
-                        ? Op.NemesisProcess
-                        : checked((int)Integer(reader, name));
+                case "time":
+                    time = Integer(reader, name);
+                    if (time < 0) throw new FormatException($"field \"time\" must not be negative ({time}): times count from the test's start");
                     break;
+                case "process": process = Process(reader); break;
+                case "node": node = reader.TokenType == JsonToken.String ? (string)reader.Value! : throw new FormatException("field \"node\" must be a string"); break;
                 case "type": type = ParseType(reader.Value as string); break;
                 case "f": f = reader.Value as string ?? throw new FormatException("field \"f\" must be a string"); break;
                 case "key": key = ReadValue(reader); break;
@@ -83,14 +94,36 @@ public static class JsonLinesHistory
         if (process is null) throw new FormatException("missing field \"process\"");
         if (type is null) throw new FormatException("missing field \"type\"");
         if (f is null) throw new FormatException("missing field \"f\"");
-        return new Op(index, time, process.Value, type.Value, f, value, key, error, lineNo);
+        return new Op(index, time, process.Value, type.Value, f, value, key, error, lineNo) { Node = node };
     }
 
     static long Integer(JsonTextReader r, string field) => r.TokenType switch
     {
-        JsonToken.Integer => Convert.ToInt64(r.Value, CultureInfo.InvariantCulture),
+        JsonToken.Integer when r.Value is long l => l,
+        JsonToken.Integer => throw new FormatException($"field \"{field}\" is out of range ({r.Value}): it must fit in 64 bits"),
         _ => throw new FormatException($"field \"{field}\" must be an integer, not {Describe(r)}"),
     };
+
+    /// <summary>A client process is a non-negative integer; the fault injector is "nemesis". Nothing else is a process.</summary>
+    static int Process(JsonTextReader r)
+    {
+        if (r.TokenType == JsonToken.String && (string)r.Value! == "nemesis") return Op.NemesisProcess;
+        if (r.TokenType == JsonToken.Integer && r.Value is long l && l is >= 0 and <= int.MaxValue) return (int)l;
+        throw new FormatException($"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(r)}");
+    }
+
+    static void ReadHeader(JsonTextReader r, HistoryHeader header)
+    {
+        if (ReadValue(r) is not IDictionary<object, object?> fields) throw new FormatException("field \"header\" must be an object");
+        if (fields.TryGetValue("start", out var start))
+            header.Start = start is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                ? t.ToUniversalTime()
+                : throw new FormatException($"header field \"start\" must be an ISO 8601 time, not {Values.Format(start)}");
+        if (fields.TryGetValue("nodes", out var nodes))
+            header.Nodes = nodes is List<object?> names && names.All(n => n is string)
+                ? names.Cast<string>().ToList()
+                : throw new FormatException($"header field \"nodes\" must be a list of node names, not {Values.Format(nodes)}");
+    }
 
     static string Describe(JsonTextReader r) => r.Value is null ? r.TokenType.ToString() : $"{r.TokenType} {r.Value}";
 
@@ -108,7 +141,7 @@ public static class JsonLinesHistory
         switch (r.TokenType)
         {
             case JsonToken.Null or JsonToken.Undefined: return null;
-            case JsonToken.Integer: return r.Value is System.Numerics.BigInteger b ? (double)b : Convert.ToInt64(r.Value, CultureInfo.InvariantCulture);
+            case JsonToken.Integer: return r.Value is System.Numerics.BigInteger b ? b : Convert.ToInt64(r.Value, CultureInfo.InvariantCulture); // exact, however big
             case JsonToken.Float: return Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
             case JsonToken.String or JsonToken.Boolean: return r.Value;
             case JsonToken.StartArray:
@@ -144,6 +177,7 @@ public static class JsonLinesHistory
         if (op.Key is not null) { w.WritePropertyName("key"); WriteValue(w, op.Key); }
         w.WritePropertyName("value"); WriteValue(w, op.Value);
         if (op.Error is not null) { w.WritePropertyName("error"); w.WriteValue(op.Error); }
+        if (op.Node is not null) { w.WritePropertyName("node"); w.WriteValue(op.Node); }
         w.WriteEndObject();
     }
 
@@ -172,6 +206,8 @@ public static class JsonLinesHistory
                 w.WriteEndObject();
                 break;
             case string s: w.WriteValue(s); break;
+            case Keyword or Symbol or NilKey: w.WriteValue(v.ToString()); break; // JSON has no keywords: ":a", a string
+            case System.Numerics.BigInteger b: w.WriteRawValue(b.ToString(CultureInfo.InvariantCulture)); break;
             case System.Collections.IEnumerable items:
                 w.WriteStartArray();
                 foreach (var x in items) WriteValue(w, x);

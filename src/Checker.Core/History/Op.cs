@@ -15,8 +15,8 @@ public enum OpType
 
 /// <summary>
 /// One record of a history: an invoke, or the completion that ends the previous invoke of the same process.
-/// Values are plain data: null, long, double, bool, string (keywords become strings), List&lt;object?&gt;
-/// and Dictionary&lt;object, object?&gt;; compare them with <see cref="Values"/>.
+/// Values are plain data: null, long (BigInteger beyond 64 bits), double, bool, string, Keyword, List&lt;object?&gt;,
+/// HashSet and Dictionary&lt;object, object?&gt;; compare them with <see cref="Values"/>.
 /// </summary>
 /// <param name="Index">Position in the history, 0-based, unique.</param>
 /// <param name="Time">Monotonic nanoseconds since the test began; -1 where the source had no times.</param>
@@ -37,6 +37,12 @@ public sealed record Op(
     public const int NemesisProcess = -1;
 
     public bool IsNemesis => Process == NemesisProcess;
+
+    /// <summary>
+    /// The database node a client op was sent to, when the history says so (JSON Lines field "node"):
+    /// the recovery check then judges each node on its own, as a run does. Null: not recorded.
+    /// </summary>
+    public string? Node { get; init; }
 
     public override string ToString()
     {

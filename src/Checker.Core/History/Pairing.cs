@@ -47,6 +47,9 @@ public static class Pairing
                 throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke");
             if (invoke.F != op.F)
                 throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} but invoked {invoke.F}");
+            if (timed && op.Time < invoke.Time)
+                throw new HistoryFormatException(source, op.Line,
+                    $"time runs backwards: process {op.Process}'s {op.F} completes at {op.Time} before its invoke at {invoke.Time} (index {invoke.Index}{LineOf(invoke)})");
             var slot = slots[op.Process];
             var pending = result[slot];
             switch (op.Type)

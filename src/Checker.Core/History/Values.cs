@@ -1,12 +1,15 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace Checker.Core.History;
 
 /// <summary>
-/// Structural equality, hashing and printing for operation values (null, long, double, bool, string,
-/// lists, sets and maps as read from JSON or EDN). Numbers compare by value, so 1 equals 1.0.
+/// Structural equality, hashing and printing for operation values (null, long, BigInteger, double,
+/// bool, string, keyword, lists, sets and maps as read from JSON or EDN). As in Clojure and Jepsen,
+/// integers compare exactly whatever their size (a BigInteger equals the long of the same value), an
+/// integer never equals a float (1 is not 1.0), and a keyword never equals a string.
 /// </summary>
 public sealed class Values : IEqualityComparer<object?>
 {
@@ -23,8 +26,9 @@ public sealed class Values : IEqualityComparer<object?>
         {
             case long la when b is long lb: return la == lb;
             case string sa when b is string sb: return sa == sb;
-            case long or double or int when b is long or double or int:
-                return Convert.ToDouble(a, CultureInfo.InvariantCulture) == Convert.ToDouble(b, CultureInfo.InvariantCulture);
+            case long or int or BigInteger when b is long or int or BigInteger: return Integer(a) == Integer(b);
+            case double da when b is double db: return da.Equals(db);
+            case long or int or BigInteger or double: return false; // an integer is never a float
             case IDictionary da when b is IDictionary db:
                 if (da.Count != db.Count) return false;
                 foreach (DictionaryEntry e in da)
@@ -41,6 +45,8 @@ public sealed class Values : IEqualityComparer<object?>
         }
     }
 
+    static BigInteger Integer(object v) => v switch { long l => l, int i => i, _ => (BigInteger)v };
+
     public static int Hash(object? v)
     {
         switch (v)
@@ -48,7 +54,8 @@ public sealed class Values : IEqualityComparer<object?>
             case null: return 0;
             case long l: return l.GetHashCode();
             case int i: return ((long)i).GetHashCode();
-            case double d: return d == Math.Floor(d) && Math.Abs(d) < 9e18 ? ((long)d).GetHashCode() : d.GetHashCode();
+            case BigInteger b: return b >= long.MinValue && b <= long.MaxValue ? ((long)b).GetHashCode() : b.GetHashCode();
+            case double d: return HashCode.Combine(d, 7); // apart from the integers it never equals
             case string s: return s.GetHashCode();
             case IDictionary m:
                 var hm = 17;
@@ -81,7 +88,11 @@ public sealed class Values : IEqualityComparer<object?>
             case null: sb.Append("nil"); break;
             case bool b: sb.Append(b ? "true" : "false"); break;
             case string s: sb.Append('"').Append(s.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"'); break;
-            case double d: sb.Append(d.ToString("R", CultureInfo.InvariantCulture)); break;
+            case double d:
+                var text = d.ToString("R", CultureInfo.InvariantCulture);
+                sb.Append(text);
+                if (double.IsFinite(d) && !text.Contains('.') && !text.Contains('E')) sb.Append(".0"); // 2.0 is not 2
+                break;
             case IFormattable f: sb.Append(f.ToString(null, CultureInfo.InvariantCulture)); break;
             case IDictionary m:
                 sb.Append('{');

@@ -2,9 +2,14 @@ using System.Diagnostics;
 
 namespace Checker.Core.Linearizability;
 
-/// <summary>How long and how much memory a search may use; past either it answers unknown, never a guess.</summary>
-internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken cancel)
+/// <summary>
+/// How long and how much memory a search may use; past either it answers unknown, never a guess.
+/// maxBytes bounds the search's own cache; processBytes, when given, bounds the whole process's resident
+/// memory (what the operating system sees), after a compacting collection has given back what it can.
+/// </summary>
+internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken cancel, long? processBytes = null)
 {
+    long nextCollect; // the resident size is re-measured after a collection at most once a second
     readonly long deadline = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
     public long MaxBytes { get; } = maxBytes;
@@ -15,6 +20,17 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
         if (cancel.IsCancellationRequested) return "cancelled";
         if (Stopwatch.GetTimestamp() > deadline) return "time limit reached";
         if (bytesInUse > MaxBytes) return $"memory limit reached ({MaxBytes >> 20} MB for this search)";
+        if (processBytes is { } limit && Environment.WorkingSet > limit && OverAfterCollecting(limit))
+            return $"memory limit reached (the process's resident memory passed {limit >> 20} MB)";
         return null;
+    }
+
+    bool OverAfterCollecting(long limit)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now < Interlocked.Read(ref nextCollect)) return true;
+        Interlocked.Exchange(ref nextCollect, now + Stopwatch.Frequency);
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return Environment.WorkingSet > limit;
     }
 }

@@ -24,6 +24,12 @@ public sealed record LinearizabilityOptions
     /// <summary>Memory all searches together may hold before answering unknown.</summary>
     public long MemoryBudgetBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// The whole process's resident memory past which the searches answer unknown (null: no such bound).
+    /// Unlike MemoryBudgetBytes it counts everything the process holds: the history, the searches, garbage.
+    /// </summary>
+    public long? ProcessMemoryBytes { get; init; }
+
     /// <summary>Time allowed for shrinking a counterexample to a minimal one.</summary>
     public TimeSpan ShrinkTime { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -55,7 +61,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         var parts = Partition(ops);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var perSearch = options.MemoryBudgetBytes / Math.Max(1, Math.Min(parts.Count, Environment.ProcessorCount));
-        var budget = new Budget(options.Timeout, perSearch, stop.Token);
+        var budget = new Budget(options.Timeout, perSearch, stop.Token, options.ProcessMemoryBytes);
         var outcomes = new ConcurrentDictionary<int, PartOutcome>();
         Parallel.ForEach(
             Enumerable.Range(0, parts.Count).OrderByDescending(i => parts[i].Ops.Count),

@@ -6,17 +6,19 @@ namespace Checker.Core.Models;
 /// <summary>Models whose state spans several keys, so a history over many keys can be checked whole.</summary>
 public abstract class KeyedModel(object? initial) : Model
 {
+    /// <summary>The value of a key the state does not hold.</summary>
     protected readonly object? InitialValue = initial;
     public override bool SpansKeys => true;
-    public override object? Initial { get; } = ImmutableDictionary.Create<object, object?>(Values.Comparer!);
+    public override object? Initial => InitialState;
+
+    /// <summary>The state before any operation: no key set, unless a subclass starts from given values.</summary>
+    protected ImmutableDictionary<object, object?> InitialState { get; init; } = ImmutableDictionary.Create<object, object?>(Values.Comparer!);
 
     protected object? Get(ImmutableDictionary<object, object?> map, object? key) =>
-        map.TryGetValue(key ?? NilKey, out var v) ? v : InitialValue;
+        map.TryGetValue(key ?? NilKey.Instance, out var v) ? v : InitialValue;
 
     protected static ImmutableDictionary<object, object?> Set(ImmutableDictionary<object, object?> map, object? key, object? value) =>
-        map.SetItem(key ?? NilKey, value);
-
-    const string NilKey = "\0nil";
+        map.SetItem(key ?? NilKey.Instance, value);
 }
 
 /// <summary>
@@ -54,25 +56,45 @@ public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
 
 /// <summary>
 /// Registers over many keys read and written in transactions: f "txn", value a list of micro-ops
-/// [f k v] with f r/read or w/write. An ok transaction's reads must see the state as of its point.
+/// [f k v] with f r/read or w/write (strings or keywords). An ok transaction's reads must see the
+/// state as of its point. As in Knossos, the initial value is a map of keys to values (a key it does
+/// not name starts nil), and with <paramref name="nilReadIsUnknown"/> a read of nil fits any value.
 /// </summary>
-public sealed class MultiRegisterModel(object? initial) : KeyedModel(initial)
+public sealed class MultiRegisterModel : KeyedModel
 {
+    readonly bool nilReadIsUnknown;
+
+    public MultiRegisterModel(object? initial, bool nilReadIsUnknown = false) : base(null)
+    {
+        this.nilReadIsUnknown = nilReadIsUnknown;
+        if (initial is null) return;
+        if (initial is not System.Collections.IDictionary values)
+            throw new ArgumentException($"the multi-register's initial value is a map of keys to values, as in Knossos (for example {{\"x\" 0 \"y\" 0}}), not {Values.Format(initial)}");
+        var state = InitialState;
+        foreach (System.Collections.DictionaryEntry e in values) state = state.SetItem(e.Key, e.Value);
+        InitialState = state;
+    }
+
+    public bool NilReadIsUnknown => nilReadIsUnknown;
+
     public override string Name => "multi-register";
+
+    static bool IsRead(object? f) => Names.Of(f) is "r" or "read";
+    static bool IsWrite(object? f) => Names.Of(f) is "w" or "write";
 
     public override string? Problem(Operation op)
     {
         if (op.F is not ("txn" or "read" or "write")) return $"the multi-register model has no operation '{op.F}' (txn)";
         if (op.Input is not IList<object?> micro) return $"a transaction needs a list of [f key value], not {Values.Format(op.Input)}";
         foreach (var m in micro)
-            if (m is not IList<object?> { Count: 3 } t || t[0] is not ("r" or "read" or "w" or "write"))
+            if (m is not IList<object?> { Count: 3 } t || !(IsRead(t[0]) || IsWrite(t[0])))
                 return $"bad micro-op {Values.Format(m)}: expected [r key value] or [w key value]";
         if (!op.Crashed && (op.Output is not IList<object?> outs || outs.Count != micro.Count))
             return $"an ok transaction must return its micro-ops with read values, not {Values.Format(op.Output)}";
         return null;
     }
 
-    public override bool ReadOnly(Operation op) => ((IList<object?>)op.Input!).All(m => ((IList<object?>)m!)[0] is "r" or "read");
+    public override bool ReadOnly(Operation op) => ((IList<object?>)op.Input!).All(m => IsRead(((IList<object?>)m!)[0]));
 
     public override bool Step(object? state, Operation op, out object? next)
     {
@@ -81,8 +103,8 @@ public sealed class MultiRegisterModel(object? initial) : KeyedModel(initial)
         foreach (var m in micro)
         {
             var t = (IList<object?>)m!;
-            if (t[0] is "w" or "write") map = Set(map, t[1], t[2]);
-            else if (!op.Crashed && !Values.Same(Get(map, t[1]), t[2]))
+            if (IsWrite(t[0])) map = Set(map, t[1], t[2]);
+            else if (!op.Crashed && !(nilReadIsUnknown && t[2] is null) && !Values.Same(Get(map, t[1]), t[2]))
             {
                 next = state;
                 return false;

@@ -2,11 +2,19 @@ using Checker.Core.History;
 
 namespace Checker.Core.Models;
 
-/// <summary>A read/write register. Reads return the last value written (the initial value before any write).</summary>
-public class RegisterModel(object? initial) : Model
+/// <summary>
+/// A read/write register. Reads return the last value written (the initial value before any write).
+/// With <paramref name="nilReadIsUnknown"/> an ok read of nil reads a value nobody knows and fits any
+/// state: that is Knossos's reading (its register models take a nil read as "we don't know what the
+/// read was"). Without it, nil is a value like any other, and a read of nil must find the register nil.
+/// </summary>
+public class RegisterModel(object? initial, bool nilReadIsUnknown = false) : Model
 {
     public override string Name => "register";
     public override object? Initial => initial;
+
+    /// <summary>True when an ok read of nil is taken as a read of an unknown value (Knossos's reading).</summary>
+    public bool NilReadIsUnknown => nilReadIsUnknown;
 
     public override string? Problem(Operation op) => op.F is "read" or "write" ? null : $"the {Name} model has no operation '{op.F}' (read, write)";
 
@@ -17,7 +25,7 @@ public class RegisterModel(object? initial) : Model
         next = state;
         switch (op.F)
         {
-            case "read": return op.Crashed || Values.Same(op.Output, state);
+            case "read": return op.Crashed || (nilReadIsUnknown && op.Output is null) || Values.Same(op.Output, state);
             case "write": next = op.Input; return true;
             default: return false;
         }
@@ -25,7 +33,7 @@ public class RegisterModel(object? initial) : Model
 }
 
 /// <summary>A register with compare-and-set: cas [from to] succeeds only if the register holds from.</summary>
-public sealed class CasRegisterModel(object? initial) : RegisterModel(initial)
+public sealed class CasRegisterModel(object? initial, bool nilReadIsUnknown = false) : RegisterModel(initial, nilReadIsUnknown)
 {
     public override string Name => "cas-register";
 

@@ -49,6 +49,7 @@ public static class ResultsFile
         "valid" or "true" => Verdict.Valid,
         "invalid" or "false" => Verdict.Invalid,
         "unknown" => Verdict.Unknown,
+        "notjudged" or "not judged" => Verdict.NotJudged,
         _ => null,
     };
 }

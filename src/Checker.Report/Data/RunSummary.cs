@@ -8,17 +8,18 @@ namespace Checker.Report.Data;
 /// summary.json beside a run's report: the few figures results/index.html shows per run, so the nightly
 /// index need not re-read every run's history. Also readable from a run's results.json when this is absent.
 /// </summary>
-public sealed record RunSummary(Verdict? Verdict, IReadOnlyDictionary<string, Verdict> Checks, long Records, long Ok, long Fail, long Info, double? Seconds, double? P99Ms)
+/// <param name="Incomplete">The run was cut short before it wrote results.json.</param>
+public sealed record RunSummary(Verdict? Verdict, IReadOnlyDictionary<string, Verdict> Checks, long Records, long Ok, long Fail, long Info, double? Seconds, double? P99Ms, bool Incomplete = false)
 {
     public const string FileName = "summary.json";
 
-    public static void Write(string dir, HistoryDigest d, IReadOnlyList<CheckResult> results, Verdict verdict)
+    public static void Write(string dir, HistoryDigest d, IReadOnlyList<CheckResult> results, Verdict verdict, bool incomplete = false)
     {
         var ok = d.Ops.Count(o => o.Outcome == Outcome.Ok);
         var fail = d.Ops.Count(o => o.Outcome == Outcome.Fail);
         var stats = results.Select(DetailsViews.AllStats).FirstOrDefault(s => s is not null);
         var summary = new RunSummary(verdict, results.GroupBy(r => r.Checker).ToDictionary(g => g.Key, g => g.First().Verdict),
-            d.History.Count, ok, fail, d.Ops.Count - ok - fail, d.Timed ? d.AxisEnd : null, stats?.LatencyP99Ms ?? P99(d));
+            d.History.Count, ok, fail, d.Ops.Count - ok - fail, d.Timed ? d.AxisEnd : null, stats?.LatencyP99Ms ?? P99(d), incomplete);
         File.WriteAllText(Path.Combine(dir, FileName), JsonConvert.SerializeObject(summary, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
     }
 
@@ -40,7 +41,8 @@ public sealed record RunSummary(Verdict? Verdict, IReadOnlyDictionary<string, Ve
         }
         catch (JsonException) { } // a half-written summary: fall back to results.json
         var resultsPath = Path.Combine(runDir, "results.json");
-        if (!File.Exists(resultsPath)) return null;
+        if (!File.Exists(resultsPath))
+            return File.Exists(Path.Combine(runDir, "history.jsonl")) ? new RunSummary(null, new Dictionary<string, Verdict>(), 0, 0, 0, 0, null, null, Incomplete: true) : null;
         try
         {
             var run = ResultsFile.Read(resultsPath);

@@ -24,7 +24,7 @@ internal static class Html
     };
 
     public static string Badge(Verdict? v) =>
-        $"<span class=\"badge {VerdictClass(v)}\">{E(v?.ToString().ToUpperInvariant() ?? "NO RESULT")}</span>";
+        $"<span class=\"badge {VerdictClass(v)}\">{E(v is { } x ? Verdicts.Word(x).ToUpperInvariant() : "NO RESULT")}</span>";
 
     /// <summary>A whole page: no external resources at all, so it opens from disk, offline, years later.</summary>
     public static void Page(TextWriter w, string title, Action<TextWriter> body, string extraCss = "", string script = "")

@@ -28,7 +28,7 @@ public static class RunsIndexPage
                 var href = r.HasReport ? $"{r.RelativeDir}/index.html" : $"{r.RelativeDir}/";
                 var checks = string.Join(" ", s.Checks.Select(c => $"<span class=\"chk {Html.VerdictClass(c.Value)}\">{Html.E(c.Key)}</span>"));
                 w.Write($"<tr><td>{r.Started:yyyy-MM-dd HH:mm:ss}</td><td>{Html.E(r.Test)}</td><td><a href=\"{Html.E(href)}\">{Html.E(r.Run)}</a></td>" +
-                        $"<td>{Html.Badge(s.Verdict)}</td><td>{checks}</td><td class=\"num\">{Duration(s.Seconds)}</td>" +
+                        $"<td>{Html.Badge(s.Verdict)}{(s.Incomplete ? " <span class=\"badge none\">INCOMPLETE</span>" : "")}</td><td>{checks}</td><td class=\"num\">{Duration(s.Seconds)}</td>" +
                         $"<td class=\"num\">{s.Ok:N0}</td><td class=\"num\">{s.Fail:N0}</td><td class=\"num\">{s.Info:N0}</td>" +
                         $"<td class=\"num\">{(s.P99Ms is { } p ? p.ToString("0.##", CultureInfo.InvariantCulture) : "")}</td></tr>\n");
             }

@@ -72,11 +72,11 @@ public class FormatTests
         Assert.Equal("a\"b\n", items[7]);
         Assert.Equal("x", items[8]);
         Assert.Equal("\n", items[9]);
-        Assert.Equal("kw/ns", items[10]);
-        Assert.Equal("sym", items[11]);
+        Assert.Equal(new Keyword("kw/ns"), items[10]);
+        Assert.Equal(new Symbol("sym"), items[11]);
         Assert.True(Values.Same(new HashSet<object?>(Values.Comparer) { 2L, 1L }, items[12]));
         Assert.True(Values.Same(new List<object?> { 1L, new List<object?> { 2L } }, items[13]));
-        Assert.True(Values.Same(new Dictionary<object, object?> { ["a"] = 1L, ["b"] = new List<object?> { null } }, items[14]));
+        Assert.True(Values.Same(new Dictionary<object, object?> { [new Keyword("a")] = 1L, ["b"] = new List<object?> { null } }, items[14]));
         Assert.Equal("2024-01-01", items[15]);
     }
 
