@@ -142,4 +142,125 @@ public class CheckCommandTests
         Assert.Equal(4, exit);
         Assert.StartsWith("checker: ", err);
     }
+
+    static string TempHistory(params string[] lines)
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllLines(file, lines);
+        return file;
+    }
+
+    static string J(int p, string type, string f, string value, double? seconds = null) =>
+        $"{{\"process\":{(p < 0 ? "\"nemesis\"" : p.ToString())},\"type\":\"{type}\",\"f\":\"{f}\",\"value\":{value}{(seconds is { } s ? $",\"time\":{(long)(s * 1e9)}" : "")}}}";
+
+    [Theory]
+    [InlineData("--model", "regsiter")]
+    [InlineData("--format", "yaml")]
+    [InlineData("--memory", "lots")]
+    [InlineData("--initial", "{\"x\" 0")]
+    public void An_unknown_model_or_format_or_a_bad_option_value_is_usage(string option, string value)
+    {
+        var file = TempHistory(J(0, "invoke", "read", "null"), J(0, "ok", "read", "null"));
+        try
+        {
+            var (exit, _, err) = Checker("check", file, option, value);
+            Assert.Equal(4, exit);
+            Assert.Contains(option, err);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void A_folder_is_not_no_such_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("checker-cli-dir-").FullName;
+        try
+        {
+            var (exit, _, err) = Checker("check", dir);
+            Assert.Equal(3, exit);
+            Assert.Contains("is a folder", err);
+            (exit, _, err) = Checker("check", Path.Combine(dir, "absent.jsonl"));
+            Assert.Equal(3, exit);
+            Assert.Contains("no such file", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void A_report_folder_that_cannot_be_written_is_the_environment()
+    {
+        var file = TempHistory(J(0, "invoke", "read", "null"), J(0, "ok", "read", "null"));
+        try
+        {
+            var (exit, _, err) = Checker("check", file, "--report", Path.Combine(file, "sub")); // a folder under a file
+            Assert.Equal(5, exit);
+            Assert.Contains("cannot be written", err);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Nothing_checked_is_bad_input_not_valid()
+    {
+        var (exit, output, err) = Checker("check", "/dev/null");
+        Assert.Equal(3, exit);
+        Assert.DoesNotContain("VALID", output);
+        var file = TempHistory(J(0, "invoke", "read", "null"), J(0, "ok", "read", "null"));
+        try
+        {
+            (exit, _, err) = Checker("check", file, "--format", "log");
+            Assert.Equal(3, exit);
+            Assert.Contains("Jepsen log", err);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void A_recovery_check_without_enough_history_is_not_judged_and_leaves_the_exit_code_alone()
+    {
+        var file = TempHistory(J(0, "invoke", "write", "1", 0.1), J(0, "ok", "write", "1", 0.2),
+            J(-1, "info", "start-kill", "null", 0.5), J(-1, "info", "stop-kill", "null", 1.0),
+            J(0, "invoke", "read", "null", 1.1), J(0, "fail", "read", "null", 1.2));
+        try
+        {
+            var (exit, output, _) = Checker("check", file, "--model", "register");
+            Assert.Equal(0, exit);
+            Assert.Contains("verdict: VALID", output);
+            Assert.Contains("recovery not judged", output);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void The_verdict_says_when_knossos_reading_of_nil_reads_would_change_it()
+    {
+        var file = TempHistory(J(0, "invoke", "write", "1"), J(0, "ok", "write", "1"), J(1, "invoke", "read", "null"), J(1, "ok", "read", "null"));
+        try
+        {
+            var (exit, output, _) = Checker("check", file, "--model", "cas-register", "--initial", "0");
+            Assert.Equal(1, exit);
+            Assert.Contains("--nil-reads-unknown", output);
+            Assert.Contains("would be VALID", output);
+            (exit, output, _) = Checker("check", file, "--model", "cas-register", "--initial", "0", "--nil-reads-unknown");
+            Assert.Equal(0, exit);
+            Assert.Contains("would be INVALID", output);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Multi_register_initial_is_a_json_or_edn_map_and_nothing_else()
+    {
+        var file = TempHistory(J(0, "invoke", "txn", "[[\"r\",\"x\",null],[\"r\",\"y\",null]]"), J(0, "ok", "txn", "[[\"r\",\"x\",0],[\"r\",\"y\",7]]"));
+        try
+        {
+            Assert.Equal(0, Checker("check", file, "--initial", "{\"x\":0,\"y\":7}").Exit);
+            Assert.Equal(0, Checker("check", file, "--initial", "{\"x\" 0 \"y\" 7}").Exit);
+            Assert.Equal(1, Checker("check", file, "--initial", "{\"x\":0,\"y\":0}").Exit);
+            var (exit, _, err) = Checker("check", file, "--initial", "0");
+            Assert.Equal(4, exit);
+            Assert.Contains("map", err);
+        }
+        finally { File.Delete(file); }
+    }
 }
