@@ -31,4 +31,24 @@ public class RunsIndexTests
         Assert.Contains("<polyline", html); // the p99 trend
         Assert.Equal(3, runs.Count(r => r.Summary.Ok > 0));
     }
+
+    [Fact]
+    public void A_run_killed_before_it_wrote_results_is_incomplete_and_never_valid()
+    {
+        var root = TestData.TempDir("results-killed");
+        var runDir = Path.Combine(root, "register", "20250104T010000");
+        Directory.CreateDirectory(runDir);
+        using (var w = new StreamWriter(Path.Combine(runDir, "history.jsonl")))
+            Core.Formats.JsonLinesHistory.WriteAll(w, TestData.Made(200)); // a valid history, cut short: no results.json
+
+        RunReport.Regenerate(runDir);
+        var runs = RunsIndex.Write(root);
+        var run = Assert.Single(runs);
+        Assert.True(run.Summary.Incomplete);
+        Assert.NotEqual(Verdict.Valid, run.Summary.Verdict);
+        var html = File.ReadAllText(Path.Combine(root, "index.html"));
+        Assert.Contains("INCOMPLETE", html);
+        Assert.DoesNotContain("badge valid", html);
+        Assert.Contains("Incomplete run", File.ReadAllText(Path.Combine(runDir, "index.html")));
+    }
 }

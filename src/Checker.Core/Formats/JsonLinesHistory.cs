@@ -141,7 +141,7 @@ public static class JsonLinesHistory
         switch (r.TokenType)
         {
             case JsonToken.Null or JsonToken.Undefined: return null;
-            case JsonToken.Integer: return r.Value is System.Numerics.BigInteger b ? b : Convert.ToInt64(r.Value, CultureInfo.InvariantCulture); // exact, however big
+            case JsonToken.Integer: return r.Value is System.Numerics.BigInteger b ? b : (object)Convert.ToInt64(r.Value, CultureInfo.InvariantCulture); // exact, however big
             case JsonToken.Float: return Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
             case JsonToken.String or JsonToken.Boolean: return r.Value;
             case JsonToken.StartArray:

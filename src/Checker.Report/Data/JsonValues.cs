@@ -10,7 +10,7 @@ internal static class JsonValues
     {
         null => null,
         JValue { Type: JTokenType.Null or JTokenType.Undefined } => null,
-        JValue { Type: JTokenType.Integer } v => v.Value is System.Numerics.BigInteger b ? (double)b : Convert.ToInt64(v.Value),
+        JValue { Type: JTokenType.Integer } v => v.Value is System.Numerics.BigInteger b ? b : (object)Convert.ToInt64(v.Value),
         JValue { Type: JTokenType.Float } v => Convert.ToDouble(v.Value),
         JValue v => v.Value,
         JArray a => a.Select(Plain).ToList(),
