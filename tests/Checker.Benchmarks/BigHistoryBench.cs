@@ -45,6 +45,14 @@ public static class BigHistoryBench
                           $"in {clock.Elapsed.TotalSeconds:F2} s, {report.Configurations:N0} configurations, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");
     }
 
+    /// <summary>Writes the one-key history to a file, to measure `checker check FILE --memory MB` as a process (peak RSS against the budget).</summary>
+    public static void WriteSingleKey(int operations, string path)
+    {
+        var generated = BigHistory.Generate(operations, 1, 5, seed: 11, injectStaleRead: false);
+        using (var w = new StreamWriter(path)) JsonLinesHistory.WriteAll(w, generated.History);
+        Console.WriteLine($"{path}: {generated.History.Count:N0} records on one key, {new FileInfo(path).Length >> 20} MB");
+    }
+
     /// <summary>As users meet it: a JSON Lines file on disk, read and checked.</summary>
     static void FromFile(List<Op> history, Model model)
     {

@@ -9,6 +9,7 @@ switch (what)
     case "corpus" when group is not null: CorpusBench.RunGroup(group); break;
     case "corpus": CorpusBench.RunAll(); break;
     case "big": BigHistoryBench.Run(); break;
+    case "one-key" when args.Length > 2: BigHistoryBench.WriteSingleKey(int.Parse(args[1]), args[2]); break;
     case "one-key": BigHistoryBench.RunSingleKey(args.Length > 1 ? int.Parse(args[1]) : 100_000); break;
     case "report": ReportBench.Run(Console.Out, args.Length > 1 ? args[1] : null); break;
     case "zookeeper": return ZooKeeperClientBench.Run();
@@ -21,7 +22,7 @@ switch (what)
         ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | zookeeper | one-key [N] | runner [--no-zookeeper] | kill-leader [KILLS] | report [KEEP_DIR] | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | big | zookeeper | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | report [KEEP_DIR] | all]");
         return 4;
 }
 return 0;
