@@ -117,6 +117,10 @@ public static class CheckCommand
                     : $"{nils} ok reads of nil: read as Knossos reads them (--nil-reads-unknown: a value nobody knows) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}");
         }
         List<CheckResult> results = [result];
+        // A history that names each client op's node is judged per node, as its run was; the header's
+        // node list adds nodes no client op reached. Without node fields the cluster is one node.
+        if (loaded.Header.Nodes is { } named && history.Any(o => o.Node is not null))
+            recovery = recovery with { Nodes = named.Union(history.Select(o => o.Node).OfType<string>()).ToList() };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));

@@ -181,6 +181,26 @@ public static class JsonLinesHistory
         w.WriteEndObject();
     }
 
+    /// <summary>Writes the header record, one line: it must come before the first op.</summary>
+    public static void WriteHeader(TextWriter output, HistoryHeader header)
+    {
+        using var w = new JsonTextWriter(output) { CloseOutput = false, Formatting = Formatting.None };
+        w.WriteStartObject();
+        w.WritePropertyName("header");
+        w.WriteStartObject();
+        if (header.Start is { } start) { w.WritePropertyName("start"); w.WriteValue(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)); }
+        if (header.Nodes is { } nodes)
+        {
+            w.WritePropertyName("nodes");
+            w.WriteStartArray();
+            foreach (var n in nodes) w.WriteValue(n);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+        output.Write('\n');
+    }
+
     /// <summary>Writes a whole history, one op per line.</summary>
     public static void WriteAll(TextWriter output, IEnumerable<Op> ops)
     {

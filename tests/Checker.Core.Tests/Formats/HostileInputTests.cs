@@ -187,3 +187,30 @@ public class HostileInputTests
         Assert.Equal(Core.Checks.Verdict.Invalid, Verdict(text.Replace("[:r :y 5]", "[:r :y nil]"), new MultiRegisterModel(initial)));
     }
 }
+
+/// <summary>What a run writes for `checker check` to judge it as the run did: a header and each client op's node.</summary>
+public class HistoryHeaderTests
+{
+    [Fact]
+    public void The_header_and_the_node_fields_round_trip_and_the_recovery_check_uses_them()
+    {
+        var header = new HistoryHeader { Start = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), Nodes = ["n1", "n2", "n3"] };
+        var w = new StringWriter();
+        JsonLinesHistory.WriteHeader(w, header);
+        JsonLinesHistory.WriteAll(w, [new Op(0, 5, 0, OpType.Invoke, "read", null) { Node = "n2" }, new Op(1, 9, 0, OpType.Ok, "read", 3L)]);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, w.ToString());
+            var loaded = HistoryFile.Open(path);
+            Assert.Equal(header.Start, loaded.Header.Start);
+            Assert.Equal(["n1", "n2", "n3"], loaded.Header.Nodes!);
+            Assert.Equal(2, loaded.Ops.Count);
+            Assert.Equal("n2", loaded.Ops[0].Node);
+            Assert.Null(loaded.Ops[1].Node);
+        }
+        finally { File.Delete(path); }
+        var late = "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n{\"header\":{}}";
+        Assert.Throws<HistoryFormatException>(() => HistoryFile.Read(new StringReader(late), "h").ToList());
+    }
+}
