@@ -21,7 +21,7 @@ public static class AnomalyPlot
     {
         var lanes = BuildLanes(d, failure);
         var values = BuildValues(d, failure);
-        var laneCount = failure.Minimal.Select(o => o.Process).Distinct().Count();
+        var laneCount = failure.Minimal.Select(o => o.Process).Concat(AnomalyContext.Of(d, failure).Select(c => c.Op.Process)).Distinct().Count();
         var lanesHeight = Math.Max(320, 170 + 55 * laneCount);
         var valuesHeight = values is null ? 0 : 460;
         // Each plot renders to its own image (a plot clears the whole canvas it is given), then they are stacked.
@@ -42,10 +42,10 @@ public static class AnomalyPlot
         plot.Dispose();
     }
 
-    /// <summary>The x range the counterexample spans, with a margin; a crashed op runs to its right edge.</summary>
+    /// <summary>The x range the counterexample and its context span, with a margin; a crashed op runs to its right edge.</summary>
     public static (double From, double To) Range(HistoryDigest d, KeyFailure f)
     {
-        var ops = f.Minimal.Count > 0 ? f.Minimal : [f.Failed];
+        var ops = (f.Minimal.Count > 0 ? f.Minimal : [f.Failed]).Concat(AnomalyContext.Of(d, f).Select(c => c.Op)).ToList();
         var from = ops.Min(o => d.Axis(o.Call));
         var to = ops.Max(o => d.Axis(o.Return ?? o.Call));
         var margin = Math.Max((to - from) * 0.08, d.Timed ? 1e-4 : 1);
@@ -60,16 +60,21 @@ public static class AnomalyPlot
         var plot = PlotKit.New($"Minimal counterexample{key}: {count} that no order can explain{from0}", d.AxisLabel, "");
         var (from, to) = Range(d, f);
         PlotKit.ShadeFaults(plot, d, from, to);
-        var processes = f.Minimal.Select(o => o.Process).Append(f.Failed.Process).Distinct().Order().ToList();
-        var fs = f.Minimal.Select(o => o.F).Append(f.Failed.F).Distinct().Order(StringComparer.Ordinal).ToList();
+        var context = AnomalyContext.Of(d, f);
+        var roles = context.ToDictionary(c => c.Op.InvokeIndex, c => c.Role);
+        var drawn = (f.Minimal.Count > 0 ? f.Minimal : [f.Failed]).Concat(context.Select(c => c.Op)).ToList();
+        var processes = drawn.Select(o => o.Process).Append(f.Failed.Process).Distinct().Order().ToList();
+        var fs = drawn.Select(o => o.F).Append(f.Failed.F).Distinct().Order(StringComparer.Ordinal).ToList();
         var labelled = new HashSet<string>();
-        foreach (var op in f.Minimal.Count > 0 ? f.Minimal : [f.Failed])
+        foreach (var op in drawn)
         {
             var lane = processes.Count - 1 - processes.IndexOf(op.Process); // first process on top
             var start = d.Axis(op.Call);
             var end = op.Return is { } r ? d.Axis(r) : to;
             var isFailed = op.InvokeIndex == f.Failed.InvokeIndex;
+            var role = roles.GetValueOrDefault(op.InvokeIndex);
             var colour = Color.FromHex(FHexes[fs.IndexOf(op.F) % FHexes.Length]);
+            if (role is not null) colour = colour.WithOpacity(0.45); // context: lighter than the counterexample itself
             var box = plot.Add.Rectangle(start, Math.Max(end, start + (to - from) * 0.002), lane - 0.22, lane + 0.22);
             box.FillColor = op.Crashed ? colour.WithOpacity(0.25) : colour.WithOpacity(0.7);
             box.LineColor = isFailed ? Color.FromHex(ReportColors.Fail) : colour;
@@ -77,7 +82,7 @@ public static class AnomalyPlot
             box.LinePattern = op.Crashed ? LinePattern.Dashed : LinePattern.Solid;
             // Legend entries per f are added by hand below: a box's own entry would carry the failed op's red outline.
             if (labelled.Add(op.F)) plot.Legend.ManualItems.Add(new LegendItem { LabelText = op.F, FillColor = colour.WithOpacity(0.7), OutlineColor = colour });
-            var text = plot.Add.Text(Describe(op) + (isFailed ? "   <- cannot be linearized" : ""), start, lane + 0.26);
+            var text = plot.Add.Text(Describe(op) + (isFailed ? "   <- cannot be linearized" : role is null or "concurrent" ? "" : $"   ({role})"), start, lane + 0.26);
             text.LabelFontSize = 12;
             text.LabelFontColor = isFailed ? Color.FromHex(ReportColors.Fail) : Colors.Black;
             text.LabelBold = isFailed;
