@@ -165,4 +165,27 @@ public class RunReportTests
         var h = Assert.Throws<HistoryFormatException>(() => RunReport.Regenerate(dir));
         Assert.Contains("history.jsonl:1", h.Message);
     }
+
+    [Fact]
+    public void Timeline_labels_carry_key_and_value_nil_included_keep_lane_headers_in_view_and_open_at_the_anomaly()
+    {
+        var history = new List<Op>
+        {
+            new(0, 1000, 0, OpType.Invoke, "write", 3L, Key: "k1"),
+            new(1, 2000, 0, OpType.Ok, "write", 3L, Key: "k1"),
+            new(2, 3000, 1, OpType.Invoke, "read", null, Key: "k1"),
+            new(3, 4000, 1, OpType.Ok, "read", null, Key: "k1"),
+        };
+        var dir = TestData.TempDir("timeline-labels");
+        var check = TestData.CheckRegister(history);
+        Assert.Equal(Verdict.Invalid, check.Verdict); // nil read after the write of 3
+        RunReport.Write(dir, history, [check, new StatsChecker().Check(history)]);
+        var html = File.ReadAllText(Path.Combine(dir, "timeline.html"));
+        Assert.Contains(">&quot;k1&quot; write 3</div>", html);
+        Assert.Contains(">&quot;k1&quot; read → nil</div>", html);
+        Assert.Contains("position:sticky", html);
+        Assert.Contains("class=\"hdrow\"", html);
+        Assert.Contains("scrollIntoView", html);
+        Assert.Matches("class=\"op [a-z ]*failed", html);
+    }
 }

@@ -41,10 +41,11 @@ public static class TimelinePage
                 w.Write($"See also <a href=\"{Html.E(other.File)}\">{Html.E(other.Why)}</a>. ");
             w.Write("History order runs down the page; hover over an op for its details; <a href=\"index.html\">back to the run</a>.</p>\n");
             WriteLegend(w, d, failure is not null);
-            w.Write($"<div class=\"tl\" style=\"height:{height}px;width:{(laneCount + 1) * LaneWidth}px\">\n");
-            w.Write($"<div class=\"hd l0\">nemesis</div>");
+            // The lane headers sit in a row of their own that sticks to the top of the window while the page scrolls.
+            w.Write($"<div class=\"hdrow\" style=\"width:{(laneCount + 1) * LaneWidth}px\"><div class=\"hd l0\">nemesis</div>");
             foreach (var (process, lane) in LaneTitles(ops, lanes)) w.Write($"<div class=\"hd l{lane + 1}\">{Html.E(process)}</div>");
-            w.Write('\n');
+            w.Write("</div>\n");
+            w.Write($"<div class=\"tl\" style=\"height:{height}px;width:{(laneCount + 1) * LaneWidth}px\">\n");
             foreach (var f in d.Faults) WriteBand(w, d, windows, window, f, laneCount, Y);
             for (var p = window.From; p < window.To; p++)
             {
@@ -62,7 +63,7 @@ public static class TimelinePage
                 var invoke = h[at];
                 var completion = o.Pending ? null : end < window.To ? h[end] : null;
                 w.Write($"<div class=\"op {cls} l{lanes[o.InvokeIndex] + 1}\" id=\"op-{o.InvokeIndex}\" style=\"top:{top}px;height:{boxHeight}px\" title=\"{Html.E(Details(d, o, invoke, completion))}\">");
-                w.Write($"{Html.E(o.F)} {Html.E(Short(invoke.Value))}{(completion is { Type: OpType.Ok } ? " → " + Html.E(Short(completion.Value)) : "")}</div>\n");
+                w.Write($"{Html.E(Label(o, invoke, completion))}</div>\n");
                 // The completion's own index is an anchor too, at the row where it happened.
                 if (!o.Pending && end < window.To)
                     w.Write($"<a class=\"cmp l{lanes[o.InvokeIndex] + 1}\" id=\"op-{o.CompletionIndex}\" style=\"top:{Y(end)}px\"></a>\n");
@@ -178,7 +179,26 @@ public static class TimelinePage
     static string When(HistoryDigest d, long time) =>
         d.Timed ? d.Axis(time).ToString("0.000000", CultureInfo.InvariantCulture) + " s" : $"position {time}";
 
-    static string Short(object? value) => value is null ? "" : Clip(Values.Format(value), 24);
+    static string Short(object? value) => Clip(Values.Format(value), 24);
+
+    /// <summary>
+    /// "k1 write 3", "k1 read → nil", "cas [1 2] → [1 2]", "read → ?" (never completed or info): the key,
+    /// the op, what it asked for (a read asks for nothing) and what an ok completion returned, nil included.
+    /// </summary>
+    internal static string Label(ClientOp o, Op invoke, Op? completion)
+    {
+        var key = invoke.Key is null ? "" : Short(invoke.Key) + " ";
+        var input = invoke.Value is null && o.F is "read" or "get" ? "" : " " + Short(invoke.Value);
+        var output = completion switch
+        {
+            { Type: OpType.Ok } c when o.F == "write" && Values.Same(c.Value, invoke.Value) => "", // a write returns what it wrote
+            { Type: OpType.Ok } c => " → " + Short(c.Value),
+            { Type: OpType.Fail } => " ✗",
+            _ when o.Outcome == Outcome.Info || o.Pending => " → ?",
+            _ => "",
+        };
+        return key + o.F + input + output;
+    }
 
     static string Clip(string s, int max = 400) => s.Length <= max ? s : s[..max] + "…";
 
@@ -186,8 +206,9 @@ public static class TimelinePage
         (Convert.ToInt32(hex[1..3], 16), Convert.ToInt32(hex[3..5], 16), Convert.ToInt32(hex[5..7], 16));
 
     static readonly string TimelineCss = $$"""
-        .tl{position:relative;margin-top:2.2em;font-size:11px}
-        .hd{position:absolute;top:-1.8em;width:{{LaneWidth - 4}}px;font-weight:bold;font-size:12px}
+        .tl{position:relative;font-size:11px}
+        .hdrow{position:sticky;top:0;height:1.8em;background:#fff;border-bottom:1px solid #ccc;z-index:8}
+        .hd{position:absolute;top:.3em;width:{{LaneWidth - 4}}px;font-weight:bold;font-size:12px}
         .op{position:absolute;width:{{LaneWidth - 6}}px;box-sizing:border-box;border-radius:3px;padding:0 3px;overflow:hidden;white-space:nowrap;line-height:11px;color:#fff;z-index:2;cursor:default}
         .op.ok{background:{{ReportColors.Ok}}}.op.fail{background:{{ReportColors.Fail}}}.op.info{background:{{ReportColors.Info}}}
         .op.nem{background:#555}.op.cx{outline:3px solid #000;z-index:4}.op.failed{outline:4px solid {{ReportColors.Fail}};box-shadow:0 0 0 7px #000}
@@ -205,6 +226,9 @@ public static class TimelinePage
           var panel = document.getElementById('detail');
           var tl = document.querySelector('.tl');
           if (!panel || !tl) return;
+          // Open at the anomaly: the op that cannot be linearized, unless the link names another op.
+          var failed = document.querySelector('.op.failed');
+          if (!location.hash && failed) failed.scrollIntoView({ block: 'center', inline: 'nearest' });
           tl.addEventListener('mouseover', function (e) {
             var box = e.target.closest ? e.target.closest('[title]') : null;
             if (!box) return;
