@@ -5,7 +5,11 @@ using Checker.Report.Pages;
 namespace Checker.Report;
 
 /// <summary>One run folder as results/index.html lists it.</summary>
-public sealed record RunEntry(string Test, string Run, string RelativeDir, DateTime Started, RunSummary Summary, bool HasReport);
+/// <param name="Settings">What set the run apart: its recorded overrides, else its spec's differences from the test's other runs.</param>
+public sealed record RunEntry(string Test, string Run, string RelativeDir, DateTime Started, RunSummary Summary, bool HasReport)
+{
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>results/index.html: every run of every test, newest first, and per test a trend of verdicts and p99 latency.</summary>
 public static class RunsIndex
@@ -39,7 +43,22 @@ public static class RunsIndex
             }
         }
         runs.Sort((a, b) => b.Started != a.Started ? b.Started.CompareTo(a.Started) : string.CompareOrdinal(b.Run, a.Run));
-        return runs;
+        return WithSettings(resultsRoot, runs);
+    }
+
+    /// <summary>Each run's overrides, so a run with plain reads and one with synced reads do not look the same.</summary>
+    static List<RunEntry> WithSettings(string resultsRoot, List<RunEntry> runs)
+    {
+        var result = new List<RunEntry>(runs);
+        foreach (var test in runs.Select((r, i) => (r, i)).GroupBy(x => x.r.Test))
+        {
+            var members = test.ToList();
+            var dirs = members.Select(m => Path.Combine(resultsRoot, m.r.RelativeDir)).ToList();
+            var differences = RunSettings.Differences(dirs.Select(RunSettings.Spec).ToList());
+            for (var k = 0; k < members.Count; k++)
+                result[members[k].i] = members[k].r with { Settings = RunSettings.Recorded(dirs[k]) ?? differences[k] };
+        }
+        return result;
     }
 
     /// <summary>The runner names run folders yyyyMMddTHHmmss (a -N suffix for a second run in the same second).</summary>

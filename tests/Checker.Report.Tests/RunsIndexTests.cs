@@ -51,4 +51,30 @@ public class RunsIndexTests
         Assert.DoesNotContain("badge valid", html);
         Assert.Contains("Incomplete run", File.ReadAllText(Path.Combine(runDir, "index.html")));
     }
+
+    [Fact]
+    public void Shows_what_set_each_run_apart_so_runs_of_one_test_with_different_settings_do_not_look_the_same()
+    {
+        var root = TestData.TempDir("results-settings");
+        void Run(string stamp, bool syncReads)
+        {
+            var dir = Path.Combine(root, "register", stamp);
+            var history = TestData.Made(100);
+            RunReport.Write(dir, history, [new CheckResult("linearizable", Verdict.Valid, ""), new StatsChecker().Check(history)]);
+            File.WriteAllText(Path.Combine(dir, "spec.json"), $"{{\"name\":\"register\",\"seed\":{stamp[^2..]},\"workload\":{{\"syncReads\":{(syncReads ? "true" : "false")}}}}}");
+        }
+        Run("20250101T010000", true);
+        Run("20250101T020000", true);
+        Run("20250101T030000", false);
+        File.WriteAllText(Path.Combine(root, "register", "20250101T020000", "results.json"),
+            "{\"verdict\":\"valid\",\"overrides\":{\"time-limit\":\"30\"},\"checks\":{}}");
+
+        var runs = RunsIndex.Write(root);
+        Assert.Equal("false", runs.Single(r => r.Run == "20250101T030000").Settings["workload.syncReads"]);
+        Assert.Empty(runs.Single(r => r.Run == "20250101T010000").Settings);
+        Assert.Equal("30", runs.Single(r => r.Run == "20250101T020000").Settings["time-limit"]);
+        var html = File.ReadAllText(Path.Combine(root, "index.html"));
+        Assert.Contains("<code>--workload.syncReads false</code>", html);
+        Assert.Contains("<code>--time-limit 30</code>", html);
+    }
 }

@@ -21,18 +21,19 @@ public static class RunsIndexPage
                 w.Write($"<tr><td>{Html.E(test.Key)}</td><td>{Html.Badge(test.First().Summary.Verdict)}</td><td>{Trend(recent)}</td><td>{P99Line(recent)}</td></tr>\n");
             }
             w.Write("</table>\n<h2>Runs</h2>\n");
-            w.Write("<table><tr><th>started</th><th>test</th><th>run</th><th>verdict</th><th>checks</th><th>duration</th><th>ok</th><th>fail</th><th>info</th><th>p99 ms</th></tr>\n");
+            w.Write("<table><tr><th>started</th><th>test</th><th>run</th><th>settings</th><th>verdict</th><th>checks</th><th>duration</th><th>ok</th><th>fail</th><th>info</th><th>p99 ms</th></tr>\n");
             foreach (var r in runs)
             {
                 var s = r.Summary;
                 var href = r.HasReport ? $"{r.RelativeDir}/index.html" : $"{r.RelativeDir}/";
                 var checks = string.Join(" ", s.Checks.Select(c => $"<span class=\"chk {Html.VerdictClass(c.Value)}\">{Html.E(c.Key)}</span>"));
                 w.Write($"<tr><td>{r.Started:yyyy-MM-dd HH:mm:ss}</td><td>{Html.E(r.Test)}</td><td><a href=\"{Html.E(href)}\">{Html.E(r.Run)}</a></td>" +
+                        $"<td class=\"settings\">{string.Join(" ", r.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"<code>--{Html.E(s.Key)} {Html.E(s.Value)}</code>"))}</td>" +
                         $"<td>{Html.Badge(s.Verdict)}{(s.Incomplete ? " <span class=\"badge none\">INCOMPLETE</span>" : "")}</td><td>{checks}</td><td class=\"num\">{Duration(s.Seconds)}</td>" +
                         $"<td class=\"num\">{s.Ok:N0}</td><td class=\"num\">{s.Fail:N0}</td><td class=\"num\">{s.Info:N0}</td>" +
                         $"<td class=\"num\">{(s.P99Ms is { } p ? p.ToString("0.##", CultureInfo.InvariantCulture) : "")}</td></tr>\n");
             }
-            if (runs.Count == 0) w.Write("<tr><td colspan=\"10\">no runs yet</td></tr>\n");
+            if (runs.Count == 0) w.Write("<tr><td colspan=\"11\">no runs yet</td></tr>\n");
             w.Write("</table>\n");
         }, ".chk{font-size:.8em;padding:1px 5px;border-radius:3px;margin-right:3px;color:#fff}.chk.valid{background:#2ca02c}.chk.invalid{background:#d62728}.chk.unknown{background:#e6a100}");
     }
