@@ -22,6 +22,9 @@ public sealed record ReportOptions
     /// <summary>The run's verdict when it is not just the checks' combined (an interrupted run is unknown at best).</summary>
     public Core.Checks.Verdict? Verdict { get; init; }
 
+    /// <summary>The wall-clock time of the history's time 0 (its header), printed beside seconds since the start.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
     /// <summary>The run was cut short before the runner wrote results.json (killed): never shown as valid.</summary>
     public bool Incomplete { get; init; }
 

@@ -32,7 +32,7 @@ public static class RunReport
         }
 
         HistoryDigest digest = null!;
-        Timed("(reading the history)", () => digest = new HistoryDigest(history));
+        Timed("(reading the history)", () => digest = new HistoryDigest(history, options.StartedAt));
         var failing = results.FirstOrDefault(r => r.Verdict == Verdict.Invalid && DetailsViews.Failure(r) is not null);
         var failure = failing is null ? null : DetailsViews.Failure(failing);
 
@@ -85,7 +85,8 @@ public static class RunReport
         if (!Directory.Exists(runDir)) throw new ReportInputException($"{runDir}: no such folder");
         var historyPath = Path.Combine(runDir, "history.jsonl");
         if (!File.Exists(historyPath)) throw new ReportInputException($"{historyPath}: no such file (a run folder holds history.jsonl)");
-        var history = HistoryFile.Load(historyPath, HistoryFormat.JsonLines);
+        var loaded = HistoryFile.Open(historyPath, HistoryFormat.JsonLines);
+        var history = loaded.Ops;
         var resultsPath = Path.Combine(runDir, "results.json");
         var name = new DirectoryInfo(runDir);
         var runName = name.LinkTarget is { } target ? Path.GetFileName(target) : name.Name;
@@ -93,7 +94,7 @@ public static class RunReport
         {
             var run = ResultsFile.Read(resultsPath);
             var title = $"{run.Test ?? name.Parent?.Name ?? "run"} {runName}{(run.Interrupted ? " (interrupted)" : "")}";
-            return Write(runDir, history, run.Checks, new ReportOptions { Title = title, Verdict = run.Verdict });
+            return Write(runDir, history, run.Checks, new ReportOptions { Title = title, Verdict = run.Verdict, StartedAt = loaded.Header.Start });
         }
         // The runner writes results.json last, after the final heal, the recovery wait and the final reads:
         // a run folder without it was cut short (the runner was killed), so what it holds proves less than
@@ -106,6 +107,7 @@ public static class RunReport
             Note = "Incomplete run: there is no results.json, so the runner stopped before the end (no final heal, recovery wait or final reads were recorded). " + note,
             Verdict = combined == Verdict.Invalid ? Verdict.Invalid : Verdict.Unknown,
             Incomplete = true,
+            StartedAt = loaded.Header.Start,
         });
     }
 

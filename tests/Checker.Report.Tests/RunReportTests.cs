@@ -188,4 +188,25 @@ public class RunReportTests
         Assert.Contains("scrollIntoView", html);
         Assert.Matches("class=\"op [a-z ]*failed", html);
     }
+
+    [Fact]
+    public void Pages_count_seconds_from_the_test_start_like_the_history_and_print_the_wall_clock_beside_them()
+    {
+        const long S = 1_000_000_000;
+        var history = new List<Op>
+        {
+            new(0, 2 * S, 0, OpType.Invoke, "write", 1L),
+            new(1, 2 * S + 5_000_000, 0, OpType.Ok, "write", 1L),
+            new(2, 9 * S + 386_000_000, Op.NemesisProcess, OpType.Info, "start-partition", null),
+            new(3, 12 * S, Op.NemesisProcess, OpType.Info, "stop-partition", null),
+        };
+        var start = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+        var d = new HistoryDigest(history, start);
+        Assert.Equal(9.386, d.Axis(history[2].Time), 6); // not 7.386: the first op is not the start
+        Assert.Equal("9.386000 s (09:00:09.386 UTC)", d.When(history[2].Time));
+        Assert.Contains("2026-11-26 09:00:00 UTC", d.AxisLabel);
+        var dir = TestData.TempDir("time-base");
+        RunReport.Write(dir, history, [new StatsChecker().Check(history)], new ReportOptions { StartedAt = start });
+        Assert.Contains("09:00:09.386 UTC", File.ReadAllText(Path.Combine(dir, "timeline.html")));
+    }
 }

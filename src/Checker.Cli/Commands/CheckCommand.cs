@@ -140,7 +140,7 @@ public static class CheckCommand
             try
             {
                 Directory.CreateDirectory(reportDir);
-                RunReport.Write(reportDir, history, [.. results, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path) });
+                RunReport.Write(reportDir, history, [.. results, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path), StartedAt = loaded.Header.Start });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

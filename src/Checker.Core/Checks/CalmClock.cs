@@ -65,8 +65,6 @@ public sealed class CalmClock
         }
         return null;
     }
-
-    public double Seconds(long t) => (t - origin) / 1e9;
 }
 
 /// <summary>A span with some fault active; Healed when it ends with a heal rather than with the history.</summary>

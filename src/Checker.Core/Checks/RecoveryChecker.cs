@@ -54,7 +54,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var origin = history.Min(o => o.Time);
         var end = history.Max(o => o.Time);
         var clock = new CalmClock(FaultWindows.From(history), origin, end);
-        double Sec(long t) => Math.Round(clock.Seconds(t), 3);
+        double Sec(long t) => Math.Round(t / 1e9, 3); // seconds since the test began: the history's own time base
         var budget = (long)options.Budget.TotalNanoseconds;
         var stall = (long)options.Stall.TotalNanoseconds;
 
@@ -159,7 +159,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         foreach (var (a, b, _) in Gaps(oks, tries, origin, end, 1))
             if (b - a > best.To - best.From) best = (a, b);
         if (best.To == best.From) return null;
-        double Sec(long t) => Math.Round((t - origin) / 1e9, 3);
+        double Sec(long t) => Math.Round(t / 1e9, 3);
         var faults = FaultWindows.From(history).Where(w => w.Start < best.To && w.End > best.From).Select(w => w.Kind).Distinct().ToList();
         return new Outage(Sec(best.From), Sec(best.To), faults);
     }

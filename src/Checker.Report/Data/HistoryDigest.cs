@@ -28,11 +28,17 @@ public sealed class HistoryDigest
     /// <summary>The end of the axis: the last record's position on it.</summary>
     public double AxisEnd { get; }
 
-    public HistoryDigest(IReadOnlyList<Op> history)
+    /// <summary>The wall-clock moment of time 0, when the history says (its header); null when unknown.</summary>
+    public DateTimeOffset? StartedAt { get; }
+
+    /// <param name="startedAt">The wall-clock time of time 0 (the history's header), to print beside seconds.</param>
+    public HistoryDigest(IReadOnlyList<Op> history, DateTimeOffset? startedAt = null)
     {
         History = history;
+        StartedAt = startedAt;
         Timed = history.Count > 0 && history.All(o => o.Time >= 0);
-        Origin = Timed ? history.Min(o => o.Time) : 0;
+        // One time base everywhere: history times count from the test's start, and so do the pages.
+        Origin = 0;
         var last = 0L;
         foreach (var op in history) last = Math.Max(last, TimeOf(op));
         foreach (var (invoke, done) in Pairing.Attempts(history))
@@ -56,7 +62,13 @@ public sealed class HistoryDigest
     /// <summary>A history time on the plots' x axis.</summary>
     public double Axis(long time) => Timed ? (time - Origin) / 1e9 : time;
 
-    public string AxisLabel => Timed ? "time since the first op (s)" : "history position (the source has no times)";
+    public string AxisLabel => !Timed ? "history position (the source has no times)"
+        : StartedAt is { } at ? $"seconds since the test began at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "seconds since the test began";
+
+    /// <summary>"12.345678 s (09:00:12.345 UTC)" for a timed history: seconds since the start, and the wall clock when known.</summary>
+    public string When(long time) => !Timed ? $"position {time}"
+        : Axis(time).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture) + " s" +
+          (StartedAt is { } at ? $" ({at.UtcDateTime.AddTicks(time / 100):HH:mm:ss.fff} UTC)" : "");
 
     public string LatencyUnit => Timed ? "ms" : "records";
 

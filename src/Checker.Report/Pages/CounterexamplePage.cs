@@ -68,6 +68,5 @@ public static class CounterexamplePage
     static string Link(long index, TimelineWindows windows) =>
         windows.Link(index) is { } href ? $"<a href=\"{Html.E(href)}\">{index}</a>" : index.ToString(CultureInfo.InvariantCulture);
 
-    static string When(HistoryDigest d, long t) =>
-        d.Timed ? d.Axis(t).ToString("0.000000", CultureInfo.InvariantCulture) + " s" : t.ToString(CultureInfo.InvariantCulture);
+    static string When(HistoryDigest d, long t) => d.Timed ? d.When(t) : t.ToString(CultureInfo.InvariantCulture);
 }

@@ -176,8 +176,7 @@ public static class TimelinePage
     static string NemesisDetails(HistoryDigest d, Op op) =>
         $"op {op.Index}: nemesis {op.Type.ToString().ToLowerInvariant()} {op.F} {Clip(Values.Format(op.Value))}\nat {When(d, d.TimeOf(op))}";
 
-    static string When(HistoryDigest d, long time) =>
-        d.Timed ? d.Axis(time).ToString("0.000000", CultureInfo.InvariantCulture) + " s" : $"position {time}";
+    static string When(HistoryDigest d, long time) => d.When(time);
 
     static string Short(object? value) => Clip(Values.Format(value), 24);
 
