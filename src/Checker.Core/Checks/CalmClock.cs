@@ -12,11 +12,10 @@ public sealed class CalmClock
     /// <summary>Disjoint spans with some fault active, in time order, clamped to the history.</summary>
     public IReadOnlyList<FaultSpan> Faults { get; }
 
-    readonly long origin, end;
+    readonly long end;
 
-    public CalmClock(IReadOnlyList<FaultWindow> windows, long origin, long end)
+    public CalmClock(IReadOnlyList<FaultWindow> windows, long end)
     {
-        this.origin = origin;
         this.end = end;
         var merged = new List<FaultSpan>();
         foreach (var w in windows.OrderBy(w => w.Start))

@@ -13,28 +13,6 @@ public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, 
     public static RecoveryOptions Default => new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
 }
 
-/// <summary>How the cluster came back after one heal. Times are seconds since the history began.</summary>
-/// <param name="Outcome">
-/// recovered; not-recovered (some node served nothing within the budget of calm time, counted across
-/// later fault windows); not-judged (the history ended before the budget of calm time had passed).
-/// </param>
-/// <param name="SecondsByNode">Time from the heal to each node's first ok operation; null when it had none.</param>
-public sealed record HealRecovery(double At, string Healed, bool Final, string Outcome, IReadOnlyDictionary<string, double?> SecondsByNode);
-
-/// <summary>A span with no ok operation on a node while no fault was active.</summary>
-public sealed record StallWindow(string Node, double From, double To, int Attempts);
-
-/// <summary>The longest time in which no client operation anywhere succeeded, though some were tried; and the faults active then.</summary>
-public sealed record Outage(double From, double To, IReadOnlyList<string> Faults)
-{
-    public double Seconds => Math.Round(To - From, 3);
-}
-
-/// <summary>The recovery checker's findings.</summary>
-/// <param name="LongestOutage">Reported for people to judge, not judged: some faults stop a cluster by design.</param>
-/// <param name="ByNode">How nodes were told apart: "check options", "history" (its "node" fields) or "cluster" (one node).</param>
-public sealed record RecoveryReport(double BudgetSeconds, double StallSeconds, IReadOnlyList<HealRecovery> Heals, IReadOnlyList<StallWindow> Stalls, Outage? LongestOutage = null, string ByNode = "cluster");
-
 /// <summary>
 /// Does the cluster come back? After each heal, every node must serve an ok operation within the
 /// budget, counted in calm time: fault windows pause the clock and later heals do not restart it, so
@@ -53,7 +31,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         if (history.Any(o => o.Time < 0)) return new CheckResult(Name, Verdict.NotJudged, "not judged: the history has no times, so recovery cannot be measured");
         var origin = history.Min(o => o.Time);
         var end = history.Max(o => o.Time);
-        var clock = new CalmClock(FaultWindows.From(history), origin, end);
+        var clock = new CalmClock(FaultWindows.From(history), end);
         double Sec(long t) => Math.Round(t / 1e9, 3); // seconds since the test began: the history's own time base
         var budget = (long)options.Budget.TotalNanoseconds;
         var stall = (long)options.Stall.TotalNanoseconds;
