@@ -33,8 +33,8 @@ public static class RunReport
 
         HistoryDigest digest = null!;
         Timed("(reading the history)", () => digest = new HistoryDigest(history, options.StartedAt));
-        var failing = results.FirstOrDefault(r => r.Verdict == Verdict.Invalid && DetailsViews.Failure(r) is not null);
-        var failure = failing is null ? null : DetailsViews.Failure(failing);
+        var failing = results.FirstOrDefault(r => r.Verdict == Verdict.Invalid && (r.Details as LinearizabilityReport)?.Failure is not null);
+        var failure = failing is null ? null : (failing.Details as LinearizabilityReport)?.Failure;
 
         var plots = new List<(string File, string Title)>
         {
@@ -69,8 +69,8 @@ public static class RunReport
         foreach (var w in windows.All)
             Timed(w.File, () => TimelinePage.WriteWindow(dir, digest, windows, w, failure));
         var verdict = options.Verdict ?? Verdicts.Combine(results.Select(r => r.Verdict));
-        Timed(RunIndexPage.FileName, () => RunIndexPage.Write(dir, digest, results, verdict,
-            new RunIndexPage.Artifacts(plots, windows.All, failure is not null), options));
+        Timed(RunPage.FileName, () => RunPage.Write(dir, digest, results, verdict,
+            new RunPage.Artifacts(plots, windows.All, failure is not null), options));
         Timed(RunSummary.FileName, () => RunSummary.Write(dir, digest, results, verdict, options.Incomplete));
         return written;
     }

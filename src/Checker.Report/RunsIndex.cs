@@ -39,7 +39,7 @@ public static class RunsIndex
                 if (summary is null && !File.Exists(Path.Combine(runDir.FullName, "history.jsonl"))) continue;
                 summary ??= new RunSummary(null, new Dictionary<string, Core.Checks.Verdict>(), 0, 0, 0, 0, null, null);
                 runs.Add(new RunEntry(testDir.Name, runDir.Name, $"{testDir.Name}/{runDir.Name}", StartOf(runDir), summary,
-                    File.Exists(Path.Combine(runDir.FullName, RunIndexPage.FileName))));
+                    File.Exists(Path.Combine(runDir.FullName, RunPage.FileName))));
             }
         }
         runs.Sort((a, b) => b.Started != a.Started ? b.Started.CompareTo(a.Started) : string.CompareOrdinal(b.Run, a.Run));

@@ -1,3 +1,4 @@
+using Checker.Core.Linearizability;
 using Checker.Core.Checks;
 using Checker.Report.Data;
 using Checker.Report.Plots;
@@ -13,7 +14,7 @@ public class AnomalyPlotTests
         var history = TestData.Etcd000();
         var result = TestData.CheckRegister(history);
         Assert.Equal(Verdict.Invalid, result.Verdict);
-        var failure = DetailsViews.Failure(result)!;
+        var failure = (result.Details as LinearizabilityReport)?.Failure!;
         var d = new HistoryDigest(history);
         var path = Path.Combine(TestData.TempDir("anomaly-etcd"), AnomalyPlot.FileName);
         AnomalyPlot.Write(path, d, failure, new ReportOptions());
@@ -33,7 +34,7 @@ public class AnomalyPlotTests
         var history = TestData.Made(300, staleReadAt: 0.4); // inside the partition (30–50 %)
         var result = TestData.CheckRegister(history);
         Assert.Equal(Verdict.Invalid, result.Verdict);
-        var failure = DetailsViews.Failure(result)!;
+        var failure = (result.Details as LinearizabilityReport)?.Failure!;
         Assert.Equal(99L, failure.Failed.Output);
         var d = new HistoryDigest(history);
         var lanes = AnomalyPlot.BuildLanes(d, failure);
@@ -57,7 +58,7 @@ public class AnomalyPlotTests
         Op(2, Core.History.OpType.Invoke, "read", null, 20.0); Op(2, Core.History.OpType.Ok, "read", 1L, 20.003);
         var result = TestData.CheckRegister(history);
         Assert.Equal(Verdict.Invalid, result.Verdict);
-        var failure = DetailsViews.Failure(result)!;
+        var failure = (result.Details as LinearizabilityReport)?.Failure!;
         var d = new HistoryDigest(history);
 
         var context = AnomalyContext.Of(d, failure);

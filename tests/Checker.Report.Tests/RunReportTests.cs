@@ -1,3 +1,4 @@
+using Checker.Core.Linearizability;
 using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Core.History;
@@ -27,7 +28,7 @@ public class RunReportTests
         Assert.Contains("<span class=\"badge invalid\">INVALID</span> etcd_000", index);
         Assert.True(index.IndexOf("linearizable", StringComparison.Ordinal) < index.IndexOf("latency-raw.png", StringComparison.Ordinal), "verdicts come before the plots");
 
-        var failed = DetailsViews.Failure(result)!.Failed.InvokeIndex;
+        var failed = (result.Details as LinearizabilityReport)?.Failure!.Failed.InvokeIndex;
         var counterexample = File.ReadAllText(Path.Combine(dir, "counterexample.html"));
         Assert.Contains($"href=\"timeline.html#op-{failed}\"", counterexample);
         var timeline = File.ReadAllText(Path.Combine(dir, "timeline.html"));
@@ -72,7 +73,7 @@ public class RunReportTests
         var main = File.ReadAllText(Path.Combine(dir, TimelineWindows.MainFile));
         Assert.Contains($"records 0 to 599 of {history.Count:N0}", main);
         Assert.Contains(TimelineWindows.FailureFile, main);
-        var failed = DetailsViews.Failure(result)!.Failed.InvokeIndex;
+        var failed = (result.Details as LinearizabilityReport)?.Failure!.Failed.InvokeIndex;
         Assert.DoesNotContain($"id=\"op-{failed}\"", main);
         Assert.Contains($"id=\"op-{failed}\"", File.ReadAllText(Path.Combine(dir, TimelineWindows.FailureFile)));
         Assert.Contains($"href=\"{TimelineWindows.FailureFile}#op-{failed}\"", File.ReadAllText(Path.Combine(dir, "counterexample.html")));
@@ -87,21 +88,15 @@ public class RunReportTests
         using (var w = new StreamWriter(Path.Combine(dir, "history.jsonl"))) JsonLinesHistory.WriteAll(w, history);
         if (checks is not null)
         {
-            var settings = new JsonSerializerSettings
-            {
-                ContractResolver = new CamelCasePropertyNamesContractResolver(),
-                Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) },
-                Formatting = Formatting.Indented,
-            };
             var results = new Dictionary<string, object?>
             {
                 ["test"] = "zookeeper-register",
                 ["run"] = "zookeeper-register-20250101T020304-1",
                 ["verdict"] = Verdicts.Combine(checks.Select(c => c.Verdict)),
                 ["interrupted"] = false,
-                ["checks"] = checks.ToDictionary(c => c.Checker, c => (object?)new { c.Verdict, c.Summary, c.Details }),
+                ["checks"] = ResultsJson.Checks(checks),
             };
-            File.WriteAllText(Path.Combine(dir, "results.json"), JsonConvert.SerializeObject(results, settings));
+            File.WriteAllText(Path.Combine(dir, "results.json"), ResultsJson.Serialize(results));
         }
         return dir;
     }
@@ -122,6 +117,26 @@ public class RunReportTests
         var counterexample = File.ReadAllText(Path.Combine(dir, "counterexample.html"));
         Assert.Contains("<code>read -&gt; 99</code>", counterexample); // the planted stale read is the failure, read back from JSON
         Assert.True(File.Exists(Path.Combine(dir, "anomaly.png")));
+    }
+
+    [Fact]
+    public void Results_json_reads_back_into_the_records_that_wrote_it()
+    {
+        var history = TestData.Made(400, staleReadAt: 0.4);
+        var checks = new List<CheckResult> { TestData.CheckRegister(history), new StatsChecker().Check(history) };
+        var run = ResultsFile.Read(Path.Combine(MakeRunFolder("typed", history, checks), "results.json"));
+
+        var written = ((LinearizabilityReport)checks[0].Details!).Failure!;
+        var read = ((LinearizabilityReport)run.Checks.Single(c => c.Checker == "linearizable").Details!).Failure!;
+        static bool Same(OpView a, OpView b) => a with { Key = null, Input = null, Output = null } == b with { Key = null, Input = null, Output = null }
+            && Values.Same(a.Key, b.Key) && Values.Same(a.Input, b.Input) && Values.Same(a.Output, b.Output); // values come back as the same plain data
+        Assert.Equal(JsonConvert.SerializeObject(written.Failed), JsonConvert.SerializeObject(read.Failed));
+        Assert.IsType<long>(read.Failed.Output); // plain data, as the history reader gives it // plain data, as the history's reader gives it
+        Assert.Equal(written.States, read.States);
+        Assert.Equal(written.Minimal.Count, read.Minimal.Count);
+        Assert.All(written.Minimal.Zip(read.Minimal), p => Assert.True(Same(p.First, p.Second)));
+        Assert.Equal(((StatsReport)checks[1].Details!).All, ((StatsReport)run.Checks.Single(c => c.Checker == "stats").Details!).All);
+        Assert.Equal(Verdict.Invalid, run.Verdict);
     }
 
     [Fact]

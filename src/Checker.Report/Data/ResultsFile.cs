@@ -1,55 +1,67 @@
 using Checker.Core.Checks;
+using Checker.Core.Linearizability;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace Checker.Report.Data;
 
-/// <summary>What a run's results.json says, read leniently: the runner's shape may grow, and older runs may lack fields.</summary>
+/// <summary>What a run's results.json says: the run, its verdict, and each check with its details typed again.</summary>
+/// <param name="Raw">The whole file, for the fields only a page shows (seed, ok/s, ...).</param>
 public sealed record RunResults(string? Test, string? Run, Verdict? Verdict, bool Interrupted, IReadOnlyList<CheckResult> Checks, JObject Raw);
 
+/// <summary>
+/// Reads results.json back into the records that wrote it (ResultsJson's shape: checks keyed by name,
+/// each {verdict, summary, details}); the details of the checkers the report draws become their report
+/// records again, and values (keys, inputs, outputs) become plain data.
+/// </summary>
 public static class ResultsFile
 {
-    /// <summary>Reads results.json; a file that is not a JSON object throws ReportInputException naming it.</summary>
+    static readonly JsonSerializer Reader = JsonSerializer.Create(new JsonSerializerSettings(ResultsJson.Settings)
+    {
+        Converters = { new Newtonsoft.Json.Converters.StringEnumConverter(), new PlainValueConverter() },
+        DateParseHandling = DateParseHandling.None,
+    });
+
+    /// <summary>The detail record each checker writes, by the checker's name.</summary>
+    static readonly Dictionary<string, Type> DetailTypes = new()
+    {
+        ["linearizable"] = typeof(LinearizabilityReport),
+        ["stats"] = typeof(StatsReport),
+        ["recovery"] = typeof(RecoveryReport),
+    };
+
+    /// <summary>Reads results.json; a file that is not what the runner writes throws ReportInputException naming it.</summary>
     public static RunResults Read(string path)
     {
-        JObject root;
         try
         {
             using var reader = new JsonTextReader(File.OpenText(path)) { DateParseHandling = DateParseHandling.None };
-            root = JToken.ReadFrom(reader) as JObject ?? throw new ReportInputException($"{path}: not a JSON object");
+            var root = JToken.ReadFrom(reader) as JObject ?? throw new ReportInputException($"{path}: not a JSON object");
+            var checks = (root["checks"] as JObject)?.Properties().Select(p => ReadCheck(p.Name, p.Value)).ToList() ?? [];
+            return new RunResults((string?)root["test"], (string?)root["run"], root["verdict"]?.ToObject<Verdict?>(Reader),
+                (bool?)root["interrupted"] ?? false, checks, root);
         }
         catch (JsonException e)
         {
-            throw new ReportInputException($"{path}: not valid JSON: {e.Message}", e);
+            throw new ReportInputException($"{path}: not results as Checker writes them: {e.Message}", e);
         }
-        var checks = new List<CheckResult>();
-        switch (JsonValues.Field(root, "checks"))
-        {
-            // The runner writes { "linearizable": { verdict, summary, details }, ... }.
-            case JObject byName:
-                foreach (var p in byName.Properties()) checks.Add(ReadCheck(p.Name, p.Value));
-                break;
-            // A list of CheckResult records, as a plain serializer would write them.
-            case JArray list:
-                foreach (var item in list) checks.Add(ReadCheck(JsonValues.Text(item, "checker") ?? "check", item));
-                break;
-        }
-        return new RunResults(JsonValues.Text(root, "test"), JsonValues.Text(root, "run"), ParseVerdict(JsonValues.Text(root, "verdict")),
-            JsonValues.Bool(root, "interrupted") ?? false, checks, root);
     }
 
-    static CheckResult ReadCheck(string name, JToken t) => new(
-        name,
-        ParseVerdict(JsonValues.Text(t, "verdict")) ?? Verdict.Unknown,
-        JsonValues.Text(t, "summary") ?? "",
-        JsonValues.Field(t, "details") is { Type: not JTokenType.Null } d ? d : null);
-
-    public static Verdict? ParseVerdict(string? s) => s?.ToLowerInvariant() switch
+    static CheckResult ReadCheck(string name, JToken t)
     {
-        "valid" or "true" => Verdict.Valid,
-        "invalid" or "false" => Verdict.Invalid,
-        "unknown" => Verdict.Unknown,
-        "notjudged" or "not judged" => Verdict.NotJudged,
-        _ => null,
-    };
+        var details = t["details"] is { Type: not JTokenType.Null } d
+            ? DetailTypes.TryGetValue(name, out var type) ? d.ToObject(type, Reader) : d
+            : null;
+        return new CheckResult(name, t["verdict"]?.ToObject<Verdict>(Reader) ?? Verdict.Unknown, (string?)t["summary"] ?? "", details);
+    }
+
+    /// <summary>Values typed `object` in the records (keys, inputs, outputs) come back as the plain data Values compares.</summary>
+    sealed class PlainValueConverter : JsonConverter
+    {
+        public override bool CanConvert(Type objectType) => objectType == typeof(object);
+        public override bool CanWrite => false;
+        public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer) =>
+            JsonValues.Plain(JToken.ReadFrom(reader));
+        public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer) => throw new NotSupportedException();
+    }
 }

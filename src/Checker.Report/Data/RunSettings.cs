@@ -14,7 +14,7 @@ public static class RunSettings
     public static IReadOnlyDictionary<string, string>? Recorded(string runDir)
     {
         var t = ReadJson(Path.Combine(runDir, "results.json"));
-        if (JsonValues.Field(t, "overrides") is not JObject o) return null;
+        if (t?["overrides"] is not JObject o) return null;
         return o.Properties().ToDictionary(p => p.Name, p => p.Value.Type == JTokenType.String ? (string)p.Value! : p.Value.ToString(Formatting.None));
     }
 

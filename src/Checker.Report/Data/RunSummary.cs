@@ -17,7 +17,7 @@ public sealed record RunSummary(Verdict? Verdict, IReadOnlyDictionary<string, Ve
     {
         var ok = d.Ops.Count(o => o.Outcome == Outcome.Ok);
         var fail = d.Ops.Count(o => o.Outcome == Outcome.Fail);
-        var stats = results.Select(DetailsViews.AllStats).FirstOrDefault(s => s is not null);
+        var stats = results.Select(r => (r.Details as StatsReport)?.All).FirstOrDefault(s => s is not null);
         var summary = new RunSummary(verdict, results.GroupBy(r => r.Checker).ToDictionary(g => g.Key, g => g.First().Verdict),
             d.History.Count, ok, fail, d.Ops.Count - ok - fail, d.Timed ? d.AxisEnd : null, stats?.LatencyP99Ms ?? P99(d), incomplete);
         File.WriteAllText(Path.Combine(dir, FileName), JsonConvert.SerializeObject(summary, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
@@ -47,8 +47,8 @@ public sealed record RunSummary(Verdict? Verdict, IReadOnlyDictionary<string, Ve
         {
             var run = ResultsFile.Read(resultsPath);
             var stats = run.Checks.FirstOrDefault(c => c.Checker == "stats");
-            var all = stats is null ? null : DetailsViews.AllStats(stats);
-            var seconds = stats?.Details is JToken j ? JsonValues.Double(j, "seconds") : null;
+            var all = stats is null ? null : (stats.Details as StatsReport)?.All;
+            var seconds = (stats?.Details as StatsReport)?.Seconds;
             return new RunSummary(run.Verdict ?? Verdicts.Combine(run.Checks.Select(c => c.Verdict)),
                 run.Checks.ToDictionary(c => c.Checker, c => c.Verdict),
                 0, all?.Ok ?? 0, all?.Fail ?? 0, all?.Info ?? 0, seconds, all?.LatencyP99Ms);

@@ -5,7 +5,7 @@ using Checker.Report.Data;
 namespace Checker.Report.Pages;
 
 /// <summary>index.html of one run: the verdicts first (what a person opens the page for), then links, figures and plots.</summary>
-public static class RunIndexPage
+public static class RunPage
 {
     public const string FileName = "index.html";
 
@@ -54,7 +54,7 @@ public static class RunIndexPage
         w.Write($"<h2>Operations</h2>\n<p class=\"note\">{d.History.Count:N0} history records, {d.Ops.Count:N0} client operations" +
                 $"{(d.Timed ? $" over {d.AxisEnd.ToString("0.0", CultureInfo.InvariantCulture)} s" : "; the history has no times")}, " +
                 (d.Faults.Count == 0 ? "no nemesis windows.</p>\n" : $"{d.Faults.Count} nemesis windows ({Html.E(string.Join(", ", d.Faults.Select(f => f.Kind).Distinct()))}).</p>\n"));
-        var stats = results.Select(DetailsViews.StatsByF).FirstOrDefault(s => s.Count > 0);
+        var stats = results.Select(r => (r.Details as StatsReport)?.ByF ?? []).FirstOrDefault(s => s.Count > 0);
         if (stats is null) return;
         static string Ms(double? v) => v is { } x ? x.ToString("0.##", CultureInfo.InvariantCulture) : "";
         w.Write("<table><tr><th>f</th><th>ok</th><th>fail</th><th>info</th><th>pending</th><th>ok/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr>\n");
