@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Checker.Runner.Db;
+using Checker.Runner.Net;
+using Checker.Runner.Nodes;
+using Etcdserverpb;
+using Grpc.Core;
+
+namespace Checker.Runner.Databases.Etcd;
+
+/// <summary>Settings of an etcd cluster under test.</summary>
+/// <param name="HeartbeatMs">etcd's --heartbeat-interval.</param>
+/// <param name="ElectionMs">etcd's --election-timeout: how long a follower waits for the leader before it stands.</param>
+/// <param name="StartTimeout">Seconds setup waits for the cluster to serve a linearizable read.</param>
+public sealed record EtcdOptions(int HeartbeatMs = 100, int ElectionMs = 1000, double StartTimeout = 60);
+
+/// <summary>
+/// A static etcd cluster, one member per node: its own data dir, clients served directly on the
+/// node's address, peers reached through the network. Each member names its peers by their peer
+/// URLs; where the network gives one member a different address for each peer (the local proxy,
+/// one per directed link), every member's URLs are host names that its own hosts file resolves to
+/// the address of that link (see <see cref="EtcdPeerNames"/>).
+/// </summary>
+public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvider provider, INetwork? network, string runId, Action<string> log)
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb
+{
+    public const int ClientPort = 2379, PeerPort = 2380;
+    public static readonly IReadOnlyList<int> PeerPorts = [PeerPort];
+    public const string LogName = "etcd.log";
+
+    readonly ConcurrentDictionary<string, NodeProcess> servers = new();
+    readonly EtcdPeerNames names = new(provider.Nodes, network is null ? null : network.PeerAddress);
+
+    public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, ClientPort);
+
+    public async Task SetupAsync(CancellationToken ct)
+    {
+        if (names.NeedsHostsFiles && !Posix.IsRoot)
+            throw new EnvironmentException(
+                "etcd on local nodes with peer faults needs root: each member resolves its peers' names through its own " +
+                "hosts file, bind-mounted in a private mount namespace (run as root, or without a peer network)");
+        foreach (var node in provider.Nodes)
+        {
+            await provider.RunAsync(node, "rm", ["-rf", DataDir(node)], ct);
+            if (names.NeedsHostsFiles) await provider.WriteFileAsync(node, HostsPath(node), names.HostsFile(node), ct);
+        }
+        await Task.WhenAll(provider.Nodes.Select(n => RestartAsync(n, ct)));
+        await WaitUntilServingAsync(TimeSpan.FromSeconds(options.StartTimeout), ct);
+    }
+
+    /// <summary>The member's command line. The cluster token carries the run id, which marks the process as Checker's.</summary>
+    public IReadOnlyList<string> Arguments(Node node) =>
+    [
+        "--name", node.Name,
+        "--data-dir", DataDir(node),
+        "--listen-client-urls", $"http://{node.Address}:{ClientPort}",
+        "--advertise-client-urls", $"http://{node.Address}:{ClientPort}",
+        "--listen-peer-urls", $"http://{node.Address}:{PeerPort}",
+        "--initial-advertise-peer-urls", names.PeerUrl(node, PeerPort),
+        "--initial-cluster", string.Join(',', provider.Nodes.Select(n => $"{n.Name}={names.PeerUrl(n, PeerPort)}")),
+        "--initial-cluster-state", "new",
+        "--initial-cluster-token", $"checker-{runId}",
+        "--heartbeat-interval", options.HeartbeatMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--election-timeout", options.ElectionMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--logger", "zap",
+    ];
+
+    /// <summary>Starts the member if it is not running; with its data dir intact, it rejoins as the same member.</summary>
+    public async Task RestartAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryGetValue(node.Name, out var running) && provider.IsRunning(running)) return;
+        var (command, args) = names.NeedsHostsFiles
+            // unshare without --fork and sh's exec keep one pid from start to etcd, so signals reach etcd itself.
+            ? ("unshare", (IReadOnlyList<string>)["--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$0\" /etc/hosts && exec \"$@\"", HostsPath(node), install.Binary, .. Arguments(node)])
+            : (install.Binary, Arguments(node));
+        servers[node.Name] = await provider.StartAsync(node, "etcd", command, args, Path.Combine(node.Directory, LogName), ct);
+    }
+
+    /// <summary>Polls until a linearizable read succeeds through every member: the cluster has a leader and serves.</summary>
+    public async Task WaitUntilServingAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var serving = new bool[provider.Nodes.Count];
+        string? lastError = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            for (var i = 0; i < serving.Length; i++)
+            {
+                if (serving[i]) continue;
+                try
+                {
+                    using var channel = Open(provider.Nodes[i]);
+                    await channel.Client.GetAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("checker-ready") },
+                        deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
+                    serving[i] = true;
+                }
+                catch (RpcException e) { lastError = $"{provider.Nodes[i]}: {EtcdOutcomes.Describe(e)}"; }
+            }
+            if (serving.All(s => s)) return;
+            await Task.Delay(200, ct);
+        }
+        var logs = string.Join("; ", provider.Nodes.Select(n => $"{n}: {Path.Combine(n.Directory, LogName)}"));
+        throw new EnvironmentException($"etcd did not serve within {timeout.TotalSeconds:0}s (last error: {lastError ?? "none"}); see {logs}");
+    }
+
+    /// <summary>Asks each member's maintenance status; the leader is the member whose id is the leader it reports.</summary>
+    public async Task<Node?> FindPrimaryAsync(CancellationToken ct)
+    {
+        var statuses = await Task.WhenAll(provider.Nodes.Select(async n =>
+        {
+            try
+            {
+                using var channel = Open(n);
+                var status = await channel.Client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: ct);
+                return (Node: n, status.Header.MemberId, status.Leader);
+            }
+            catch (RpcException) { return (Node: n, MemberId: 0UL, Leader: 0UL); }
+        }));
+        return statuses.FirstOrDefault(s => s.MemberId != 0 && s.MemberId == s.Leader).Node;
+    }
+
+    public async Task KillAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
+    }
+
+    public Task PauseAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryGetValue(node.Name, out var p)) provider.Signal(p, NodeSignal.Stop);
+        return Task.CompletedTask;
+    }
+
+    public Task ResumeAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryGetValue(node.Name, out var p)) provider.Signal(p, NodeSignal.Cont);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Each member's log, and its hosts file when it has one (it shows which address each peer had).</summary>
+    public async Task CollectLogsAsync(string dir, CancellationToken ct)
+    {
+        foreach (var node in provider.Nodes)
+        {
+            await provider.FetchAsync(node, Path.Combine(node.Directory, LogName), Path.Combine(dir, node.Name, LogName), ct);
+            await provider.FetchAsync(node, HostsPath(node), Path.Combine(dir, node.Name, "hosts"), ct);
+        }
+    }
+
+    public async Task TeardownAsync()
+    {
+        foreach (var node in provider.Nodes) await KillAsync(node, CancellationToken.None);
+        log("etcd: all members stopped");
+    }
+
+    static EtcdChannel Open(Node node) => new(node.Address, ClientPort, TimeSpan.FromSeconds(1));
+    static string DataDir(Node node) => Path.Combine(node.Directory, "etcd-data");
+    static string HostsPath(Node node) => Path.Combine(node.Directory, "hosts");
+}
