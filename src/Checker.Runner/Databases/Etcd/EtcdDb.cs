@@ -119,6 +119,9 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
         return statuses.FirstOrDefault(s => s.MemberId != 0 && s.MemberId == s.Leader).Node;
     }
 
+    /// <summary>The member's running process, if any (tests signal it directly).</summary>
+    internal NodeProcess? ProcessOf(Node node) => servers.TryGetValue(node.Name, out var p) ? p : null;
+
     public async Task KillAsync(Node node, CancellationToken ct)
     {
         if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);

@@ -48,7 +48,7 @@ public sealed record EtcdInstall(string Binary, string Source)
         return null;
     }
 
-    static bool IsExecutable(string file) =>
+    static bool IsExecutable(string file) => !OperatingSystem.IsWindows() &&
         (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     static string Unpack(string archive, string into)

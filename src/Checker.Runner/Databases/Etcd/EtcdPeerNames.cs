@@ -16,7 +16,7 @@ public sealed class EtcdPeerNames(IReadOnlyList<Node> nodes, Func<Node, Node, st
 
     /// <summary>True when some member reaches some peer at an address other than the peer's own.</summary>
     public bool NeedsHostsFiles { get; } = peerAddress is not null &&
-        nodes.Any(from => nodes.Any(to => from != to && peerAddress(from, to) != to.Address));
+        nodes.Any(from => nodes.Any(to => from != to && peerAddress!(from, to) != to.Address));
 
     /// <summary>The peer URL every member lists for `node`.</summary>
     public string PeerUrl(Node node, int port) => NeedsHostsFiles ? $"http://{node.Name}.{Domain}:{port}" : $"http://{node.Address}:{port}";
