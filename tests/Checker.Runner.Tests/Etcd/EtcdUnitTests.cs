@@ -51,6 +51,9 @@ public sealed class EtcdUnitTests : IDisposable
             new SocketException((int)SocketError.ConnectionRefused)));
         Assert.Equal(OpType.Fail, EtcdOutcomes.ForMutation(refused).Type);
 
+        var unreachableMidCall = new RpcException(new Status(StatusCode.Unavailable, "Error reading next message.",
+            new IOException("Unable to read data", new SocketException((int)SocketError.HostUnreachable))));
+        Assert.Equal(OpType.Info, EtcdOutcomes.ForMutation(unreachableMidCall).Type);
         var dropped = new RpcException(new Status(StatusCode.Unavailable, "Error reading next message.", new IOException("The request was aborted.")));
         Assert.Equal(OpType.Info, EtcdOutcomes.ForMutation(dropped).Type);
         var timedOut = new RpcException(new Status(StatusCode.Unavailable, "etcdserver: request timed out"));

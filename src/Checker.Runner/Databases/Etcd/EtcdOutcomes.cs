@@ -59,18 +59,22 @@ public static class EtcdOutcomes
     }
 
     /// <summary>
-    /// True when the error says no connection to the server was ever made for this call: a refused,
-    /// unreachable or timed-out connect. A call needs an open HTTP/2 connection before any byte of it
-    /// is sent, and the channel here never retries, so such a call did not reach the server.
+    /// True when the error says no connection to the server was made for this call. A call needs an
+    /// open HTTP/2 connection before any byte of it is sent, and the channel here never retries, so
+    /// such a call did not reach the server. Three shapes say so: the channel's own connect failure
+    /// (a bare SocketException from connecting), ECONNREFUSED anywhere (connect is the only call that
+    /// returns it), and HttpClient's ConnectionError ("a transport-level failure while connecting").
+    /// An unreachable host inside a read or write error is not one of them: that connection was open.
     /// </summary>
     public static bool NeverConnected(RpcException e)
     {
         if (e.StatusCode != StatusCode.Unavailable) return false;
+        if (e.Status.DebugException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable
+                or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable or SocketError.TimedOut })
+            return true;
         for (Exception? x = e.Status.DebugException; x is not null; x = x.InnerException)
         {
-            if (x is SocketException s && s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable
-                    or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable)
-                return true;
+            if (x is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) return true;
             if (x is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }) return true;
         }
         return false;
