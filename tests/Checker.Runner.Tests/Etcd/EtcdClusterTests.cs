@@ -16,11 +16,13 @@ namespace Checker.Runner.Tests.Etcd;
 [Collection("etcd"), Trait("Tier", "Slow")]
 public sealed class EtcdClusterTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task The_leader_is_found_and_a_new_one_is_found_once_the_old_one_is_cut_off_from_its_peers()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task The_leader_is_found_and_a_new_one_is_found_once_the_old_one_is_cut_off_from_its_peers(int members)
     {
-        await using var cluster = await LocalEtcdCluster.StartAsync();
-        output.WriteLine($"3 members: start to serving {cluster.StartToServing.TotalSeconds:0.00}s");
+        await using var cluster = await LocalEtcdCluster.StartAsync(members);
+        output.WriteLine($"{members} members: start to serving {cluster.StartToServing.TotalSeconds:0.00}s");
         var leader = await cluster.Db.FindPrimaryAsync(default);
         Assert.NotNull(leader);
 
