@@ -38,6 +38,16 @@ public sealed class EtcdUnitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_member_that_exits_at_start_is_reported_at_once_with_its_log()
+    {
+        await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
+        var db = new EtcdDb(new EtcdOptions(StartTimeout: 60), new EtcdInstall("/bin/false", "test"), provider, null, "unit", _ => { });
+        var e = await Assert.ThrowsAsync<EnvironmentException>(() => db.SetupAsync(default));
+        Assert.Contains("exited while the cluster formed", e.Message); // not the start timeout's "did not serve"
+        await db.TeardownAsync();
+    }
+
+    [Fact]
     public void Every_status_code_has_a_fate_and_a_reason()
     {
         foreach (var code in Enum.GetValues<StatusCode>().Where(c => c != StatusCode.OK))

@@ -97,10 +97,22 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
                 catch (RpcException e) { lastError = $"{provider.Nodes[i]}: {EtcdOutcomes.Describe(e)}"; }
             }
             if (serving.All(s => s)) return;
+            await ThrowIfAnyMemberExitedAsync(ct);
             await Task.Delay(200, ct);
         }
         var logs = string.Join("; ", provider.Nodes.Select(n => $"{n}: {Path.Combine(n.Directory, LogName)}"));
         throw new EnvironmentException($"etcd did not serve within {timeout.TotalSeconds:0}s (last error: {lastError ?? "none"}); see {logs}");
+    }
+
+    /// <summary>A member that exits while the cluster forms will not come back: say so now, with the end of its log.</summary>
+    async Task ThrowIfAnyMemberExitedAsync(CancellationToken ct)
+    {
+        foreach (var node in provider.Nodes)
+        {
+            if (!servers.TryGetValue(node.Name, out var p) || provider.IsRunning(p)) continue;
+            var tail = await provider.RunAsync(node, "tail", ["-n", "5", Path.Combine(node.Directory, LogName)], ct);
+            throw new EnvironmentException($"etcd on {node} exited while the cluster formed; the end of its log:\n{tail.Output.Trim()}");
+        }
     }
 
     /// <summary>Asks each member's maintenance status; the leader is the member whose id is the leader it reports.</summary>
