@@ -3,11 +3,11 @@ using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
 using Checker.Runner.Databases.Etcd;
-using Checker.Runner.Db;
+using Checker.Runner.Databases;
 using Checker.Runner.Generation;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
-using Checker.Runner.Spec;
+using Checker.Runner.Workloads;
 using Xunit.Abstractions;
 
 namespace Checker.Runner.Tests.Etcd;
@@ -28,7 +28,7 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
 
         // The partition acts only on the proxy links (disposing the cluster removes it), so a new leader proves peer traffic goes through them.
         var others = cluster.Nodes.Where(n => n != leader).Select(n => n.Name).ToList();
-        cluster.Proxies.Partition(Grudge.Between([leader.Name], others), LinkFault.Drop);
+        await cluster.Network.PartitionAsync(Grudge.Between([leader.Name], others), PartitionMode.Drop, default);
         Node? next = null;
         for (var i = 0; i < 150 && (next is null || next == leader); i++)
         {
@@ -38,7 +38,7 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
         Assert.NotNull(next);
         Assert.NotEqual(leader, next);
         Assert.Contains(next.Name, others);
-        cluster.Proxies.Heal();
+        await cluster.Network.HealAsync(default);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
         output.WriteLine($"3 members: start to serving {cluster.StartToServing.TotalSeconds:0.00}s");
         var registers = new EtcdRegisters(cluster.Nodes.Select(cluster.Endpoint).ToList(), $"run-{Guid.NewGuid():N}",
             serializable: false, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2));
-        var workload = new RegisterWorkload(new WorkloadSpec { Keys = 4, Values = 5 });
+        var workload = new RegisterWorkload(new RegisterSettings { Keys = 4, Values = 5 });
         using var history = new HistoryRecorder(null);
         var generator = new Generator(new GeneratorOptions(6, cluster.Nodes.Count, 200, TimeSpan.FromSeconds(3), Seed: 11), registers, workload, history);
         using var stop = new CancellationTokenSource();
@@ -80,15 +80,15 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
         await Task.Delay(2000);
         await cluster.Db.RestartAsync(victim, default);
         var leader = await cluster.Db.FindPrimaryAsync(default) ?? cluster.Nodes[0];
-        cluster.Proxies.Partition(Grudge.Between([leader.Name], cluster.Nodes.Where(n => n != leader).Select(n => n.Name)), LinkFault.Blackhole);
+        await cluster.Network.PartitionAsync(Grudge.Between([leader.Name], cluster.Nodes.Where(n => n != leader).Select(n => n.Name)), PartitionMode.Blackhole, default);
         await Task.Delay(3000);
-        cluster.Proxies.Heal();
+        await cluster.Network.HealAsync(default);
         var paused = cluster.Nodes[1];
         await cluster.Db.PauseAsync(paused, default);
         await Task.Delay(1500);
         await cluster.Db.ResumeAsync(paused, default);
         await Task.Delay(2000);
-        generator.Phase = Phase.FinalReads;
+        generator.Phase = Phase.Final;
         await Task.Delay(1000);
         await generator.StopAsync();
 

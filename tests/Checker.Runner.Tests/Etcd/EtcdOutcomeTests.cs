@@ -1,5 +1,5 @@
 using Checker.Core.History;
-using Checker.Runner.Clients;
+using Checker.Runner.Workloads;
 using Checker.Runner.Databases.Etcd;
 using Checker.Runner.Generation;
 using Checker.Runner.Nodes;

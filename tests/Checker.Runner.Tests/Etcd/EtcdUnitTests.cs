@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Checker.Core.History;
 using Checker.Runner.Databases.Etcd;
-using Checker.Runner.Db;
+using Checker.Runner.Databases;
 using Checker.Runner.Nodes;
 using Grpc.Core;
 
@@ -14,34 +14,61 @@ public sealed class EtcdUnitTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    [Fact]
-    public void A_candidate_without_etcd_is_an_environment_error_that_says_what_to_pass()
+    /// <summary>Finds etcd on a local node, as a run's setup does.</summary>
+    static Task<EtcdInstall> FindOn(LocalNodeProvider nodes, string? candidate)
     {
-        var e = Assert.Throws<EnvironmentException>(() => EtcdInstall.Find(Path.Combine(dir, "missing"), Path.Combine(dir, "unpack")));
-        Assert.Contains("missing' holds no etcd binary", e.Message);
-        Assert.Contains("tar.gz", e.Message);
+        var node = nodes.Nodes[0];
+        return EtcdInstall.OnNodeAsync((c, a, t) => nodes.RunAsync(node, c, a, t), (l, r, t) => nodes.UploadAsync(node, l, r, t),
+            candidate, $"{node.Directory}/install", node.Name, _ => { }, default);
     }
 
     [Fact]
-    public void A_release_tarball_or_a_directory_with_bin_etcd_is_found()
+    public async Task A_candidate_that_is_not_there_or_holds_no_etcd_is_an_environment_error_that_says_what_to_pass()
     {
+        await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
+        var missing = await Assert.ThrowsAsync<EnvironmentException>(() => FindOn(nodes, Path.Combine(dir, "missing")));
+        Assert.Contains("db.install: '" + Path.Combine(dir, "missing") + "' is neither a file nor a directory", missing.Message);
+        var empty = await Assert.ThrowsAsync<EnvironmentException>(() => FindOn(nodes, Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName));
+        Assert.Contains("holds no etcd binary", empty.Message);
+        Assert.Contains("tar.gz", empty.Message);
+    }
+
+    [Fact]
+    public async Task A_release_tarball_a_directory_or_the_binary_is_put_on_the_node_and_found_there()
+    {
+        await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
         var release = Directory.CreateDirectory(Path.Combine(dir, "etcd-v3.4.99-linux-amd64")).FullName;
-        var binary = Path.Combine(release, "etcd");
-        File.WriteAllText(binary, "#!/bin/sh\n");
-        File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Assert.Equal(binary, EtcdInstall.Find(release, Path.Combine(dir, "unused")).Binary);
+        File.WriteAllText(Path.Combine(release, "etcd"), "#!/bin/sh\n");
+        File.WriteAllText(Path.Combine(release, "README-etcdctl.md"), "");
+        var unpacked = $"{nodes.Nodes[0].Directory}/install/unpacked";
+
+        Assert.Equal($"{unpacked}/etcd", (await FindOn(nodes, release)).Binary);
+        Directory.Delete($"{nodes.Nodes[0].Directory}/install", recursive: true);
+        Assert.Equal($"{unpacked}/etcd", (await FindOn(nodes, Path.Combine(release, "etcd"))).Binary);
+        Directory.Delete($"{nodes.Nodes[0].Directory}/install", recursive: true);
 
         var archive = Path.Combine(dir, "etcd-v3.4.99-linux-amd64.tar.gz");
         using (var tar = System.Diagnostics.Process.Start("tar", ["-czf", archive, "-C", dir, "etcd-v3.4.99-linux-amd64"])) tar.WaitForExit();
-        var unpacked = EtcdInstall.Find(archive, Path.Combine(dir, "unpack"));
-        Assert.Equal(Path.Combine(dir, "unpack", "etcd-v3.4.99-linux-amd64", "etcd"), unpacked.Binary);
+        var fromArchive = await FindOn(nodes, archive);
+        Assert.Equal($"{unpacked}/etcd-v3.4.99-linux-amd64/etcd", fromArchive.Binary);
+        Assert.Equal(archive, fromArchive.Source);
+        Assert.True(File.GetUnixFileMode(fromArchive.Binary).HasFlag(UnixFileMode.UserExecute));
+    }
+
+    [Fact]
+    public async Task Without_a_candidate_Debians_etcd_is_found()
+    {
+        await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
+        var debian = await FindOn(nodes, null);
+        Assert.Equal(EtcdInstall.DebianBinary, debian.Binary);
+        Assert.Contains("etcd-server", debian.Source);
     }
 
     [Fact]
     public async Task A_member_that_exits_at_start_is_reported_at_once_with_its_log()
     {
         await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
-        var db = new EtcdDb(new EtcdOptions(StartTimeout: 60), new EtcdInstall("/bin/false", "test"), provider, null, "unit", _ => { });
+        var db = new EtcdDb(new EtcdSettings(), "/bin/false", TimeSpan.FromSeconds(60), provider, null, "unit", _ => { });
         var e = await Assert.ThrowsAsync<EnvironmentException>(() => db.SetupAsync(default));
         Assert.Contains("exited while the cluster formed", e.Message); // not the start timeout's "did not serve"
         await db.TeardownAsync();

@@ -6,7 +6,7 @@ using Checker.Runner.Databases.Etcd;
 using Checker.Runner.Generation;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
-using Checker.Runner.Spec;
+using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Tests.Etcd;
 
@@ -24,7 +24,7 @@ public static class IsolatedFollowerScenario
     {
         var registers = new EtcdRegisters(cluster.Nodes.Select(cluster.Endpoint).ToList(), $"stale-{Guid.NewGuid():N}",
             serializable, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
-        var workload = new RegisterWorkload(new WorkloadSpec { Keys = 2, Values = 5, ReadWeight = 2, WriteWeight = 2, CasWeight = 0 });
+        var workload = new RegisterWorkload(new RegisterSettings { Keys = 2, Values = 5, ReadWeight = 2, WriteWeight = 2, CasWeight = 0 });
         using var history = historyPath is null ? new HistoryRecorder(null) : HistoryRecorder.ToFile(historyPath);
         var generator = new Generator(new GeneratorOptions(6, cluster.Nodes.Count, 200, TimeSpan.FromSeconds(2), seed), registers, workload, history);
         generator.Start(CancellationToken.None);
@@ -36,11 +36,11 @@ public static class IsolatedFollowerScenario
         var grudge = Grudge.Between([follower.Name], others);
         // Recorded as the nemesis records its faults, so reports shade the window.
         history.Record(Op.NemesisProcess, OpType.Invoke, "start-partition", "partition-isolate-one");
-        cluster.Proxies.Partition(grudge, LinkFault.Drop);
+        await cluster.Network.PartitionAsync(grudge, PartitionMode.Drop, default);
         history.Record(Op.NemesisProcess, OpType.Info, "start-partition", grudge.ToValue());
         await Task.Delay(isolated);
         history.Record(Op.NemesisProcess, OpType.Invoke, "stop-partition", "partition-isolate-one");
-        cluster.Proxies.Heal();
+        await cluster.Network.HealAsync(default);
         history.Record(Op.NemesisProcess, OpType.Info, "stop-partition", null);
         await Task.Delay(1500);
         await generator.StopAsync();

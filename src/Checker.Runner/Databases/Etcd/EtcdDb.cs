@@ -1,17 +1,11 @@
 using System.Collections.Concurrent;
-using Checker.Runner.Db;
+using System.Globalization;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Etcdserverpb;
 using Grpc.Core;
 
 namespace Checker.Runner.Databases.Etcd;
-
-/// <summary>Settings of an etcd cluster under test.</summary>
-/// <param name="HeartbeatMs">etcd's --heartbeat-interval.</param>
-/// <param name="ElectionMs">etcd's --election-timeout: how long a follower waits for the leader before it stands.</param>
-/// <param name="StartTimeout">Seconds setup waits for the cluster to serve a linearizable read.</param>
-public sealed record EtcdOptions(int HeartbeatMs = 100, int ElectionMs = 1000, double StartTimeout = 60);
 
 /// <summary>
 /// A static etcd cluster, one member per node: its own data dir, clients served directly on the
@@ -20,14 +14,19 @@ public sealed record EtcdOptions(int HeartbeatMs = 100, int ElectionMs = 1000, d
 /// one per directed link), every member's URLs are host names that its own hosts file resolves to
 /// the address of that link (see <see cref="EtcdPeerNames"/>).
 /// </summary>
-public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvider provider, INetwork? network, string runId, Action<string> log)
+/// <param name="candidate">A local etcd binary, directory or release .tar.gz to test; null: Debian's etcd on each node.</param>
+/// <param name="startTimeout">How long setup waits for every member to serve.</param>
+public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan startTimeout, INodeProvider provider, INetwork? network, string runId, Action<string> log)
     : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb
 {
     public const int ClientPort = 2379, PeerPort = 2380;
-    public static readonly IReadOnlyList<int> PeerPorts = [PeerPort];
     public const string LogName = "etcd.log";
 
     readonly ConcurrentDictionary<string, NodeProcess> servers = new();
+    readonly ConcurrentDictionary<string, EtcdInstall> installs = new();
+
+    /// <summary>What each node runs (the installation's source), once set up.</summary>
+    public IReadOnlyDictionary<string, string> Sources => installs.ToDictionary(kv => kv.Key, kv => kv.Value.Source);
     readonly EtcdPeerNames names = new(provider.Nodes, network is null ? null : network.PeerAddress);
 
     public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, ClientPort);
@@ -38,13 +37,17 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
             throw new EnvironmentException(
                 "etcd on local nodes with peer faults needs root: each member resolves its peers' names through its own " +
                 "hosts file, bind-mounted in a private mount namespace (run as root, or without a peer network)");
-        foreach (var node in provider.Nodes)
+        await Task.WhenAll(provider.Nodes.Select(async node =>
         {
+            installs[node.Name] = await EtcdInstall.OnNodeAsync(
+                (c, a, t) => provider.RunAsync(node, c, a, t), (l, r, t) => provider.UploadAsync(node, l, r, t),
+                candidate, $"{node.Directory}/install", node.Name, log, ct);
             await provider.RunAsync(node, "rm", ["-rf", DataDir(node)], ct);
             if (names.NeedsHostsFiles) await provider.WriteFileAsync(node, HostsPath(node), names.HostsFile(node), ct);
-        }
+        }));
+        log($"etcd: {string.Join(", ", installs.Values.Select(i => i.Source).Distinct())}");
         await Task.WhenAll(provider.Nodes.Select(n => RestartAsync(n, ct)));
-        await WaitUntilServingAsync(TimeSpan.FromSeconds(options.StartTimeout), ct);
+        await WaitUntilServingAsync(startTimeout, ct);
     }
 
     /// <summary>The member's command line. The cluster token carries the run id, which marks the process as Checker's.</summary>
@@ -59,21 +62,22 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
         "--initial-cluster", string.Join(',', provider.Nodes.Select(n => $"{n.Name}={names.PeerUrl(n, PeerPort)}")),
         "--initial-cluster-state", "new",
         "--initial-cluster-token", $"checker-{runId}",
-        "--heartbeat-interval", options.HeartbeatMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--election-timeout", options.ElectionMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--heartbeat-interval", settings.HeartbeatMs.ToString(CultureInfo.InvariantCulture),
+        "--election-timeout", settings.ElectionMs.ToString(CultureInfo.InvariantCulture),
         "--logger", "zap",
     ];
 
     /// <summary>Starts the member if it is not running; with its data dir intact, it rejoins as the same member.</summary>
     public async Task RestartAsync(Node node, CancellationToken ct)
     {
-        if (servers.TryGetValue(node.Name, out var running) && provider.IsRunning(running)) return;
+        if (servers.TryGetValue(node.Name, out var running) && await provider.IsRunningAsync(running, ct)) return;
+        var install = installs[node.Name];
         var (command, args) = names.NeedsHostsFiles
             // unshare without --fork and sh's exec keep one pid from start to etcd, so signals reach etcd itself.
             ? ("unshare", (IReadOnlyList<string>)["--mount", "--propagation", "private", "sh", "-c",
                 "mount --bind \"$0\" /etc/hosts && exec \"$@\"", HostsPath(node), install.Binary, .. Arguments(node)])
             : (install.Binary, Arguments(node));
-        servers[node.Name] = await provider.StartAsync(node, "etcd", command, args, Path.Combine(node.Directory, LogName), ct);
+        servers[node.Name] = await provider.StartAsync(node, "etcd", command, args, LogPath(node), ct);
     }
 
     /// <summary>Polls until a linearizable read succeeds through every member: the cluster has a leader and serves.</summary>
@@ -100,7 +104,7 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
             await ThrowIfAnyMemberExitedAsync(ct);
             await Task.Delay(200, ct);
         }
-        var logs = string.Join("; ", provider.Nodes.Select(n => $"{n}: {Path.Combine(n.Directory, LogName)}"));
+        var logs = string.Join("; ", provider.Nodes.Select(n => $"{n}: {LogPath(n)}"));
         throw new EnvironmentException($"etcd did not serve within {timeout.TotalSeconds:0}s (last error: {lastError ?? "none"}); see {logs}");
     }
 
@@ -109,8 +113,8 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
     {
         foreach (var node in provider.Nodes)
         {
-            if (!servers.TryGetValue(node.Name, out var p) || provider.IsRunning(p)) continue;
-            var tail = await provider.RunAsync(node, "tail", ["-n", "5", Path.Combine(node.Directory, LogName)], ct);
+            if (!servers.TryGetValue(node.Name, out var p) || await provider.IsRunningAsync(p, ct)) continue;
+            var tail = await provider.RunAsync(node, "tail", ["-n", "5", LogPath(node)], ct);
             throw new EnvironmentException($"etcd on {node} exited while the cluster formed; the end of its log:\n{tail.Output.Trim()}");
         }
     }
@@ -139,16 +143,14 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
         if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
     }
 
-    public Task PauseAsync(Node node, CancellationToken ct)
+    public async Task PauseAsync(Node node, CancellationToken ct)
     {
-        if (servers.TryGetValue(node.Name, out var p)) provider.Signal(p, NodeSignal.Stop);
-        return Task.CompletedTask;
+        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Stop, ct);
     }
 
-    public Task ResumeAsync(Node node, CancellationToken ct)
+    public async Task ResumeAsync(Node node, CancellationToken ct)
     {
-        if (servers.TryGetValue(node.Name, out var p)) provider.Signal(p, NodeSignal.Cont);
-        return Task.CompletedTask;
+        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Cont, ct);
     }
 
     /// <summary>Each member's log, and its hosts file when it has one (it shows which address each peer had).</summary>
@@ -156,7 +158,7 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
     {
         foreach (var node in provider.Nodes)
         {
-            await provider.FetchAsync(node, Path.Combine(node.Directory, LogName), Path.Combine(dir, node.Name, LogName), ct);
+            await provider.FetchAsync(node, LogPath(node), Path.Combine(dir, node.Name, LogName), ct);
             await provider.FetchAsync(node, HostsPath(node), Path.Combine(dir, node.Name, "hosts"), ct);
         }
     }
@@ -168,6 +170,7 @@ public sealed class EtcdDb(EtcdOptions options, EtcdInstall install, INodeProvid
     }
 
     static EtcdChannel Open(Node node) => new(node.Address, ClientPort, TimeSpan.FromSeconds(1));
-    static string DataDir(Node node) => Path.Combine(node.Directory, "etcd-data");
-    static string HostsPath(Node node) => Path.Combine(node.Directory, "hosts");
+    static string LogPath(Node node) => $"{node.Directory}/{LogName}";
+    static string DataDir(Node node) => $"{node.Directory}/etcd-data";
+    static string HostsPath(Node node) => $"{node.Directory}/hosts";
 }

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Checker.Runner.Clients;
+using Checker.Runner.Workloads;
 using Grpc.Core;
 
 namespace Checker.Runner.Databases.Etcd;

@@ -1,6 +1,5 @@
 using System.Globalization;
-using Checker.Runner.Clients;
-using Checker.Runner.Generation;
+using Checker.Runner.Workloads;
 using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
