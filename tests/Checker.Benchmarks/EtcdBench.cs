@@ -1,57 +1,40 @@
-using System.Diagnostics;
-using Checker.Runner.Databases.Etcd;
-using Checker.Runner.Db;
-using Checker.Runner.Generation;
+using Checker.Runner.Databases;
+using Checker.Runner.Running;
 using Checker.Runner.Spec;
-using Checker.Runner.Tests.Etcd;
 
 namespace Checker.Benchmarks;
 
-/// <summary>etcd on 3 local members (peers through the proxies, as in a run): start to serving, then unpaced register ops/s.</summary>
+/// <summary>
+/// etcd on 3 local members through the runner, measured as RunnerBench measures ZooKeeper (10 s,
+/// 12 unpaced workers, no faults): start to serving, then ok ops/s with linearizable and with serializable reads.
+/// </summary>
 public static class EtcdBench
 {
     public static int Run()
     {
-        try
+        foreach (var serializable in new[] { false, true })
         {
-            var cluster = LocalEtcdCluster.StartAsync().GetAwaiter().GetResult();
+            var spec = SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"),
+            [
+                new("time-limit", "10"), new("rate", "0"), new("concurrency", "12"), new("nemesis.faults", ""),
+                new("recovery.final-reads", "0"), new("name", "bench-etcd"), new("workload.serializable-reads", serializable ? "true" : "false"),
+            ]);
+            var results = Directory.CreateTempSubdirectory("checker-bench-").FullName;
             try
             {
-                Console.Out.WriteLine($"local 3-member etcd: start to serving (a linearizable read on every member) {cluster.StartToServing.TotalSeconds:0.00} s");
-                foreach (var serializable in new[] { false, true })
-                {
-                    var (ok, seconds) = Throughput(cluster, serializable, TimeSpan.FromSeconds(10));
-                    Console.Out.WriteLine($"local 3-member etcd, 12 workers, no faults, {(serializable ? "serializable" : "linearizable")} reads: " +
-                                          $"{ok / seconds:N0} ok ops/s ({ok:N0} ok in {seconds:0.0} s)");
-                }
+                var outcome = TestRunner.RunAsync(spec, new RunOptions(results, 1), CancellationToken.None).GetAwaiter().GetResult();
+                var json = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(outcome.Folder.Results));
+                Console.Out.WriteLine($"local 3-member etcd, 12 workers, no faults, {(serializable ? "serializable" : "linearizable")} reads: " +
+                                      $"{json["okPerSecond"]} ok ops/s (verdict {outcome.Verdict.ToString().ToLowerInvariant()}); " +
+                                      $"start to serving {json["secondsToServing"]} s");
             }
-            finally { cluster.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
-            return 0;
+            catch (EnvironmentException e)
+            {
+                Console.Error.WriteLine($"etcd bench: {e.Message}");
+                return 5;
+            }
+            finally { Directory.Delete(results, recursive: true); }
         }
-        catch (EnvironmentException e)
-        {
-            Console.Error.WriteLine($"etcd bench: {e.Message}");
-            return 5;
-        }
-    }
-
-    static (long Ok, double Seconds) Throughput(LocalEtcdCluster cluster, bool serializable, TimeSpan duration)
-    {
-        var registers = new EtcdRegisters(cluster.Nodes.Select(cluster.Endpoint).ToList(), $"bench-{Guid.NewGuid():N}",
-            serializable, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2));
-        var file = Path.GetTempFileName();
-        try
-        {
-            // Written to a file line by line, as a run's history is.
-            using var history = HistoryRecorder.ToFile(file);
-            var generator = new Generator(new GeneratorOptions(12, cluster.Nodes.Count, 0, TimeSpan.FromSeconds(3), Seed: 1),
-                registers, new RegisterWorkload(new WorkloadSpec()), history);
-            var clock = Stopwatch.StartNew();
-            generator.Start(CancellationToken.None);
-            Thread.Sleep(duration);
-            generator.StopAsync().GetAwaiter().GetResult();
-            return (history.Counts.Ok, clock.Elapsed.TotalSeconds);
-        }
-        finally { File.Delete(file); }
+        return 0;
     }
 }

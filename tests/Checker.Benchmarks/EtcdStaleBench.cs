@@ -1,6 +1,6 @@
 using Checker.Core.Checks;
 using Checker.Core.Linearizability;
-using Checker.Runner.Db;
+using Checker.Runner.Databases;
 using Checker.Runner.Tests.Etcd;
 
 namespace Checker.Benchmarks;
