@@ -74,6 +74,23 @@ public sealed class EtcdUnitTests : IDisposable
         await db.TeardownAsync();
     }
 
+    static Spec.TestSpec EtcdSpec(params (string Field, string Value)[] overrides) =>
+        Spec.SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+
+    [Fact]
+    public void The_etcd_spec_loads_with_its_own_fields_and_a_bad_one_is_named()
+    {
+        var spec = EtcdSpec(("workload.serializable-reads", "true"));
+        Assert.Equal("etcd", spec.Db.Name);
+        Assert.True(Spec.SpecSections.Read<EtcdRegisterSettings>(spec.Workload.Settings, "workload").SerializableReads);
+        Assert.Equal(1000, Spec.SpecSections.Read<EtcdSettings>(spec.Db.Settings, "db").ElectionMs);
+
+        var tooShort = Assert.Throws<Spec.SpecException>(() => EtcdSpec(("db.election-ms", "300")));
+        Assert.Contains("db.electionMs", tooShort.Message);
+        var zooKeepers = Assert.Throws<Spec.SpecException>(() => EtcdSpec(("workload.sync-reads", "false")));
+        Assert.Contains("workload.syncReads", zooKeepers.Message);
+    }
+
     [Fact]
     public void Every_status_code_has_a_fate_and_a_reason()
     {
