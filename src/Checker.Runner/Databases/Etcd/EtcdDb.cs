@@ -24,16 +24,13 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
 
     readonly ConcurrentDictionary<string, NodeProcess> servers = new();
     readonly ConcurrentDictionary<string, EtcdInstall> installs = new();
-
-    /// <summary>What each node runs (the installation's source), once set up.</summary>
-    public IReadOnlyDictionary<string, string> Sources => installs.ToDictionary(kv => kv.Key, kv => kv.Value.Source);
     readonly EtcdPeerNames names = new(provider.Nodes, network is null ? null : network.PeerAddress);
 
     public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, ClientPort);
 
     public async Task SetupAsync(CancellationToken ct)
     {
-        if (names.NeedsHostsFiles && !Posix.IsRoot)
+        if (names.NeedsHostsFiles && (await provider.RunAsync(provider.Nodes[0], "id", ["-u"], ct)).Output.Trim() != "0")
             throw new EnvironmentException(
                 "etcd on local nodes with peer faults needs root: each member resolves its peers' names through its own " +
                 "hosts file, bind-mounted in a private mount namespace (run as root, or without a peer network)");
