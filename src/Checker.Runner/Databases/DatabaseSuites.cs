@@ -1,3 +1,4 @@
+using Checker.Runner.Databases.Etcd;
 using Checker.Runner.Databases.ZooKeeper;
 
 namespace Checker.Runner.Databases;
@@ -5,7 +6,7 @@ namespace Checker.Runner.Databases;
 /// <summary>The databases Checker can test, by the spec's db.name.</summary>
 public static class DatabaseSuites
 {
-    public static readonly IReadOnlyList<IDatabaseSuite> All = [new ZooKeeperSuite()];
+    public static readonly IReadOnlyList<IDatabaseSuite> All = [new ZooKeeperSuite(), new EtcdSuite()];
 
     public static IDatabaseSuite? Find(string? name) => All.FirstOrDefault(s => s.Name == name);
 

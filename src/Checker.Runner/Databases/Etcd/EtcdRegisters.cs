@@ -1,0 +1,122 @@
+using System.Globalization;
+using Checker.Runner.Workloads;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Checker.Runner.Databases.Etcd;
+
+/// <summary>
+/// Registers in etcd: one key per register under a run prefix, holding the value as decimal text;
+/// a missing key is the initial null. Compare-and-set is one txn: if the key's value equals `from`,
+/// put `to`. Reads are linearizable (etcd's default: the member confirms its leader's commit index
+/// first) unless `serializable`, when any member answers from its own, possibly stale, state.
+/// </summary>
+public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, string prefix, bool serializable,
+    TimeSpan opTimeout, TimeSpan connectTimeout) : IClientFactory
+{
+    readonly string prefix = prefix;
+    readonly bool serializable = serializable;
+    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
+
+    /// <summary>Nothing to create: a key that was never written reads as null. The prefix is fresh per run.</summary>
+    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public IClient Create(int node) => new Client(nodes[node], this);
+
+    public static string KeyOf(string prefix, object key) => $"{prefix}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
+
+    sealed class Client((string Host, int Port) node, EtcdRegisters registers) : IClient
+    {
+        EtcdChannel? channel;
+
+        public async Task OpenAsync(CancellationToken ct)
+        {
+            if (channel is not null) return;
+            var opened = new EtcdChannel(node.Host, node.Port, registers.connectTimeout);
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                cts.CancelAfter(registers.connectTimeout);
+                await opened.ConnectAsync(cts.Token);
+            }
+            catch
+            {
+                opened.Dispose();
+                throw;
+            }
+            channel = opened;
+        }
+
+        public async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
+        {
+            try { await OpenAsync(ct); }
+            catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or HttpRequestException)
+            {
+                if (ct.IsCancellationRequested) return Completion.Fail("cancelled before sending");
+                await Task.Delay(Random.Shared.Next(100, 300), CancellationToken.None); // a down member: do not spin on refusals
+                return Completion.Fail($"connect: {e.Message}"); // nothing was sent
+            }
+            var key = ByteString.CopyFromUtf8(KeyOf(registers.prefix, op.Key!));
+            var deadline = DateTime.UtcNow + registers.opTimeout;
+            return op.F switch
+            {
+                RegisterWorkload.Read => await ReadAsync(key, deadline, ct),
+                RegisterWorkload.Write => await WriteAsync(key, (long)op.Value!, deadline, ct),
+                RegisterWorkload.Cas => await CasAsync(key, (IList<object?>)op.Value!, deadline, ct),
+                _ => Completion.Fail($"unknown f {op.F}"),
+            };
+        }
+
+        /// <summary>A read changes nothing, so any error makes it a plain fail.</summary>
+        async Task<Completion> ReadAsync(ByteString key, DateTime deadline, CancellationToken ct)
+        {
+            try
+            {
+                var range = await channel!.Client.GetAsync(new RangeRequest { Key = key, Serializable = registers.serializable },
+                    deadline: deadline, cancellationToken: ct);
+                return Completion.Ok(range.Kvs.Count == 0 ? null : Decode(range.Kvs[0].Value));
+            }
+            catch (RpcException e) { return Completion.Fail(EtcdOutcomes.Describe(e)); }
+        }
+
+        async Task<Completion> WriteAsync(ByteString key, long value, DateTime deadline, CancellationToken ct)
+        {
+            try
+            {
+                await channel!.Client.PutAsync(new PutRequest { Key = key, Value = Encode(value) }, deadline: deadline, cancellationToken: ct);
+                return Completion.Ok(value);
+            }
+            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
+        }
+
+        /// <summary>One txn, so nothing can come between the compare and the put.</summary>
+        async Task<Completion> CasAsync(ByteString key, IList<object?> fromTo, DateTime deadline, CancellationToken ct)
+        {
+            var txn = new TxnRequest();
+            txn.Compare.Add(fromTo[0] is null
+                // A value compare on a missing key is always false in etcd; "never created" is how null is matched.
+                ? new Compare { Key = key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 }
+                : new Compare { Key = key, Target = Compare.Types.CompareTarget.Value, Result = Compare.Types.CompareResult.Equal, Value = Encode((long)fromTo[0]!) });
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode((long)fromTo[1]!) } });
+            try
+            {
+                var result = await channel!.Client.TransactionAsync(txn, deadline: deadline, cancellationToken: ct);
+                return result.Succeeded ? Completion.Ok(fromTo) : Completion.Fail("compare failed");
+            }
+            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            channel?.Dispose();
+            channel = null;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    public static ByteString Encode(long v) => ByteString.CopyFromUtf8(v.ToString(CultureInfo.InvariantCulture));
+
+    public static long? Decode(ByteString data) =>
+        data.IsEmpty ? null : long.Parse(data.ToStringUtf8(), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,57 @@
+using Checker.Core.Checks;
+using Checker.Core.History;
+using Checker.Core.Linearizability;
+using Checker.Runner.Faults;
+using Checker.Runner.Net;
+using Checker.Runner.Nodes;
+using Checker.Runner.Spec;
+using Checker.Runner.Workloads;
+using Newtonsoft.Json.Linq;
+
+namespace Checker.Runner.Databases.Etcd;
+
+/// <summary>etcd 3.4: a static cluster of one member per node, and registers as keys, through dotnet-etcd.</summary>
+public sealed class EtcdSuite : IDatabaseSuite
+{
+    public string Name => "etcd";
+
+    public DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
+
+    public IReadOnlyList<string> Workloads => ["register"];
+
+    public JObject DefaultSettings() => SpecSections.ToJson(new EtcdSettings());
+
+    public JObject DefaultWorkloadSettings(string workload) => SpecSections.ToJson(new EtcdRegisterSettings());
+
+    public void Validate(TestSpec spec)
+    {
+        var problem = SpecSections.Read<EtcdSettings>(spec.Db.Settings, "db").Problem()
+                      ?? SpecSections.Read<EtcdRegisterSettings>(spec.Workload.Settings, "workload").Problem();
+        if (problem is not null) throw new SpecException(problem);
+    }
+
+    public PeerPorts PeerPorts { get; } = new([EtcdDb.PeerPort]);
+
+    public DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
+    {
+        var settings = SpecSections.Read<EtcdSettings>(spec.Db.Settings, "db");
+        var workload = SpecSections.Read<EtcdRegisterSettings>(spec.Workload.Settings, "workload");
+        var candidate = spec.Db.Install ?? (Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : null);
+        var db = new EtcdDb(settings, candidate, TimeSpan.FromSeconds(spec.Db.StartTimeout), nodes, network, run.RunId, run.Log);
+        var clients = new EtcdRegisters(nodes.Nodes.Select(db.ClientEndpoint).ToList(), $"/checker/{run.RunId}", workload.SerializableReads,
+            TimeSpan.FromSeconds(spec.Client.OpTimeout), TimeSpan.FromSeconds(spec.Client.ConnectTimeout));
+        return new DbPlan(db, clients, new RegisterWorkload(workload), r => Explain(r, workload));
+    }
+
+    /// <summary>Adds to a stale read what etcd promises: serializable reads may be stale, linearizable ones may not.</summary>
+    static CheckResult Explain(CheckResult r, EtcdRegisterSettings workload)
+    {
+        if (r.Verdict != Verdict.Invalid || r.Details is not LinearizabilityReport { Failure: { } f } || f.Failed.F != RegisterWorkload.Read) return r;
+        var summary = r.Summary + $"\nstale read: process {f.Failed.Process} read {Values.Format(f.Failed.Output)} from key {Values.Format(f.Key)} " +
+                      $"(op {f.Failed.InvokeIndex}), but by then the register could only hold {string.Join(" or ", f.States)}";
+        if (workload.SerializableReads)
+            summary += "\nreads were serializable (workload.serializableReads true): etcd lets any member answer them from its own state, " +
+                       "so a stale read here is etcd's documented behaviour, not necessarily a bug; rerun with serializableReads false";
+        return r with { Summary = summary };
+    }
+}

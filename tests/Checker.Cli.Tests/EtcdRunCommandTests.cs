@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Checker.Cli.Tests;
+
+/// <summary>`checker run` on the etcd spec when etcd cannot be had: a message saying what to pass, and exit 5.</summary>
+public sealed class EtcdRunCommandTests : IDisposable
+{
+    readonly string work = Directory.CreateTempSubdirectory("checker-etcd-cli-").FullName;
+
+    [Fact]
+    public void A_candidate_etcd_that_is_not_there_exits_5_naming_it()
+    {
+        var missing = Path.Combine(work, "etcd-v3.4.99.tar.gz");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run",
+                     Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), "--db.install", missing, "--time-limit", "5",
+                     "--results", Path.Combine(work, "results"), "--runs-dir", Path.Combine(work, "runs")])
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+
+        Assert.Equal(5, p.ExitCode);
+        Assert.Contains($"db.install: '{missing}' is neither a file nor a directory", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout.Result); // no stack trace
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+    }
+}

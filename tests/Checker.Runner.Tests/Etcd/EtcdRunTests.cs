@@ -1,0 +1,57 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+using Newtonsoft.Json.Linq;
+
+namespace Checker.Runner.Tests.Etcd;
+
+/// <summary>Whole runs of workloads/etcd-register.json against a real local three-member etcd cluster.</summary>
+[Collection("etcd"), Trait("Tier", "Slow")]
+public sealed class EtcdRunTests : IDisposable
+{
+    readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
+
+    static TestSpec Spec(params (string Field, string Value)[] overrides) =>
+        SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+
+    [Fact]
+    public async Task Thirty_seconds_of_partitions_kills_and_pauses_with_linearizable_reads_is_valid_and_leaves_nothing_running()
+    {
+        var spec = Spec(("time-limit", "30"), ("nemesis.faults", "partition-isolate-leader,kill-leader,partition-random-halves,kill-random,pause-random,partition-one-way"),
+            ("nemesis.interval", "5"), ("nemesis.duration", "3"), ("nemesis.initial-delay", "2"), ("rate", "150"));
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 3), CancellationToken.None);
+
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        var history = HistoryFile.Load(outcome.Folder.History);
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");
+        Assert.True(history.Count(o => o.Type == Core.History.OpType.Ok) > 500);
+        var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
+        Assert.Equal("etcd", (string?)json["db"]);
+        Assert.True(File.Exists(Path.Combine(outcome.Folder.NodeLogs, "n1", "etcd.log")));
+        Assert.Empty(ProcessesOf(outcome.Folder.RunId));
+    }
+
+    /// <summary>Members whose command line carries the run's cluster token (checker-RUNID).</summary>
+    static List<int> ProcessesOf(string runId)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"checker-{runId}")) found.Add(int.Parse(Path.GetFileName(dir)));
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(results, recursive: true); } catch (IOException) { }
+    }
+}

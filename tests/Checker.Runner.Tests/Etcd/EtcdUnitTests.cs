@@ -1,0 +1,133 @@
+using System.Net.Sockets;
+using Checker.Core.History;
+using Checker.Runner.Databases.Etcd;
+using Checker.Runner.Databases;
+using Checker.Runner.Nodes;
+using Grpc.Core;
+
+namespace Checker.Runner.Tests.Etcd;
+
+/// <summary>The etcd pieces that need no cluster: finding the binary, the outcome table, the peer names.</summary>
+public sealed class EtcdUnitTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("checker-etcd-unit-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    /// <summary>Finds etcd on a local node, as a run's setup does.</summary>
+    static Task<EtcdInstall> FindOn(LocalNodeProvider nodes, string? candidate)
+    {
+        var node = nodes.Nodes[0];
+        return EtcdInstall.OnNodeAsync((c, a, t) => nodes.RunAsync(node, c, a, t), (l, r, t) => nodes.UploadAsync(node, l, r, t),
+            candidate, $"{node.Directory}/install", node.Name, _ => { }, default);
+    }
+
+    [Fact]
+    public async Task A_candidate_that_is_not_there_or_holds_no_etcd_is_an_environment_error_that_says_what_to_pass()
+    {
+        await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
+        var missing = await Assert.ThrowsAsync<EnvironmentException>(() => FindOn(nodes, Path.Combine(dir, "missing")));
+        Assert.Contains("db.install: '" + Path.Combine(dir, "missing") + "' is neither a file nor a directory", missing.Message);
+        var empty = await Assert.ThrowsAsync<EnvironmentException>(() => FindOn(nodes, Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName));
+        Assert.Contains("holds no etcd binary", empty.Message);
+        Assert.Contains("tar.gz", empty.Message);
+    }
+
+    [Fact]
+    public async Task A_release_tarball_a_directory_or_the_binary_is_put_on_the_node_and_found_there()
+    {
+        await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
+        var release = Directory.CreateDirectory(Path.Combine(dir, "etcd-v3.4.99-linux-amd64")).FullName;
+        File.WriteAllText(Path.Combine(release, "etcd"), "#!/bin/sh\n");
+        File.WriteAllText(Path.Combine(release, "README-etcdctl.md"), "");
+        var unpacked = $"{nodes.Nodes[0].Directory}/install/unpacked";
+
+        Assert.Equal($"{unpacked}/etcd", (await FindOn(nodes, release)).Binary);
+        Directory.Delete($"{nodes.Nodes[0].Directory}/install", recursive: true);
+        Assert.Equal($"{unpacked}/etcd", (await FindOn(nodes, Path.Combine(release, "etcd"))).Binary);
+        Directory.Delete($"{nodes.Nodes[0].Directory}/install", recursive: true);
+
+        var archive = Path.Combine(dir, "etcd-v3.4.99-linux-amd64.tar.gz");
+        using (var tar = System.Diagnostics.Process.Start("tar", ["-czf", archive, "-C", dir, "etcd-v3.4.99-linux-amd64"])) tar.WaitForExit();
+        var fromArchive = await FindOn(nodes, archive);
+        Assert.Equal($"{unpacked}/etcd-v3.4.99-linux-amd64/etcd", fromArchive.Binary);
+        Assert.Equal(archive, fromArchive.Source);
+        Assert.True(!OperatingSystem.IsWindows() && File.GetUnixFileMode(fromArchive.Binary).HasFlag(UnixFileMode.UserExecute));
+    }
+
+    [Fact]
+    public async Task Without_a_candidate_Debians_etcd_is_found()
+    {
+        await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
+        var debian = await FindOn(nodes, null);
+        Assert.Equal(EtcdInstall.DebianBinary, debian.Binary);
+        Assert.Contains("etcd-server", debian.Source);
+    }
+
+    [Fact]
+    public async Task A_member_that_exits_at_start_is_reported_at_once_with_its_log()
+    {
+        await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
+        var db = new EtcdDb(new EtcdSettings(), "/bin/false", TimeSpan.FromSeconds(60), provider, null, "unit", _ => { });
+        var e = await Assert.ThrowsAsync<EnvironmentException>(() => db.SetupAsync(default));
+        Assert.Contains("exited while the cluster formed", e.Message); // not the start timeout's "did not serve"
+        await db.TeardownAsync();
+    }
+
+    static Spec.TestSpec EtcdSpec(params (string Field, string Value)[] overrides) =>
+        Spec.SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+
+    [Fact]
+    public void The_etcd_spec_loads_with_its_own_fields_and_a_bad_one_is_named()
+    {
+        var spec = EtcdSpec(("workload.serializable-reads", "true"));
+        Assert.Equal("etcd", spec.Db.Name);
+        Assert.True(Spec.SpecSections.Read<EtcdRegisterSettings>(spec.Workload.Settings, "workload").SerializableReads);
+        Assert.Equal(1000, Spec.SpecSections.Read<EtcdSettings>(spec.Db.Settings, "db").ElectionMs);
+
+        var tooShort = Assert.Throws<Spec.SpecException>(() => EtcdSpec(("db.election-ms", "300")));
+        Assert.Contains("db.electionMs", tooShort.Message);
+        var zooKeepers = Assert.Throws<Spec.SpecException>(() => EtcdSpec(("workload.sync-reads", "false")));
+        Assert.Contains("workload.syncReads", zooKeepers.Message);
+    }
+
+    [Fact]
+    public void Every_status_code_has_a_fate_and_a_reason()
+    {
+        foreach (var code in Enum.GetValues<StatusCode>().Where(c => c != StatusCode.OK))
+            Assert.True(EtcdOutcomes.Table.TryGetValue(code, out var row) && row.Reason.Length > 20, $"{code} has no row");
+    }
+
+    [Fact]
+    public void Unavailable_is_fail_only_when_no_connection_was_made()
+    {
+        var refused = new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.",
+            new SocketException((int)SocketError.ConnectionRefused)));
+        Assert.Equal(OpType.Fail, EtcdOutcomes.ForMutation(refused).Type);
+
+        var unreachableMidCall = new RpcException(new Status(StatusCode.Unavailable, "Error reading next message.",
+            new IOException("Unable to read data", new SocketException((int)SocketError.HostUnreachable))));
+        Assert.Equal(OpType.Info, EtcdOutcomes.ForMutation(unreachableMidCall).Type);
+        var dropped = new RpcException(new Status(StatusCode.Unavailable, "Error reading next message.", new IOException("The request was aborted.")));
+        Assert.Equal(OpType.Info, EtcdOutcomes.ForMutation(dropped).Type);
+        var timedOut = new RpcException(new Status(StatusCode.Unavailable, "etcdserver: request timed out"));
+        Assert.Equal(OpType.Info, EtcdOutcomes.ForMutation(timedOut).Type);
+        Assert.Equal(OpType.Info, EtcdOutcomes.ForMutation(new RpcException(new Status(StatusCode.DeadlineExceeded, ""))).Type);
+        Assert.Equal(OpType.Fail, EtcdOutcomes.ForMutation(new RpcException(new Status(StatusCode.InvalidArgument, "etcdserver: key is not provided"))).Type);
+    }
+
+    [Fact]
+    public void Members_behind_per_link_proxies_are_named_and_each_resolves_names_to_its_own_links()
+    {
+        var nodes = Enumerable.Range(1, 3).Select(k => new Node($"n{k}", k, $"127.9.0.{k}", "/tmp")).ToList();
+        var proxied = new EtcdPeerNames(nodes, (from, to) => $"127.9.{from.Id}.{to.Id}");
+        Assert.True(proxied.NeedsHostsFiles);
+        Assert.Equal("http://n2.etcd-peer:2380", proxied.PeerUrl(nodes[1], 2380));
+        Assert.Equal("127.0.0.1 localhost\n127.9.0.1 n1.etcd-peer\n127.9.1.2 n2.etcd-peer\n127.9.1.3 n3.etcd-peer\n", proxied.HostsFile(nodes[0]));
+
+        var direct = new EtcdPeerNames(nodes, (_, to) => to.Address);
+        Assert.False(direct.NeedsHostsFiles);
+        Assert.Equal("http://127.9.0.2:2380", direct.PeerUrl(nodes[1], 2380));
+        Assert.False(new EtcdPeerNames(nodes, null).NeedsHostsFiles);
+    }
+}
