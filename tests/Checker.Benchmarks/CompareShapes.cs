@@ -44,6 +44,7 @@ public static class CompareShapes
         OneKey("key-100k-3k-invalid", 100_000, 0.09, "write", stale: true),
         new("etcd", "102 etcd register logs, in process", () => CorpusGroup("etcd-register", "cas-register", split: true)),
         new("kv-split", "Porcupine kv logs split by key, in process", () => CorpusGroup("kv-partitioned", "kv", split: true)),
+        new("kv-split-detail", "where the time goes on c50-ok split by key", KvSplitDetail),
         new("kv-whole", "Porcupine kv logs checked whole", () => CorpusGroup("kv-nopartition", "kv", split: false)),
         new("big-1m-jsonl", "1,000,000 ops over 1,000 keys, read from JSON Lines", BigFromFile),
     ];
@@ -136,6 +137,35 @@ public static class CompareShapes
         }
         return new Result(wrong == 0 ? "agree" : $"{wrong} WRONG", search, shrink, configurations,
             $"{rows.Count} histories, {invalid} invalid; slowest {slowest.File} {slowest.Ms:F0} ms");
+    }
+
+    /// <summary>c50-ok split by key: reading and pairing, each key searched alone in turn, and the whole check on 2 cores.</summary>
+    static Result KvSplitDetail()
+    {
+        var row = Corpus.Rows.First(r => r.File.EndsWith("c50-ok.txt"));
+        var model = ModelCatalog.Create("kv");
+        var clock = Stopwatch.StartNew();
+        var history = HistoryFile.Load(row.Path);
+        var read = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var ops = Pairing.Pair(history, row.File);
+        var paired = clock.Elapsed.TotalMilliseconds;
+        var options = new LinearizabilityOptions { ShrinkTime = TimeSpan.Zero };
+        var perKey = new List<string>();
+        double sum = 0;
+        foreach (var key in ops.GroupBy(o => o.Key))
+        {
+            var keyOps = key.ToList();
+            clock.Restart();
+            var r = (LinearizabilityReport)new LinearizabilityChecker(model, options).Check(keyOps).Details!;
+            sum += clock.Elapsed.TotalMilliseconds;
+            perKey.Add($"{key.Key}: {keyOps.Count} ops {clock.Elapsed.TotalMilliseconds:F0} ms {r.Configurations:N0} configs");
+        }
+        clock.Restart();
+        var whole = new LinearizabilityChecker(model, options).Check(ops);
+        var all = clock.Elapsed.TotalMilliseconds;
+        return new Result(whole.Verdict.ToString().ToLowerInvariant(), all, null, ((LinearizabilityReport)whole.Details!).Configurations,
+            $"read {read:F0} ms, pair {paired:F0} ms; keys one at a time {sum:F0} ms in all ({string.Join("; ", perKey)})");
     }
 
     static Result BigFromFile()
