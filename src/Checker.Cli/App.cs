@@ -20,7 +20,7 @@ public static class App
         usage: checker <command> [options]
 
           run [SPEC] [--field value ...]   run a test (default: workloads/zookeeper-register.json)
-          check FILE [options]             check a history (JSON Lines, Jepsen EDN or Jepsen log)
+          check FILE... [options]          check histories (JSON Lines, Jepsen EDN or Jepsen log)
           report RUN_DIR                   regenerate a run's plots and pages
           clean                            stop nodes and proxies left by earlier runs
 
@@ -37,6 +37,7 @@ public static class App
         var rest = args[1..];
         return Guarded(() => args[0] switch
         {
+            "check" when CheckFiles.Applies(rest) => CheckFiles.Execute(rest),
             "check" => CheckCommand.Execute(rest),
             "run" => RunCommand.Execute(rest),
             "report" => ReportCommand.Execute(rest),
@@ -49,7 +50,7 @@ public static class App
     /// Runs a command: a mistake in the call exits 4 and unreadable input exits 3, each with one line on
     /// stderr. Anything else unforeseen is reported in one line too (CHECKER_DEBUG=1 shows the trace).
     /// </summary>
-    static int Guarded(Func<int> command)
+    internal static int Guarded(Func<int> command)
     {
         try
         {

@@ -41,13 +41,14 @@ public sealed class Args
         return options.GetValueOrDefault(name);
     }
 
-    public double? Seconds(string name)
+    /// <summary>A number of seconds: positive, or also zero where zero means "off".</summary>
+    public double? Seconds(string name, bool zeroAllowed = false)
     {
         var v = Get(name);
         if (v is null) return null;
-        return double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+        return double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var s) && (s > 0 || (zeroAllowed && s == 0))
             ? s
-            : throw new UsageException($"--{name} needs a positive number of seconds, not '{v}'");
+            : throw new UsageException($"--{name} needs a {(zeroAllowed ? "non-negative" : "positive")} number of seconds, not '{v}'");
     }
 
     /// <summary>Options given but never asked for, with their values (for commands that pass them on).</summary>

@@ -132,7 +132,6 @@ public class CheckCommandTests
 
     [Theory]
     [InlineData("check")]
-    [InlineData("check", "a", "b")]
     [InlineData("check", "x.jsonl", "--timeout", "soon")]
     [InlineData("check", "x.jsonl", "--frobnicate", "1")]
     [InlineData("nonsense")]

@@ -14,7 +14,7 @@ namespace Checker.Cli.Commands;
 public static class CheckCommand
 {
     const string Help = """
-        usage: checker check FILE [--model M] [--format F] [--initial V] [--timeout S] [--memory MB] [--no-split] [--json] [--report DIR]
+        usage: checker check FILE... [--model M] [--format F] [--initial V] [--timeout S] [--memory MB] [--no-split] [--json] [--report DIR]
                                   [--nil-reads-unknown] [--recovery-budget S] [--stall S]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
@@ -28,7 +28,8 @@ public static class CheckCommand
           --timeout S    give up after S seconds: the verdict is then unknown
           --memory MB    give up when the process's resident memory passes MB: the verdict is then unknown
           --no-split     check the history as one object instead of key by key
-          --shrink S     seconds to spend shrinking a counterexample (default 5)
+          --shrink S     at most S seconds shrinking a counterexample (default 5; never longer than the
+                         search took, or half a second; 0: no shrinking)
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
@@ -36,6 +37,10 @@ public static class CheckCommand
                          across fault windows (default 10)
           --stall S      ... and, once serving, never go S seconds of calm time without one (default 5)
         exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage, 5 the report folder cannot be written
+
+        Several files (or a quoted glob such as 'logs/*.edn') are checked one after another in one
+        process, with one summary line each (--json: one JSON object per line); the exit code is the
+        highest of theirs.
         """;
 
     public static int Execute(string[] argv)
@@ -46,7 +51,7 @@ public static class CheckCommand
             Console.Out.WriteLine(Help);
             return 0;
         }
-        if (args.Positional.Count != 1) throw new UsageException("check needs exactly one history file");
+        if (args.Positional.Count != 1) throw new UsageException("check needs a history file");
         var path = args.Positional[0];
         var formatName = args.Get("format");
         HistoryFormat format;
@@ -62,7 +67,7 @@ public static class CheckCommand
         var memoryMb = args.Get("memory") is { } m
             ? long.TryParse(m, out var mb) && mb is > 0 and < 1L << 30 ? mb : throw new UsageException($"--memory needs a positive number of megabytes, not '{m}'")
             : (long?)null;
-        var shrink = args.Seconds("shrink");
+        var shrink = args.Seconds("shrink", zeroAllowed: true);
         var split = !args.Flag("no-split");
         var json = args.Flag("json");
         var reportDir = args.Get("report");

@@ -36,14 +36,14 @@ internal sealed class LinkedEvents(int nodes)
 
 /// <summary>
 /// A history as the search walks it: call and return events in time order (calls first at equal
-/// times: intervals are closed), node 0 a head, node k+1 event k; threaded into three lists.
+/// times: intervals are closed), node 0 a head, node k+1 event k; threaded into two or three lists.
 /// </summary>
 internal sealed class HistoryEvents
 {
-    /// <summary>Definite calls and all returns.</summary>
+    /// <summary>Definite calls, all returns, and crashed calls unless they wait apart.</summary>
     public readonly LinkedEvents Listed;
 
-    /// <summary>Crashed calls: they never block, so they wait apart.</summary>
+    /// <summary>Crashed calls, when they wait apart (crashedApart); else they are in Listed.</summary>
     public readonly LinkedEvents CrashedCalls;
 
     /// <summary>The returns alone, to find the first pending one.</summary>
@@ -55,7 +55,7 @@ internal sealed class HistoryEvents
     public readonly int[] CallNode;
 
     /// <param name="ops">Numbered 0..n-1, definite ones first.</param>
-    public HistoryEvents(IReadOnlyList<Operation> ops, int definite)
+    public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart)
     {
         var events = new List<(long Time, int Kind, int Op)>(ops.Count + definite);
         foreach (var o in ops)
@@ -77,7 +77,7 @@ internal sealed class HistoryEvents
             IsCall[node] = events[k].Kind == 0;
             if (IsCall[node]) CallNode[op] = node;
             else ReturnNode[op] = node;
-            if (IsCall[node] && op >= definite)
+            if (IsCall[node] && op >= definite && crashedApart)
             {
                 CrashedCalls.Append(lastCrashed, node);
                 lastCrashed = node;

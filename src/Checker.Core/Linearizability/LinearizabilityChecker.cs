@@ -30,7 +30,11 @@ public sealed record LinearizabilityOptions
     /// </summary>
     public long? ProcessMemoryBytes { get; init; }
 
-    /// <summary>Time allowed for shrinking a counterexample to a minimal one.</summary>
+    /// <summary>
+    /// Most time allowed for shrinking a counterexample to a minimal one; zero turns shrinking off.
+    /// Shrinking also stops once it has taken as long as the search (or half a second, if longer),
+    /// so it never dominates the check; the report then says it stopped early.
+    /// </summary>
     public TimeSpan ShrinkTime { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How to read Jepsen's [key value] tuples.</summary>
@@ -84,7 +88,12 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             : null;
 
         KeyFailure? failure = null;
-        if (failedPart >= 0) failure = Explain(parts[failedPart].Key, outcomes[failedPart], cancel);
+        if (failedPart >= 0)
+        {
+            var searched = clock.Elapsed;
+            var limit = TimeSpan.FromTicks(Math.Min(options.ShrinkTime.Ticks, Math.Max(searched.Ticks, TimeSpan.FromMilliseconds(500).Ticks)));
+            failure = Explain(parts[failedPart].Key, outcomes[failedPart], limit, cancel);
+        }
 
         var report = new LinearizabilityReport(
             verdict,
@@ -131,11 +140,12 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         return new PartOutcome(outcome, part.Ops, [StartConfig.Initial(model)], outcome.Configurations);
     }
 
-    KeyFailure Explain(object? key, PartOutcome part, CancellationToken cancel)
+    KeyFailure Explain(object? key, PartOutcome part, TimeSpan shrinkTime, CancellationToken cancel)
     {
         var outcome = part.Search;
         var blocked = outcome.Blocked!;
-        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, part.Starts, options.ShrinkTime, cancel);
+        var clock = Stopwatch.StartNew();
+        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, part.Starts, shrinkTime, cancel);
         var startStates = shrunk.Starts.Select(c => c.State).Distinct(Values.Comparer).ToList();
         return new KeyFailure(
             key,
@@ -146,7 +156,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             shrunk.Minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
             shrunk.Complete,
             startStates.Select(model.Describe).ToList(),
-            shrunk.StartAfter is { } a ? OpView.Of(a) : null) { StartValues = startStates };
+            shrunk.StartAfter is { } a ? OpView.Of(a) : null) { StartValues = startStates, ShrinkSeconds = clock.Elapsed.TotalSeconds };
     }
 
     static string Summarize(LinearizabilityReport r)

@@ -51,6 +51,9 @@ public sealed record KeyFailure(
     IReadOnlyList<string> MinimalStartsFrom,
     OpView? MinimalStartsAfter)
 {
+    /// <summary>How long shrinking took (bounded by the shrink time; zero when turned off).</summary>
+    public double ShrinkSeconds { get; init; }
+
     /// <summary>The start states as values, for tests that re-check the counterexample.</summary>
     [Newtonsoft.Json.JsonIgnore]
     internal IReadOnlyList<object?> StartValues { get; init; } = [];

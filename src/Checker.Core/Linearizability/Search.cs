@@ -16,14 +16,24 @@ namespace Checker.Core.Linearizability;
 ///
 /// Crashed operations have a call and no return: the search may linearize them at any point after
 /// their call, or never, so they never block it. The history is linearizable once every return is
-/// passed.
+/// passed. This is Porcupine's "return at infinity": an operation that may take effect after
+/// everything else is one that may take effect or not.
 ///
-/// Each configuration tries its definite candidates before its crashed ones: a linearization that
-/// uses fewer crashed operations covers more (see <see cref="VisitedSet"/>), so finding it first lets
-/// the cache prune the rest. Crashed calls wait in a list of their own, so the definite pass never
-/// walks past them; and a crashed operation is not tried right after another whose effect it erases.
+/// Two orders of trying them, because each is fast where the other is slow:
+/// - In call order, among the definite calls (Porcupine's order). A linearization is found quickly:
+///   a crashed operation is used up early, typically just before a write erases it, so it leaves the
+///   list of candidates. Left for later, every crashed operation called so far stays a candidate at
+///   every dead end, and with hundreds of them the search crawls.
+/// - Last: each configuration tries its definite candidates first, its crashed ones only when those
+///   ran into a return. A configuration that used fewer crashed operations covers those that used
+///   more (see <see cref="VisitedSet"/>); reaching it first lets the cache prune the rest, which is
+///   what an exhaustive search (an invalid history) needs.
+/// Run tries call order first, up to a number of configurations proportional to the history (valid
+/// histories finish well within it), then searches again with crashed operations last.
 ///
-/// Crashed operations that are alike (same f, key and input) are interchangeable once both are
+/// A crashed operation is not tried right after another crashed one whose effect it erases (a write
+/// after a write): the same state comes from it alone, with fewer used, by the path that skipped the
+/// first. Crashed operations that are alike (same f, key and input) are interchangeable once both are
 /// called, so only the earliest-called unused one of each kind is a candidate: any linearization that
 /// uses a later one can use the earlier one in its place.
 ///
@@ -36,9 +46,23 @@ internal static class Search
 {
     const int Head = 0;
 
+    /// <summary>Why a search in call order gave way to one with crashed operations last.</summary>
+    const string CapReached = "configuration cap reached";
+
     /// <summary>Searches for a linearization from any of the starts (default: the model's initial state).</summary>
-    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig>? starts = null) =>
-        Explore(all, model, budget, starts ?? [StartConfig.Initial(model)], null);
+    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig>? starts = null)
+    {
+        starts ??= [StartConfig.Initial(model)];
+        if (!all.Any(o => o.Crashed && !model.ReadOnly(o))) return Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
+        var quick = Explore(all, model, budget, starts, null, crashedLast: false, cap: 4L * all.Count + 1_000);
+        if (!ReferenceEquals(quick.Cause, CapReached)) return quick;
+        var thorough = Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
+        return thorough with { Configurations = thorough.Configurations + quick.Configurations };
+    }
+
+    /// <summary>One search in one order of trying crashed operations, with no cap (for tests of each order).</summary>
+    internal static SearchOutcome RunInOrder(IReadOnlyList<Operation> all, Model model, Budget budget, bool crashedLast) =>
+        Explore(all, model, budget, [StartConfig.Initial(model)], null, crashedLast, long.MaxValue);
 
     /// <summary>
     /// Fills ends with every configuration the object can be in once all of these operations' definite
@@ -47,9 +71,12 @@ internal static class Search
     /// history in two at a quiet moment.
     /// </summary>
     public static SearchOutcome Ends(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig> ends) =>
-        Explore(all, model, budget, starts, ends);
+        Explore(all, model, budget, starts, ends, crashedLast: true, long.MaxValue);
 
-    static SearchOutcome Explore(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig>? ends)
+    /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into a return; else they are listed in call order with the rest.</param>
+    /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
+    static SearchOutcome Explore(
+        IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig>? ends, bool crashedLast, long cap)
     {
         // Crashed operations that cannot change the state can never explain anything: leave them out.
         // Definite operations are numbered first, crashed ones after, to keep their bit sets apart.
@@ -63,8 +90,9 @@ internal static class Search
         var n = ops.Count;
         var definite = ops.Count(o => !o.Crashed);
 
-        var events = new HistoryEvents(ops, definite);
+        var events = new HistoryEvents(ops, definite, crashedLast);
         var (list, crashedCalls, returns) = (events.Listed, events.CrashedCalls, events.Returns);
+        var crashedList = crashedLast ? crashedCalls : list; // where crashed calls wait
         var (opOf, isCall, returnNode, callNode) = (events.OpOf, events.IsCall, events.ReturnNode, events.CallNode);
 
         var part = Reductions.PartsOf(ops, model);
@@ -108,16 +136,16 @@ internal static class Search
             {
                 if (!start.Used.Contains(ops[c].Invoke.Index)) continue;
                 Flip(c);
-                crashedCalls.Remove(callNode[c]);
+                crashedList.Remove(callNode[c]);
                 usedUp.Add(callNode[c]);
             }
             var state = table.Intern(start.State);
             var entry = list.Next[Head];
             var focus = Focus();
-            var crashedPass = false; // first pass: definite candidates; second pass: crashed ones
+            var crashedPass = false; // true while trying the crashed calls that wait apart
             while (true)
             {
-                if ((++steps & 4095) == 0 && budget.Exhausted(visited.Bytes) is { } why)
+                if ((++steps & 4095) == 0 && (budget.Exhausted(visited.Bytes) ?? (visited.Count > cap ? CapReached : null)) is { } why)
                     return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
                 var blocking = returns.Next[Head]; // the first pending return, or -1 when all are passed
                 if (blocking < 0)
@@ -135,12 +163,12 @@ internal static class Search
                 {
                     var op = opOf[entry];
                     var skip = (focus >= 0 && part![op] != focus)
-                        || (crashedPass && twin[op - definite] is var t and >= 0 && !Used(t));
+                        || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
                     var after = skip ? -1 : table.Step(state, op);
                     // A crashed operation right after another whose effect it erases (a write after a
                     // write) only wastes the first: the same state comes from this one alone, with
                     // fewer used, by the path that skipped the first.
-                    if (after >= 0 && crashedPass && stack.Count > 0 && opOf[stack[^1].Node] >= definite
+                    if (after >= 0 && op >= definite && stack.Count > 0 && opOf[stack[^1].Node] >= definite
                         && table.Step(stack[^1].State, op) == after)
                         after = -1;
                     if (after >= 0)
@@ -155,7 +183,7 @@ internal static class Search
                             stack.Add((entry, state, crashedPass, high));
                             high = newHigh;
                             state = after;
-                            if (crashedPass) crashedCalls.Remove(entry);
+                            if (op >= definite) crashedList.Remove(entry);
                             else
                             {
                                 list.Remove(entry);
@@ -197,7 +225,7 @@ internal static class Search
                 lowWater = Math.Min(lowWater, stack.Count);
                 crashedPass = pass;
                 var undone = opOf[node];
-                if (pass) crashedCalls.Restore(node);
+                if (undone >= definite) crashedList.Restore(node);
                 else
                 {
                     returns.Restore(returnNode[undone]);
@@ -210,7 +238,7 @@ internal static class Search
                 state = before;
                 entry = pass ? crashedCalls.Next[node] : list.Next[node];
             }
-            for (var i = usedUp.Count - 1; i >= 0; i--) crashedCalls.Restore(usedUp[i]);
+            for (var i = usedUp.Count - 1; i >= 0; i--) crashedList.Restore(usedUp[i]);
         }
 
         if (ends is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Checker.Core.Checks;
 using Checker.Core.History;
 using Checker.Core.Models;
@@ -28,6 +29,7 @@ internal static class Shrinker
     public static Shrunk Shrink(
         IReadOnlyList<Operation> ops, Operation blocked, Model model, IReadOnlyList<StartConfig> starts, TimeSpan limit, CancellationToken cancel)
     {
+        if (limit <= TimeSpan.Zero) return new Shrunk(ops.Where(o => !o.Crashed).ToList(), false, starts, null);
         var deadline = DateTime.UtcNow + limit;
         Budget Trial(TimeSpan cap)
         {
@@ -38,8 +40,12 @@ internal static class Shrinker
         // Operations called after the blocked one returned cannot help it take effect in time.
         var current = ops.Where(o => o.Call <= blocked.Return).ToList();
         Operation? startAfter = null;
+        var first = Stopwatch.StartNew();
         if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1)), starts).Verdict != Verdict.Invalid)
             return new Shrunk(ops.Where(o => !o.Crashed).ToList(), false, starts, null);
+        // Each later trial is a weaker history of at most this size. One that takes far longer than this
+        // first check is exploring combinations of indeterminate operations: give up on that step.
+        var trialCap = TimeSpan.FromTicks(Math.Clamp(first.Elapsed.Ticks * 20, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
 
         foreach (var cut in QuietMoments(current, blocked).Take(CutAttempts))
         {
@@ -47,8 +53,8 @@ internal static class Shrinker
             var before = current.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
             var after = current.Where(o => o.Crashed || o.Call > cut).ToList();
             var ends = new List<StartConfig>();
-            if (Search.Ends(before, model, Trial(TimeSpan.FromMilliseconds(250)), starts, ends).Verdict != Verdict.Valid
-                || Search.Run(after, model, Trial(TimeSpan.FromMilliseconds(250)), ends).Verdict != Verdict.Invalid) continue;
+            if (Search.Ends(before, model, Trial(trialCap), starts, ends).Verdict != Verdict.Valid
+                || Search.Run(after, model, Trial(trialCap), ends).Verdict != Verdict.Invalid) continue;
             current = after;
             starts = ends;
             startAfter = before.Where(o => !o.Crashed).MaxBy(o => o.Return);
@@ -57,7 +63,7 @@ internal static class Shrinker
 
         bool StillInvalid(List<Operation> candidate) =>
             DateTime.UtcNow < deadline
-            && Search.Run(candidate, model, Trial(TimeSpan.FromMilliseconds(250)), starts).Verdict == Verdict.Invalid;
+            && Search.Run(candidate, model, Trial(trialCap), starts).Verdict == Verdict.Invalid;
 
         var complete = true;
         for (var chunk = Math.Max(1, Definite(current).Count / 2); ; chunk /= 2)

@@ -48,4 +48,28 @@ public class DifferentialTests
         // Both verdicts must be well represented, or the comparison proves little.
         Assert.True(valid > 300 && invalid > 300, $"{valid} valid and {invalid} invalid histories");
     }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Both_orders_of_trying_crashed_operations_agree_with_brute_force(string modelName)
+    {
+        // The checker tries crashed operations in call order first and falls back to trying them last
+        // only on large searches, so small histories would never reach the second order without this.
+        var model = ModelCatalog.Create(modelName);
+        var rng = new Random(modelName.Length * 104729 + modelName[^1]);
+        var withCrashes = 0;
+        for (var i = 0; i < 3000; i++)
+        {
+            var ops = Pairing.Pair(RandomHistories.Generate(rng, modelName, rng.Next(1, 9)), tuples: TupleKeys.Off);
+            if (ops.Any(o => o.Crashed)) withCrashes++;
+            var expected = BruteForce.IsLinearizable(ops, model) ? Verdict.Valid : Verdict.Invalid;
+            foreach (var crashedLast in new[] { false, true })
+            {
+                var outcome = Search.RunInOrder(ops, model, new Budget(null, 1L << 30, default), crashedLast);
+                if (outcome.Verdict != expected)
+                    Assert.Fail($"history {i}, crashed {(crashedLast ? "last" : "in call order")}: search says {outcome.Verdict}, brute force {expected}:\n{string.Join("\n", ops)}");
+            }
+        }
+        Assert.True(withCrashes > 1000, $"only {withCrashes} histories with crashed operations");
+    }
 }

@@ -23,7 +23,8 @@ public static class BigHistory
     }
 
     /// <param name="operations">Operations (each an invoke and a completion).</param>
-    public static Generated Generate(int operations, int keys, int processes, int seed, bool injectStaleRead)
+    /// <param name="crashShare">The chance that an operation (of kind crashedF, or any) never returns; half of those take effect.</param>
+    public static Generated Generate(int operations, int keys, int processes, int seed, bool injectStaleRead, double crashShare = 0.002, string? crashedF = null)
     {
         var rng = new Random(seed);
         var specs = new List<Spec>(operations);
@@ -42,7 +43,8 @@ public static class BigHistory
                     case 1: s.F = "write"; break;
                     default: s.F = "cas"; break;
                 }
-                s.Crashed = rng.Next(500) == 0;
+                var roll = rng.NextDouble();
+                s.Crashed = (crashedF is null || crashedF == s.F) && roll < crashShare;
                 if (s.Crashed) process += processes; // Jepsen's rule: a crashed process never returns; its successor gets a new id
                 specs.Add(s);
                 t = s.Return + rng.Next(1, 20) * 1000L;

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Core.History;
+using Checker.Core.Linearizability;
+using Checker.Core.Models;
+using Checker.Core.Tests;
+using Checker.Core.Tests.Support;
+
+namespace Checker.Benchmarks;
+
+/// <summary>
+/// The shapes of history on which the search was compared with Porcupine (issue 15): one key with a
+/// given count and share of indeterminate operations, one long key without them, an invalid key, the
+/// Porcupine kv logs split and whole, the etcd logs, and a million operations read from JSON Lines.
+/// Histories are generated with fixed seeds. Each shape runs in its own process, so its peak working set
+/// is its own, after a small warm-up history so the JIT is not what is measured. "search" is the check
+/// without shrinking; "shrink" is the extra time the default shrinker adds on invalid histories.
+/// </summary>
+public static class CompareShapes
+{
+    sealed record Shape(string Name, string What, Func<Result> Run);
+
+    sealed record Result(string Verdict, double SearchMs, double? ShrinkMs, long Configurations, string Note = "");
+
+    static readonly TimeSpan SearchLimit = TimeSpan.FromSeconds(60);
+    static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(150);
+
+    static IReadOnlyList<Shape> Shapes() =>
+    [
+        OneKey("key-1k-20", 1_000, 0.20),
+        OneKey("key-2k-20", 2_000, 0.20),
+        OneKey("key-2k-5", 2_000, 0.05),
+        OneKey("key-5k-10", 5_000, 0.10),
+        OneKey("key-10k-5", 10_000, 0.05),
+        OneKey("key-10k-20", 10_000, 0.20),
+        OneKey("key-100k-3k-writes", 100_000, 0.09, "write"),
+        OneKey("key-50k", 50_000, 0),
+        OneKey("key-100k", 100_000, 0),
+        OneKey("key-100k-0.2", 100_000, 0.002),
+        OneKey("key-10k-invalid", 10_000, 0.002, stale: true),
+        OneKey("key-2k-20-invalid", 2_000, 0.20, stale: true),
+        OneKey("key-10k-5-invalid", 10_000, 0.05, stale: true),
+        OneKey("key-100k-3k-invalid", 100_000, 0.09, "write", stale: true),
+        new("etcd", "102 etcd register logs, in process", () => CorpusGroup("etcd-register", "cas-register", split: true)),
+        new("kv-split", "Porcupine kv logs split by key, in process", () => CorpusGroup("kv-partitioned", "kv", split: true)),
+        new("kv-split-detail", "where the time goes on c50-ok split by key", KvSplitDetail),
+        new("kv-whole", "Porcupine kv logs checked whole", () => CorpusGroup("kv-nopartition", "kv", split: false)),
+        new("big-1m-jsonl", "1,000,000 ops over 1,000 keys, read from JSON Lines", BigFromFile),
+    ];
+
+    static Shape OneKey(string name, int ops, double crashShare, string? crashedF = null, bool stale = false) =>
+        new(name, $"one key, {ops:N0} ops, {crashShare:P0} of {crashedF ?? "all"} ops indeterminate{(stale ? ", one stale read" : "")}", () =>
+        {
+            var generated = BigHistory.Generate(ops, 1, 5, seed: 11, injectStaleRead: stale, crashShare, crashedF);
+            var paired = Pairing.Pair(generated.History);
+            var r = Measure(ModelCatalog.Create("cas-register"), paired, split: true);
+            return r with { Note = $"{paired.Count(o => o.Crashed)} indeterminate" };
+        });
+
+    /// <summary>Runs every shape (or those named), each in a child process; prints one line per shape.</summary>
+    public static void RunAll(IReadOnlyList<string> only)
+    {
+        Console.WriteLine($"{"shape",-20} {"verdict",-8} {"search ms",10} {"shrink ms",10} {"configs",11} {"peak MB",8}  notes");
+        foreach (var shape in Shapes().Where(s => only.Count == 0 || only.Contains(s.Name)))
+        {
+            var self = Environment.ProcessPath!;
+            var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(CompareShapes).Assembly.Location);
+            foreach (var a in new[] { "compare-shapes", "--shape", shape.Name }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(ProcessLimit))
+            {
+                p.Kill();
+                p.WaitForExit();
+                Console.WriteLine($"{shape.Name,-20} killed after {ProcessLimit.TotalSeconds:F0} s");
+                continue;
+            }
+            Console.Write(output.Result);
+        }
+    }
+
+    /// <summary>One shape, in this process.</summary>
+    public static void RunOne(string name)
+    {
+        var shape = Shapes().Single(s => s.Name == name);
+        WarmUp();
+        var r = shape.Run();
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 >> 20;
+        var shrink = r.ShrinkMs is { } s ? $"{s,10:F0}" : $"{"-",10}";
+        Console.WriteLine($"{shape.Name,-20} {r.Verdict,-8} {r.SearchMs,10:F0} {shrink} {r.Configurations,11:N0} {peak,8}  {r.Note}");
+    }
+
+    static void WarmUp()
+    {
+        var small = BigHistory.Generate(300, 1, 5, seed: 3, injectStaleRead: true, crashShare: 0.1);
+        Measure(ModelCatalog.Create("cas-register"), Pairing.Pair(small.History), split: true);
+        GC.Collect();
+    }
+
+    /// <summary>Checks without shrinking, then (if invalid) again with the default shrinker, timing the shrinking alone.</summary>
+    static Result Measure(Model model, IReadOnlyList<Operation> ops, bool split)
+    {
+        var options = new LinearizabilityOptions { SplitByKey = split, Timeout = SearchLimit };
+        var clock = Stopwatch.StartNew();
+        var result = new LinearizabilityChecker(model, options with { ShrinkTime = TimeSpan.Zero }).Check(ops);
+        var search = clock.Elapsed.TotalMilliseconds;
+        var report = (LinearizabilityReport)result.Details!;
+        double? shrink = null;
+        if (result.Verdict == Verdict.Invalid)
+        {
+            var again = (LinearizabilityReport)new LinearizabilityChecker(model, options).Check(ops).Details!;
+            shrink = again.Failure!.ShrinkSeconds * 1000;
+        }
+        return new Result(result.Verdict.ToString().ToLowerInvariant() + (report.Cause is { } c ? $" ({c})" : ""), search, shrink, report.Configurations);
+    }
+
+    static Result CorpusGroup(string corpusModel, string model, bool split)
+    {
+        var rows = Corpus.Rows.Where(r => r.Model == corpusModel).ToList();
+        var inputs = rows.Select(r => (Row: r, Ops: Pairing.Pair(HistoryFile.Load(r.Path), r.File))).ToList();
+        var m = ModelCatalog.Create(model);
+        double search = 0, shrink = 0;
+        long configurations = 0;
+        int wrong = 0, invalid = 0;
+        var slowest = (Ms: 0.0, File: "");
+        foreach (var (row, ops) in inputs)
+        {
+            var r = Measure(m, ops, split);
+            search += r.SearchMs;
+            shrink += r.ShrinkMs ?? 0;
+            configurations += r.Configurations;
+            if (r.Verdict.StartsWith("invalid")) invalid++;
+            if (r.Verdict.StartsWith("valid") != row.ExpectedOk) wrong++;
+            if (r.SearchMs > slowest.Ms) slowest = (r.SearchMs, Path.GetFileName(row.File));
+        }
+        return new Result(wrong == 0 ? "agree" : $"{wrong} WRONG", search, shrink, configurations,
+            $"{rows.Count} histories, {invalid} invalid; slowest {slowest.File} {slowest.Ms:F0} ms");
+    }
+
+    /// <summary>c50-ok split by key: reading and pairing, each key searched alone in turn, and the whole check on 2 cores.</summary>
+    static Result KvSplitDetail()
+    {
+        var row = Corpus.Rows.First(r => r.File.EndsWith("c50-ok.txt"));
+        var model = ModelCatalog.Create("kv");
+        var clock = Stopwatch.StartNew();
+        var history = HistoryFile.Load(row.Path);
+        var read = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var ops = Pairing.Pair(history, row.File);
+        var paired = clock.Elapsed.TotalMilliseconds;
+        var options = new LinearizabilityOptions { ShrinkTime = TimeSpan.Zero };
+        var perKey = new List<string>();
+        double sum = 0;
+        foreach (var key in ops.GroupBy(o => o.Key))
+        {
+            var keyOps = key.ToList();
+            clock.Restart();
+            var r = (LinearizabilityReport)new LinearizabilityChecker(model, options).Check(keyOps).Details!;
+            sum += clock.Elapsed.TotalMilliseconds;
+            perKey.Add($"{key.Key}: {keyOps.Count} ops {clock.Elapsed.TotalMilliseconds:F0} ms {r.Configurations:N0} configs");
+        }
+        clock.Restart();
+        var whole = new LinearizabilityChecker(model, options).Check(ops);
+        var all = clock.Elapsed.TotalMilliseconds;
+        return new Result(whole.Verdict.ToString().ToLowerInvariant(), all, null, ((LinearizabilityReport)whole.Details!).Configurations,
+            $"read {read:F0} ms, pair {paired:F0} ms; keys one at a time {sum:F0} ms in all ({string.Join("; ", perKey)})");
+    }
+
+    static Result BigFromFile()
+    {
+        var generated = BigHistory.Generate(1_000_000, 1_000, 50, seed: 7, injectStaleRead: false);
+        var path = Path.Combine(Path.GetTempPath(), $"checker-shapes-{Environment.ProcessId}.jsonl");
+        try
+        {
+            using (var w = new StreamWriter(path)) JsonLinesHistory.WriteAll(w, generated.History);
+            generated = null;
+            GC.Collect();
+            var clock = Stopwatch.StartNew();
+            var loaded = HistoryFile.Load(path);
+            var read = clock.Elapsed.TotalMilliseconds;
+            var result = new LinearizabilityChecker(ModelCatalog.Create("cas-register"), new LinearizabilityOptions { Timeout = SearchLimit }).Check(loaded);
+            var report = (LinearizabilityReport)result.Details!;
+            return new Result(result.Verdict.ToString().ToLowerInvariant(), clock.Elapsed.TotalMilliseconds, null, report.Configurations, $"read {read:F0} ms of it");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

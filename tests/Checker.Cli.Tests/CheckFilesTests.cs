@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Newtonsoft.Json.Linq;
+
+namespace Checker.Cli.Tests;
+
+/// <summary>`checker check` on several histories (files and globs) in one process, and with shrinking off.</summary>
+public class CheckFilesTests
+{
+    static readonly string Jepsen = Path.Combine(global::Checker.Tests.RepositoryPaths.Corpus, "jepsen");
+
+    static (int Exit, string Out, string Err) Checker(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr);
+    }
+
+    static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
+    public void Several_files_get_one_line_each_and_the_worst_exit_code()
+    {
+        var invalid = Path.Combine(Jepsen, "etcd_000.log");
+        var valid = Path.Combine(Jepsen, "etcd_002.log");
+        var missing = Path.Combine(Jepsen, "no-such-history.log");
+
+        var (exit, output, _) = Checker("check", valid, invalid, "--timeout", "60");
+        Assert.Equal(1, exit);
+        var lines = Lines(output);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"{valid}: VALID", lines[0]);
+        Assert.StartsWith($"{invalid}: INVALID", lines[1]);
+
+        (exit, output, _) = Checker("check", invalid, missing, valid);
+        Assert.Equal(3, exit);
+        lines = Lines(output);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith($"{missing}: ERROR (exit 3)", lines[1]);
+        Assert.Contains("no such file", lines[1]);
+    }
+
+    [Fact]
+    public void A_quoted_glob_checks_every_matching_file_in_name_order()
+    {
+        var (exit, output, _) = Checker("check", Path.Combine(Jepsen, "etcd_00?.log"), "--json");
+        var lines = Lines(output);
+        Assert.Equal(10, lines.Length);
+        var files = lines.Select(l => (string)JObject.Parse(l)["file"]!).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => Path.Combine(Jepsen, $"etcd_00{i}.log")), files);
+        var verdicts = lines.Select(l => (string)JObject.Parse(l)["verdict"]!).ToList();
+        Assert.Equal(verdicts.Contains("invalid") ? 1 : 0, exit);
+    }
+
+    [Fact]
+    public void A_bad_option_is_said_once_with_the_usage_exit_code()
+    {
+        var (exit, output, err) = Checker("check", Path.Combine(Jepsen, "etcd_000.log"), Path.Combine(Jepsen, "etcd_001.log"), "--bogus", "1");
+        Assert.Equal(4, exit);
+        Assert.Equal("", output);
+        Assert.Single(Lines(err), l => l.Contains("--bogus"));
+    }
+
+    [Fact]
+    public void Shrink_zero_turns_shrinking_off_and_a_negative_one_is_refused()
+    {
+        var file = Path.Combine(Jepsen, "etcd_000.log");
+        var (exit, output, _) = Checker("check", file, "--shrink", "0");
+        Assert.Equal(1, exit);
+        Assert.Contains("minimal counterexample", output);
+        Assert.Contains("shrinking stopped early", output);
+        (exit, _, _) = Checker("check", file, "--shrink", "-1");
+        Assert.Equal(4, exit);
+    }
+}
