@@ -60,7 +60,8 @@ public static class RunCommand
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
         try
         {
-            var options = new RunOptions(results ?? "results", seed, Console.Error, !Console.IsErrorRedirected, runsDir);
+            var options = new RunOptions(results ?? "results", seed, Console.Error, !Console.IsErrorRedirected, runsDir,
+                overrides.ToDictionary(o => o.Key, o => o.Value));
             var outcome = TestRunner.RunAsync(spec, options, cancel.Token).GetAwaiter().GetResult();
             foreach (var c in outcome.Checks)
                 Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");

@@ -10,7 +10,11 @@ public enum Phase { Main, Final }
 /// <param name="Concurrency">Worker count; worker w is bound to node w mod Nodes.</param>
 /// <param name="Rate">Operations per second across all workers; 0 for no limit.</param>
 /// <param name="OpTimeout">An operation without an answer after this is recorded as info.</param>
-public sealed record GeneratorOptions(int Concurrency, int Nodes, double Rate, TimeSpan OpTimeout, int Seed);
+/// <param name="NodeNames">The nodes' names, recorded on each invoke (default n1..nN).</param>
+public sealed record GeneratorOptions(int Concurrency, int Nodes, double Rate, TimeSpan OpTimeout, int Seed, IReadOnlyList<string>? NodeNames = null)
+{
+    public string NodeName(int node) => NodeNames?[node] ?? $"n{node + 1}";
+}
 
 /// <summary>
 /// Runs the workers: each takes the next op, records its invoke, invokes its client, records the
@@ -67,7 +71,7 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
                 }
                 var op = Phase == Phase.Final ? workload.Final(worker, finalOps++) : workload.Next(random);
                 if (op is null) break; // this worker's part of the final phase is done
-                history.Record(process, OpType.Invoke, op.F, op.Value, op.Key);
+                history.Record(process, OpType.Invoke, op.F, op.Value, op.Key, node: options.NodeName(node));
                 Completion done;
                 if (!open)
                 {

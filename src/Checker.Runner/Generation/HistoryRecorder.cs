@@ -39,19 +39,30 @@ public sealed class HistoryRecorder : IDisposable
         }
     }
 
-    /// <summary>Opens (creating) a history file for appending.</summary>
-    public static HistoryRecorder ToFile(string path) =>
-        new(new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read), new System.Text.UTF8Encoding(false)));
+    /// <summary>Opens (creating) a history file, its first line the header: the wall-clock time of time 0 and the nodes.</summary>
+    public static HistoryRecorder ToFile(string path, IReadOnlyList<string>? nodes = null)
+    {
+        var output = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read), new System.Text.UTF8Encoding(false));
+        var recorder = new HistoryRecorder(output);
+        JsonLinesHistory.WriteHeader(output, new HistoryHeader { Start = recorder.StartedAt, Nodes = nodes?.ToList() });
+        output.Write('\n');
+        output.Flush();
+        return recorder;
+    }
+
+    /// <summary>The wall-clock moment of time 0.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>Nanoseconds since the start of the test.</summary>
     public long Now => (long)(clock.ElapsedTicks * (1_000_000_000.0 / Stopwatch.Frequency));
 
     /// <summary>Records an op now and returns it.</summary>
-    public Op Record(int process, OpType type, string f, object? value, object? key = null, string? error = null)
+    /// <param name="node">The node a client op is sent to (on its invoke), so the checks judge each node.</param>
+    public Op Record(int process, OpType type, string f, object? value, object? key = null, string? error = null, string? node = null)
     {
         lock (gate)
         {
-            var op = new Op(ops.Count, Now, process, type, f, value, key, error);
+            var op = new Op(ops.Count, Now, process, type, f, value, key, error) { Node = node };
             ops.Add(op);
             if (output is not null) pending.Writer.TryWrite(op); // in index order: we hold the lock
             switch (type)

@@ -14,7 +14,9 @@ namespace Checker.Runner.Running;
 /// <summary>Where a run writes and how it reports.</summary>
 /// <param name="Progress">Where the live progress line goes (null: nowhere).</param>
 /// <param name="RunsDirectory">The runs registry (default: RunRegistry.DefaultDirectory).</param>
-public sealed record RunOptions(string ResultsRoot = "results", int? Seed = null, TextWriter? Progress = null, bool ProgressIsTerminal = false, string? RunsDirectory = null);
+/// <param name="Overrides">The command line's field overrides, recorded in results.json for the runs index.</param>
+public sealed record RunOptions(string ResultsRoot = "results", int? Seed = null, TextWriter? Progress = null, bool ProgressIsTerminal = false,
+    string? RunsDirectory = null, IReadOnlyDictionary<string, string>? Overrides = null);
 
 /// <summary>A finished run: its folder, the checks' results and the combined verdict.</summary>
 public sealed record RunOutcome(RunFolder Folder, Verdict Verdict, IReadOnlyList<CheckResult> Checks, bool Interrupted);
@@ -51,8 +53,13 @@ public static class TestRunner
         var nodesRoot = Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}");
         var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir, nodesRoot, spec.Nodes.Provider);
         var run = new RunContext(folder.RunId, nodesRoot, seed, Log);
-        using var history = HistoryRecorder.ToFile(folder.History);
-        var extra = new Dictionary<string, object?> { ["seed"] = seed, ["db"] = suite.Name, ["nodes"] = spec.Nodes.Provider };
+        using var history = HistoryRecorder.ToFile(folder.History, Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList());
+        var extra = new Dictionary<string, object?>
+        {
+            ["seed"] = seed, ["db"] = suite.Name, ["nodes"] = spec.Nodes.Provider,
+            ["start"] = history.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        };
+        if (options.Overrides is { Count: > 0 } overrides) extra["overrides"] = overrides;
         INodeProvider? nodes = null;
         INetwork? network = null;
         DbPlan? plan = null;
@@ -92,7 +99,8 @@ public static class TestRunner
         Log($"checking {ops.Count} history records");
         var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None);
         var verdict = Verdicts.Combine(checks.Select(c => c.Verdict));
-        if ((interrupted || failure is not null) && verdict == Verdict.Valid) verdict = Verdict.Unknown; // a cut-short run proves less than it claims
+        // A cut-short run proves less than it claims: it is never valid, and not judging is not enough either.
+        if ((interrupted || failure is not null) && verdict is Verdict.Valid or Verdict.NotJudged) verdict = Verdict.Unknown;
         await WriteResultsAsync(folder, spec, verdict, checks, interrupted, extra);
         foreach (var c in checks) Log($"{c.Checker}: {c.Verdict} {c.Summary}");
         failure?.Throw(); // the results are written; the caller still learns why the run could not finish
@@ -122,7 +130,8 @@ public static class TestRunner
         if (spec.Client.Mode == "stale-reads") clients = new StaleReadsFactory(clients, spec.Client.StaleReadProbability, seed);
         await clients.PrepareAsync(cancel);
 
-        var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed),
+        var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed,
+                nodes.Nodes.Select(n => n.Name).ToList()),
             clients, plan.Workload, history);
         var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log);
         var phase = "main";

@@ -81,7 +81,7 @@ public sealed class NemesisSpec
         "partition-bridge", "partition-one-way", "kill-random", "kill-leader", "pause-random", "slow",
     ];
     /// <summary>Seconds from the start of one fault to the start of the next.</summary>
-    public double Interval { get; set; } = 10;
+    public double Interval { get; set; } = 15;
     /// <summary>Seconds each fault lasts before it is healed.</summary>
     public double Duration { get; set; } = 5;
     /// <summary>Seconds of calm before the first fault.</summary>
@@ -104,10 +104,10 @@ public sealed class NemesisSpec
 /// <summary>What happens after the faults stop.</summary>
 public sealed class RecoverySpec
 {
-    /// <summary>Seconds after a heal by which every node must serve operations again.</summary>
-    public double Budget { get; set; } = 20;
-    /// <summary>Seconds without any successful operation, while no fault is active, that count as a stall.</summary>
-    public double Stall { get; set; } = 10;
+    /// <summary>Seconds of calm time (no fault active, counted across later faults) by which every node must serve again after a heal.</summary>
+    public double Budget { get; set; } = 10;
+    /// <summary>Seconds of calm time without a successful operation, once a node has served, that count as a stall.</summary>
+    public double Stall { get; set; } = 5;
     /// <summary>Seconds of final reads on every node once the cluster has recovered.</summary>
     public double FinalReads { get; set; } = 2;
 }
