@@ -114,8 +114,16 @@ public sealed class SshLab
 
             """);
         await bridge.RecordPidFileAsync(Path.Combine(dir, "sshd.pid"));
-        // sshd forks into the background and the command returns; the daemon stays in the namespace.
-        await Shell.MustAsync(["ip", "netns", "exec", host.Namespace, Sshd, "-f", config, "-E", Path.Combine(dir, "sshd.log")], ct);
+        // A lab host is a fresh Debian host, not this machine's login: bash run by sshd reads root's
+        // ~/.bashrc even for a plain command, and a developer's (pyenv, nvm) can add 200 ms to every
+        // command. sshd runs in a mount namespace of its own where that file is empty; nothing of it
+        // is visible outside. sshd forks into the background and the command returns.
+        var sshd = Shell.Join([Sshd, "-f", config, "-E", Path.Combine(dir, "sshd.log")]);
+        var rc = "/root/.bashrc";
+        var cleanRc = Path.Combine(folder, "bashrc");
+        if (!File.Exists(cleanRc)) File.WriteAllText(cleanRc, "# an SSH lab host's root starts from Debian's defaults\n");
+        var start = File.Exists(rc) ? $"mount --bind {Shell.Quote(cleanRc)} {rc} && exec {sshd}" : $"exec {sshd}";
+        await Shell.MustAsync(["ip", "netns", "exec", host.Namespace, "unshare", "-m", "--propagation", "private", "sh", "-c", start], ct);
         await WaitForPortAsync(host.Address, 22, TimeSpan.FromSeconds(30), ct);
     }
 
