@@ -82,6 +82,41 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Drop_resets_an_established_connection_when_a_packet_crosses_the_cut()
+    {
+        using var listener = Listen(2, 7105);
+        var (client, server) = await Pair(listener);
+        using var clientOwner = client;
+        using var serverOwner = server;
+        await net.PartitionAsync(Grudge.Between(["n1"], ["n2"]), PartitionMode.Drop, CancellationToken.None);
+        await client.SendAsync(new byte[10], SocketFlags.None); // crosses the cut: n2 answers with a reset
+        var e = await Assert.ThrowsAnyAsync<SocketException>(async () =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (true) await client.ReceiveAsync(new byte[16], SocketFlags.None, cts.Token);
+        });
+        Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
+        Assert.Equal(0, server.Available); // the data never reached n2's socket
+    }
+
+    [Fact]
+    public async Task Blackhole_holds_an_established_connection_which_resumes_by_retransmission_after_heal()
+    {
+        using var listener = Listen(2, 7106);
+        var (client, server) = await Pair(listener);
+        using var clientOwner = client;
+        using var serverOwner = server;
+        await net.PartitionAsync(Grudge.Between(["n1"], ["n2"]), PartitionMode.Blackhole, CancellationToken.None);
+        await client.SendAsync(new byte[100], SocketFlags.None);
+        await Task.Delay(1500);
+        Assert.Equal(0, server.Available); // held, not delivered, not reset
+        await net.HealAsync(CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(100, await ReceiveAsync(server, 100, TimeSpan.FromSeconds(60)));
+        output.WriteLine($"blackhole of 1.5 s: data arrived {clock.Elapsed.TotalSeconds:0.00} s after heal (the sender's retransmit timer)");
+    }
+
+    [Fact]
     public async Task One_way_cut_stops_the_acks_so_the_uncut_direction_stalls_after_one_window()
     {
         using var listener = Listen(2, 7102);
