@@ -9,7 +9,7 @@ namespace Checker.Runner.Tests.Hosts;
 [Trait("Tier", "Slow")]
 public class HostBridgeTests
 {
-    static string TempState() => Path.Combine(Path.GetTempPath(), $"checker-hosts-{Guid.NewGuid():N}", "hosts.json");
+    static string TempState() => Path.Combine(Path.GetTempPath(), $"checker-hosts-{Guid.NewGuid():N}.json");
 
     static async Task<string> Leftovers(string prefix)
     {

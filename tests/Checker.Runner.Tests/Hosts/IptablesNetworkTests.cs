@@ -19,7 +19,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        bridge = await HostBridge.CreateAsync(Path.Combine(Path.GetTempPath(), $"checker-hosts-{Guid.NewGuid():N}", "hosts.json"));
+        bridge = await HostBridge.CreateAsync(Path.Combine(Path.GetTempPath(), $"checker-hosts-{Guid.NewGuid():N}.json"));
         for (var k = 1; k <= 3; k++) spaces.Add(await bridge.AddNamespaceAsync(k));
         nodes = Enumerable.Range(1, 3).Select(k => new Node($"n{k}", k, bridge.AddressOf(k), "/tmp")).ToList();
         net = await IptablesNetwork.CreateAsync(nodes, Run, CancellationToken.None);

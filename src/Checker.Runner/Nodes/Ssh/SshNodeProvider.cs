@@ -22,6 +22,7 @@ public sealed class SshNodeProvider : INodeProvider
     readonly Dictionary<string, SshSession> sessions;
     readonly ConcurrentDictionary<(string Node, int Pid), NodeProcess> running = new();
     readonly Action<NodeProcess>? onStart;
+    int tornDown;
 
     public string Kind => "ssh";
     public IReadOnlyList<Node> Nodes { get; }
@@ -125,9 +126,6 @@ public sealed class SshNodeProvider : INodeProvider
     public async Task<bool> IsRunningAsync(NodeProcess process, CancellationToken ct = default) =>
         (await ShellAsync(process.Node, AliveTest(process), ct)).ExitCode == 0;
 
-    void INodeProvider.Signal(NodeProcess process, NodeSignal signal) => SignalAsync(process, signal).GetAwaiter().GetResult();
-    bool INodeProvider.IsRunning(NodeProcess process) => IsRunningAsync(process).GetAwaiter().GetResult();
-
     public async Task StopAsync(NodeProcess process, CancellationToken ct = default)
     {
         // CONT first: a paused process must run to die. The loop waits on the node, in one command.
@@ -215,6 +213,7 @@ public sealed class SshNodeProvider : INodeProvider
     /// <summary>Stops every process this provider started and removes the node directories.</summary>
     public async Task TeardownAsync()
     {
+        if (Interlocked.Exchange(ref tornDown, 1) == 1) return;
         await Task.WhenAll(Nodes.Select(async n =>
         {
             try
