@@ -157,7 +157,7 @@ public sealed class HostBridge : IAsyncDisposable
         return await RemoveAsync(new HostsState
         {
             Prefix = prefix,
-            Bridge = links.FirstOrDefault(l => l == $"{prefix}-br"),
+            Bridge = $"{prefix}-br", // named even if gone, so that a FORWARD rule that outlived it is found
             ForwardRule = forward,
             Namespaces = namespaces,
             Veths = links.Where(l => l != $"{prefix}-br").ToList(),

@@ -79,6 +79,21 @@ public class HostBridgeTests
     }
 
     [Fact]
+    public async Task Clean_by_prefix_finds_what_a_run_made_when_its_state_file_is_lost()
+    {
+        var state = TempState();
+        var bridge = await HostBridge.CreateAsync(state);
+        await bridge.AddNamespaceAsync(1);
+        await bridge.AddNamespaceAsync(2);
+        File.Delete(state);
+        Assert.NotEqual("", await Leftovers(bridge.Prefix));
+
+        var done = await HostBridge.CleanPrefixAsync(bridge.Prefix);
+        Assert.Contains(done, d => d == $"deleted namespace {bridge.Prefix}-n2");
+        Assert.Equal("", await Leftovers(bridge.Prefix));
+    }
+
+    [Fact]
     public async Task A_process_namespace_is_attached_by_pid_as_a_container_would_be()
     {
         var bridge = await HostBridge.CreateAsync(TempState());
