@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Checker.Runner.Hosts;
-using Checker.Runner.Nemesis;
+using Checker.Runner.Faults;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Nodes.Ssh;
@@ -16,7 +16,7 @@ public static class LabBench
 {
     public static int Run()
     {
-        if (!Posix.IsRoot)
+        if (!Environment.IsPrivilegedProcess)
         {
             Console.Error.WriteLine("lab bench: needs root");
             return 5;

@@ -39,7 +39,7 @@ public static class LabCommand
         args.RejectUnknown();
         if (!int.TryParse(countText, out var count) || count is < 1 or > 200)
             throw new UsageException($"--nodes needs a number of hosts from 1 to 200, not '{countText}'");
-        if (!Posix.IsRoot) return EnvironmentError("lab up needs root (it makes network namespaces and a bridge)");
+        if (!Environment.IsPrivilegedProcess) return EnvironmentError("lab up needs root (it makes network namespaces and a bridge)");
         if (SshLab.IsUp(folder)) return EnvironmentError($"a lab is already up in {folder}; run 'checker lab down' first");
         SshLab lab;
         try { lab = SshLab.UpAsync(folder, count).GetAwaiter().GetResult(); }
@@ -63,7 +63,7 @@ public static class LabCommand
     static int Down(Args args, string folder)
     {
         args.RejectUnknown();
-        if (!Posix.IsRoot) return EnvironmentError("lab down needs root");
+        if (!Environment.IsPrivilegedProcess) return EnvironmentError("lab down needs root");
         var done = SshLab.DownAsync(folder).GetAwaiter().GetResult();
         foreach (var line in done) Console.Out.WriteLine(line);
         Console.Out.WriteLine(done.Count == 0 ? $"no lab in {folder}" : $"lab in {folder} removed");

@@ -42,7 +42,7 @@ public sealed class HostBridge : IAsyncDisposable
     /// <summary>Makes the bridge and records it in statePath. Needs root.</summary>
     public static async Task<HostBridge> CreateAsync(string statePath, string? prefix = null, CancellationToken ct = default)
     {
-        if (!Posix.IsRoot) throw new HostCommandException("namespaces and bridges need root");
+        if (!Environment.IsPrivilegedProcess) throw new HostCommandException("namespaces and bridges need root");
         prefix ??= NewPrefix();
         var state = new HostsState { Prefix = prefix, Subnet = await FreeSubnetAsync(ct), Bridge = $"{prefix}-br" };
         var bridge = new HostBridge(statePath, state);
