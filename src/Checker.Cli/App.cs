@@ -23,6 +23,7 @@ public static class App
           check FILE... [options]          check histories (JSON Lines, Jepsen EDN or Jepsen log)
           report RUN_DIR                   regenerate a run's plots and pages
           clean                            stop nodes and proxies left by earlier runs
+          lab up|down [--nodes N]          SSH hosts on this machine to run against (root)
 
         'checker <command> --help' explains a command's options.
         """;
@@ -42,6 +43,7 @@ public static class App
             "run" => RunCommand.Execute(rest),
             "report" => ReportCommand.Execute(rest),
             "clean" => CleanCommand.Execute(rest),
+            "lab" => LabCommand.Execute(rest),
             _ => UsageError($"unknown command '{args[0]}'"),
         });
     }
