@@ -20,6 +20,8 @@ public static class RunCommand
         Any spec field can be overridden by its dotted name, e.g.
           --time-limit 30  --nemesis.faults kill-random,partition-isolate-one  --workload.sync-reads false
           --client.mode stale-reads  --db.install /path/to/apache-zookeeper-3.9.2-bin.tar.gz
+        Nodes on hosts over SSH, as Jepsen's flags: --nodes h1,h2,h3 --username root
+          --ssh-private-key ~/.ssh/id_ed25519 [--ssh.known-hosts FILE] [--ssh.accept-new] [--password P]
         Ctrl-C heals the cluster, tears it down and checks the history recorded so far.
         Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad spec, 4 usage, 5 environment.
         """;
@@ -31,7 +33,7 @@ public static class RunCommand
             Console.Out.WriteLine(Help);
             return 0;
         }
-        var args = new Args(argv);
+        var args = new Args(argv, "ssh.accept-new");
         if (args.Positional.Count > 1) return App.UsageError($"run takes one spec, not '{args.Positional[0]}' and '{args.Positional[1]}'");
         var specPath = args.Positional.FirstOrDefault();
         var results = args.Get("results");
@@ -39,7 +41,7 @@ public static class RunCommand
         int? seed = null;
         if (args.Get("seed") is { } seedText)
             seed = int.TryParse(seedText, out var s) ? s : throw new UsageException($"--seed needs an integer, not '{seedText}'");
-        var overrides = args.Unused(); // every other option sets a spec field
+        var overrides = args.Unused().SelectMany(Shorthand).ToList(); // every other option sets a spec field
 
         TestSpec spec;
         try { spec = SpecLoader.Load(specPath ?? FindDefaultSpec(), overrides); }
@@ -70,7 +72,7 @@ public static class RunCommand
             WriteReport(outcome.Folder.Dir, options.ResultsRoot);
             return Verdicts.ExitCode(outcome.Verdict);
         }
-        catch (EnvironmentException e)
+        catch (Exception e) when (e is EnvironmentException or Runner.Nodes.Ssh.SshNodeException)
         {
             Console.Error.WriteLine($"checker: {e.Message}");
             return App.Environment;
@@ -85,6 +87,19 @@ public static class RunCommand
             Console.CancelKeyPress -= onCtrlC;
         }
     }
+
+    /// <summary>Jepsen's flags for SSH nodes, as the spec fields they set.</summary>
+    static IEnumerable<KeyValuePair<string, string>> Shorthand(KeyValuePair<string, string> o) => o.Key switch
+    {
+        "nodes" => [new("nodes.provider", "ssh"), new("nodes.hosts", o.Value)],
+        "username" => [new("nodes.user", o.Value)],
+        "password" => [new("nodes.password", o.Value)],
+        "ssh-private-key" => [new("nodes.private-key", o.Value)],
+        "ssh.known-hosts" => [new("nodes.known-hosts", o.Value)],
+        "ssh.accept-new" => [new("nodes.accept-new", o.Value is "" ? "true" : o.Value)],
+        "ssh.port" => [new("nodes.port", o.Value)],
+        _ => [o],
+    };
 
     /// <summary>Plots and pages for the run, and the index of all runs; a report that fails never costs the run its verdict.</summary>
     static void WriteReport(string runDir, string resultsRoot)

@@ -1,3 +1,4 @@
+using Checker.Runner.Nodes.Ssh;
 using Checker.Runner.Spec;
 
 namespace Checker.Runner.Nodes;
@@ -5,12 +6,31 @@ namespace Checker.Runner.Nodes;
 /// <summary>Makes the node provider a spec names.</summary>
 public static class NodeProviders
 {
-    public static readonly IReadOnlyList<string> Kinds = ["local"];
+    public static readonly IReadOnlyList<string> Kinds = ["local", "ssh"];
 
-    /// <summary>The provider for spec.Nodes; nodes' directories go under root, and every process started is reported to onStart.</summary>
-    public static INodeProvider Create(NodesSpec spec, string root, Action<NodeProcess> onStart) => spec.Provider switch
+    /// <summary>
+    /// The provider for spec.Nodes: local processes, or hosts over SSH (connected before this returns;
+    /// a host that cannot be reached fails it, naming the host). Nodes' directories go under root, which
+    /// holds the run's name, and every process started is reported to onStart.
+    /// </summary>
+    public static async Task<INodeProvider> CreateAsync(NodesSpec spec, string root, Action<NodeProcess> onStart, CancellationToken ct) => spec.Provider switch
     {
         "local" => LocalNodeProvider.Create(spec.Count, root, onStart),
+        "ssh" => await SshNodeProvider.ConnectAsync(SshOptionsOf(spec, root), ct, onStart),
         _ => throw new NotSupportedException($"no node provider '{spec.Provider}'"),
+    };
+
+    public static SshOptions SshOptionsOf(NodesSpec spec, string root) => new()
+    {
+        Hosts = spec.Hosts,
+        User = spec.User,
+        Port = spec.Port,
+        PrivateKey = spec.PrivateKey,
+        Password = spec.Password,
+        KnownHosts = spec.KnownHosts ?? new SshOptions { Hosts = [] }.KnownHosts,
+        AcceptNew = spec.AcceptNew,
+        Sudo = spec.Sudo,
+        ConnectTimeout = TimeSpan.FromSeconds(spec.ConnectTimeout),
+        NodesRoot = root,
     };
 }

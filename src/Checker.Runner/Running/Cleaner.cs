@@ -5,10 +5,37 @@ namespace Checker.Runner.Running;
 /// <summary>
 /// Stops what earlier runs left behind: the node processes recorded in the runs registry whose runner
 /// is gone. Only a pid with the recorded start time is signalled, so a reused pid is never touched.
-/// (The proxies live inside the runner process and die with it.)
+/// (The proxies live inside the runner process and die with it.) On SSH hosts it reconnects, stops the
+/// recorded servers, removes Checker's iptables chain and shaping, and the run's node folders.
 /// </summary>
 public static class Cleaner
 {
+    static async Task<bool> CleanSshAsync(RegisteredRun run, List<string> actions)
+    {
+        if (run.Ssh is not { } spec || run.NodesRoot is not { } root) return true;
+        try
+        {
+            await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(NodeProviders.SshOptionsOf(spec, root), CancellationToken.None);
+            foreach (var p in run.Processes)
+            {
+                var node = nodes.Nodes.First(n => n.Name == p.Node);
+                var process = new NodeProcess(node, p.Name, p.Pid, p.StartTime);
+                if (!await nodes.IsRunningAsync(process, CancellationToken.None)) continue;
+                await nodes.StopAsync(process, CancellationToken.None);
+                actions.Add($"run {run.RunId}: stopped {p.Name} on {p.Node} ({p.Host}, pid {p.Pid})");
+            }
+            foreach (var node in nodes.Nodes)
+                await nodes.RunAsync(node, "sh", ["-c", Net.IptablesNetwork.CleanScript], CancellationToken.None);
+            actions.Add($"run {run.RunId}: removed Checker's iptables chain and shaping, and {root}, on {string.Join(", ", spec.Hosts)}");
+            return true; // disposing the provider removes the nodes' folders
+        }
+        catch (Exception e) when (e is Nodes.Ssh.SshNodeException or Nodes.Ssh.CommandOutcomeUnknownException)
+        {
+            actions.Add($"run {run.RunId}: could not clean the SSH hosts: {e.Message}");
+            return false;
+        }
+    }
+
     /// <summary>Cleans every dead run (and live ones too when force); returns one line per action.</summary>
     public static async Task<List<string>> CleanAsync(string registryDir, bool force = false)
     {
@@ -20,9 +47,10 @@ public static class Cleaner
                 actions.Add($"run {run.RunId}: still running (runner pid {run.RunnerPid}); left alone (--force stops it too)");
                 continue;
             }
-            if (run.Provider != "local")
+            if (run.Provider == "ssh")
             {
-                actions.Add($"run {run.RunId}: cannot clean {run.Provider} nodes; left alone");
+                if (!await CleanSshAsync(run, actions)) continue; // a host is unreachable: keep the entry for another try
+                File.Delete(file);
                 continue;
             }
             foreach (var p in run.Processes)

@@ -8,8 +8,10 @@ namespace Checker.Runner.Running;
 public sealed record RegisteredProcess(string Node, string Host, string Name, int Pid, long StartTime);
 
 /// <summary>What `checker clean` needs to know about one run: who ran it, on which kind of nodes, and what it started.</summary>
-/// <param name="Provider">The node provider's kind ("local", ...): how to reach the processes to stop them.</param>
-public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, string Provider, List<RegisteredProcess> Processes);
+/// <param name="Provider">The node provider's kind ("local", "ssh"): how to reach the processes to stop them.</param>
+/// <param name="Ssh">For SSH nodes, how to reach them again (never a password: clean then asks for a key).</param>
+public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, string Provider,
+    List<RegisteredProcess> Processes, Spec.NodesSpec? Ssh = null);
 
 /// <summary>
 /// The runs registry: one JSON file per live run (default /tmp/checker-runs, or CHECKER_RUNS_DIR),
@@ -25,11 +27,12 @@ public sealed class RunRegistry
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "checker-runs");
 
-    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider)
+    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, Spec.NodesSpec? ssh = null)
     {
         Directory.CreateDirectory(directory);
         var self = Environment.ProcessId;
-        run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, []);
+        run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, [],
+            ssh is null ? null : new Spec.NodesSpec { Provider = "ssh", Hosts = ssh.Hosts, User = ssh.User, Port = ssh.Port, PrivateKey = ssh.PrivateKey, KnownHosts = ssh.KnownHosts, Sudo = ssh.Sudo });
         path = Path.Combine(directory, $"{runId}.json");
         Save();
     }

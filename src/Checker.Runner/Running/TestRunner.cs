@@ -51,7 +51,8 @@ public static class TestRunner
         Log($"run {folder.RunId}, seed {seed}, results in {folder.Dir}");
 
         var nodesRoot = Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}");
-        var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir, nodesRoot, spec.Nodes.Provider);
+        var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir,
+            NodesRoot(spec, folder.RunId, nodesRoot), spec.Nodes.Provider, spec.Nodes.Provider == "ssh" ? spec.Nodes : null);
         var run = new RunContext(folder.RunId, nodesRoot, seed, Log);
         using var history = HistoryRecorder.ToFile(folder.History, Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList());
         var extra = new Dictionary<string, object?>
@@ -67,9 +68,11 @@ public static class TestRunner
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
-            nodes = NodeProviders.Create(spec.Nodes, nodesRoot, registry.Add);
+            nodes = await NodeProviders.CreateAsync(spec.Nodes, NodesRoot(spec, folder.RunId, nodesRoot), registry.Add, cancel);
             network = await Networks.StartAsync(spec, nodes, suite.PeerPorts, cancel);
             extra["network"] = network.Kind;
+            // Now that the network has probed the nodes' kernels: a fault it cannot do is refused before the database starts.
+            SpecValidator.ValidateFaults(spec, suite.Capabilities, network.Abilities, suite.Name, network.Kind);
             Log($"{nodes.Kind} nodes {string.Join(", ", nodes.Nodes.Select(n => $"{n.Name}={n.Address}"))}; {network.Kind} network");
             plan = suite.Plan(spec, nodes, network, run);
             var setupClock = Stopwatch.StartNew();
@@ -106,6 +109,10 @@ public static class TestRunner
         failure?.Throw(); // the results are written; the caller still learns why the run could not finish
         return new RunOutcome(folder, verdict, checks, interrupted);
     }
+
+    /// <summary>Where nodes keep their files: under the run's temp folder locally, under /tmp/checker-nodes/RUN on remote hosts.</summary>
+    static string NodesRoot(TestSpec spec, string runId, string localRoot) =>
+        spec.Nodes.Provider == "local" ? localRoot : $"/tmp/checker-nodes/{runId}";
 
     /// <summary>Logs, then the database, the network and the nodes, each step guarded so a failing one never strands the next.</summary>
     static async Task TeardownAsync(IDb? db, INetwork? network, INodeProvider? nodes, RunFolder folder, Action<string> log)

@@ -59,6 +59,7 @@ public static class SpecLoader
         spec.Db?.Settings = dbFields;
         spec.Workload?.Settings = workloadFields;
         SpecValidator.Validate(spec); // from here on every section is there
+        if (spec.Nodes!.Provider == "ssh") spec.Nodes.Count = spec.Nodes.Hosts.Count; // one node per host
         var suite = DatabaseSuites.Find(spec.Db!.Name)!;
         spec.Db.Settings = Merge(suite.DefaultSettings(), spec.Db.Settings);
         spec.Workload!.Settings = Merge(suite.DefaultWorkloadSettings(spec.Workload.Name), spec.Workload.Settings);

@@ -41,12 +41,28 @@ public sealed class DbSpec
     public IDictionary<string, JToken> Settings { get; set; } = new Dictionary<string, JToken>();
 }
 
-/// <summary>Where the nodes come from.</summary>
+/// <summary>Where the nodes come from: local processes, or hosts reached over SSH.</summary>
 public sealed class NodesSpec
 {
-    /// <summary>"local": processes on this machine, one loopback address each.</summary>
+    /// <summary>"local": processes on this machine, one loopback address each; "ssh": the hosts below.</summary>
     public string Provider { get; set; } = "local";
+    /// <summary>How many local nodes (for ssh: the number of hosts).</summary>
     public int Count { get; set; } = 3;
+    /// <summary>SSH: the hosts, one node each (n1 is the first).</summary>
+    public List<string> Hosts { get; set; } = [];
+    public string User { get; set; } = "root";
+    public int Port { get; set; } = 22;
+    /// <summary>SSH: the private key file; null: the password.</summary>
+    public string? PrivateKey { get; set; }
+    public string? Password { get; set; }
+    /// <summary>SSH: the known_hosts file host keys are checked against (default ~/.ssh/known_hosts).</summary>
+    public string? KnownHosts { get; set; }
+    /// <summary>SSH: trust and write down the key of a host known_hosts does not list yet (OpenSSH's accept-new).</summary>
+    public bool AcceptNew { get; set; }
+    /// <summary>SSH: run commands with sudo -n (default: when the user is not root).</summary>
+    public bool? Sudo { get; set; }
+    /// <summary>SSH: seconds to wait for each host at setup.</summary>
+    public double ConnectTimeout { get; set; } = 10;
 }
 
 /// <summary>The operations the clients perform: the workload's name and its fields (checked by the suite that runs it).</summary>

@@ -1,0 +1,59 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Runner.Hosts;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+
+namespace Checker.Runner.Tests.Hosts;
+
+/// <summary>Whole ZooKeeper runs on SSH hosts: the lab's namespaces, each with its own sshd, faulted by iptables (needs root).</summary>
+[Trait("Tier", "Slow")]
+[Collection("zookeeper")]
+public sealed class SshRunTests : IAsyncLifetime
+{
+    readonly string folder = Path.Combine(Path.GetTempPath(), $"checker-lab-{Guid.NewGuid():N}");
+    readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
+    SshLab lab = null!;
+
+    public async Task InitializeAsync() => lab = await SshLab.UpAsync(folder, 3);
+
+    TestSpec Spec(params (string Field, string Value)[] overrides) => SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
+        new (string, string)[]
+        {
+            ("nodes.provider", "ssh"), ("nodes.hosts", string.Join(',', lab.Hosts.Select(h => h.Address))), ("nodes.user", "root"),
+            ("nodes.private-key", lab.PrivateKey), ("nodes.known-hosts", lab.KnownHosts),
+        }.Concat(overrides).Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
+
+    [Fact]
+    public async Task A_run_over_ssh_with_partitions_kills_and_pauses_is_valid_keeps_node_logs_and_leaves_no_rule()
+    {
+        var spec = Spec(("time-limit", "24"), ("nemesis.faults", "partition-isolate-leader,kill-random,pause-random,partition-one-way,loss"),
+            ("nemesis.interval", "6"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"), ("rate", "100"));
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 21), CancellationToken.None);
+
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        var history = HistoryFile.Load(outcome.Folder.History);
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
+        foreach (var n in new[] { "n1", "n2", "n3" })
+            Assert.True(File.Exists(Path.Combine(outcome.Folder.NodeLogs, n, "zookeeper.log")), $"no log of {n}");
+        Assert.Contains("\"network\": \"iptables\"", File.ReadAllText(outcome.Folder.Results));
+        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        foreach (var host in lab.Hosts) // the chain and its jump are gone from every host
+            Assert.DoesNotContain("CHECKER", (await Shell.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
+    }
+
+    [Fact]
+    public async Task Slow_is_refused_before_the_database_starts_where_the_kernel_has_no_netem()
+    {
+        var spec = Spec(("time-limit", "5"), ("nemesis.faults", "slow"));
+        var e = await Assert.ThrowsAsync<SpecException>(() => TestRunner.RunAsync(spec, new RunOptions(results, 22), CancellationToken.None));
+        Assert.Contains("'slow'", e.Message);
+        Assert.Contains("delay packets", e.Message);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await SshLab.DownAsync(folder);
+        Directory.Delete(results, recursive: true);
+    }
+}
