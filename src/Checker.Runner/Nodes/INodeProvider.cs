@@ -1,5 +1,12 @@
 namespace Checker.Runner.Nodes;
 
+/// <summary>Nodes with clocks of their own (remote hosts), whose offset from the runner's clock is worth recording.</summary>
+public interface INodeClocks
+{
+    /// <summary>The node's clock minus the runner's, and the error of that estimate.</summary>
+    Task<(TimeSpan Offset, TimeSpan Uncertainty)> ClockOffsetAsync(Node node, CancellationToken ct);
+}
+
 /// <summary>
 /// Gives the test its nodes and the means to act on them: local processes, SSH hosts or containers.
 /// Every member may be a network round trip, so every member is async. Paths are paths on the node.

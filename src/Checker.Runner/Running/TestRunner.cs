@@ -71,6 +71,8 @@ public static class TestRunner
             nodes = await NodeProviders.CreateAsync(spec.Nodes, NodesRoot(spec, folder.RunId, nodesRoot), registry.Add, cancel);
             network = await Networks.StartAsync(spec, nodes, suite.PeerPorts, cancel);
             extra["network"] = network.Kind;
+            if (nodes is INodeClocks clocks)
+                extra["clockOffsetsMs"] = await ClockOffsetsAsync(nodes.Nodes, clocks, Log, cancel);
             // Now that the network has probed the nodes' kernels: a fault it cannot do is refused before the database starts.
             SpecValidator.ValidateFaults(spec, suite.Capabilities, network.Abilities, suite.Name, network.Kind);
             Log($"{nodes.Kind} nodes {string.Join(", ", nodes.Nodes.Select(n => $"{n.Name}={n.Address}"))}; {network.Kind} network");
@@ -108,6 +110,19 @@ public static class TestRunner
         foreach (var c in checks) Log($"{c.Checker}: {c.Verdict} {c.Summary}");
         failure?.Throw(); // the results are written; the caller still learns why the run could not finish
         return new RunOutcome(folder, verdict, checks, interrupted);
+    }
+
+    /// <summary>Each node's clock offset from the runner's, in ms with its error (no clock is ever changed).</summary>
+    static async Task<Dictionary<string, object?>> ClockOffsetsAsync(IReadOnlyList<Node> nodes, INodeClocks clocks, Action<string> log, CancellationToken ct)
+    {
+        var offsets = new Dictionary<string, object?>();
+        foreach (var n in nodes)
+        {
+            var (offset, error) = await clocks.ClockOffsetAsync(n, ct);
+            offsets[n.Name] = new Dictionary<string, object?> { ["offset"] = Math.Round(offset.TotalMilliseconds, 1), ["error"] = Math.Round(error.TotalMilliseconds, 1) };
+            log($"{n.Name}: clock {offset.TotalMilliseconds:+0.0;-0.0} ms from the runner's (± {error.TotalMilliseconds:0.0} ms)");
+        }
+        return offsets;
     }
 
     /// <summary>Where nodes keep their files: under the run's temp folder locally, under /tmp/checker-nodes/RUN on remote hosts.</summary>

@@ -36,7 +36,9 @@ public sealed class SshRunTests : IAsyncLifetime
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
         foreach (var n in new[] { "n1", "n2", "n3" })
             Assert.True(File.Exists(Path.Combine(outcome.Folder.NodeLogs, n, "zookeeper.log")), $"no log of {n}");
-        Assert.Contains("\"network\": \"iptables\"", File.ReadAllText(outcome.Folder.Results));
+        var resultsJson = File.ReadAllText(outcome.Folder.Results);
+        Assert.Contains("\"network\": \"iptables\"", resultsJson);
+        Assert.Contains("\"clockOffsetsMs\"", resultsJson);
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
         foreach (var host in lab.Hosts) // the chain and its jump are gone from every host
             Assert.DoesNotContain("CHECKER", (await Shell.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
@@ -49,6 +51,36 @@ public sealed class SshRunTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<SpecException>(() => TestRunner.RunAsync(spec, new RunOptions(results, 22), CancellationToken.None));
         Assert.Contains("'slow'", e.Message);
         Assert.Contains("delay packets", e.Message);
+    }
+
+    [Fact]
+    public async Task An_isolated_leader_loses_its_quorum_through_iptables_another_leads_and_it_rejoins_after_the_heal()
+    {
+        var spec = Spec();
+        var root = $"/tmp/checker-nodes/isolate-{Guid.NewGuid():N}";
+        await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(Nodes.NodeProviders.SshOptionsOf(spec.Nodes, root), CancellationToken.None);
+        await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
+        var db = new Databases.ZooKeeper.ZooKeeperDb(new Databases.ZooKeeper.ZooKeeperSettings(), new DbSpec(), null, nodes, network, $"isolate-{Environment.ProcessId}", _ => { });
+        try
+        {
+            await db.SetupAsync(CancellationToken.None);
+            var leader = (await db.FindPrimaryAsync(CancellationToken.None))!;
+            await network.PartitionAsync(Faults.Partitions.Isolate(nodes.Nodes.Select(n => n.Name).ToList(), leader.Name), Net.PartitionMode.Blackhole, CancellationToken.None);
+            Runner.Nodes.Node? next = null;
+            for (var i = 0; i < 150 && (next is null || next == leader); i++)
+            {
+                await Task.Delay(200);
+                next = await db.FindPrimaryAsync(CancellationToken.None);
+            }
+            Assert.NotNull(next);
+            Assert.NotEqual(leader, next);
+            var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
+            Assert.Contains("LOOKING", log[log.LastIndexOf("LEADING", StringComparison.Ordinal)..]); // the old leader lost its quorum
+
+            await network.HealAsync(CancellationToken.None);
+            await db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None); // all three serve again, the old leader as a member
+        }
+        finally { await db.TeardownAsync(); }
     }
 
     public async Task DisposeAsync()

@@ -16,7 +16,7 @@ namespace Checker.Runner.Nodes.Ssh;
 /// root); servers are started detached with setsid, their output appended to a log on the node, and
 /// identified by pid and start time (field 22 of /proc/PID/stat), so a reused pid is never signalled.
 /// </summary>
-public sealed class SshNodeProvider : INodeProvider
+public sealed class SshNodeProvider : INodeProvider, INodeClocks
 {
     readonly SshOptions options;
     readonly Dictionary<string, SshSession> sessions;
