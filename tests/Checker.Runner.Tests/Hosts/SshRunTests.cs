@@ -83,6 +83,28 @@ public sealed class SshRunTests : IAsyncLifetime
         finally { await db.TeardownAsync(); }
     }
 
+    [Fact]
+    public async Task A_candidate_tarball_is_uploaded_to_each_node_and_is_what_the_servers_run()
+    {
+        // A release in Apache's layout (lib/*.jar, conf/), made from Debian's jars.
+        var release = Directory.CreateDirectory(Path.Combine(results, "apache-zookeeper-9.9.9-bin")).FullName;
+        Directory.CreateDirectory(Path.Combine(release, "conf"));
+        var lib = Directory.CreateDirectory(Path.Combine(release, "lib")).FullName;
+        foreach (var jar in Databases.ZooKeeper.ZooKeeperInstall.RequiredJars)
+            File.Copy(Path.Combine(Databases.ZooKeeper.ZooKeeperInstall.DebianJars, jar), Path.Combine(lib, jar.Replace("zookeeper.jar", "zookeeper-9.9.9.jar")));
+        var tarball = Path.Combine(results, "apache-zookeeper-9.9.9-bin.tar.gz");
+        Assert.Equal(0, (await Shell.RunAsync(["tar", "-czf", tarball, "-C", results, "apache-zookeeper-9.9.9-bin"])).ExitCode);
+
+        var spec = Spec(("time-limit", "4"), ("nemesis.faults", ""), ("db.install", tarball), ("recovery.final-reads", "0"));
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 23), CancellationToken.None);
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        foreach (var n in new[] { "n1", "n2", "n3" })
+        {
+            var log = File.ReadAllText(Path.Combine(outcome.Folder.NodeLogs, n, "zookeeper.log"));
+            Assert.Matches($@"java\.class\.path=[^\n]*/checker-nodes/{outcome.Folder.RunId}/{n}/install/unpacked/apache-zookeeper-9\.9\.9-bin/lib/zookeeper-9\.9\.9\.jar", log);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await SshLab.DownAsync(folder);
