@@ -10,12 +10,12 @@ public static class Networks
     public static NetworkAbilities AbilitiesFor(NodesSpec nodes) => nodes.Provider switch
     {
         // What iptables and tc can do where the kernel allows; the network's probe says for sure once it runs.
-        "ssh" => NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth | NetworkAbilities.Delay,
+        "ssh" or "local" when nodes.Provider == "ssh" || nodes.Isolation == "netns" => NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth | NetworkAbilities.Delay,
         _ => ProxyNetwork.Can,
     };
 
     /// <summary>The name of the network the spec's nodes will get, for messages.</summary>
-    public static string KindFor(NodesSpec nodes) => nodes.Provider == "ssh" ? "iptables" : "proxy";
+    public static string KindFor(NodesSpec nodes) => nodes.Provider == "ssh" || nodes.Isolation == "netns" ? "iptables" : "proxy";
 
     /// <summary>Starts the network between the provider's nodes.</summary>
     public static Task<INetwork> StartAsync(TestSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct)
@@ -27,6 +27,7 @@ public static class Networks
             return Task.FromResult<INetwork>(ProxyNetwork.Start(nodes.Nodes, peers, PeerAddress, heal));
         }
         if (nodes is Nodes.Ssh.SshNodeProvider ssh) return IptablesAsync(nodes, ssh.Command, ct);
+        if (nodes is NetnsNodeProvider netns) return IptablesAsync(nodes, netns.Command, ct);
         throw new NotSupportedException($"no network for {nodes.Kind} nodes");
     }
 

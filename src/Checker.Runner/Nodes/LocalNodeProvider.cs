@@ -14,6 +14,7 @@ public sealed class LocalNodeProvider : INodeProvider
     readonly ConcurrentDictionary<int, NodeProcess> running = new();
     readonly Action<NodeProcess>? onStart;
     readonly string root;
+    readonly Func<Node, IReadOnlyList<string>, IReadOnlyList<string>> wrap = (_, argv) => argv;
 
     public string Kind => "local";
 
@@ -22,8 +23,10 @@ public sealed class LocalNodeProvider : INodeProvider
     /// <summary>The second octet of every address of this run: nodes are 127.Subnet.0.k.</summary>
     public int Subnet { get; }
 
-    LocalNodeProvider(int subnet, string root, IReadOnlyList<Node> nodes, Action<NodeProcess>? onStart)
+    LocalNodeProvider(int subnet, string root, IReadOnlyList<Node> nodes, Action<NodeProcess>? onStart,
+        Func<Node, IReadOnlyList<string>, IReadOnlyList<string>>? wrap = null)
     {
+        if (wrap is not null) this.wrap = wrap;
         Subnet = subnet;
         this.root = root;
         Nodes = nodes;
@@ -39,6 +42,17 @@ public sealed class LocalNodeProvider : INodeProvider
             .Select(k => new Node($"n{k}", k, $"127.{subnet}.0.{k}", Directory.CreateDirectory(Path.Combine(root, $"n{k}")).FullName))
             .ToList();
         return new LocalNodeProvider(subnet, root, nodes, onStart);
+    }
+
+    /// <summary>
+    /// Local processes on given nodes, each command run through wrap(node, argv): for nodes that each
+    /// live in a network namespace of their own (`ip netns exec NS ...`).
+    /// </summary>
+    public static LocalNodeProvider Wrapped(IReadOnlyList<Node> nodes, string root, Action<NodeProcess>? onStart,
+        Func<Node, IReadOnlyList<string>, IReadOnlyList<string>> wrap)
+    {
+        foreach (var n in nodes) Directory.CreateDirectory(n.Directory);
+        return new LocalNodeProvider(0, root, nodes, onStart, wrap);
     }
 
     /// <summary>A random 127.S.0.0/16 whose first address has nothing listening on the usual ports.</summary>
@@ -62,10 +76,9 @@ public sealed class LocalNodeProvider : INodeProvider
     {
         // setsid: the process leaves our terminal's process group, so Ctrl-C reaches only the runner, which then tears down.
         // sh redirects output straight into the log file, so the process does not depend on the runner staying alive.
-        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = node.Directory };
-        foreach (var a in (string[])["sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", logFile, command])
-            psi.ArgumentList.Add(a);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var argv = wrap(node, ["setsid", "sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", logFile, command, .. args]);
+        var psi = new ProcessStartInfo(argv[0]) { UseShellExecute = false, WorkingDirectory = node.Directory };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {command} on {node}");
         var started = new NodeProcess(node, name, p.Id, Posix.StartTime(p.Id));
         running[p.Id] = started;
@@ -106,8 +119,9 @@ public sealed class LocalNodeProvider : INodeProvider
 
     public async Task<CommandResult> RunAsync(Node node, string command, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(command) { UseShellExecute = false, WorkingDirectory = node.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var argv = wrap(node, [command, .. args]);
+        var psi = new ProcessStartInfo(argv[0]) { UseShellExecute = false, WorkingDirectory = node.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot run {command} on {node}");
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);

@@ -15,6 +15,7 @@ public static class NodeProviders
     /// </summary>
     public static async Task<INodeProvider> CreateAsync(NodesSpec spec, string root, Action<NodeProcess> onStart, CancellationToken ct) => spec.Provider switch
     {
+        "local" when spec.Isolation == "netns" => await NetnsNodeProvider.CreateAsync(spec.Count, root, onStart, ct),
         "local" => LocalNodeProvider.Create(spec.Count, root, onStart),
         "ssh" => await SshNodeProvider.ConnectAsync(SshOptionsOf(spec, root), ct, onStart),
         _ => throw new NotSupportedException($"no node provider '{spec.Provider}'"),

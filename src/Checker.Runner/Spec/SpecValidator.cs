@@ -28,6 +28,7 @@ public static class SpecValidator
         Require(s.Db.StartTimeout is > 0 and <= Week, "db.startTimeout", "must be positive (at most a week)");
         Require(NodeProviders.Kinds.Contains(s.Nodes.Provider), "nodes.provider", $"'{s.Nodes.Provider}' is not a node provider (known: {string.Join(", ", NodeProviders.Kinds)})");
         Require(s.Nodes.Count is >= 1 and <= 9, "nodes.count", "must be 1..9");
+        Require(s.Nodes.Isolation is "proxy" or "netns", "nodes.isolation", $"'{s.Nodes.Isolation}' is not an isolation (proxy, netns)");
         Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Count is >= 1 and <= 9, "nodes.hosts", "must name 1..9 hosts for the ssh provider");
         Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Distinct().Count() == s.Nodes.Hosts.Count, "nodes.hosts", "must not name a host twice");
         Require(s.Nodes.ConnectTimeout is > 0 and <= 600, "nodes.connectTimeout", "must be positive (at most 600)");

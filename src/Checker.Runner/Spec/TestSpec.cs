@@ -48,6 +48,8 @@ public sealed class NodesSpec
     public string Provider { get; set; } = "local";
     /// <summary>How many local nodes (for ssh: the number of hosts).</summary>
     public int Count { get; set; } = 3;
+    /// <summary>Local nodes: "proxy" (no root; faults by Checker's TCP proxy) or "netns" (root; each node in its own network namespace, faults by iptables).</summary>
+    public string Isolation { get; set; } = "proxy";
     /// <summary>SSH: the hosts, one node each (n1 is the first).</summary>
     public List<string> Hosts { get; set; } = [];
     public string User { get; set; } = "root";

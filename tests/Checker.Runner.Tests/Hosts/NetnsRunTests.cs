@@ -1,0 +1,37 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Runner.Hosts;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+
+namespace Checker.Runner.Tests.Hosts;
+
+/// <summary>Local nodes in network namespaces of their own, faulted by iptables (needs root).</summary>
+[Trait("Tier", "Slow")]
+[Collection("zookeeper")]
+public sealed class NetnsRunTests : IDisposable
+{
+    readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
+
+    [Fact]
+    public async Task A_run_with_netns_isolation_is_valid_and_leaves_no_namespace_bridge_or_rule()
+    {
+        var before = (await Shell.RunAsync(["ip", "-o", "link"])).Output.Split('\n').Length;
+        var spec = SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
+            new (string, string)[]
+            {
+                ("nodes.isolation", "netns"), ("time-limit", "16"), ("nemesis.faults", "partition-isolate-leader,partition-one-way,crash,loss"),
+                ("nemesis.interval", "5"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"),
+            }.Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 31), CancellationToken.None);
+
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Assert.Contains("\"network\": \"iptables\"", File.ReadAllText(outcome.Folder.Results));
+        Assert.Contains(HistoryFile.Load(outcome.Folder.History), o => o.IsNemesis && o.F is "start-partition" or "start-crash" or "start-loss");
+        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.Equal(before, (await Shell.RunAsync(["ip", "-o", "link"])).Output.Split('\n').Length); // no veth or bridge left
+        Assert.DoesNotContain("ck", string.Join(' ', (await Shell.RunAsync(["ip", "netns", "list"])).Output.Split('\n').Select(l => l.Split(' ')[0]).Where(n => n.StartsWith("ck"))));
+    }
+
+    public void Dispose() => Directory.Delete(results, recursive: true);
+}
