@@ -5,7 +5,7 @@ using ScottPlot;
 namespace Checker.Report.Compare;
 
 /// <summary>
-/// The two runs overlaid on one time axis (seconds since each run's first op): A solid, B dashed.
+/// The two runs overlaid on one time axis (seconds since each run's start): A solid, B dashed.
 /// Each run's fault windows are shaded in the fault kind's colour, A's stronger than B's.
 /// </summary>
 public static class ComparePlots
@@ -16,7 +16,7 @@ public static class ComparePlots
     public static void Write(string dir, HistoryDigest a, HistoryDigest b, ReportOptions options)
     {
         var width = Noise.WindowWidth(a, b);
-        var latency = PlotKit.New($"p50 and p99 latency of ok operations per {PlotKit.Number(width)} s window", "time since the run's first op (s)", "latency (ms, log scale)");
+        var latency = PlotKit.New($"p50 and p99 latency of ok operations per {PlotKit.Number(width)} s window", "seconds since each run's test began", "latency (ms, log scale)");
         Shade(latency, a, b);
         foreach (var (d, run, pattern) in new[] { (a, "A", LinePattern.Solid), (b, "B", LinePattern.Dashed) })
             foreach (var (name, q, hex) in new[] { ("p50", 0.5, "#2CA02C"), ("p99", 0.99, "#FF7F0E") })
@@ -26,7 +26,7 @@ public static class ComparePlots
         Finish(latency, a, b);
         PlotKit.Save(latency, Path.Combine(dir, LatencyFile), options);
 
-        var rate = PlotKit.New($"Throughput: ok operations per second ({PlotKit.Number(width)} s windows)", "time since the run's first op (s)", "ok operations per second");
+        var rate = PlotKit.New($"Throughput: ok operations per second ({PlotKit.Number(width)} s windows)", "seconds since each run's test began", "ok operations per second");
         Shade(rate, a, b);
         Line(rate, a, width, w => w.Count(o => o.Outcome == Outcome.Ok) / width, "A ok/s", ReportColors.Ok, LinePattern.Solid);
         Line(rate, b, width, w => w.Count(o => o.Outcome == Outcome.Ok) / width, "B ok/s", "#1F77B4", LinePattern.Dashed);
