@@ -67,9 +67,12 @@ public static class RunCommand
         {
             var options = new RunOptions(results, seed, Console.Error, !Console.IsErrorRedirected, runsDir);
             var runs = new SuiteRunner(options, Console.Error).RunAsync(members, cancel.Token).GetAwaiter().GetResult();
-            if (runs is [{ Figures: { } only }])
+            if (runs is [{ Figures: { } only } single])
+            {
                 foreach (var c in only.Checks)
                     Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
+                Console.Out.WriteLine($"verdict: {SuiteOutput.VerdictText(single)}\nreport: {Path.Combine(only.Dir, "index.html")}");
+            }
             Console.Out.Write(SuiteOutput.Table(runs));
             if (junit is not null)
             {
