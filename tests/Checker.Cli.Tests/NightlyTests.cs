@@ -30,10 +30,12 @@ public sealed class NightlySuite : IDisposable
         var candidate = BuildCandidate();
         var faults = """ "nemesis.faults": ["partition-isolate-one"], "nemesis.initial-delay": 1, "nemesis.interval": 2, "nemesis.duration": 1 """;
         var spec = Checker.Tests.RepositoryPaths.DefaultSpec.Replace("\\", "/");
+        var etcd = Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json");
         File.WriteAllText(Path.Combine(Work, "suite.json"), $$"""
             [
               { "spec": "{{spec}}", "overrides": { "db.install": "{{candidate}}", "time-limit": 6, {{faults}} } },
-              { "spec": "{{spec}}", "overrides": { "client.mode": "stale-reads", "time-limit": 5, {{faults}} } }
+              { "spec": "{{spec}}", "overrides": { "client.mode": "stale-reads", "time-limit": 5, {{faults}} } },
+              { "spec": "{{etcd}}", "overrides": { "time-limit": 3, {{faults}} } }
             ]
             """);
         (ExitCode, Stdout, Stderr) = RunChecker(["run", Path.Combine(Work, "suite.json"), "--results", Results, "--junit", JUnit, "--runs-dir", Path.Combine(Work, "runs")]);
@@ -117,10 +119,11 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
         var lines = suite.Stdout.Split('\n');
         var header = Array.FindIndex(lines, l => l.StartsWith("test ") && l.Contains("verdict") && l.Contains("ok/s") && l.Contains("longest outage"));
         Assert.True(header >= 0, suite.Stdout);
-        var rows = lines.Skip(header + 1).Take(2).ToList();
+        var rows = lines.Skip(header + 1).Take(3).ToList();
         Assert.Contains(rows, r => r.Contains("db.install=") && Regex.IsMatch(r, @"\svalid\s"));
         Assert.Contains(rows, r => r.Contains("client.mode=stale-reads") && Regex.IsMatch(r, @"\sinvalid\s"));
-        Assert.All(rows, r => Assert.Contains(Path.Combine(suite.Results, "zookeeper-register"), r));
+        Assert.All(rows.Take(2), r => Assert.Contains(Path.Combine(suite.Results, "zookeeper-register"), r));
+        Assert.Contains(rows, r => r.StartsWith("etcd-register ") && r.Contains(Path.Combine(suite.Results, "etcd-register")));
     }
 
     [Fact]
@@ -128,11 +131,11 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
     {
         var doc = XDocument.Load(suite.JUnit);
         var ts = doc.Root!.Element("testsuite")!;
-        Assert.Equal("2", (string?)ts.Attribute("tests"));
+        Assert.Equal("3", (string?)ts.Attribute("tests"));
         Assert.Equal("1", (string?)ts.Attribute("failures"));
         Assert.Equal("0", (string?)ts.Attribute("errors"));
         var cases = ts.Elements("testcase").ToList();
-        Assert.Equal(2, cases.Count);
+        Assert.Equal(3, cases.Count);
         var failed = Assert.Single(cases, c => c.Element("failure") is not null);
         Assert.Contains("stale-reads", (string?)failed.Attribute("name"));
         var text = failed.Element("failure")!.Value;
@@ -155,6 +158,12 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
         // The stock build reports no qualifier: the version comes from the servers, not from the spec.
         var stock = (JObject)JObject.Parse(File.ReadAllText(Path.Combine(Runs("invalid"), "results.json")))["versions"]!;
         Assert.All(stock.Properties(), p => Assert.DoesNotContain(NightlySuite.CandidateQualifier, (string?)p.Value));
+        // etcd's members say what `etcd --version` says.
+        var etcdRun = Directory.GetDirectories(Path.Combine(suite.Results, "etcd-register")).Single(d => new DirectoryInfo(d).LinkTarget is null);
+        var etcdVersions = (JObject)JObject.Parse(File.ReadAllText(Path.Combine(etcdRun, "results.json")))["versions"]!;
+        var installed = Regex.Match(Process.Start(new ProcessStartInfo("/usr/bin/etcd", "--version") { RedirectStandardOutput = true })!.StandardOutput.ReadToEnd(), @"etcd Version: (\S+)").Groups[1].Value;
+        Assert.NotEmpty(installed);
+        Assert.All(etcdVersions.Properties(), p => Assert.Equal(installed, (string?)p.Value));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using Checker.Report.Data;
 
 namespace Checker.Cli.Suites;
 
@@ -73,7 +72,7 @@ public static class SuiteOutput
         var sb = new StringBuilder();
         foreach (var c in r.Figures.Checks)
             sb.AppendLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {c.Summary}");
-        var failure = r.Figures.Checks.Select(DetailsViews.Failure).FirstOrDefault(f => f is not null);
+        var failure = r.Figures.Checks.Select(c => c.Details).OfType<Core.Linearizability.LinearizabilityReport>().Select(l => l.Failure).FirstOrDefault(f => f is not null);
         if (failure is not null)
         {
             sb.AppendLine($"counterexample{(failure.Key is null ? "" : $" on key {Core.History.Values.Format(failure.Key)}")} (no order of these operations explains their results):");

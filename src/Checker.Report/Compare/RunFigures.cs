@@ -37,37 +37,33 @@ public sealed record RunFigures(
         var path = Path.Combine(runDir, "results.json");
         if (!File.Exists(path)) throw new ReportInputException($"{runDir}: no results.json (not a run folder)");
         var run = ResultsFile.Read(path);
-        var stats = run.Checks.FirstOrDefault(c => c.Checker == "stats");
-        var recovery = (run.Checks.FirstOrDefault(c => c.Checker == "recovery")?.Details as JToken) ?? new JObject();
-        var outage = JsonValues.Field(recovery, "longestOutage");
+        var stats = run.Checks.Select(c => c.Details).OfType<StatsReport>().FirstOrDefault();
+        var recovery = run.Checks.Select(c => c.Details).OfType<RecoveryReport>().FirstOrDefault();
         var verdict = run.Verdict ?? (run.Checks.Count > 0 ? Verdicts.Combine(run.Checks.Select(c => c.Verdict)) : null);
         return new RunFigures(
             Path.GetFullPath(runDir), run.Test, verdict,
-            stats is null ? null : DetailsViews.AllStats(stats),
-            stats is null ? [] : DetailsViews.StatsByF(stats),
-            stats?.Details is JToken sd ? JsonValues.Double(sd, "seconds") : null,
-            JsonValues.Double(outage, "seconds"),
-            (JsonValues.Field(outage, "faults") as JArray)?.Select(f => f.ToString()).ToList() ?? [],
-            HealTimes(JsonValues.Field(recovery, "heals") as JArray),
+            stats?.All, stats?.ByF ?? [], stats?.Seconds,
+            recovery?.LongestOutage?.Seconds, recovery?.LongestOutage?.Faults ?? [],
+            HealTimes(recovery?.Heals ?? []),
             run.Checks.Where(c => c.Verdict != Core.Checks.Verdict.Valid).Select(c => $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {FirstLine(c.Summary)}").ToList(),
-            ReadVersions(JsonValues.Field(run.Raw, "versions")),
+            ReadVersions(run.Raw["versions"]),
             run.Checks);
     }
 
     /// <summary>
     /// Per fault kind, the longest time from a heal to the first ok operation on every node (the slowest
-    /// node of the slowest heal of that kind). A heal some node never recovered from makes the kind null.
+    /// node of the slowest heal of that kind). A heal some node never recovered from makes the kind null;
+    /// a heal the history ended too soon to judge is left out (it says nothing either way).
     /// </summary>
-    static Dictionary<string, double?> HealTimes(JArray? heals)
+    static Dictionary<string, double?> HealTimes(IReadOnlyList<HealRecovery> heals)
     {
         var byKind = new Dictionary<string, double?>();
-        foreach (var heal in heals?.OfType<JObject>() ?? [])
+        foreach (var heal in heals.Where(h => h.Outcome != "not-judged"))
         {
-            var kind = JsonValues.Text(heal, "healed") ?? "?";
-            var nodes = (JsonValues.Field(heal, "secondsByNode") as JObject)?.Properties().Select(p => p.Value.Type is JTokenType.Integer or JTokenType.Float ? (double?)p.Value.ToObject<double>() : null).ToList() ?? [];
-            double? slowest = nodes.Count == 0 || nodes.Any(n => n is null) ? null : nodes.Max();
-            if (!byKind.TryGetValue(kind, out var before)) byKind[kind] = slowest;
-            else byKind[kind] = before is null || slowest is null ? null : Math.Max(before.Value, slowest.Value);
+            var nodes = heal.SecondsByNode.Values.ToList();
+            double? slowest = heal.Outcome != "recovered" || nodes.Count == 0 || nodes.Any(n => n is null) ? null : nodes.Max();
+            if (!byKind.TryGetValue(heal.Healed, out var before)) byKind[heal.Healed] = slowest;
+            else byKind[heal.Healed] = before is null || slowest is null ? null : Math.Max(before.Value, slowest.Value);
         }
         return byKind;
     }
