@@ -16,8 +16,8 @@ public sealed class NightlyTrendsTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "results.json"), """
             {"test": "@TEST", "verdict": "@VERDICT", "checks": {
               "stats": {"verdict": "valid", "summary": "", "details": {"seconds": 60, "all": {"f": "all", "ok": 10, "fail": 0, "info": 0, "okPerSecond": @OKPERSECOND, "latencyP99Ms": @P99}, "byF": []}},
-              "recovery": {"verdict": "valid", "summary": "", "details": {"heals": [], "longestOutage": {"from": 1, "to": 2, "faults": ["kill"], "seconds": @OUTAGE}}}}}
-            """.Replace("@TEST", test).Replace("@VERDICT", verdict).Replace("@OKPERSECOND", N(okPerSecond)).Replace("@P99", N(p99)).Replace("@OUTAGE", N(outage)));
+              "recovery": {"verdict": "valid", "summary": "", "details": {"heals": [], "longestOutage": {"from": 1, "to": @TO, "faults": ["kill"], "seconds": @OUTAGE}}}}}
+            """.Replace("@TEST", test).Replace("@VERDICT", verdict).Replace("@OKPERSECOND", N(okPerSecond)).Replace("@P99", N(p99)).Replace("@OUTAGE", N(outage)).Replace("@TO", N(1 + outage)));
     }
 
     static string N(double v) => v.ToString(CultureInfo.InvariantCulture);
