@@ -194,4 +194,19 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
         Assert.Empty(visit.ConsoleErrors);
         Assert.True(new FileInfo(visit.Screenshot).Length > 10_000, visit.Log);
     }
+
+    [Fact]
+    public void Run_with_a_baseline_compares_the_new_run_with_it_at_the_end()
+    {
+        var baseline = Runs("valid");
+        var results = Path.Combine(suite.Work, "baseline-results");
+        var (exit, stdout, stderr) = NightlySuite.RunChecker(["run", Checker.Tests.RepositoryPaths.DefaultSpec, "--time-limit", "3", "--nemesis.faults", "kill-random",
+            "--nemesis.initial-delay", "1", "--nemesis.interval", "2", "--nemesis.duration", "1", "--results", results, "--runs-dir", Path.Combine(suite.Work, "runs"), "--baseline", baseline]);
+        Assert.True(exit is 0 or 2, $"exit {exit}\n{stdout}\n{stderr}");
+        var run = Directory.GetDirectories(Path.Combine(results, "zookeeper-register")).Single(d => new DirectoryInfo(d).LinkTarget is null);
+        Assert.Contains($"A: {baseline}", stdout);
+        Assert.Contains($"B: {run}", stdout);
+        Assert.True(File.Exists(Path.Combine(run, "compare.html")));
+        Assert.Equal(App.BadInput, NightlySuite.RunChecker(["run", "--baseline", suite.Work]).Exit); // not a run folder: refused before anything runs
+    }
 }
