@@ -156,7 +156,9 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
         Assert.Equal(["n1", "n2", "n3"], versions.Properties().Select(p => p.Name).Order());
         Assert.All(versions.Properties(), p => Assert.StartsWith($"3.8.0-{NightlySuite.CandidateQualifier}-", (string?)p.Value));
         // The stock build reports no qualifier: the version comes from the servers, not from the spec.
-        var stock = (JObject)JObject.Parse(File.ReadAllText(Path.Combine(Runs("invalid"), "results.json")))["versions"]!;
+        var stockResults = JObject.Parse(File.ReadAllText(Path.Combine(Runs("invalid"), "results.json")));
+        var stock = (JObject)stockResults["versions"]!;
+        Assert.Equal("stale-reads", (string?)stockResults["overrides"]?["client.mode"]); // each member's own overrides are recorded
         Assert.All(stock.Properties(), p => Assert.DoesNotContain(NightlySuite.CandidateQualifier, (string?)p.Value));
         // etcd's members say what `etcd --version` says.
         var etcdRun = Directory.GetDirectories(Path.Combine(suite.Results, "etcd-register")).Single(d => new DirectoryInfo(d).LinkTarget is null);

@@ -7,7 +7,8 @@ namespace Checker.Cli.Suites;
 
 /// <summary>One test of a suite: a spec with its overrides, run Repeat times.</summary>
 /// <param name="Label">How the summary and JUnit name it: the spec's test name and its own overrides.</param>
-public sealed record SuiteMember(string Label, TestSpec Spec, int Repeat);
+/// <param name="Overrides">Every override applied (the member's, then the command line's), recorded in results.json.</param>
+public sealed record SuiteMember(string Label, TestSpec Spec, int Repeat, IReadOnlyList<KeyValuePair<string, string>> Overrides);
 
 /// <summary>
 /// What `checker run` is given: spec files, or suite files (a JSON list of {spec, overrides, repeat},
@@ -26,7 +27,7 @@ public static class SuiteFile
             else
             {
                 var spec = SpecLoader.Load(path, commandLine);
-                members.Add(new SuiteMember(Label(path, [], commandLine, spec.Name), spec, 1));
+                members.Add(new SuiteMember(Label(path, [], commandLine, spec.Name), spec, 1, commandLine));
             }
         }
         return members;
@@ -68,7 +69,7 @@ public static class SuiteFile
             TestSpec spec;
             try { spec = SpecLoader.Load(specPath, [.. own, .. commandLine]); }
             catch (SpecException e) { throw new SpecException($"{where}: {e.Message}"); }
-            yield return new SuiteMember(Label(specPath, own, commandLine, spec.Name), spec, repeat);
+            yield return new SuiteMember(Label(specPath, own, commandLine, spec.Name), spec, repeat, [.. own, .. commandLine]);
         }
     }
 

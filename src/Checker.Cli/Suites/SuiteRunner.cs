@@ -41,7 +41,10 @@ public sealed class SuiteRunner(RunOptions options, TextWriter log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         RunOutcome outcome;
-        try { outcome = await TestRunner.RunAsync(m.Spec, options, cancel); }
+        // Later overrides win, as they did when the spec was loaded.
+        var overrides = new Dictionary<string, string>();
+        foreach (var (k, v) in m.Overrides) overrides[k] = v;
+        try { outcome = await TestRunner.RunAsync(m.Spec, options with { Overrides = overrides }, cancel); }
         catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
         {
             // The run folder (if any) keeps the log; the suite goes on with the next test.
