@@ -47,6 +47,11 @@ public sealed class NightlyTrendsTests : IDisposable
         Assert.Contains("2026-11-22", html.ToString());
         Assert.Contains("never", html.ToString()); // etcd
         Assert.Contains("went invalid", html.ToString());
+
+        RunsIndex.Write(root);
+        var index = File.ReadAllText(Path.Combine(root, RunsIndex.FileName));
+        Assert.Contains("id=\"nights\"", index);
+        Assert.Contains("zk/20261122T030000/index.html\">2026-11-22</a>", index); // the night it went invalid, linked to that night's newest run
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
