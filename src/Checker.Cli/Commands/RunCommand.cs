@@ -20,6 +20,8 @@ public static class RunCommand
         Any spec field can be overridden by its dotted name, e.g.
           --time-limit 30  --nemesis.faults kill-random,partition-isolate-one  --workload.sync-reads false
           --client.mode stale-reads  --db.install /path/to/apache-zookeeper-3.9.2-bin.tar.gz
+        Nodes on hosts over SSH, as Jepsen's flags: --nodes h1,h2,h3 --username root
+          --ssh-private-key ~/.ssh/id_ed25519 [--ssh.known-hosts FILE] [--ssh.accept-new] [--password P]
         Several SPECs, or a SUITE file (a JSON list of {"spec", "overrides", "repeat"}, spec paths relative to
         it), run one after another; the overrides given here apply to every test. A summary table follows,
         and --junit FILE writes JUnit XML (one testcase per run). The exit code is the worst verdict.
@@ -35,7 +37,7 @@ public static class RunCommand
             Console.Out.WriteLine(Help);
             return 0;
         }
-        var args = new Args(argv);
+        var args = new Args(argv, "ssh.accept-new");
         var results = args.Get("results") ?? "results";
         var runsDir = args.Get("runs-dir");
         var junit = args.Get("junit");
@@ -44,7 +46,7 @@ public static class RunCommand
         int? seed = null;
         if (args.Get("seed") is { } seedText)
             seed = int.TryParse(seedText, out var s) ? s : throw new UsageException($"--seed needs an integer, not '{seedText}'");
-        var overrides = args.Unused(); // every other option sets a spec field
+        var overrides = args.Unused().SelectMany(Shorthand).ToList(); // every other option sets a spec field
 
         List<SuiteMember> members;
         try { members = SuiteFile.Load(args.Positional.Count > 0 ? args.Positional : [FindDefaultSpec()], overrides); }
@@ -91,6 +93,19 @@ public static class RunCommand
             Console.CancelKeyPress -= onCtrlC;
         }
     }
+
+    /// <summary>Jepsen's flags for SSH nodes, as the spec fields they set.</summary>
+    static IEnumerable<KeyValuePair<string, string>> Shorthand(KeyValuePair<string, string> o) => o.Key switch
+    {
+        "nodes" => [new("nodes.provider", "ssh"), new("nodes.hosts", o.Value)],
+        "username" => [new("nodes.user", o.Value)],
+        "password" => [new("nodes.password", o.Value)],
+        "ssh-private-key" => [new("nodes.private-key", o.Value)],
+        "ssh.known-hosts" => [new("nodes.known-hosts", o.Value)],
+        "ssh.accept-new" => [new("nodes.accept-new", o.Value is "" ? "true" : o.Value)],
+        "ssh.port" => [new("nodes.port", o.Value)],
+        _ => [o],
+    };
 
     /// <summary>workloads/zookeeper-register.json here or in a parent directory (so it works from inside the repo).</summary>
     static string FindDefaultSpec()
