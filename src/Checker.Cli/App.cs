@@ -22,8 +22,9 @@ public static class App
           run [SPEC] [--field value ...]   run a test (default: workloads/zookeeper-register.json)
           check FILE... [options]          check histories (JSON Lines, Jepsen EDN or Jepsen log)
           report RUN_DIR                   regenerate a run's plots and pages
-          clean                            stop nodes and proxies left by earlier runs
           lab up|down [--nodes N]          SSH hosts on this machine to run against (root)
+          clean                            stop nodes and proxies left by earlier runs; prune old results
+          compare RUN_A RUN_B              two runs side by side (compare.html)
 
         'checker <command> --help' explains a command's options.
         """;
@@ -44,6 +45,7 @@ public static class App
             "report" => ReportCommand.Execute(rest),
             "clean" => CleanCommand.Execute(rest),
             "lab" => LabCommand.Execute(rest),
+            "compare" => CompareCommand.Execute(rest),
             _ => UsageError($"unknown command '{args[0]}'"),
         });
     }

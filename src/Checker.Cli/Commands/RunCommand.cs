@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using Checker.Core.Checks;
 using Checker.Report;
-using Checker.Runner.Databases;
+using Checker.Cli.Suites;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
@@ -13,7 +12,8 @@ public static class RunCommand
     public const string DefaultSpec = "workloads/zookeeper-register.json";
 
     const string Help = """
-        usage: checker run [SPEC] [--FIELD VALUE ...] [--results DIR] [--seed N] [--runs-dir DIR]
+        usage: checker run [SPEC|SUITE ...] [--FIELD VALUE ...] [--results DIR] [--seed N] [--runs-dir DIR] [--junit FILE]
+                   [--baseline RUN_DIR]
 
         Runs the test in SPEC (default workloads/zookeeper-register.json): a local ZooKeeper ensemble,
         concurrent clients, a nemesis; then checks the history and writes results/<test>/<time>/.
@@ -22,6 +22,10 @@ public static class RunCommand
           --client.mode stale-reads  --db.install /path/to/apache-zookeeper-3.9.2-bin.tar.gz
         Nodes on hosts over SSH, as Jepsen's flags: --nodes h1,h2,h3 --username root
           --ssh-private-key ~/.ssh/id_ed25519 [--ssh.known-hosts FILE] [--ssh.accept-new] [--password P]
+        Several SPECs, or a SUITE file (a JSON list of {"spec", "overrides", "repeat"}, spec paths relative to
+        it), run one after another; the overrides given here apply to every test. A summary table follows,
+        and --junit FILE writes JUnit XML (one testcase per run). The exit code is the worst verdict.
+        --baseline RUN_DIR compares each run with that earlier run at the end (compare.html in the new run's folder).
         Ctrl-C heals the cluster, tears it down and checks the history recorded so far.
         Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad spec, 4 usage, 5 environment.
         """;
@@ -34,17 +38,18 @@ public static class RunCommand
             return 0;
         }
         var args = new Args(argv, "ssh.accept-new");
-        if (args.Positional.Count > 1) return App.UsageError($"run takes one spec, not '{args.Positional[0]}' and '{args.Positional[1]}'");
-        var specPath = args.Positional.FirstOrDefault();
-        var results = args.Get("results");
+        var results = args.Get("results") ?? "results";
         var runsDir = args.Get("runs-dir");
+        var junit = args.Get("junit");
+        var baseline = args.Get("baseline");
+        if (baseline is not null && !File.Exists(Path.Combine(baseline, "results.json"))) return App.BadInputError($"--baseline {baseline}: not a run folder (no results.json)");
         int? seed = null;
         if (args.Get("seed") is { } seedText)
             seed = int.TryParse(seedText, out var s) ? s : throw new UsageException($"--seed needs an integer, not '{seedText}'");
         var overrides = args.Unused().SelectMany(Shorthand).ToList(); // every other option sets a spec field
 
-        TestSpec spec;
-        try { spec = SpecLoader.Load(specPath ?? FindDefaultSpec(), overrides); }
+        List<SuiteMember> members;
+        try { members = SuiteFile.Load(args.Positional.Count > 0 ? args.Positional : [FindDefaultSpec()], overrides); }
         catch (SpecException e)
         {
             Console.Error.WriteLine($"checker: {e.Message}");
@@ -62,25 +67,26 @@ public static class RunCommand
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
         try
         {
-            var options = new RunOptions(results ?? "results", seed, Console.Error, !Console.IsErrorRedirected, runsDir,
-                overrides.ToDictionary(o => o.Key, o => o.Value));
-            var outcome = TestRunner.RunAsync(spec, options, cancel.Token).GetAwaiter().GetResult();
-            foreach (var c in outcome.Checks)
-                Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
-            Console.Out.WriteLine($"verdict: {outcome.Verdict.ToString().ToLowerInvariant()}{(outcome.Interrupted ? " (interrupted)" : "")}");
-            Console.Out.WriteLine($"results: {outcome.Folder.Dir}");
-            WriteReport(outcome.Folder.Dir, options.ResultsRoot);
-            return Verdicts.ExitCode(outcome.Verdict);
-        }
-        catch (Exception e) when (e is EnvironmentException or Runner.Nodes.Ssh.SshNodeException)
-        {
-            Console.Error.WriteLine($"checker: {e.Message}");
-            return App.Environment;
-        }
-        catch (SpecException e)
-        {
-            Console.Error.WriteLine($"checker: {e.Message}");
-            return App.BadInput;
+            var options = new RunOptions(results, seed, Console.Error, !Console.IsErrorRedirected, runsDir);
+            var runs = new SuiteRunner(options, Console.Error).RunAsync(members, cancel.Token).GetAwaiter().GetResult();
+            if (runs is [{ Figures: { } only } single])
+            {
+                foreach (var c in only.Checks)
+                    Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
+                Console.Out.WriteLine($"verdict: {SuiteOutput.VerdictText(single)}\nreport: {Path.Combine(only.Dir, "index.html")}");
+            }
+            Console.Out.Write(SuiteOutput.Table(runs));
+            if (junit is not null)
+            {
+                SuiteOutput.JUnit(runs).Save(junit);
+                Console.Out.WriteLine($"junit: {Path.GetFullPath(junit)}");
+            }
+            Console.Out.WriteLine($"runs index: {Path.GetFullPath(Path.Combine(results, RunsIndex.FileName))}");
+            // Each run is compared with the baseline: the candidate is B, so changes read as B - A.
+            if (baseline is not null)
+                foreach (var run in runs.Where(r => r.Folder is not null))
+                    Console.Out.Write(CompareCommand.Write(baseline, run.Folder!));
+            return SuiteRunner.ExitCode(runs);
         }
         finally
         {
@@ -100,21 +106,6 @@ public static class RunCommand
         "ssh.port" => [new("nodes.port", o.Value)],
         _ => [o],
     };
-
-    /// <summary>Plots and pages for the run, and the index of all runs; a report that fails never costs the run its verdict.</summary>
-    static void WriteReport(string runDir, string resultsRoot)
-    {
-        try
-        {
-            RunReport.Regenerate(runDir);
-            RunsIndex.Write(resultsRoot);
-            Console.Out.WriteLine($"report: {Path.Combine(runDir, "index.html")}");
-        }
-        catch (Exception e) when (e is IOException or ReportInputException or Core.History.HistoryFormatException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"checker: the report could not be written: {e.Message}");
-        }
-    }
 
     /// <summary>workloads/zookeeper-register.json here or in a parent directory (so it works from inside the repo).</summary>
     static string FindDefaultSpec()

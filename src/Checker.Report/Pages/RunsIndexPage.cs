@@ -20,7 +20,9 @@ public static class RunsIndexPage
                 var recent = test.Take(TrendRuns).Reverse().ToList();
                 w.Write($"<tr><td>{Html.E(test.Key)}</td><td>{Html.Badge(test.First().Summary.Verdict)}</td><td>{Trend(recent)}</td><td>{P99Line(recent)}</td></tr>\n");
             }
-            w.Write("</table>\n<h2>Runs</h2>\n");
+            w.Write("</table>\n");
+            NightlyTrendsSection.Write(w, Data.NightlyTrends.Of(Path.GetDirectoryName(Path.GetFullPath(path))!, runs));
+            w.Write("<h2>Runs</h2>\n");
             w.Write("<table><tr><th>started</th><th>test</th><th>run</th><th>settings</th><th>verdict</th><th>checks</th><th>duration</th><th>ok</th><th>fail</th><th>info</th><th>p99 ms</th></tr>\n");
             foreach (var r in runs)
             {

@@ -52,5 +52,12 @@ public interface ILogCollectingDb
     Task CollectLogsAsync(string dir, CancellationToken ct);
 }
 
+/// <summary>A database whose servers say which build they run (not the file it came from: what the process itself reports).</summary>
+public interface IVersionedDb
+{
+    /// <summary>Each node's version as its server reports it, by node name; null for a node that did not answer.</summary>
+    Task<IReadOnlyDictionary<string, string?>> VersionsAsync(CancellationToken ct);
+}
+
 /// <summary>The test cannot run here (nothing to run, no permission); the message says what to do.</summary>
 public sealed class EnvironmentException(string message) : Exception(message);

@@ -81,6 +81,13 @@ public static class TestRunner
             await plan.Db.SetupAsync(cancel);
             extra["secondsToServing"] = Math.Round(setupClock.Elapsed.TotalSeconds, 3);
             Log($"{suite.Name}: serving after {setupClock.Elapsed.TotalSeconds:0.00}s");
+            if (plan.Db is IVersionedDb versioned)
+            {
+                // The build each node runs, as the server itself says: a candidate's file name can lie.
+                var versions = await versioned.VersionsAsync(cancel);
+                extra["versions"] = versions;
+                Log($"versions: {string.Join(", ", versions.Select(v => $"{v.Key}={v.Value ?? "no answer"}"))}");
+            }
             interrupted = await DriveAsync(spec, plan, nodes, network, history, seed, options, Log, extra, cancel);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

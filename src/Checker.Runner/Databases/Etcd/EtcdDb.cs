@@ -17,7 +17,7 @@ namespace Checker.Runner.Databases.Etcd;
 /// <param name="candidate">A local etcd binary, directory or release .tar.gz to test; null: Debian's etcd on each node.</param>
 /// <param name="startTimeout">How long setup waits for every member to serve.</param>
 public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan startTimeout, INodeProvider provider, INetwork? network, string runId, Action<string> log)
-    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb
 {
     public const int ClientPort = 2379, PeerPort = 2380;
     public const string LogName = "etcd.log";
@@ -130,6 +130,22 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
             catch (RpcException) { return (Node: n, MemberId: 0UL, Leader: 0UL); }
         }));
         return statuses.FirstOrDefault(s => s.MemberId != 0 && s.MemberId == s.Leader).Node;
+    }
+
+    /// <summary>Each member's version from its maintenance status (what the running binary says, e.g. "3.4.30").</summary>
+    public async Task<IReadOnlyDictionary<string, string?>> VersionsAsync(CancellationToken ct)
+    {
+        var versions = await Task.WhenAll(provider.Nodes.Select(async n =>
+        {
+            try
+            {
+                using var channel = Open(n);
+                var status = await channel.Client.StatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
+                return (n.Name, (string?)status.Version);
+            }
+            catch (RpcException) { return (n.Name, null); }
+        }));
+        return versions.ToDictionary(v => v.Item1, v => v.Item2);
     }
 
     /// <summary>The member's running process, if any (tests signal it directly).</summary>

@@ -11,7 +11,7 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// the network gives for them, so the nemesis's faults sit between every pair of servers.
 /// </summary>
 public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? candidate, INodeProvider provider, INetwork network, string runId, Action<string> log)
-    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb
 {
     public const int ClientPort = 2181, QuorumPort = 2888, ElectionPort = 3888;
 
@@ -74,6 +74,23 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
         throw new EnvironmentException(
             $"ZooKeeper did not form a quorum within {timeout.TotalSeconds:0}s (modes: {string.Join(", ", modes.Select(m => m ?? "down"))}); see {logs}");
     }
+
+    /// <summary>The "Zookeeper version:" line of each server's srvr reply (version, git hash and build date, as the jar says).</summary>
+    public async Task<IReadOnlyDictionary<string, string?>> VersionsAsync(CancellationToken ct)
+    {
+        var replies = await Task.WhenAll(provider.Nodes.Select(n =>
+        {
+            var (host, port) = ClientEndpoint(n);
+            return ZooKeeperFourLetterWords.SendAsync(host, port, "srvr", TimeSpan.FromSeconds(2), ct);
+        }));
+        return provider.Nodes.Zip(replies).ToDictionary(p => p.First.Name, p => VersionOf(p.Second));
+    }
+
+    /// <summary>The version from a srvr reply ("Zookeeper version: 3.8.0-..., built on ..."), or null if the line is missing.</summary>
+    public static string? VersionOf(string srvrReply) =>
+        srvrReply.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Zookeeper version:", StringComparison.Ordinal)) is { } line
+            ? line["Zookeeper version:".Length..].Trim()
+            : null;
 
     public async Task<Node?> FindPrimaryAsync(CancellationToken ct)
     {
