@@ -13,17 +13,33 @@ namespace Checker.Runner.Running;
 /// </summary>
 public static class RunChecks
 {
-    public static List<CheckResult> Run(TestSpec spec, IWorkload? workload, Func<CheckResult, CheckResult>? explain, IReadOnlyList<Op> history, CancellationToken ct)
+    /// <param name="cutShort">
+    /// The run ended early (Ctrl-C, a failure): a wrong answer in what was recorded is still wrong, but
+    /// a missing one (no success, no recovery) may be only the cut, so those checks cannot say invalid.
+    /// </param>
+    public static List<CheckResult> Run(TestSpec spec, IWorkload? workload, Func<CheckResult, CheckResult>? explain, IReadOnlyList<Op> history,
+        CancellationToken ct, bool cutShort = false)
     {
         var nodes = Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList();
         var checkers = new List<IChecker>();
         if (workload is not null)
             checkers.AddRange(workload.Checkers(new WorkloadCheckOptions(TimeSpan.FromSeconds(spec.Checker.Timeout), "history.jsonl")));
-        checkers.Add(new StatsChecker());
-        checkers.Add(new RecoveryChecker(new RecoveryOptions(
-            TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
-            p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes)));
-        return checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();
+        var liveness = new IChecker[]
+        {
+            new StatsChecker(),
+            new RecoveryChecker(new RecoveryOptions(
+                TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
+                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes)),
+        };
+        var results = checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();
+        foreach (var c in liveness)
+        {
+            var r = Guarded(c, history, explain, spec, ct);
+            if (cutShort && r.Verdict == Verdict.Invalid)
+                r = r with { Verdict = Verdict.Unknown, Summary = r.Summary + "\nthe run was cut short, so a missing success or recovery may be only the cut: not a verdict" };
+            results.Add(r);
+        }
+        return results;
     }
 
     /// <summary>One checker's result: explained for the database and client mode, or unknown with why it could not judge.</summary>

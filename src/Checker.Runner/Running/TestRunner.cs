@@ -109,7 +109,7 @@ public static class TestRunner
 
         var ops = history.Snapshot();
         Log($"checking {ops.Count} history records");
-        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None);
+        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None, cutShort: interrupted || failure is not null);
         var verdict = Verdicts.Combine(checks.Select(c => c.Verdict));
         // A cut-short run proves less than it claims: it is never valid, and not judging is not enough either.
         if ((interrupted || failure is not null) && verdict is Verdict.Valid or Verdict.NotJudged) verdict = Verdict.Unknown;
