@@ -55,6 +55,28 @@ public sealed class LifecycleTests : IDisposable
         Assert.Empty(Directory.GetFiles(runs)); // the registry entry is gone once the run cleaned up
     }
 
+    [Fact]
+    public void A_run_cut_short_is_not_invalid_for_a_missing_success_but_still_for_a_wrong_answer()
+    {
+        var spec = Spec("");
+        // Write 1 succeeds, a read then sees 2 (a wrong answer); cas never succeeds (maybe only the cut).
+        List<Core.History.Op> history =
+        [
+            new(0, 1_000, 0, Core.History.OpType.Invoke, "write", 1L, 0L) { Node = "n1" },
+            new(1, 2_000, 0, Core.History.OpType.Ok, "write", 1L, 0L),
+            new(2, 3_000, 1, Core.History.OpType.Invoke, "read", null, 0L) { Node = "n2" },
+            new(3, 4_000, 1, Core.History.OpType.Ok, "read", 2L, 0L),
+            new(4, 5_000, 2, Core.History.OpType.Invoke, "cas", new List<object?> { 5L, 6L }, 0L) { Node = "n3" },
+            new(5, 6_000, 2, Core.History.OpType.Fail, "cas", new List<object?> { 5L, 6L }, 0L),
+        ];
+        var workload = new Workloads.RegisterWorkload(new Workloads.RegisterSettings());
+        var whole = RunChecks.Run(spec, workload, null, history, CancellationToken.None);
+        var cut = RunChecks.Run(spec, workload, null, history, CancellationToken.None, cutShort: true);
+        Assert.Equal(Verdict.Invalid, whole.Single(c => c.Checker == "stats").Verdict);
+        Assert.Equal(Verdict.Unknown, cut.Single(c => c.Checker == "stats").Verdict);
+        Assert.Equal(Verdict.Invalid, cut.Single(c => c.Checker == "linearizable").Verdict);
+    }
+
     public void Dispose()
     {
         Directory.Delete(results, recursive: true);
