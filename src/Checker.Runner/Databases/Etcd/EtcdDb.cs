@@ -22,7 +22,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     public const int ClientPort = 2379, PeerPort = 2380;
     public const string LogName = "etcd.log";
 
-    readonly ConcurrentDictionary<string, NodeProcess> servers = new();
+    readonly NodeServers servers = new(provider);
     readonly ConcurrentDictionary<string, EtcdInstall> installs = new();
     readonly EtcdPeerNames names = new(provider.Nodes, network is null ? null : network.PeerAddress);
 
@@ -65,17 +65,16 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     ];
 
     /// <summary>Starts the member if it is not running; with its data dir intact, it rejoins as the same member.</summary>
-    public async Task RestartAsync(Node node, CancellationToken ct)
+    public Task RestartAsync(Node node, CancellationToken ct) => servers.StartAsync(node, () =>
     {
-        if (servers.TryGetValue(node.Name, out var running) && await provider.IsRunningAsync(running, ct)) return;
         var install = installs[node.Name];
         var (command, args) = names.NeedsHostsFiles
             // unshare without --fork and sh's exec keep one pid from start to etcd, so signals reach etcd itself.
             ? ("unshare", (IReadOnlyList<string>)["--mount", "--propagation", "private", "sh", "-c",
                 "mount --bind \"$0\" /etc/hosts && exec \"$@\"", HostsPath(node), install.Binary, .. Arguments(node)])
             : (install.Binary, Arguments(node));
-        servers[node.Name] = await provider.StartAsync(node, "etcd", command, args, LogPath(node), ct);
-    }
+        return provider.StartAsync(node, "etcd", command, args, LogPath(node), ct);
+    }, ct);
 
     /// <summary>Polls until a linearizable read succeeds through every member: the cluster has a leader and serves.</summary>
     public async Task WaitUntilServingAsync(TimeSpan timeout, CancellationToken ct)
@@ -110,7 +109,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     {
         foreach (var node in provider.Nodes)
         {
-            if (!servers.TryGetValue(node.Name, out var p) || await provider.IsRunningAsync(p, ct)) continue;
+            if (servers.Of(node) is null || await servers.IsRunningAsync(node, ct)) continue;
             var tail = await provider.RunAsync(node, "tail", ["-n", "5", LogPath(node)], ct);
             throw new EnvironmentException($"etcd on {node} exited while the cluster formed; the end of its log:\n{tail.Output.Trim()}");
         }
@@ -149,22 +148,13 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     }
 
     /// <summary>The member's running process, if any (tests signal it directly).</summary>
-    internal NodeProcess? ProcessOf(Node node) => servers.TryGetValue(node.Name, out var p) ? p : null;
+    internal NodeProcess? ProcessOf(Node node) => servers.Of(node);
 
-    public async Task KillAsync(Node node, CancellationToken ct)
-    {
-        if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
-    }
+    public Task KillAsync(Node node, CancellationToken ct) => servers.KillAsync(node, ct);
 
-    public async Task PauseAsync(Node node, CancellationToken ct)
-    {
-        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Stop, ct);
-    }
+    public Task PauseAsync(Node node, CancellationToken ct) => servers.PauseAsync(node, ct);
 
-    public async Task ResumeAsync(Node node, CancellationToken ct)
-    {
-        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Cont, ct);
-    }
+    public Task ResumeAsync(Node node, CancellationToken ct) => servers.ResumeAsync(node, ct);
 
     /// <summary>Each member's log, and its hosts file when it has one (it shows which address each peer had).</summary>
     public async Task CollectLogsAsync(string dir, CancellationToken ct)
@@ -178,7 +168,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
 
     public async Task TeardownAsync()
     {
-        foreach (var node in provider.Nodes) await KillAsync(node, CancellationToken.None);
+        await servers.KillAllAsync();
         log("etcd: all members stopped");
     }
 

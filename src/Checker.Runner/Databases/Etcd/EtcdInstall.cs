@@ -1,4 +1,3 @@
-using Checker.Runner.Databases.ZooKeeper;
 using Checker.Runner.Nodes;
 
 namespace Checker.Runner.Databases.Etcd;
@@ -24,31 +23,21 @@ public sealed record EtcdInstall(string Binary, string Source)
             {
                 var archive = $"{installDir}/{Path.GetFileName(candidate)}";
                 await upload(candidate, archive, ct);
-                await Must(sh, where, "mkdir", ["-p", unpacked], ct);
-                await Must(sh, where, "tar", ["-xzf", archive, "-C", unpacked], ct);
+                await sh.MustAsync(where, "mkdir", ["-p", unpacked], ct);
+                await sh.MustAsync(where, "tar", ["-xzf", archive, "-C", unpacked], ct);
             }
             else if (File.Exists(candidate)) await upload(candidate, $"{unpacked}/etcd", ct);
             else if (Directory.Exists(candidate)) await upload(candidate, unpacked, ct);
             else throw new EnvironmentException($"db.install: '{candidate}' is neither a file nor a directory");
             // The binary itself, DIR/etcd or DIR/bin/etcd, one folder down at most (a release unpacks into one top folder).
             var found = await sh("find", [unpacked, "-maxdepth", "3", "-name", "etcd", "-type", "f"], ct);
-            var binary = Lines(found.Output).Where(p => found.Ok && p.EndsWith("/etcd", StringComparison.Ordinal)).OrderBy(p => p.Length).FirstOrDefault() ?? throw new EnvironmentException(
+            var binary = NodeShell.Lines(found.Output).Where(p => found.Ok && p.EndsWith("/etcd", StringComparison.Ordinal)).OrderBy(p => p.Length).FirstOrDefault() ?? throw new EnvironmentException(
                 $"db.install: '{candidate}' holds no etcd binary (expected the binary itself, DIR/etcd, DIR/bin/etcd, or a release .tar.gz)");
-            await Must(sh, where, "chmod", ["+x", binary], ct);
+            await sh.MustAsync(where, "chmod", ["+x", binary], ct);
             return new EtcdInstall(binary, Path.GetFullPath(candidate));
         }
         if ((await sh("test", ["-x", DebianBinary], ct)).Ok) return Debian;
-        var root = await sh("id", ["-u"], ct);
-        if (root.Output.Trim() != "0")
-            throw new EnvironmentException($"no etcd on {where}: install Debian's package there (sudo apt-get install etcd-server), " +
-                                           "or pass an etcd binary, directory or release .tar.gz with --db.install");
-        log($"{where}: no etcd found; installing Debian's etcd-server package");
-        var install = await sh("apt-get", ["install", "-y", "-q", "--no-install-recommends", "etcd-server"], ct);
-        if (!install.Ok)
-        {
-            await sh("apt-get", ["update", "-q"], ct); // a fresh machine knows no packages until it updates
-            await Must(sh, where, "apt-get", ["install", "-y", "-q", "--no-install-recommends", "etcd-server"], ct);
-        }
+        await sh.InstallDebianPackageAsync(where, "etcd-server", "pass an etcd binary, directory or release .tar.gz with --db.install", log, ct);
         if (!(await sh("test", ["-x", DebianBinary], ct)).Ok)
             throw new EnvironmentException($"Debian's etcd-server package on {where} did not install {DebianBinary}");
         return Debian;
@@ -57,12 +46,4 @@ public sealed record EtcdInstall(string Binary, string Source)
     static readonly EtcdInstall Debian = new(DebianBinary, "Debian (etcd-server)");
 
     static bool IsArchive(string path) => path.EndsWith(".tar.gz", StringComparison.Ordinal) || path.EndsWith(".tgz", StringComparison.Ordinal);
-
-    static async Task Must(Shell sh, string where, string command, IReadOnlyList<string> args, CancellationToken ct)
-    {
-        var r = await sh(command, args, ct);
-        if (!r.Ok) throw new EnvironmentException($"{where}: {command} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Output.Trim()}");
-    }
-
-    static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

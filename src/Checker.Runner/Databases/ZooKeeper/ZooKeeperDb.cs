@@ -15,7 +15,7 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
 {
     public const int ClientPort = 2181, QuorumPort = 2888, ElectionPort = 3888;
 
-    readonly ConcurrentDictionary<string, NodeProcess> servers = new();
+    readonly NodeServers servers = new(provider);
     readonly ConcurrentDictionary<string, ZooKeeperInstall> installs = new();
 
     /// <summary>The proxy handshake for a link: election connections advertise the reverse link's address.</summary>
@@ -99,28 +99,18 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
         return i < 0 ? null : provider.Nodes[i];
     }
 
-    public async Task KillAsync(Node node, CancellationToken ct)
-    {
-        if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
-    }
+    public Task KillAsync(Node node, CancellationToken ct) => servers.KillAsync(node, ct);
 
-    public async Task RestartAsync(Node node, CancellationToken ct)
+    public Task RestartAsync(Node node, CancellationToken ct) => servers.StartAsync(node, () =>
     {
-        if (servers.TryGetValue(node.Name, out var running) && await provider.IsRunningAsync(running, ct)) return;
         var install = installs[node.Name];
         var jvm = settings.JvmOpts.Append($"-Dchecker.run={runId}"); // marks the process as Checker's, for `checker clean`
-        servers[node.Name] = await provider.StartAsync(node, "zookeeper", install.Java, install.ServerArguments(ConfigPath(node), jvm), LogPath(node), ct);
-    }
+        return provider.StartAsync(node, "zookeeper", install.Java, install.ServerArguments(ConfigPath(node), jvm), LogPath(node), ct);
+    }, ct);
 
-    public async Task PauseAsync(Node node, CancellationToken ct)
-    {
-        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Stop, ct);
-    }
+    public Task PauseAsync(Node node, CancellationToken ct) => servers.PauseAsync(node, ct);
 
-    public async Task ResumeAsync(Node node, CancellationToken ct)
-    {
-        if (servers.TryGetValue(node.Name, out var p)) await provider.SignalAsync(p, NodeSignal.Cont, ct);
-    }
+    public Task ResumeAsync(Node node, CancellationToken ct) => servers.ResumeAsync(node, ct);
 
     public async Task CollectLogsAsync(string dir, CancellationToken ct)
     {
@@ -133,7 +123,7 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
 
     public async Task TeardownAsync()
     {
-        foreach (var node in provider.Nodes) await KillAsync(node, CancellationToken.None);
+        await servers.KillAllAsync();
         log("zookeeper: all servers stopped");
     }
 

@@ -3,9 +3,6 @@ using Checker.Runner.Nodes;
 
 namespace Checker.Runner.Databases.ZooKeeper;
 
-/// <summary>Runs a command where ZooKeeper is to be found (a node, or this machine).</summary>
-public delegate Task<CommandResult> Shell(string command, IReadOnlyList<string> args, CancellationToken ct);
-
 /// <summary>
 /// A ZooKeeper server a node can start: java and the class path, as paths on that node, and the one
 /// command line every launcher uses (the runner's nodes and the client library's tests alike).
@@ -64,27 +61,17 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
             {
                 var archive = $"{installDir}/{Path.GetFileName(candidate)}";
                 await upload(candidate, archive, ct);
-                await Must(sh, where, "mkdir", ["-p", unpacked], ct);
-                await Must(sh, where, "tar", ["-xzf", archive, "-C", unpacked], ct);
+                await sh.MustAsync(where, "mkdir", ["-p", unpacked], ct);
+                await sh.MustAsync(where, "tar", ["-xzf", archive, "-C", unpacked], ct);
             }
             else if (Directory.Exists(candidate)) await upload(candidate, unpacked, ct);
             else throw new EnvironmentException($"db.install: '{candidate}' is neither a file nor a directory");
             var jars = await sh("find", [unpacked, "-maxdepth", "3", "-name", "*.jar"], ct);
-            return FromRelease(java ?? throw NoJava(where), Lines(jars.Output), Path.GetFullPath(candidate)) ?? throw new EnvironmentException(
+            return FromRelease(java ?? throw NoJava(where), NodeShell.Lines(jars.Output), Path.GetFullPath(candidate)) ?? throw new EnvironmentException(
                 $"db.install: '{candidate}' holds no ZooKeeper jars (expected lib/zookeeper-*.jar, or zookeeper*.jar at the top)");
         }
         if (java is not null && await MissingDebianJarsAsync(sh, ct) is []) return Debian(java);
-        var root = await sh("id", ["-u"], ct);
-        if (root.Output.Trim() != "0")
-            throw new EnvironmentException($"no ZooKeeper on {where}: install Debian's package there (sudo apt-get install zookeeper), " +
-                                           "or pass a ZooKeeper directory or .tar.gz with --db.install");
-        log($"{where}: no ZooKeeper found; installing Debian's zookeeper package");
-        var install = await sh("apt-get", ["install", "-y", "-q", "--no-install-recommends", "zookeeper"], ct);
-        if (!install.Ok)
-        {
-            await sh("apt-get", ["update", "-q"], ct); // a fresh machine knows no packages until it updates
-            await Must(sh, where, "apt-get", ["install", "-y", "-q", "--no-install-recommends", "zookeeper"], ct);
-        }
+        await sh.InstallDebianPackageAsync(where, "zookeeper", "pass a ZooKeeper directory or .tar.gz with --db.install", log, ct);
         java = await FindJavaAsync(sh, ct) ?? throw NoJava(where);
         if (await MissingDebianJarsAsync(sh, ct) is [_, ..] missing)
             throw new EnvironmentException($"Debian's zookeeper package on {where} lacks {string.Join(", ", missing)}");
@@ -117,25 +104,17 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
     static async Task<string?> FindJavaAsync(Shell sh, CancellationToken ct)
     {
         var r = await sh("sh", ["-c", "if [ -n \"$JAVA_HOME\" ] && [ -x \"$JAVA_HOME/bin/java\" ]; then echo \"$JAVA_HOME/bin/java\"; else command -v java; fi"], ct);
-        return r.Ok && Lines(r.Output) is [var path, ..] ? path : null;
+        return r.Ok && NodeShell.Lines(r.Output) is [var path, ..] ? path : null;
     }
 
     static async Task<List<string>> MissingDebianJarsAsync(Shell sh, CancellationToken ct)
     {
         var r = await sh("sh", ["-c", $"cd {DebianJars} 2>/dev/null || {{ echo {DebianJars}; exit 0; }}; for j in {string.Join(' ', RequiredJars)}; do [ -f \"$j\" ] || echo \"$j\"; done"], ct);
-        return Lines(r.Output);
-    }
-
-    static async Task Must(Shell sh, string where, string command, IReadOnlyList<string> args, CancellationToken ct)
-    {
-        var r = await sh(command, args, ct);
-        if (!r.Ok) throw new EnvironmentException($"{where}: {command} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Output.Trim()}");
+        return NodeShell.Lines(r.Output);
     }
 
     static EnvironmentException NoJava(string where) =>
         new($"no java on {where}: install a JRE (apt-get install default-jre-headless) or set JAVA_HOME");
-
-    static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     static async Task<CommandResult> LocalShell(string command, IReadOnlyList<string> args, CancellationToken ct)
     {

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Checker.Runner.Nodes;
+
+namespace Checker.Runner.Databases;
+
+/// <summary>
+/// The one server process a database runs on each node, and what the nemesis does to it: kill, pause,
+/// resume, and knowing whether it still runs. Shared by every database, whose own code only says how
+/// to start its server.
+/// </summary>
+public sealed class NodeServers(INodeProvider provider)
+{
+    readonly ConcurrentDictionary<string, NodeProcess> servers = new();
+
+    /// <summary>The node's server process, if one was started and not killed.</summary>
+    public NodeProcess? Of(Node node) => servers.TryGetValue(node.Name, out var p) ? p : null;
+
+    /// <summary>True when the node's server was started and still lives.</summary>
+    public async Task<bool> IsRunningAsync(Node node, CancellationToken ct) => Of(node) is { } p && await provider.IsRunningAsync(p, ct);
+
+    /// <summary>Starts the server with start() unless it runs already.</summary>
+    public async Task StartAsync(Node node, Func<Task<NodeProcess>> start, CancellationToken ct)
+    {
+        if (await IsRunningAsync(node, ct)) return;
+        servers[node.Name] = await start();
+    }
+
+    public async Task KillAsync(Node node, CancellationToken ct)
+    {
+        if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
+    }
+
+    public async Task PauseAsync(Node node, CancellationToken ct)
+    {
+        if (Of(node) is { } p) await provider.SignalAsync(p, NodeSignal.Stop, ct);
+    }
+
+    public async Task ResumeAsync(Node node, CancellationToken ct)
+    {
+        if (Of(node) is { } p) await provider.SignalAsync(p, NodeSignal.Cont, ct);
+    }
+
+    /// <summary>Kills every node's server.</summary>
+    public async Task KillAllAsync()
+    {
+        foreach (var node in provider.Nodes) await KillAsync(node, CancellationToken.None);
+    }
+}
