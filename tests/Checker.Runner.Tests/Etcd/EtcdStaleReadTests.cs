@@ -17,13 +17,21 @@ public sealed class EtcdStaleReadTests(ITestOutputHelper output)
     [InlineData(false)]
     public async Task An_isolated_follower_serves_stale_serializable_reads_and_no_stale_linearizable_ones(bool serializable)
     {
+        // Stale reads show up sooner or later, not in every window on a loaded machine: up to three tries
+        // to find one; linearizable reads must stay valid in every try.
         await using var cluster = await LocalEtcdCluster.StartAsync();
-        var outcome = await IsolatedFollowerScenario.RunAsync(cluster, serializable, seed: 5, TimeSpan.FromSeconds(5));
-
-        var check = outcome.Check;
-        output.WriteLine($"serializable={serializable}, {outcome.Isolated} isolated: {check.Verdict}\n{check.Summary}");
-        if (check.Details is LinearizabilityReport { Failure: { } f })
-            output.WriteLine($"stale read: process {f.Failed.Process} read {f.Failed.Output} from key {f.Key}; states then: {string.Join(", ", f.States)}");
-        Assert.Equal(serializable ? Verdict.Invalid : Verdict.Valid, check.Verdict);
+        var verdicts = new List<Verdict>();
+        for (var attempt = 0; attempt < 3 && !verdicts.Contains(Verdict.Invalid); attempt++)
+        {
+            var outcome = await IsolatedFollowerScenario.RunAsync(cluster, serializable, seed: 5 + attempt, TimeSpan.FromSeconds(5));
+            var check = outcome.Check;
+            output.WriteLine($"serializable={serializable}, {outcome.Isolated} isolated: {check.Verdict}\n{check.Summary}");
+            if (check.Details is LinearizabilityReport { Failure: { } f })
+                output.WriteLine($"stale read: process {f.Failed.Process} read {f.Failed.Output} from key {f.Key}; states then: {string.Join(", ", f.States)}");
+            verdicts.Add(check.Verdict);
+            if (!serializable) break;
+        }
+        if (serializable) Assert.Contains(Verdict.Invalid, verdicts);
+        else Assert.Equal([Verdict.Valid], verdicts);
     }
 }

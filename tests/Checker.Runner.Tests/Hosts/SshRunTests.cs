@@ -74,6 +74,8 @@ public sealed class SshRunTests : IAsyncLifetime
             }
             Assert.NotNull(next);
             Assert.NotEqual(leader, next);
+            var (host, port) = db.ClientEndpoint(leader);
+            for (var i = 0; i < 150 && await Checker.ZooKeeper.ZooKeeperFourLetterWords.ModeAsync(host, port) == "leader"; i++) await Task.Delay(200);
             var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
             Assert.Contains("LOOKING", log[log.LastIndexOf("LEADING", StringComparison.Ordinal)..]); // the old leader lost its quorum
 
