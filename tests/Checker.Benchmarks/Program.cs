@@ -1,7 +1,7 @@
 using Checker.Benchmarks;
 
 // Prints speed and memory figures; never passes or fails on a number.
-// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|big|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|lab|report|all] [--group NAME]
+// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|big|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|report|all] [--group NAME]
 var what = args.Length > 0 ? args[0] : "all";
 var group = args.SkipWhile(a => a != "--group").Skip(1).FirstOrDefault();
 switch (what)
@@ -17,6 +17,7 @@ switch (what)
     case "zookeeper": return ZooKeeperClientBench.Run();
     case "runner": return RunnerBench.Execute(args[1..]);
     case "kill-leader": return KillLeaderBench.Run(args.Length > 1 ? int.Parse(args[1]) : 30);
+    case "partition": return PartitionBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
     case "etcd-stale": return EtcdStaleBench.Run(args.Length > 1 ? int.Parse(args[1]) : 3, args.Length > 2 ? args[2] : null);
     case "etcd":
         // etcd's figures and ZooKeeper's, on the same machine in the same run.
@@ -31,7 +32,7 @@ switch (what)
         ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | big | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | lab | report [KEEP_DIR] | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | big | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | report [KEEP_DIR] | all]");
         return 4;
 }
 return 0;

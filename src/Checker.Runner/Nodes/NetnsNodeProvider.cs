@@ -7,11 +7,13 @@ namespace Checker.Runner.Nodes;
 /// Local processes, each node in a network namespace of its own on a per-run bridge (addresses
 /// 127.S.1.k, route_localnet everywhere): the same processes as local nodes, but faulted by the
 /// kernel (iptables in each namespace), so a partition is a real partition. Needs root. The bridge's
-/// state file lives in the nodes' root, so `checker clean` can remove what a killed runner left.
+/// state file sits beside the nodes' root (StateFileOf), outliving the nodes' folders until the bridge
+/// is gone, so `checker clean` can remove what a killed runner left.
 /// </summary>
 public sealed class NetnsNodeProvider : INodeProvider
 {
-    public const string StateFile = "hosts.json";
+    /// <summary>Where the bridge of the nodes under root records what it made.</summary>
+    public static string StateFileOf(string root) => Path.TrimEndingDirectorySeparator(root) + ".hosts.json";
 
     readonly LocalNodeProvider processes;
     readonly HostBridge bridge;
@@ -35,7 +37,7 @@ public sealed class NetnsNodeProvider : INodeProvider
         if (!Environment.IsPrivilegedProcess)
             throw new Databases.EnvironmentException("nodes.isolation netns needs root (namespaces, a bridge, iptables); without root, local nodes use the fault proxy");
         Directory.CreateDirectory(root);
-        var bridge = await HostBridge.CreateAsync(Path.Combine(root, StateFile), ct: ct);
+        var bridge = await HostBridge.CreateAsync(StateFileOf(root), ct: ct);
         try
         {
             var namespaces = new Dictionary<string, NetNamespace>();

@@ -56,8 +56,8 @@ public static class Cleaner
             foreach (var p in run.Processes)
                 if (await LocalNodeProvider.StopLeftoverAsync(p.Pid, p.StartTime))
                     actions.Add($"run {run.RunId}: stopped {p.Name} on {p.Node} (pid {p.Pid})");
-            if (run.NodesRoot is { } hostsRoot && File.Exists(Path.Combine(hostsRoot, NetnsNodeProvider.StateFile)))
-                foreach (var line in await Hosts.HostBridge.CleanAsync(Path.Combine(hostsRoot, NetnsNodeProvider.StateFile)))
+            if (run.NodesRoot is { } hostsRoot && File.Exists(NetnsNodeProvider.StateFileOf(hostsRoot)))
+                foreach (var line in await Hosts.HostBridge.CleanAsync(NetnsNodeProvider.StateFileOf(hostsRoot)))
                     actions.Add($"run {run.RunId}: {line}");
             if (run.NodesRoot is { } root && Directory.Exists(root))
             {

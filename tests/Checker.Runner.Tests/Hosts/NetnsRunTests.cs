@@ -29,6 +29,7 @@ public sealed class NetnsRunTests : IDisposable
         Assert.Contains("\"network\": \"iptables\"", File.ReadAllText(outcome.Folder.Results));
         Assert.Contains(HistoryFile.Load(outcome.Folder.History), o => o.IsNemesis && o.F is "start-partition" or "start-crash" or "start-loss");
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log)); // every teardown step worked
         Assert.Equal(before, (await Shell.RunAsync(["ip", "-o", "link"])).Output.Split('\n').Length); // no veth or bridge left
         Assert.DoesNotContain("ck", string.Join(' ', (await Shell.RunAsync(["ip", "netns", "list"])).Output.Split('\n').Select(l => l.Split(' ')[0]).Where(n => n.StartsWith("ck"))));
     }
