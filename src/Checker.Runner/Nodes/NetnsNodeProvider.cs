@@ -12,6 +12,10 @@ namespace Checker.Runner.Nodes;
 /// </summary>
 public sealed class NetnsNodeProvider : INodeProvider
 {
+    /// <summary>The names of the bridge, veths and namespaces of the nodes under root begin with this (they are found by it).</summary>
+    public static string PrefixOf(string root) =>
+        "ck" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..4];
+
     /// <summary>Where the bridge of the nodes under root records what it made.</summary>
     public static string StateFileOf(string root) => Path.TrimEndingDirectorySeparator(root) + ".hosts.json";
 
@@ -37,7 +41,7 @@ public sealed class NetnsNodeProvider : INodeProvider
         if (!Environment.IsPrivilegedProcess)
             throw new Databases.EnvironmentException("nodes.isolation netns needs root (namespaces, a bridge, iptables); without root, local nodes use the fault proxy");
         Directory.CreateDirectory(root);
-        var bridge = await HostBridge.CreateAsync(StateFileOf(root), ct: ct);
+        var bridge = await HostBridge.CreateAsync(StateFileOf(root), PrefixOf(root), ct);
         try
         {
             var namespaces = new Dictionary<string, NetNamespace>();
