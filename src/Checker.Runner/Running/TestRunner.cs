@@ -50,9 +50,10 @@ public static class TestRunner
         }
         Log($"run {folder.RunId}, seed {seed}, results in {folder.Dir}");
 
-        var nodesRoot = Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}");
+        // Each node's folder holds the run's name (and so the test's) and the node's: hosts sharing a filesystem never clash.
+        var nodesRoot = spec.Nodes.Provider == "local" ? Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}") : $"/tmp/checker-{folder.RunId}";
         var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir,
-            NodesRoot(spec, folder.RunId, nodesRoot), spec.Nodes.Provider, spec.Nodes.Provider == "ssh" ? spec.Nodes : null);
+            nodesRoot, spec.Nodes.Provider, spec.Nodes.Provider == "ssh" ? spec.Nodes : null);
         var run = new RunContext(folder.RunId, nodesRoot, seed, Log);
         using var history = HistoryRecorder.ToFile(folder.History, Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList());
         var extra = new Dictionary<string, object?>
@@ -68,7 +69,7 @@ public static class TestRunner
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
-            nodes = await NodeProviders.CreateAsync(spec.Nodes, NodesRoot(spec, folder.RunId, nodesRoot), registry.Add, cancel);
+            nodes = await NodeProviders.CreateAsync(spec.Nodes, nodesRoot, registry.Add, cancel);
             network = await Networks.StartAsync(spec, nodes, suite.PeerPorts, cancel);
             extra["network"] = network.Kind;
             if (nodes is INodeClocks clocks)
@@ -132,9 +133,6 @@ public static class TestRunner
         return offsets;
     }
 
-    /// <summary>Where nodes keep their files: under the run's temp folder locally, under /tmp/checker-nodes/RUN on remote hosts.</summary>
-    static string NodesRoot(TestSpec spec, string runId, string localRoot) =>
-        spec.Nodes.Provider == "local" ? localRoot : $"/tmp/checker-nodes/{runId}";
 
     /// <summary>Logs, then the database, the network and the nodes, each step guarded so a failing one never strands the next.</summary>
     static async Task TeardownAsync(IDb? db, INetwork? network, INodeProvider? nodes, RunFolder folder, Action<string> log)

@@ -57,7 +57,7 @@ public sealed class SshRunTests : IAsyncLifetime
     public async Task An_isolated_leader_loses_its_quorum_through_iptables_another_leads_and_it_rejoins_after_the_heal()
     {
         var spec = Spec();
-        var root = $"/tmp/checker-nodes/isolate-{Guid.NewGuid():N}";
+        var root = $"/tmp/checker-isolate-{Guid.NewGuid():N}";
         await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(Nodes.NodeProviders.SshOptionsOf(spec.Nodes, root), CancellationToken.None);
         await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
         var db = new Databases.ZooKeeper.ZooKeeperDb(new Databases.ZooKeeper.ZooKeeperSettings(), new DbSpec(), null, nodes, network, $"isolate-{Environment.ProcessId}", _ => { });
@@ -103,7 +103,7 @@ public sealed class SshRunTests : IAsyncLifetime
         foreach (var n in new[] { "n1", "n2", "n3" })
         {
             var log = File.ReadAllText(Path.Combine(outcome.Folder.NodeLogs, n, "zookeeper.log"));
-            Assert.Matches($@"java\.class\.path=[^\n]*/checker-nodes/{outcome.Folder.RunId}/{n}/install/unpacked/apache-zookeeper-9\.9\.9-bin/lib/zookeeper-9\.9\.9\.jar", log);
+            Assert.Matches($@"java\.class\.path=[^\n]*/checker-{outcome.Folder.RunId}/{n}/install/unpacked/apache-zookeeper-9\.9\.9-bin/lib/zookeeper-9\.9\.9\.jar", log);
         }
     }
 
