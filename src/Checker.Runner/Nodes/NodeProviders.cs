@@ -28,7 +28,7 @@ public static class NodeProviders
         Port = spec.Port,
         PrivateKey = spec.PrivateKey,
         Password = spec.Password,
-        KnownHosts = spec.KnownHosts ?? new SshOptions { Hosts = [] }.KnownHosts,
+        KnownHosts = spec.KnownHosts ?? SshOptions.DefaultKnownHosts,
         AcceptNew = spec.AcceptNew,
         Sudo = spec.Sudo,
         ConnectTimeout = TimeSpan.FromSeconds(spec.ConnectTimeout),

@@ -13,13 +13,6 @@ namespace Checker.Runner.Spec;
 /// </summary>
 public static class SpecLoader
 {
-    static readonly JsonSerializer Strict = JsonSerializer.Create(new JsonSerializerSettings
-    {
-        MissingMemberHandling = MissingMemberHandling.Error,
-        ContractResolver = new CamelCasePropertyNamesContractResolver(),
-        ObjectCreationHandling = ObjectCreationHandling.Replace,
-    });
-
     static readonly JsonSerializer Writer = JsonSerializer.Create(new JsonSerializerSettings
     {
         ContractResolver = new CamelCasePropertyNamesContractResolver(),
@@ -53,7 +46,7 @@ public static class SpecLoader
         var dbFields = SetAside(common, "db", typeof(DbSpec));
         var workloadFields = SetAside(common, "workload", typeof(WorkloadSpec));
         TestSpec spec;
-        try { spec = common.ToObject<TestSpec>(Strict) ?? throw new SpecException($"{source}: empty spec"); }
+        try { spec = common.ToObject<TestSpec>(SpecSections.Strict) ?? throw new SpecException($"{source}: empty spec"); }
         catch (JsonSerializationException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
         catch (JsonReaderException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
         spec.Db?.Settings = dbFields;

@@ -7,7 +7,8 @@ namespace Checker.Runner.Spec;
 /// <summary>Reads and writes the suite-owned parts of a spec section strictly: an unknown field is an error naming it.</summary>
 public static class SpecSections
 {
-    static readonly JsonSerializer Strict = JsonSerializer.Create(new JsonSerializerSettings
+    /// <summary>Unknown members are errors; lists and objects given replace the defaults.</summary>
+    internal static readonly JsonSerializer Strict = JsonSerializer.Create(new JsonSerializerSettings
     {
         MissingMemberHandling = MissingMemberHandling.Error,
         ContractResolver = new CamelCasePropertyNamesContractResolver(),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Checker.Runner.Nodes;
 
 namespace Checker.Runner.Databases.ZooKeeper;
@@ -80,7 +79,7 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
 
     /// <summary>ZooKeeper on this machine, for tests that start servers by hand: Debian's jars, or an exception saying what is missing.</summary>
     public static ZooKeeperInstall FindHere() =>
-        OnNodeAsync(LocalShell, (_, _, _) => throw new NotSupportedException(), null, Path.GetTempPath(), "this machine", _ => { }, CancellationToken.None)
+        OnNodeAsync((c, a, ct) => Hosts.Shell.RunAsync([c, .. a], ct), (_, _, _) => throw new NotSupportedException(), null, Path.GetTempPath(), "this machine", _ => { }, CancellationToken.None)
             .GetAwaiter().GetResult();
 
     static ZooKeeperInstall Debian(string java) =>
@@ -115,15 +114,4 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
 
     static EnvironmentException NoJava(string where) =>
         new($"no java on {where}: install a JRE (apt-get install default-jre-headless) or set JAVA_HOME");
-
-    static async Task<CommandResult> LocalShell(string command, IReadOnlyList<string> args, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(command) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync(ct);
-        var error = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        return new CommandResult(p.ExitCode, await output + await error);
-    }
 }

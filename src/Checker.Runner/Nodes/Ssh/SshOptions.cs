@@ -16,7 +16,10 @@ public sealed record SshOptions
     public string? PrivateKeyPassphrase { get; init; }
     public string? Password { get; init; }
     /// <summary>Default: ~/.ssh/known_hosts.</summary>
-    public string KnownHosts { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+    public string KnownHosts { get; init; } = DefaultKnownHosts;
+
+    /// <summary>OpenSSH's: ~/.ssh/known_hosts.</summary>
+    public static string DefaultKnownHosts => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
     public bool AcceptNew { get; init; }
     /// <summary>Run commands with `sudo -n`; default: when User is not root.</summary>
     public bool? Sudo { get; init; }
