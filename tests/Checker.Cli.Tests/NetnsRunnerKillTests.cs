@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Checker.Runner.Hosts;
 using Checker.Runner.Running;
+using Checker.Cli.Tests.Support;
 
 namespace Checker.Cli.Tests;
 
@@ -13,29 +13,17 @@ public sealed class NetnsRunnerKillTests : IDisposable
     [Fact]
     public async Task Clean_removes_the_namespaces_and_bridge_a_killed_runner_left()
     {
-        var runs = Path.Combine(work, "runs");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Checker.Tests.RepositoryPaths.Root };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "60", "--nodes.isolation", "netns",
-                     "--nemesis.faults", "partition-isolate-one", "--nemesis.initial-delay", "1", "--nemesis.interval", "3", "--nemesis.duration", "2",
-                     "--results", Path.Combine(work, "results"), "--runs-dir", runs])
-            psi.ArgumentList.Add(a);
-        using var runner = Process.Start(psi)!;
-        var stderr = runner.StandardError.ReadToEndAsync();
-        _ = runner.StandardOutput.ReadToEndAsync();
-
-        var history = Path.Combine(work, "results", "zookeeper-register", "latest", "history.jsonl");
-        for (var i = 0; i < 900 && (!File.Exists(history) || File.ReadLines(history).Count(l => l.Contains("start-partition")) < 2); i++)
-            await Task.Delay(100);
-        Assert.True(File.Exists(history), "the runner never wrote a history: " + (runner.HasExited ? await stderr : "still running"));
-        var registered = RunRegistry.List(runs).Single().Run;
+        using var runner = RunnerUnderTest.Start(work, "--nodes.isolation", "netns");
+        await runner.WaitForPartitionAsync();
+        var runs = runner.Runs;
+        var registered = runner.Registered;
         var prefix = Checker.Runner.Nodes.NetnsNodeProvider.PrefixOf(registered.NodesRoot!) + "-";
 
-        runner.Kill(); // SIGKILL: the namespaces, veths, bridge and servers stay behind
-        await runner.WaitForExitAsync();
+        await runner.KillAsync(); // the namespaces, veths, bridge and servers stay behind
         Assert.Contains(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
 
         Assert.Equal(0, App.Run(["clean", "--runs-dir", runs]));
-        Assert.Empty(registered.Processes.Where(p => Checker.Runner.Nodes.Posix.IsAlive(p.Pid, p.StartTime)));
+        Assert.Empty(RunnerUnderTest.Alive(registered));
         Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
         Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "netns", "list"])).Output);
         Assert.Empty(RunRegistry.List(runs));

@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using Checker.Core.Formats;
 using Checker.Runner.Running;
+using Checker.Cli.Tests.Support;
+using static Checker.Cli.Tests.Support.RunnerUnderTest;
 
 namespace Checker.Cli.Tests;
 
@@ -13,25 +14,14 @@ public sealed class RunnerKillTests : IDisposable
     [Fact]
     public async Task History_of_a_killed_runner_is_checkable_and_clean_stops_the_leftover_nodes()
     {
-        var runs = Path.Combine(work, "runs");
-        var repo = Checker.Tests.RepositoryPaths.Root;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repo };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "60", "--nemesis.faults", "partition-isolate-one",
-                     "--nemesis.initial-delay", "1", "--nemesis.interval", "2", "--nemesis.duration", "1", "--results", Path.Combine(work, "results"), "--runs-dir", runs])
-            psi.ArgumentList.Add(a);
-        using var runner = Process.Start(psi)!;
-        _ = runner.StandardOutput.ReadToEndAsync();
-        _ = runner.StandardError.ReadToEndAsync();
-
-        var history = Path.Combine(work, "results", "zookeeper-register", "latest", "history.jsonl");
-        for (var i = 0; i < 600 && (!File.Exists(history) || File.ReadLines(history).Count(l => l.Contains("\"nemesis\"")) < 4); i++)
-            await Task.Delay(100);
-        Assert.True(File.Exists(history), "the runner never wrote a history");
-        var registered = RunRegistry.List(runs).Single().Run;
+        using var runner = RunnerUnderTest.Start(work);
+        await runner.WaitForPartitionAsync();
+        var history = runner.History;
+        var runs = runner.Runs;
+        var registered = runner.Registered;
         Assert.NotEmpty(registered.Processes);
 
-        runner.Kill(); // SIGKILL: no teardown runs
-        await runner.WaitForExitAsync();
+        await runner.KillAsync();
         Assert.NotEmpty(Alive(registered));
 
         var ops = HistoryFile.Load(history);
@@ -43,9 +33,6 @@ public sealed class RunnerKillTests : IDisposable
         Assert.Empty(RunRegistry.List(runs));
         Assert.False(registered.NodesRoot is { } root && Directory.Exists(root));
     }
-
-    static List<RegisteredProcess> Alive(RegisteredRun run) =>
-        run.Processes.Where(p => Checker.Runner.Nodes.Posix.IsAlive(p.Pid, p.StartTime)).ToList();
 
     public void Dispose()
     {

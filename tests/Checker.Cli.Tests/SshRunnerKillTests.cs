@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using Checker.Runner.Hosts;
 using Checker.Runner.Running;
+using Checker.Cli.Tests.Support;
+using static Checker.Cli.Tests.Support.RunnerUnderTest;
 
 namespace Checker.Cli.Tests;
 
@@ -17,27 +18,15 @@ public sealed class SshRunnerKillTests : IAsyncLifetime
     [Fact]
     public async Task Clean_stops_the_servers_and_removes_the_chains_on_every_host()
     {
-        var runs = Path.Combine(work, "runs");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Checker.Tests.RepositoryPaths.Root };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "60",
-                     "--nodes", string.Join(',', lab.Hosts.Select(h => h.Address)), "--username", "root", "--ssh-private-key", lab.PrivateKey,
-                     "--ssh.known-hosts", lab.KnownHosts, "--nemesis.faults", "partition-isolate-one", "--nemesis.initial-delay", "1",
-                     "--nemesis.interval", "3", "--nemesis.duration", "2", "--results", Path.Combine(work, "results"), "--runs-dir", runs])
-            psi.ArgumentList.Add(a);
-        using var runner = Process.Start(psi)!;
-        var stderr = runner.StandardError.ReadToEndAsync();
-        _ = runner.StandardOutput.ReadToEndAsync();
-
-        var history = Path.Combine(work, "results", "zookeeper-register", "latest", "history.jsonl");
-        for (var i = 0; i < 900 && (!File.Exists(history) || File.ReadLines(history).Count(l => l.Contains("start-partition")) < 2); i++)
-            await Task.Delay(100);
-        Assert.True(File.Exists(history), "the runner never wrote a history: " + (runner.HasExited ? await stderr : "still running"));
-        var registered = RunRegistry.List(runs).Single().Run;
+        using var runner = RunnerUnderTest.Start(work, "--nodes", string.Join(',', lab.Hosts.Select(h => h.Address)), "--username", "root",
+            "--ssh-private-key", lab.PrivateKey, "--ssh.known-hosts", lab.KnownHosts);
+        await runner.WaitForPartitionAsync();
+        var runs = runner.Runs;
+        var registered = runner.Registered;
         Assert.Equal("ssh", registered.Provider);
         Assert.Equal(3, registered.Processes.Count);
 
-        runner.Kill(); // SIGKILL: no teardown, and a partition may be in force
-        await runner.WaitForExitAsync();
+        await runner.KillAsync(); // a partition may be in force
         Assert.Equal(3, Alive(registered).Count);
 
         Assert.Equal(0, App.Run(["clean", "--runs-dir", runs]));
@@ -47,9 +36,6 @@ public sealed class SshRunnerKillTests : IAsyncLifetime
             Assert.DoesNotContain("CHECKER", (await Shell.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
         Assert.False(Directory.Exists(registered.NodesRoot!));
     }
-
-    static List<RegisteredProcess> Alive(RegisteredRun run) =>
-        run.Processes.Where(p => Checker.Runner.Nodes.Posix.IsAlive(p.Pid, p.StartTime)).ToList();
 
     public async Task DisposeAsync()
     {
