@@ -5,7 +5,7 @@ using Checker.Core.Models;
 namespace Checker.Runner.Workloads;
 
 /// <summary>The register workload's fields: keys, the values written, and the op mix.</summary>
-public class RegisterSettings
+public class RegisterSettings : Databases.ISpecSettings
 {
     public int Keys { get; set; } = 8;
     /// <summary>Values written are drawn from 0..values-1 (few values make cas succeed often).</summary>
@@ -46,6 +46,13 @@ public sealed class RegisterWorkload(RegisterSettings settings) : IWorkload
 
     /// <summary>Reads every key in turn, for as long as the final phase lasts.</summary>
     public Invocation? Final(int worker, int n) => new(Read, (long)((worker + n) % settings.Keys), null);
+
+    /// <summary>A register's failed read said in words: who read what, and what the register could hold then.</summary>
+    public static string? StaleRead(CheckResult r) =>
+        r.Verdict == Verdict.Invalid && r.Details is LinearizabilityReport { Failure: { Failed.F: Read } f }
+            ? $"stale read: process {f.Failed.Process} read {Core.History.Values.Format(f.Failed.Output)} from key {Core.History.Values.Format(f.Key)} " +
+              $"(op {f.Failed.InvokeIndex}), but by then the register could only hold {string.Join(" or ", f.States)}"
+            : null;
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [

@@ -3,7 +3,7 @@ using Checker.Runner.Workloads;
 namespace Checker.Runner.Databases.Etcd;
 
 /// <summary>The etcd suite's fields of the spec's db section: raft's timing.</summary>
-public sealed class EtcdSettings
+public sealed class EtcdSettings : ISpecSettings
 {
     /// <summary>etcd's --heartbeat-interval: how often the leader tells followers it lives.</summary>
     public int HeartbeatMs { get; set; } = 100;

@@ -6,36 +6,22 @@ using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
 using Checker.Runner.Workloads;
-using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Databases.Etcd;
 
 /// <summary>etcd 3.4: a static cluster of one member per node, and registers as keys, through dotnet-etcd.</summary>
-public sealed class EtcdSuite : IDatabaseSuite
+public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdRegisterSettings>
 {
-    public string Name => "etcd";
+    public override string Name => "etcd";
 
-    public DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
+    public override DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
 
-    public IReadOnlyList<string> Workloads => ["register"];
+    public override PeerPorts PeerPorts { get; } = new([EtcdDb.PeerPort]);
 
-    public JObject DefaultSettings() => SpecSections.ToJson(new EtcdSettings());
-
-    public JObject DefaultWorkloadSettings(string workload) => SpecSections.ToJson(new EtcdRegisterSettings());
-
-    public void Validate(TestSpec spec)
+    public override DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
     {
-        var problem = SpecSections.Read<EtcdSettings>(spec.Db.Settings, "db").Problem()
-                      ?? SpecSections.Read<EtcdRegisterSettings>(spec.Workload.Settings, "workload").Problem();
-        if (problem is not null) throw new SpecException(problem);
-    }
-
-    public PeerPorts PeerPorts { get; } = new([EtcdDb.PeerPort]);
-
-    public DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
-    {
-        var settings = SpecSections.Read<EtcdSettings>(spec.Db.Settings, "db");
-        var workload = SpecSections.Read<EtcdRegisterSettings>(spec.Workload.Settings, "workload");
+        var settings = DbSettings(spec);
+        var workload = WorkloadSettings(spec);
         var candidate = spec.Db.Install ?? (Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : null);
         var db = new EtcdDb(settings, candidate, TimeSpan.FromSeconds(spec.Db.StartTimeout), nodes, network, run.RunId, run.Log);
         var clients = new EtcdRegisters(nodes.Nodes.Select(db.ClientEndpoint).ToList(), $"/checker/{run.RunId}", workload.SerializableReads,
@@ -46,9 +32,8 @@ public sealed class EtcdSuite : IDatabaseSuite
     /// <summary>Adds to a stale read what etcd promises: serializable reads may be stale, linearizable ones may not.</summary>
     static CheckResult Explain(CheckResult r, EtcdRegisterSettings workload)
     {
-        if (r.Verdict != Verdict.Invalid || r.Details is not LinearizabilityReport { Failure: { } f } || f.Failed.F != RegisterWorkload.Read) return r;
-        var summary = r.Summary + $"\nstale read: process {f.Failed.Process} read {Values.Format(f.Failed.Output)} from key {Values.Format(f.Key)} " +
-                      $"(op {f.Failed.InvokeIndex}), but by then the register could only hold {string.Join(" or ", f.States)}";
+        if (RegisterWorkload.StaleRead(r) is not { } staleRead) return r;
+        var summary = r.Summary + "\n" + staleRead;
         if (workload.SerializableReads)
             summary += "\nreads were serializable (workload.serializableReads true): etcd lets any member answer them from its own state, " +
                        "so a stale read here is etcd's documented behaviour, not necessarily a bug; rerun with serializableReads false";

@@ -3,7 +3,7 @@ using Checker.Runner.Workloads;
 namespace Checker.Runner.Databases.ZooKeeper;
 
 /// <summary>The ZooKeeper suite's fields of the spec's db section.</summary>
-public sealed class ZooKeeperSettings
+public sealed class ZooKeeperSettings : ISpecSettings
 {
     public int TickTimeMs { get; set; } = 500;
     public int InitLimit { get; set; } = 10;

@@ -7,36 +7,22 @@ using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
 using Checker.Runner.Workloads;
 using Checker.ZooKeeper;
-using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Databases.ZooKeeper;
 
 /// <summary>ZooKeeper 3.8: an ensemble of one server per node, and registers as znodes.</summary>
-public sealed class ZooKeeperSuite : IDatabaseSuite
+public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperRegisterSettings>
 {
-    public string Name => "zookeeper";
+    public override string Name => "zookeeper";
 
-    public DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
+    public override DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
 
-    public IReadOnlyList<string> Workloads => ["register"];
+    public override PeerPorts PeerPorts { get; } = new([ZooKeeperDb.QuorumPort, ZooKeeperDb.ElectionPort], ZooKeeperDb.HandshakeFor);
 
-    public JObject DefaultSettings() => SpecSections.ToJson(new ZooKeeperSettings());
-
-    public JObject DefaultWorkloadSettings(string workload) => SpecSections.ToJson(new ZooKeeperRegisterSettings());
-
-    public void Validate(TestSpec spec)
+    public override DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
     {
-        var problem = SpecSections.Read<ZooKeeperSettings>(spec.Db.Settings, "db").Problem()
-                      ?? SpecSections.Read<ZooKeeperRegisterSettings>(spec.Workload.Settings, "workload").Problem();
-        if (problem is not null) throw new SpecException(problem);
-    }
-
-    public PeerPorts PeerPorts { get; } = new([ZooKeeperDb.QuorumPort, ZooKeeperDb.ElectionPort], ZooKeeperDb.HandshakeFor);
-
-    public DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
-    {
-        var settings = SpecSections.Read<ZooKeeperSettings>(spec.Db.Settings, "db");
-        var workload = SpecSections.Read<ZooKeeperRegisterSettings>(spec.Workload.Settings, "workload");
+        var settings = DbSettings(spec);
+        var workload = WorkloadSettings(spec);
         var candidate = spec.Db.Install ?? (Environment.GetEnvironmentVariable("ZOOKEEPER_HOME") is { Length: > 0 } home ? home : null);
         var db = new ZooKeeperDb(settings, spec.Db, candidate, nodes, network, run.RunId, run.Log);
         var options = new ZooKeeperClientOptions
@@ -52,9 +38,8 @@ public sealed class ZooKeeperSuite : IDatabaseSuite
     /// <summary>Adds to a stale read what ZooKeeper promises: plain reads may be stale, synced ones may not.</summary>
     static CheckResult Explain(CheckResult r, ZooKeeperRegisterSettings workload)
     {
-        if (r.Verdict != Verdict.Invalid || r.Details is not LinearizabilityReport { Failure: { } f } || f.Failed.F != RegisterWorkload.Read) return r;
-        var summary = r.Summary + $"\nstale read: process {f.Failed.Process} read {Values.Format(f.Failed.Output)} from key {Values.Format(f.Key)} " +
-                      $"(op {f.Failed.InvokeIndex}), but by then the register could only hold {string.Join(" or ", f.States)}";
+        if (RegisterWorkload.StaleRead(r) is not { } staleRead) return r;
+        var summary = r.Summary + "\n" + staleRead;
         if (!workload.SyncReads)
             summary += "\nreads were plain (workload.syncReads false): ZooKeeper lets followers serve stale reads, " +
                        "so a stale read here is ZooKeeper's documented behaviour, not necessarily a bug; rerun with syncReads true";
