@@ -23,14 +23,13 @@ public static class KillLeaderBench
 
     static async Task<int> RunAsync(int kills, string root)
     {
-        var suite = new ZooKeeperSuite();
-        await using var proxied = await Ensemble.StartAsync(Path.Combine(root, "proxy"), nodes => Networks.StartAsync(new TestSpec(), nodes, suite.PeerPorts, CancellationToken.None));
-        await using var direct = await Ensemble.StartAsync(Path.Combine(root, "direct"), _ => Task.FromResult<INetwork>(new DirectNetwork()));
+        await using var proxied = await BenchEnsemble.StartAsync(Path.Combine(root, "proxy"), new NodesSpec());
+        await using var direct = await BenchEnsemble.StartAsync(Path.Combine(root, "direct"), new NodesSpec(), direct: true);
         var times = new Dictionary<string, List<double>> { ["proxy"] = [], ["direct"] = [] };
         for (var k = 0; k < kills; k++)
             foreach (var (name, e) in new[] { ("proxy", proxied), ("direct", direct) })
             {
-                var seconds = await e.KillLeaderOnceAsync();
+                var seconds = await KillLeaderOnceAsync(e);
                 times[name].Add(seconds);
                 Console.Out.WriteLine($"kill {k + 1,2} {name,-6}: first ok write {seconds:0.00} s after the kill");
             }
@@ -42,61 +41,36 @@ public static class KillLeaderBench
         return 0;
     }
 
-    sealed class Ensemble : IAsyncDisposable
+    /// <summary>Kills the leader, times the first ok write on a survivor, restarts it and waits for the quorum.</summary>
+    static async Task<double> KillLeaderOnceAsync(BenchEnsemble ensemble)
     {
-        readonly LocalNodeProvider nodes;
-        readonly INetwork network;
-        readonly ZooKeeperDb db;
+        await ensemble.Db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        var leader = await ensemble.Db.FindPrimaryAsync(CancellationToken.None) ?? throw new InvalidOperationException("no leader");
+        var survivors = ensemble.Nodes.Nodes.Where(n => n != leader).ToList();
+        var clock = Stopwatch.StartNew();
+        await ensemble.Db.KillAsync(leader, CancellationToken.None);
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var first = await Task.WhenAny(survivors.Select(n => FirstOkWriteAsync(ensemble, n, clock, done.Token)));
+        var seconds = await first;
+        done.Cancel();
+        await ensemble.Db.RestartAsync(leader, CancellationToken.None);
+        return seconds;
+    }
 
-        Ensemble(LocalNodeProvider nodes, INetwork network, ZooKeeperDb db) => (this.nodes, this.network, this.db) = (nodes, network, db);
-
-        public static async Task<Ensemble> StartAsync(string root, Func<INodeProvider, Task<INetwork>> network)
+    static async Task<double> FirstOkWriteAsync(BenchEnsemble ensemble, Node node, Stopwatch clock, CancellationToken ct)
+    {
+        var options = new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(4), RequestTimeout = TimeSpan.FromSeconds(1), ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+        while (!ct.IsCancellationRequested)
         {
-            var nodes = LocalNodeProvider.Create(3, root);
-            var net = await network(nodes);
-            var db = new ZooKeeperDb(new ZooKeeperSettings(), new DbSpec(), null, nodes, net, $"bench-{Path.GetFileName(root)}-{Environment.ProcessId}", _ => { });
-            await db.SetupAsync(CancellationToken.None);
-            return new Ensemble(nodes, net, db);
-        }
-
-        /// <summary>Kills the leader, times the first ok write on a survivor, restarts it and waits for the quorum.</summary>
-        public async Task<double> KillLeaderOnceAsync()
-        {
-            await db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-            var leader = await db.FindPrimaryAsync(CancellationToken.None) ?? throw new InvalidOperationException("no leader");
-            var survivors = nodes.Nodes.Where(n => n != leader).ToList();
-            var clock = Stopwatch.StartNew();
-            await db.KillAsync(leader, CancellationToken.None);
-            using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var first = await Task.WhenAny(survivors.Select(n => FirstOkWriteAsync(n, clock, done.Token)));
-            var seconds = await first;
-            done.Cancel();
-            await db.RestartAsync(leader, CancellationToken.None);
-            return seconds;
-        }
-
-        async Task<double> FirstOkWriteAsync(Node node, Stopwatch clock, CancellationToken ct)
-        {
-            var options = new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(4), RequestTimeout = TimeSpan.FromSeconds(1), ConnectTimeout = TimeSpan.FromMilliseconds(500) };
-            while (!ct.IsCancellationRequested)
+            try
             {
-                try
-                {
-                    var (host, port) = db.ClientEndpoint(node);
-                    await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
-                    await zk.CreateAsync("/kill-leader-", [], CreateMode.EphemeralSequential);
-                    return clock.Elapsed.TotalSeconds;
-                }
-                catch (Exception e) when (e is not OperationCanceledException) { await Task.Delay(20, CancellationToken.None); }
+                var (host, port) = ensemble.Db.ClientEndpoint(node);
+                await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
+                await zk.CreateAsync("/kill-leader-", [], CreateMode.EphemeralSequential);
+                return clock.Elapsed.TotalSeconds;
             }
-            return double.PositiveInfinity;
+            catch (Exception e) when (e is not OperationCanceledException) { await Task.Delay(20, CancellationToken.None); }
         }
-
-        public async ValueTask DisposeAsync()
-        {
-            await db.TeardownAsync();
-            await network.DisposeAsync();
-            await nodes.TeardownAsync();
-        }
+        return double.PositiveInfinity;
     }
 }
