@@ -14,31 +14,46 @@ public interface ISpecSettings
 }
 
 /// <summary>
-/// What every suite does the same way: its db fields and its workload's fields are typed settings,
-/// whose defaults go into the spec and whose problems are spec errors. A suite adds its name, what its
-/// database can do, its peer ports and its plan.
+/// What every suite does the same way: its db fields are a typed settings class, and each workload it
+/// runs has typed settings of its own; their defaults go into the spec and their problems are spec
+/// errors. A suite adds its name, what its database can do, its peer ports, its database and the
+/// table of its workloads.
 /// </summary>
-public abstract class DatabaseSuite<TDb, TWorkload> : IDatabaseSuite
-    where TDb : ISpecSettings, new()
-    where TWorkload : ISpecSettings, new()
+public abstract class DatabaseSuite<TSettings, TDatabase> : IDatabaseSuite
+    where TSettings : ISpecSettings, new()
+    where TDatabase : IDb
 {
     public abstract string Name { get; }
     public abstract DbNeeds Capabilities { get; }
-    public virtual IReadOnlyList<string> Workloads => ["register"];
     public abstract PeerPorts PeerPorts { get; }
 
-    public JObject DefaultSettings() => SpecSections.ToJson(new TDb());
+    /// <summary>The workloads this suite has clients for.</summary>
+    protected abstract IReadOnlyList<SuiteWorkload<TDatabase>> WorkloadTable { get; }
 
-    public JObject DefaultWorkloadSettings(string workload) => SpecSections.ToJson(new TWorkload());
+    /// <summary>The database on the nodes, built but not started.</summary>
+    protected abstract TDatabase CreateDb(TSettings settings, TestSpec spec, INodeProvider nodes, INetwork network, RunContext run);
+
+    public IReadOnlyList<string> Workloads => WorkloadTable.Select(w => w.Name).ToList();
+
+    public JObject DefaultSettings() => SpecSections.ToJson(new TSettings());
+
+    public JObject DefaultWorkloadSettings(string workload) => Find(workload).DefaultSettings();
 
     public void Validate(TestSpec spec)
     {
-        if ((DbSettings(spec).Problem() ?? WorkloadSettings(spec).Problem()) is { } problem) throw new SpecException(problem);
+        if ((DbSettings(spec).Problem() ?? Find(spec.Workload.Name).Problem(spec)) is { } problem) throw new SpecException(problem);
     }
 
-    public abstract DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run);
+    public DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
+    {
+        var db = CreateDb(DbSettings(spec), spec, nodes, network, run);
+        var plan = Find(spec.Workload.Name).Plan(new WorkloadContext<TDatabase>(spec, db, nodes, run));
+        return new DbPlan(db, plan.Clients, plan.Workload, plan.Explain);
+    }
 
-    protected static TDb DbSettings(TestSpec spec) => SpecSections.Read<TDb>(spec.Db.Settings, "db");
+    protected static TSettings DbSettings(TestSpec spec) => SpecSections.Read<TSettings>(spec.Db.Settings, "db");
 
-    protected static TWorkload WorkloadSettings(TestSpec spec) => SpecSections.Read<TWorkload>(spec.Workload.Settings, "workload");
+    SuiteWorkload<TDatabase> Find(string workload) =>
+        WorkloadTable.FirstOrDefault(w => w.Name == workload)
+        ?? throw new SpecException($"field 'workload.name': '{workload}' is not a workload {Name} runs (known: {string.Join(", ", Workloads)})");
 }

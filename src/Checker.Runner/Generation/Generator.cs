@@ -69,7 +69,7 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
                     try { await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * 2 * meanGap), ct); }
                     catch (OperationCanceledException) { break; }
                 }
-                var op = Phase == Phase.Final ? workload.Final(worker, finalOps++) : workload.Next(random);
+                var op = Phase == Phase.Final ? workload.Final(worker, finalOps++) : workload.Next(worker, random);
                 if (op is null) break; // this worker's part of the final phase is done
                 history.Record(process, OpType.Invoke, op.F, op.Value, op.Key, node: options.NodeName(node));
                 Completion done;

@@ -2,6 +2,7 @@ using Checker.Runner.Databases;
 using Checker.Runner.Faults;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
+using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Spec;
 
@@ -33,10 +34,13 @@ public static class SpecValidator
         Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Distinct().Count() == s.Nodes.Hosts.Count, "nodes.hosts", "must not name a host twice");
         Require(s.Nodes.ConnectTimeout is > 0 and <= 600, "nodes.connectTimeout", "must be positive (at most 600)");
         Require(suite!.Workloads.Contains(s.Workload.Name), "workload.name", $"'{s.Workload.Name}' is not a workload {suite.Name} runs (known: {string.Join(", ", suite.Workloads)})");
-        Require(s.Client.Mode is "correct" or "stale-reads", "client.mode", $"'{s.Client.Mode}' is not a mode (correct, stale-reads)");
+        var faulty = ClientModes.FaultyModeOf(s.Workload.Name);
+        Require(s.Client.Mode == ClientModes.Correct || s.Client.Mode == faulty, "client.mode",
+            $"'{s.Client.Mode}' is not a mode of the {s.Workload.Name} workload ({ClientModes.Correct}{(faulty is null ? "" : ", " + faulty)})");
         Require(s.Client.OpTimeout is > 0 and <= 3600, "client.opTimeout", "must be positive (at most 3600)");
         Require(s.Client.ConnectTimeout is > 0 and <= 3600, "client.connectTimeout", "must be positive (at most 3600)");
         Require(s.Client.StaleReadProbability is >= 0 and <= 1, "client.staleReadProbability", "must be 0..1");
+        Require(s.Client.FaultProbability is >= 0 and <= 1, "client.faultProbability", "must be 0..1");
         Require(s.Concurrency is >= 1 and <= 1000, "concurrency", "must be 1..1000");
         Require(s.Rate is >= 0 and <= 1e7, "rate", "must be 0..10000000 (0: unlimited)");
         Require(s.TimeLimit is > 0 and <= Week, "timeLimit", "must be positive (at most a week)");

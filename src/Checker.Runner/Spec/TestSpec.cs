@@ -83,10 +83,12 @@ public sealed class ClientSpec
     public double OpTimeout { get; set; } = 3;
     /// <summary>Seconds to wait for a connection before the op fails (nothing was sent).</summary>
     public double ConnectTimeout { get; set; } = 2;
-    /// <summary>"correct", or "stale-reads": a deliberately wrong client that sometimes answers from a stale local copy.</summary>
+    /// <summary>"correct", or the workload's deliberately faulty mode (see ClientModes): stale-reads, lose-adds, deliver-twice, grant-twice, half-transfers.</summary>
     public string Mode { get; set; } = "correct";
     /// <summary>In stale-reads mode, the share of reads answered from the local copy.</summary>
     public double StaleReadProbability { get; set; } = 0.3;
+    /// <summary>In the other faulty modes, the share of operations the client gets wrong.</summary>
+    public double FaultProbability { get; set; } = 0.1;
 }
 
 /// <summary>The faults and when they happen.</summary>

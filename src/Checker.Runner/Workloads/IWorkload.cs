@@ -11,8 +11,8 @@ public interface IWorkload
     /// <summary>The spec's workload.name.</summary>
     string Name { get; }
 
-    /// <summary>The next operation of the main phase.</summary>
-    Invocation Next(Random random);
+    /// <summary>The next operation of the main phase for a worker (0..concurrency-1); called by one worker at a time per worker.</summary>
+    Invocation Next(int worker, Random random);
 
     /// <summary>The n-th operation a worker performs in the final phase (final reads, a drain); null: that worker is done.</summary>
     Invocation? Final(int worker, int n);

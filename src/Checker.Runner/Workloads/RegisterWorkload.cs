@@ -34,7 +34,7 @@ public sealed class RegisterWorkload(RegisterSettings settings) : IWorkload
 
     public string Name => "register";
 
-    public Invocation Next(Random random)
+    public Invocation Next(int worker, Random random)
     {
         long key = random.Next(settings.Keys);
         var total = settings.ReadWeight + settings.WriteWeight + settings.CasWeight;

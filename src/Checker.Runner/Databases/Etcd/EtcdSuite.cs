@@ -9,8 +9,8 @@ using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Databases.Etcd;
 
-/// <summary>etcd 3.4: a static cluster of one member per node, and registers as keys, through dotnet-etcd.</summary>
-public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdRegisterSettings>
+/// <summary>etcd 3.4: a static cluster of one member per node; each workload's objects are keys under /checker/run-id, through dotnet-etcd.</summary>
+public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdDb>
 {
     public override string Name => "etcd";
 
@@ -18,16 +18,27 @@ public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdRegisterSettings
 
     public override PeerPorts PeerPorts { get; } = new([EtcdDb.PeerPort]);
 
-    public override DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
+    protected override IReadOnlyList<SuiteWorkload<EtcdDb>> WorkloadTable { get; } =
+    [
+        SuiteWorkload<EtcdDb>.Of<EtcdRegisterSettings>("register", (w, c) =>
+            new(new EtcdRegisters(Endpoints(c), Prefix(c), w.SerializableReads, OpTimeout(c), ConnectTimeout(c)), new RegisterWorkload(w), r => Explain(r, w))),
+    ];
+
+    protected override EtcdDb CreateDb(EtcdSettings settings, TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
     {
-        var settings = DbSettings(spec);
-        var workload = WorkloadSettings(spec);
         var candidate = spec.Db.Install ?? (Environment.GetEnvironmentVariable("ETCD_BIN") is { Length: > 0 } bin ? bin : null);
-        var db = new EtcdDb(settings, candidate, TimeSpan.FromSeconds(spec.Db.StartTimeout), nodes, network, run.RunId, run.Log);
-        var clients = new EtcdRegisters(nodes.Nodes.Select(db.ClientEndpoint).ToList(), $"/checker/{run.RunId}", workload.SerializableReads,
-            TimeSpan.FromSeconds(spec.Client.OpTimeout), TimeSpan.FromSeconds(spec.Client.ConnectTimeout));
-        return new DbPlan(db, clients, new RegisterWorkload(workload), r => Explain(r, workload));
+        return new EtcdDb(settings, candidate, TimeSpan.FromSeconds(spec.Db.StartTimeout), nodes, network, run.RunId, run.Log);
     }
+
+    /// <summary>Each node's client address and port.</summary>
+    static List<(string Host, int Port)> Endpoints(WorkloadContext<EtcdDb> c) => c.Nodes.Nodes.Select(c.Db.ClientEndpoint).ToList();
+
+    /// <summary>The key prefix under which this run's objects live.</summary>
+    static string Prefix(WorkloadContext<EtcdDb> c) => $"/checker/{c.Run.RunId}";
+
+    static TimeSpan OpTimeout(WorkloadContext<EtcdDb> c) => TimeSpan.FromSeconds(c.Spec.Client.OpTimeout);
+
+    static TimeSpan ConnectTimeout(WorkloadContext<EtcdDb> c) => TimeSpan.FromSeconds(c.Spec.Client.ConnectTimeout);
 
     /// <summary>Adds to a stale read what etcd promises: serializable reads may be stale, linearizable ones may not.</summary>
     static CheckResult Explain(CheckResult r, EtcdRegisterSettings workload)

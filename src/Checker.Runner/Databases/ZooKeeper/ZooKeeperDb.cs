@@ -24,6 +24,9 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
 
     public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, ClientPort);
 
+    /// <summary>The client session timeout asked for (seconds; the servers negotiate it within 2..20 ticks).</summary>
+    public double SessionTimeout => settings.SessionTimeout;
+
     public async Task SetupAsync(CancellationToken ct)
     {
         await Task.WhenAll(provider.Nodes.Select(async node =>

@@ -10,8 +10,8 @@ using Checker.ZooKeeper;
 
 namespace Checker.Runner.Databases.ZooKeeper;
 
-/// <summary>ZooKeeper 3.8: an ensemble of one server per node, and registers as znodes.</summary>
-public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperRegisterSettings>
+/// <summary>ZooKeeper 3.8: an ensemble of one server per node; each workload's objects are znodes under /checker/run-id.</summary>
+public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperDb>
 {
     public override string Name => "zookeeper";
 
@@ -19,21 +19,31 @@ public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperR
 
     public override PeerPorts PeerPorts { get; } = new([ZooKeeperDb.QuorumPort, ZooKeeperDb.ElectionPort], ZooKeeperDb.HandshakeFor);
 
-    public override DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
+    protected override IReadOnlyList<SuiteWorkload<ZooKeeperDb>> WorkloadTable { get; } =
+    [
+        SuiteWorkload<ZooKeeperDb>.Of<ZooKeeperRegisterSettings>("register", (w, c) =>
+            new(new ZooKeeperRegisters(Endpoints(c), Root(c), w.Keys, w.SyncReads, ClientOptions(c)), new RegisterWorkload(w), r => Explain(r, w))),
+    ];
+
+    protected override ZooKeeperDb CreateDb(ZooKeeperSettings settings, TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
     {
-        var settings = DbSettings(spec);
-        var workload = WorkloadSettings(spec);
         var candidate = spec.Db.Install ?? (Environment.GetEnvironmentVariable("ZOOKEEPER_HOME") is { Length: > 0 } home ? home : null);
-        var db = new ZooKeeperDb(settings, spec.Db, candidate, nodes, network, run.RunId, run.Log);
-        var options = new ZooKeeperClientOptions
-        {
-            SessionTimeout = TimeSpan.FromSeconds(settings.SessionTimeout),
-            RequestTimeout = TimeSpan.FromSeconds(spec.Client.OpTimeout),
-            ConnectTimeout = TimeSpan.FromSeconds(spec.Client.ConnectTimeout),
-        };
-        var clients = new ZooKeeperRegisters(nodes.Nodes.Select(db.ClientEndpoint).ToList(), $"/checker/{run.RunId}", workload.Keys, workload.SyncReads, options);
-        return new DbPlan(db, clients, new RegisterWorkload(workload), r => Explain(r, workload));
+        return new ZooKeeperDb(settings, spec.Db, candidate, nodes, network, run.RunId, run.Log);
     }
+
+    /// <summary>Each node's client address and port.</summary>
+    static List<(string Host, int Port)> Endpoints(WorkloadContext<ZooKeeperDb> c) => c.Nodes.Nodes.Select(c.Db.ClientEndpoint).ToList();
+
+    /// <summary>The znode under which this run's objects live.</summary>
+    static string Root(WorkloadContext<ZooKeeperDb> c) => $"/checker/{c.Run.RunId}";
+
+    /// <summary>The session and request timeouts from the db and client sections.</summary>
+    static ZooKeeperClientOptions ClientOptions(WorkloadContext<ZooKeeperDb> c) => new()
+    {
+        SessionTimeout = TimeSpan.FromSeconds(c.Db.SessionTimeout),
+        RequestTimeout = TimeSpan.FromSeconds(c.Spec.Client.OpTimeout),
+        ConnectTimeout = TimeSpan.FromSeconds(c.Spec.Client.ConnectTimeout),
+    };
 
     /// <summary>Adds to a stale read what ZooKeeper promises: plain reads may be stale, synced ones may not.</summary>
     static CheckResult Explain(CheckResult r, ZooKeeperRegisterSettings workload)

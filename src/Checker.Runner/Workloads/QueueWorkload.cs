@@ -1,0 +1,44 @@
+using Checker.Core.Checks;
+
+namespace Checker.Runner.Workloads;
+
+/// <summary>The queue workload's fields: the op mix and the size up to which the queue model also checks it.</summary>
+public class QueueSettings : Databases.ISpecSettings
+{
+    public double EnqueueWeight { get; set; } = 1;
+    public double DequeueWeight { get; set; } = 1;
+    /// <summary>Histories of at most this many operations are also checked against the unordered-queue model.</summary>
+    public int ModelLimit { get; set; } = 400;
+
+    public virtual string? Problem() =>
+        EnqueueWeight <= 0 ? "field 'workload.enqueueWeight' must be positive"
+        : DequeueWeight < 0 ? "field 'workload.dequeueWeight' must not be negative"
+        : ModelLimit < 0 ? "field 'workload.modelLimit' must not be negative"
+        : null;
+}
+
+/// <summary>
+/// A queue: enqueue unique elements and dequeue them; the final phase drains it after the faults are
+/// healed (a dequeue of an empty queue fails with "empty"). Checked by the total-queue checker (is a
+/// message lost, delivered twice, or made up?), and on small histories by the unordered-queue model.
+/// </summary>
+public sealed class QueueWorkload(QueueSettings settings) : IWorkload
+{
+    public const string Enqueue = "enqueue", Dequeue = "dequeue", Empty = "empty";
+    long next;
+
+    public string Name => "queue";
+
+    public Invocation Next(int worker, Random random) =>
+        random.NextDouble() * (settings.EnqueueWeight + settings.DequeueWeight) < settings.DequeueWeight
+            ? new Invocation(Dequeue, null, null)
+            : new Invocation(Enqueue, null, Interlocked.Increment(ref next));
+
+    public Invocation? Final(int worker, int n) => new(Dequeue, null, null);
+
+    public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
+    [
+        // PENDING: the queue checker
+        SmallHistoryChecker.Linearizable("unordered-queue", settings.ModelLimit, "workload.modelLimit", options),
+    ];
+}
