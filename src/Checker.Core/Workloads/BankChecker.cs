@@ -1,0 +1,175 @@
+using System.Collections;
+using System.Globalization;
+using Checker.Core.Checks;
+using Checker.Core.History;
+
+namespace Checker.Core.Workloads;
+
+/// <summary>What the bank checker demands.</summary>
+/// <param name="Total">The sum of all balances, as the workload set them up (accounts × initial balance); never guessed from the history.</param>
+/// <param name="AllowNegative">Whether a negative balance is allowed (a workload whose transfers may overdraw).</param>
+/// <param name="Accounts">The accounts are 0..Accounts-1; null: every account any read or transfer names.</param>
+public sealed record BankOptions(long Total, bool AllowNegative = false, int? Accounts = null);
+
+/// <summary>One ok read that breaks the bank's invariants, named by its records.</summary>
+/// <param name="Index">Index of the read's ok record (where the balances are).</param>
+/// <param name="Time">That record's time in nanoseconds; -1 in an untimed history.</param>
+/// <param name="Kinds">wrong-total, negative, missing-account, unexpected-account.</param>
+/// <param name="Balances">The balances read, by account (at most 64 accounts; beyond, only the negative ones).</param>
+public sealed record BadRead(long Index, long InvokeIndex, long Time, int Process, long Total, IReadOnlyList<string> Kinds,
+    IReadOnlyList<long> Missing, IReadOnlyList<long> Unexpected, IReadOnlyList<long> Negative, IReadOnlyDictionary<string, long> Balances);
+
+/// <summary>What the bank checker found: counts by kind, the range of totals read, and the first bad reads (capped at 1000).</summary>
+public sealed record BankReport(long ExpectedTotal, bool NegativeAllowed, int Accounts, int Reads, int BadReads,
+    int WrongTotal, int Negative, int MissingAccount, int UnexpectedAccount, long? MinTotal, long? MaxTotal, IReadOnlyList<BadRead> FirstBadReads);
+
+/// <summary>
+/// Jepsen's bank checker. Transfers move money between accounts atomically, so money is neither made nor
+/// lost: every ok read (one snapshot of all balances) must show every account, sum to the expected total
+/// and, unless allowed, hold no negative balance. A read that does not is named with its kinds. Transfers
+/// are not judged one by one: whatever they did, only the snapshots can show money appear or vanish. With
+/// no ok read, nothing was observed: unknown.
+/// </summary>
+public sealed class BankChecker(BankOptions options, string source = "history") : IChecker
+{
+    public const string Transfer = "transfer", Read = "read";
+    const int BalancesShown = 64;
+
+    public string Name => "bank";
+
+    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
+    {
+        try { return Judge(history, cancel); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "unknown: cancelled before the bank was judged"); }
+    }
+
+    CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
+    {
+        var calls = ClientCalls.Of(history, source, cancel);
+        var reads = new List<ClientCall>();
+        var named = new HashSet<long>(); // accounts the history names, when the options do not say
+        foreach (var call in calls)
+        {
+            switch (call.Invoke.F)
+            {
+                case Transfer when options.Accounts is null:
+                    if (call.Invoke.Value is not IDictionary t) throw Bad(call.Invoke, $"a transfer's value must be a map {{from, to, amount}}, not {Values.Format(call.Invoke.Value)}");
+                    named.Add(Account(Field(t, "from", call.Invoke), call.Invoke));
+                    named.Add(Account(Field(t, "to", call.Invoke), call.Invoke));
+                    break;
+                case Transfer: break;
+                case Read when call.Outcome == OpType.Ok:
+                    if (call.Completion!.Value is not IDictionary balances) throw Bad(call.Completion, $"a read's ok value must be a map of account to balance, not {Values.Format(call.Completion.Value)}");
+                    if (options.Accounts is null)
+                        foreach (var key in balances.Keys) named.Add(Account(key, call.Completion));
+                    reads.Add(call);
+                    break;
+                case Read: break;
+                default: throw Bad(call.Invoke, $"the bank checker has no operation '{call.Invoke.F}' (transfer, read)");
+            }
+        }
+        var accounts = options.Accounts is { } n ? Enumerable.Range(0, n).Select(i => (long)i).ToHashSet() : named;
+        int bad = 0, wrong = 0, negative = 0, missing = 0, unexpected = 0;
+        long? min = null, max = null;
+        var first = new List<BadRead>();
+        var seen = new HashSet<long>();
+        for (var r = 0; r < reads.Count; r++)
+        {
+            if ((r & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
+            var read = reads[r].Completion!;
+            var balances = (IDictionary)read.Value!;
+            Int128 sum = 0;
+            seen.Clear();
+            List<long>? negatives = null, extra = null;
+            foreach (DictionaryEntry kv in balances)
+            {
+                var account = Account(kv.Key, read);
+                if (kv.Value is null) continue; // no balance: as good as missing
+                var balance = ClientCalls.Integer(kv.Value, read, source, $"the balance of account {account}");
+                seen.Add(account);
+                sum += balance;
+                if (!accounts.Contains(account)) (extra ??= []).Add(account);
+                if (balance < 0 && !options.AllowNegative) (negatives ??= []).Add(account);
+            }
+            var total = sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
+            min = Math.Min(min ?? total, total);
+            max = Math.Max(max ?? total, total);
+            var absent = seen.Count - (extra?.Count ?? 0) < accounts.Count ? accounts.Where(a => !seen.Contains(a)).Order().ToList() : null;
+            var kinds = new List<string>(4);
+            if (sum != options.Total) { kinds.Add("wrong-total"); wrong++; }
+            if (negatives is not null) { kinds.Add("negative"); negative++; }
+            if (absent is not null) { kinds.Add("missing-account"); missing++; }
+            if (extra is not null) { kinds.Add("unexpected-account"); unexpected++; }
+            if (kinds.Count == 0) continue;
+            bad++;
+            if (first.Count < ElementList.Cap)
+                first.Add(new BadRead(read.Index, reads[r].Invoke.Index, read.Time, read.Process, total, kinds, absent ?? [], extra?.Order().ToList() ?? [],
+                    negatives?.Order().ToList() ?? [], Shown(balances, read)));
+        }
+        var report = new BankReport(options.Total, options.AllowNegative, accounts.Count, reads.Count, bad, wrong, negative, missing, unexpected, min, max, first);
+        var verdict = reads.Count == 0 ? Verdict.Unknown : bad > 0 ? Verdict.Invalid : Verdict.Valid;
+        return new CheckResult(Name, verdict, Summarize(report), report);
+    }
+
+    static string Summarize(BankReport r)
+    {
+        if (r.Reads == 0) return "unknown: the balances were never read (no ok read), so no total was observed";
+        var head = $"{r.Reads} ok reads of {r.Accounts} accounts, expected total {r.ExpectedTotal}" +
+                   (r.MinTotal == r.MaxTotal ? $", every read's total {r.MinTotal}" : $", totals read {r.MinTotal}..{r.MaxTotal}") +
+                   (r.NegativeAllowed ? " (negative balances allowed)" : "");
+        if (r.BadReads == 0) return head;
+        var kinds = new[] { ("wrong-total", r.WrongTotal), ("negative", r.Negative), ("missing-account", r.MissingAccount), ("unexpected-account", r.UnexpectedAccount) }
+            .Where(k => k.Item2 > 0).Select(k => $"{k.Item2} {k.Item1}");
+        var lines = new List<string> { $"{r.BadReads} bad reads ({string.Join(", ", kinds)}) of {head}" };
+        lines.AddRange(r.FirstBadReads.Take(5).Select(b =>
+            $"read op {b.Index} (process {b.Process}{(b.Time >= 0 ? $", {b.Time / 1e9:0.000} s" : "")}): total {b.Total}" +
+            (b.Negative.Count > 0 ? $", negative {string.Join(", ", b.Negative.Select(a => $"account {a} = {b.Balances.GetValueOrDefault(Key(a))}"))}" : "") +
+            (b.Missing.Count > 0 ? $", missing account {string.Join(", ", b.Missing)}" : "") +
+            (b.Unexpected.Count > 0 ? $", unexpected account {string.Join(", ", b.Unexpected)}" : "")));
+        if (r.BadReads > 5) lines.Add($"... ({r.BadReads - 5} more bad reads)");
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>The balances a bad read shows, by account in order; past 64 accounts only the negative ones.</summary>
+    Dictionary<string, long> Shown(IDictionary balances, Op read)
+    {
+        var all = new List<(long Account, long Balance)>();
+        foreach (DictionaryEntry kv in balances)
+            if (kv.Value is not null) all.Add((Account(kv.Key, read), ClientCalls.Integer(kv.Value, read, source, "a balance")));
+        var shown = all.Count <= BalancesShown ? all : all.Where(a => a.Balance < 0).Take(BalancesShown).ToList();
+        return shown.OrderBy(a => a.Account).ToDictionary(a => Key(a.Account), a => a.Balance);
+    }
+
+    static string Key(long account) => account.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An account as JSON ("0"), EDN (0, or the keyword :0) or a client writes it; anything else is a format error.</summary>
+    long Account(object? key, Op op) => AccountOf(key) ?? throw Bad(op, $"a bank account must be an integer (0, \"0\" or :0), not {Values.Format(key)}");
+
+    /// <summary>The account number a map key names, or null: 0, "0" and :0 are account 0.</summary>
+    public static long? AccountOf(object? key) => key switch
+    {
+        long l => l,
+        int i => i,
+        _ when Names.Of(key) is { } s && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) => v,
+        _ => null,
+    };
+
+    /// <summary>The total of an ok read's balances, for pictures; null when the value is not a map of integers.</summary>
+    public static long? TotalOf(object? value)
+    {
+        if (value is not IDictionary balances) return null;
+        long sum = 0;
+        foreach (DictionaryEntry kv in balances)
+        {
+            if (kv.Value is null) continue;
+            if (kv.Value is not long b) return null;
+            sum = unchecked(sum + b);
+        }
+        return sum;
+    }
+
+    object? Field(IDictionary map, string name, Op op) =>
+        map.Contains(name) ? map[name] : map.Contains(new Keyword(name)) ? map[new Keyword(name)] : throw Bad(op, $"a transfer names no '{name}' account: {Values.Format(map)}");
+
+    HistoryFormatException Bad(Op op, string problem) => new(source, op.Line, $"op {op.Index}: {problem}");
+}
