@@ -67,5 +67,5 @@ public sealed class BankWorkload(BankSettings settings) : IWorkload
     }
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        []; // PENDING: the bank checker
+        [new Core.Workloads.BankChecker(new Core.Workloads.BankOptions(settings.Total, settings.AllowNegative, settings.Accounts), options.Source)];
 }

@@ -1,4 +1,5 @@
 using Checker.Core.Checks;
+using Checker.Core.Linearizability;
 
 namespace Checker.Runner.Workloads;
 
@@ -27,5 +28,5 @@ public sealed class MutexWorkload : IWorkload
     public Invocation? Final(int worker, int n) => n == 0 ? new(Release, null, null) : null;
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [SmallHistoryChecker.Linearizable("mutex", int.MaxValue, "", options)]; // PENDING: the mutex checker
+        [new Core.Workloads.MutexChecker(new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false, Source = options.Source })];
 }

@@ -38,7 +38,7 @@ public sealed class QueueWorkload(QueueSettings settings) : IWorkload
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [
-        // PENDING: the queue checker
+        new Core.Workloads.QueueChecker(options.Source),
         SmallHistoryChecker.Linearizable("unordered-queue", settings.ModelLimit, "workload.modelLimit", options),
     ];
 }

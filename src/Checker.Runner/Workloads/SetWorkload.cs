@@ -38,7 +38,7 @@ public sealed class SetWorkload(SetSettings settings) : IWorkload
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [
-        // PENDING: the set checker
+        new Core.Workloads.SetChecker(options.Source),
         SmallHistoryChecker.Linearizable("set", settings.ModelLimit, "workload.modelLimit", options),
     ];
 }
