@@ -1,0 +1,132 @@
+using Checker.Runner.Workloads;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Checker.Runner.Databases.Etcd;
+
+/// <summary>
+/// One lock in etcd, the key prefix/mutex/lock, held by whoever created it. An acquire grants a lease
+/// and polls a txn: if the lock key was never created (create revision 0), put it with this holder's
+/// id, attached to the lease. A release is a txn: if the lock key holds this holder's id, delete it;
+/// then the lease is revoked. An acquire that finds the lock taken until its poll bound (three
+/// quarters of the op timeout) fails: nothing is held.
+///
+/// The lease is what frees the lock when its holder dies or is cut off mid-op (its key goes when the
+/// lease runs out), and also what can take the lock from a live holder that does not know: etcd's
+/// lock is a lease. The lease here is not kept alive; instead its TTL (<see cref="LeaseTtl"/>, at
+/// least four op timeouts) covers the acquire's poll and the hold many times over, since a worker
+/// releases with its very next op. A holder whose lease ran out anyway finds its key gone at release:
+/// the release is recorded ok (the lock is free after it) with an error saying the lease expired
+/// while held, and any process that took the lock before that release shows as an overlap.
+/// In grant-twice mode, a share of the acquires answers ok without taking the lock (etcd sees
+/// nothing), and their releases answer ok without sending anything.
+/// </summary>
+public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
+    double grantTwiceProbability, int seed) : IClientFactory
+{
+    public const string LeaseExpired = "the lock was already gone: its lease expired while held";
+
+    readonly ByteString lockKey = ByteString.CopyFromUtf8($"{prefix}/mutex/lock");
+    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
+    readonly double grantTwiceProbability = grantTwiceProbability;
+    int created;
+
+    /// <summary>The lease's time to live in seconds: at least 10, and at least four op timeouts.</summary>
+    public long LeaseTtl { get; } = Math.Max(10, (long)Math.Ceiling(4 * opTimeout.TotalSeconds));
+
+    /// <summary>Nothing to create: a lock key never created is a free lock. The prefix is fresh per run.</summary>
+    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public IClient Create(int node) =>
+        new Client(nodes[node], this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+
+    sealed class Client((string Host, int Port) node, EtcdMutexes mutex, Random random)
+        : EtcdWorkerClient(node, mutex.opTimeout, mutex.connectTimeout)
+    {
+        /// <summary>The lease of the lock this client holds or may hold (after an unknown outcome); 0 for none.</summary>
+        long lease;
+        /// <summary>What this client last wrote into the lock key: its holder id for one acquire.</summary>
+        ByteString? holder;
+        bool held, fake;
+
+        protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
+        {
+            MutexWorkload.Acquire => AcquireAsync(deadline, ct),
+            MutexWorkload.Release => ReleaseAsync(deadline, ct),
+            _ => Task.FromResult(Completion.Fail($"unknown f {op.F}")),
+        };
+
+        async Task<Completion> AcquireAsync(DateTime deadline, CancellationToken ct)
+        {
+            if (held) return Completion.Fail("already held by this process (its last release was not sent)");
+            if (mutex.grantTwiceProbability > 0 && random.NextDouble() < mutex.grantTwiceProbability)
+            {
+                held = fake = true; // grant-twice: ok, and etcd never saw it
+                return Completion.Ok(null);
+            }
+            try { lease = (await Etcd.LeaseGrantAsync(new LeaseGrantRequest { TTL = mutex.LeaseTtl }, deadline: deadline, cancellationToken: ct)).ID; }
+            catch (RpcException e) { return Completion.Fail($"lease grant: {EtcdOutcomes.Describe(e)}"); } // the lock was not touched
+            holder = ByteString.CopyFromUtf8(Guid.NewGuid().ToString("N"));
+            var take = new TxnRequest();
+            take.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
+            take.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = mutex.lockKey, Value = holder, Lease = lease } });
+            var pollUntil = DateTime.UtcNow + 0.75 * mutex.opTimeout;
+            while (true)
+            {
+                try
+                {
+                    if ((await Etcd.TransactionAsync(take, deadline: deadline, cancellationToken: ct)).Succeeded)
+                    {
+                        held = true;
+                        return Completion.Ok(null);
+                    }
+                }
+                catch (RpcException e)
+                {
+                    var outcome = EtcdOutcomes.ForMutation(e);
+                    if (outcome.Type == Core.History.OpType.Fail) await RevokeAsync(); // nothing taken; an unknown one keeps its lease until dispose
+                    return outcome;
+                }
+                if (DateTime.UtcNow >= pollUntil) break;
+                try { await Task.Delay(random.Next(50, 150), ct); }
+                catch (OperationCanceledException) { break; }
+            }
+            await RevokeAsync();
+            return Completion.Fail("the lock stayed held by another");
+        }
+
+        async Task<Completion> ReleaseAsync(DateTime deadline, CancellationToken ct)
+        {
+            if (!held) return Completion.Fail("not held"); // nothing sent
+            if (fake)
+            {
+                held = fake = false;
+                return Completion.Ok(null);
+            }
+            var give = new TxnRequest();
+            give.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Value, Result = Compare.Types.CompareResult.Equal, Value = holder });
+            give.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = mutex.lockKey } });
+            bool deleted;
+            try { deleted = (await Etcd.TransactionAsync(give, deadline: deadline, cancellationToken: ct)).Succeeded; }
+            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); } // fail: still held; info: the process retires, dispose revokes the lease
+            held = false;
+            await RevokeAsync();
+            // Only this holder deletes its key; if the key is gone or another's, the lease ran out and etcd deleted it.
+            return deleted ? Completion.Ok(null) : new Completion(Core.History.OpType.Ok, null, LeaseExpired);
+        }
+
+        /// <summary>Gives the lease back, best effort (a lease not given back runs out by itself): the lock key goes with it.</summary>
+        async Task RevokeAsync()
+        {
+            if (lease == 0) return;
+            var id = lease;
+            lease = 0;
+            try { await Etcd.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, deadline: DateTime.UtcNow.AddSeconds(1)); }
+            catch (RpcException) { }
+        }
+
+        /// <summary>A client retired after an unknown acquire or release may hold the lock: revoking its lease frees it.</summary>
+        protected override Task BeforeCloseAsync() => RevokeAsync();
+    }
+}
