@@ -41,7 +41,7 @@ public sealed class EtcdMutexBankClientTests(SharedEtcdCluster shared) : IClassF
     {
         var prefix = SharedEtcdCluster.FreshPrefix();
         var mutexes = new EtcdMutexes(shared.Endpoints, prefix, OpTimeout, ConnectTimeout, 0, 1);
-        Assert.Equal(10, mutexes.LeaseTtl); // at least 10 s, at least four op timeouts
+        Assert.Equal(5, mutexes.LeaseTtl); // at least 5 s, at least two op timeouts
         await using var a = mutexes.Create(0);
         Assert.Equal(Completion.Ok(null), await a.InvokeAsync(Acquire, default));
         // The lease ends behind the holder's back (as when it runs out): etcd deletes the lock key with it.
@@ -56,6 +56,27 @@ public sealed class EtcdMutexBankClientTests(SharedEtcdCluster shared) : IClassF
         await b.DisposeAsync(); // a client closed while holding (after an unknown op) gives its lease back
         Assert.Null(await LockAsync(prefix));
         Assert.Equal(Completion.Ok(null), await a.InvokeAsync(Acquire, default));
+    }
+
+    [Fact]
+    public async Task A_lease_its_closed_holder_could_not_give_back_is_given_back_by_the_next_acquire()
+    {
+        var prefix = SharedEtcdCluster.FreshPrefix();
+        var longOps = TimeSpan.FromSeconds(20); // a 40 s lease, and acquires that give up after 10 s: only a revoke frees the lock in time
+        var mutexes = new EtcdMutexes(shared.Endpoints, prefix, longOps, ConnectTimeout, 0, 1);
+        var n1 = shared.Cluster.Nodes[0];
+        var a = mutexes.Create(0);
+        Assert.Equal(Completion.Ok(null), await a.InvokeAsync(Acquire, default));
+        await shared.Cluster.Db.KillAsync(n1, default);
+        await a.DisposeAsync(); // its member is gone: the revoke cannot be sent
+        await shared.Cluster.Db.RestartAsync(n1, default);
+        await shared.Cluster.Db.WaitUntilServingAsync(TimeSpan.FromSeconds(60), default);
+        Assert.NotNull(await LockAsync(prefix));
+
+        await using var b = mutexes.Create(1);
+        var acquired = await b.InvokeAsync(Acquire, default);
+        Assert.True(acquired.Type == OpType.Ok, $"acquire: {acquired}");
+        Assert.Equal(Completion.Ok(null), await b.InvokeAsync(Release, default));
     }
 
     [Fact]

@@ -9,16 +9,18 @@ namespace Checker.Runner.Databases.Etcd;
 /// One lock in etcd, the key prefix/mutex/lock, held by whoever created it. An acquire grants a lease
 /// and polls a txn: if the lock key was never created (create revision 0), put it with this holder's
 /// id, attached to the lease. A release is a txn: if the lock key holds this holder's id, delete it;
-/// then the lease is revoked. An acquire that finds the lock taken until its poll bound (three
-/// quarters of the op timeout) fails: nothing is held.
+/// then the lease is revoked. An acquire that finds the lock taken until its poll bound (half the op
+/// timeout) fails: nothing is held.
 ///
 /// The lease is what frees the lock when its holder dies or is cut off mid-op (its key goes when the
-/// lease runs out), and also what can take the lock from a live holder that does not know: etcd's
-/// lock is a lease. The lease here is not kept alive; instead its TTL (<see cref="LeaseTtl"/>, at
-/// least four op timeouts) covers the acquire's poll and the hold many times over, since a worker
-/// releases with its very next op. A holder whose lease ran out anyway finds its key gone at release:
-/// the release is recorded ok (the lock is free after it) with an error saying the lease expired
-/// while held, and any process that took the lock before that release shows as an overlap.
+/// lease runs out or is revoked), and also what can take the lock from a live holder that does not
+/// know: etcd's lock is a lease. The lease is not kept alive; its TTL (<see cref="LeaseTtl"/>) covers
+/// the acquire's poll and the hold, since a worker releases with its very next op, and is short so
+/// that a lock orphaned by a lost holder does not block everyone for long. A client retired after an
+/// unknown op revokes its lease; if etcd cannot be reached then, the next acquire of any client tries
+/// again. A holder whose lease ran out anyway finds its key gone at release: the release is recorded
+/// ok (the lock is free after it) with an error saying the lease expired while held, and a process
+/// that took the lock before that release shows as an overlap.
 /// In grant-twice mode, a share of the acquires answers ok without taking the lock (etcd sees
 /// nothing), and their releases answer ok without sending anything.
 /// </summary>
@@ -30,10 +32,16 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     readonly ByteString lockKey = ByteString.CopyFromUtf8($"{prefix}/mutex/lock");
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
     readonly double grantTwiceProbability = grantTwiceProbability;
+    /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the lock.</summary>
+    readonly System.Collections.Concurrent.ConcurrentQueue<long> orphans = new();
     int created;
 
-    /// <summary>The lease's time to live in seconds: at least 10, and at least four op timeouts.</summary>
-    public long LeaseTtl { get; } = Math.Max(10, (long)Math.Ceiling(4 * opTimeout.TotalSeconds));
+    /// <summary>
+    /// The lease's time to live in seconds: at least 5, and two op timeouts. An acquire ok comes at
+    /// most half an op timeout (its poll) after the grant, so a holder that releases within its next
+    /// op keeps the lease for its whole hold unless it stalls for longer than an op timeout.
+    /// </summary>
+    public long LeaseTtl { get; } = Math.Max(5, (long)Math.Ceiling(2 * opTimeout.TotalSeconds));
 
     /// <summary>Nothing to create: a lock key never created is a free lock. The prefix is fresh per run.</summary>
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
@@ -65,13 +73,14 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                 held = fake = true; // grant-twice: ok, and etcd never saw it
                 return Completion.Ok(null);
             }
+            await RevokeOrphansAsync(deadline);
             try { lease = (await Etcd.LeaseGrantAsync(new LeaseGrantRequest { TTL = mutex.LeaseTtl }, deadline: deadline, cancellationToken: ct)).ID; }
             catch (RpcException e) { return Completion.Fail($"lease grant: {EtcdOutcomes.Describe(e)}"); } // the lock was not touched
             holder = ByteString.CopyFromUtf8(Guid.NewGuid().ToString("N"));
             var take = new TxnRequest();
             take.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
             take.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = mutex.lockKey, Value = holder, Lease = lease } });
-            var pollUntil = DateTime.UtcNow + 0.75 * mutex.opTimeout;
+            var pollUntil = DateTime.UtcNow + 0.5 * mutex.opTimeout;
             while (true)
             {
                 try
@@ -116,14 +125,35 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
             return deleted ? Completion.Ok(null) : new Completion(Core.History.OpType.Ok, null, LeaseExpired);
         }
 
-        /// <summary>Gives the lease back, best effort (a lease not given back runs out by itself): the lock key goes with it.</summary>
+        /// <summary>Gives the lease back (the lock key goes with it); one that etcd did not confirm is left for the next acquire to give back.</summary>
         async Task RevokeAsync()
         {
             if (lease == 0) return;
             var id = lease;
             lease = 0;
-            try { await Etcd.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, deadline: DateTime.UtcNow.AddSeconds(1)); }
-            catch (RpcException) { }
+            if (!await TryRevokeAsync(id, DateTime.UtcNow.AddSeconds(1))) mutex.orphans.Enqueue(id);
+        }
+
+        /// <summary>Gives back the leases of retired clients, as far as the deadline allows.</summary>
+        async Task RevokeOrphansAsync(DateTime deadline)
+        {
+            for (var n = mutex.orphans.Count; n > 0 && mutex.orphans.TryDequeue(out var id); n--)
+                if (!await TryRevokeAsync(id, new DateTime(Math.Min(deadline.Ticks, DateTime.UtcNow.AddSeconds(1).Ticks), DateTimeKind.Utc)))
+                {
+                    mutex.orphans.Enqueue(id);
+                    return; // etcd is out of reach: the acquire will find out itself
+                }
+        }
+
+        /// <summary>True when the lease is gone: revoked now, or already (it ran out).</summary>
+        async Task<bool> TryRevokeAsync(long id, DateTime deadline)
+        {
+            try
+            {
+                await Etcd.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, deadline: deadline);
+                return true;
+            }
+            catch (RpcException e) { return e.StatusCode == StatusCode.NotFound; }
         }
 
         /// <summary>A client retired after an unknown acquire or release may hold the lock: revoking its lease frees it.</summary>
