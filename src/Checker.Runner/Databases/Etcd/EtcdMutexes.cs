@@ -34,7 +34,7 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     readonly double grantTwiceProbability = grantTwiceProbability;
     /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the lock.</summary>
     readonly System.Collections.Concurrent.ConcurrentQueue<long> orphans = new();
-    int created;
+    int created, expired;
 
     /// <summary>
     /// The lease's time to live in seconds: at least 5, and two op timeouts. An acquire ok comes at
@@ -42,6 +42,9 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     /// op keeps the lease for its whole hold unless it stalls for longer than an op timeout.
     /// </summary>
     public long LeaseTtl { get; } = Math.Max(5, (long)Math.Ceiling(2 * opTimeout.TotalSeconds));
+
+    /// <summary>How many releases found their lock gone because its lease had expired while held.</summary>
+    public int ExpiredReleases => Volatile.Read(ref expired);
 
     /// <summary>Nothing to create: a lock key never created is a free lock. The prefix is fresh per run.</summary>
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
@@ -122,7 +125,9 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
             held = false;
             await RevokeAsync();
             // Only this holder deletes its key; if the key is gone or another's, the lease ran out and etcd deleted it.
-            return deleted ? Completion.Ok(null) : new Completion(Core.History.OpType.Ok, null, LeaseExpired);
+            if (deleted) return Completion.Ok(null);
+            Interlocked.Increment(ref mutex.expired);
+            return new Completion(Core.History.OpType.Ok, null, LeaseExpired);
         }
 
         /// <summary>Gives the lease back (the lock key goes with it); one that etcd did not confirm is left for the next acquire to give back.</summary>

@@ -29,7 +29,7 @@ public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdDb>
         SuiteWorkload<EtcdDb>.Of<MutexSettings>("mutex", (w, c) =>
         {
             var mutexes = new EtcdMutexes(Endpoints(c), Prefix(c), OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed);
-            return new(mutexes, new MutexWorkload(), r => ExplainMutex(r, mutexes.LeaseTtl));
+            return new(mutexes, new MutexWorkload(), r => ExplainMutex(r, mutexes));
         }),
         SuiteWorkload<EtcdDb>.Of<BankSettings>("bank", (w, c) =>
             new(new EtcdBanks(Endpoints(c), Prefix(c), w, OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed), new BankWorkload(w))),
@@ -64,16 +64,19 @@ public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdDb>
 
     /// <summary>
     /// Adds to an invalid mutex result what etcd's lock is: a lease. etcd frees a lock whose lease ran
-    /// out, whether or not its holder still believes it holds it; releases recorded with the error
-    /// "lease expired" are such holders, and an overlap with one of them is etcd's documented lease
-    /// semantics (a lock needs a fencing token to be safe), not a broken compare.
+    /// out, whether or not its holder still believes it holds it; such holders' releases carry the
+    /// error "lease expired", and an overlap with one of them is etcd's documented lease semantics (a
+    /// lock needs a fencing token to be safe), not a broken compare.
     /// </summary>
-    static CheckResult ExplainMutex(CheckResult r, long leaseTtl) =>
-        r.Verdict != Verdict.Invalid ? r : r with
-        {
-            Summary = r.Summary + $"\netcd's lock is a lease ({leaseTtl}s here, granted at each acquire and not renewed): when it runs out, etcd deletes " +
-                      "the lock key whether or not its holder still believes it holds it. A release recorded ok with the error \"" + EtcdMutexes.LeaseExpired +
-                      "\" was such a holder; an overlap with it is what etcd promises for leases, not a lost compare. " +
-                      "An overlap whose holders released normally is a real violation.",
-        };
+    static CheckResult ExplainMutex(CheckResult r, EtcdMutexes mutexes)
+    {
+        if (r.Verdict != Verdict.Invalid || r.Checker is not ("mutex" or "linearizable")) return r;
+        var expired = mutexes.ExpiredReleases;
+        var why = expired == 0
+            ? "no release found its lease expired, so no holder lost the lock to a lease running out: the overlap is not etcd's lease semantics"
+            : $"{expired} release(s) found the lock already gone, recorded ok with the error \"{EtcdMutexes.LeaseExpired}\": etcd deletes the lock key " +
+              "when its lease runs out, whether or not its holder still believes it holds it. An overlap with such a holder is what etcd " +
+              "promises for leases (a lock needs a fencing token to be safe), not a broken compare; an overlap between holders that released normally is a violation";
+        return r with { Summary = r.Summary + $"\netcd's lock is a lease ({mutexes.LeaseTtl}s, granted at each acquire, not renewed): {why}" };
+    }
 }
