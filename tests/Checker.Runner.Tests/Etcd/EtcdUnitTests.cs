@@ -91,6 +91,31 @@ public sealed class EtcdUnitTests : IDisposable
         Assert.Contains("workload.syncReads", zooKeepers.Message);
     }
 
+    [Theory]
+    [InlineData("set", "workload.model-limit", "-1", "workload.modelLimit")]
+    [InlineData("queue", "workload.enqueue-weight", "0", "workload.enqueueWeight")]
+    [InlineData("mutex", "client.mode", "lose-adds", "client.mode")]
+    [InlineData("bank", "workload.accounts", "1", "workload.accounts")]
+    public void Each_etcd_workload_spec_loads_and_a_bad_field_is_named(string workload, string field, string value, string named)
+    {
+        var path = Path.Combine(Checker.Tests.RepositoryPaths.Workloads, $"etcd-{workload}.json");
+        var spec = Spec.SpecLoader.Load(path, []);
+        Assert.Equal(("etcd", workload, "correct"), (spec.Db.Name, spec.Workload.Name, spec.Client.Mode));
+        Assert.Contains("kill-leader", spec.Nemesis.Faults);
+        var bad = Assert.Throws<Spec.SpecException>(() => Spec.SpecLoader.Load(path, [KeyValuePair.Create(field, value)]));
+        Assert.Contains(named, bad.Message);
+    }
+
+    [Fact]
+    public void The_mutex_lease_outlives_two_op_timeouts_and_a_prefix_range_ends_just_past_the_prefix()
+    {
+        IReadOnlyList<(string, int)> nowhere = [("127.0.0.1", 1)];
+        Assert.Equal(6, new EtcdMutexes(nowhere, "/p", TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1), 0, 1).LeaseTtl);
+        Assert.Equal(5, new EtcdMutexes(nowhere, "/p", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), 0, 1).LeaseTtl);
+        var range = EtcdWorkerClient.RangeOver("/checker/r1/set/");
+        Assert.Equal(("/checker/r1/set/", "/checker/r1/set0"), (range.Key.ToStringUtf8(), range.RangeEnd.ToStringUtf8()));
+    }
+
     [Fact]
     public void Every_status_code_has_a_fate_and_a_reason()
     {

@@ -45,6 +45,9 @@ public static class EtcdOutcomes
         [StatusCode.Unauthenticated] = (ErrorFate.Fail, "the request carried no valid token and was refused before it was proposed"),
     };
 
+    /// <summary>The completion for a failed call that changes nothing (a range): a fail, whatever the error.</summary>
+    public static Completion ForRead(RpcException e) => Completion.Fail(Describe(e));
+
     /// <summary>The completion for a failed call that would change state (write, cas).</summary>
     public static Completion ForMutation(RpcException e)
     {

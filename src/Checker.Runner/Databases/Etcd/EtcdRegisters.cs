@@ -26,39 +26,12 @@ public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, 
 
     public static string KeyOf(string prefix, object key) => $"{prefix}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
 
-    sealed class Client((string Host, int Port) node, EtcdRegisters registers) : IClient
+    sealed class Client((string Host, int Port) node, EtcdRegisters registers)
+        : EtcdWorkerClient(node, registers.opTimeout, registers.connectTimeout)
     {
-        EtcdChannel? channel;
-
-        public async Task OpenAsync(CancellationToken ct)
+        protected override async Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct)
         {
-            if (channel is not null) return;
-            var opened = new EtcdChannel(node.Host, node.Port, registers.connectTimeout);
-            try
-            {
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                cts.CancelAfter(registers.connectTimeout);
-                await opened.ConnectAsync(cts.Token);
-            }
-            catch
-            {
-                opened.Dispose();
-                throw;
-            }
-            channel = opened;
-        }
-
-        public async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
-        {
-            try { await OpenAsync(ct); }
-            catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or HttpRequestException)
-            {
-                if (ct.IsCancellationRequested) return Completion.Fail("cancelled before sending");
-                await Task.Delay(Random.Shared.Next(100, 300), CancellationToken.None); // a down member: do not spin on refusals
-                return Completion.Fail($"connect: {e.Message}"); // nothing was sent
-            }
             var key = ByteString.CopyFromUtf8(KeyOf(registers.prefix, op.Key!));
-            var deadline = DateTime.UtcNow + registers.opTimeout;
             return op.F switch
             {
                 RegisterWorkload.Read => await ReadAsync(key, deadline, ct),
@@ -73,18 +46,18 @@ public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, 
         {
             try
             {
-                var range = await channel!.Client.GetAsync(new RangeRequest { Key = key, Serializable = registers.serializable },
+                var range = await Etcd.GetAsync(new RangeRequest { Key = key, Serializable = registers.serializable },
                     deadline: deadline, cancellationToken: ct);
                 return Completion.Ok(range.Kvs.Count == 0 ? null : Decode(range.Kvs[0].Value));
             }
-            catch (RpcException e) { return Completion.Fail(EtcdOutcomes.Describe(e)); }
+            catch (RpcException e) { return EtcdOutcomes.ForRead(e); }
         }
 
         async Task<Completion> WriteAsync(ByteString key, long value, DateTime deadline, CancellationToken ct)
         {
             try
             {
-                await channel!.Client.PutAsync(new PutRequest { Key = key, Value = Encode(value) }, deadline: deadline, cancellationToken: ct);
+                await Etcd.PutAsync(new PutRequest { Key = key, Value = Encode(value) }, deadline: deadline, cancellationToken: ct);
                 return Completion.Ok(value);
             }
             catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
@@ -101,17 +74,10 @@ public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, 
             txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode((long)fromTo[1]!) } });
             try
             {
-                var result = await channel!.Client.TransactionAsync(txn, deadline: deadline, cancellationToken: ct);
+                var result = await Etcd.TransactionAsync(txn, deadline: deadline, cancellationToken: ct);
                 return result.Succeeded ? Completion.Ok(fromTo) : Completion.Fail("compare failed");
             }
             catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            channel?.Dispose();
-            channel = null;
-            return ValueTask.CompletedTask;
         }
     }
 

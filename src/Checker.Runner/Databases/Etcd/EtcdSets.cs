@@ -1,0 +1,59 @@
+using System.Globalization;
+using Checker.Runner.Workloads;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Checker.Runner.Databases.Etcd;
+
+/// <summary>
+/// A grow-only set in etcd: one key per element, prefix/set/ELEMENT (empty value). An add is one put;
+/// a read is one linearizable range over the prefix, keys only: the whole set at one revision.
+/// In lose-adds mode, a share of the adds answers ok without writing anything.
+/// </summary>
+public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
+    double loseProbability, int seed) : IClientFactory
+{
+    readonly string elements = $"{prefix}/set/";
+    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
+    readonly double loseProbability = loseProbability;
+    int created;
+
+    /// <summary>Nothing to create: the empty prefix is the empty set. The prefix is fresh per run.</summary>
+    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public IClient Create(int node) =>
+        new Client(nodes[node], this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+
+    sealed class Client((string Host, int Port) node, EtcdSets set, Random random)
+        : EtcdWorkerClient(node, set.opTimeout, set.connectTimeout)
+    {
+        protected override async Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct)
+        {
+            try
+            {
+                switch (op.F)
+                {
+                    case SetWorkload.Add:
+                        if (set.loseProbability > 0 && random.NextDouble() < set.loseProbability) return Completion.Ok(op.Value); // lose-adds: nothing written
+                        await Etcd.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(set.elements + Format((long)op.Value!)) },
+                            deadline: deadline, cancellationToken: ct);
+                        return Completion.Ok(op.Value);
+                    case SetWorkload.Read:
+                        var range = RangeOver(set.elements);
+                        range.KeysOnly = true;
+                        var read = await Etcd.GetAsync(range, deadline: deadline, cancellationToken: ct);
+                        return Completion.Ok(read.Kvs.Select(kv => (object?)Parse(kv.Key.ToStringUtf8()[set.elements.Length..])).ToList());
+                    default:
+                        return Completion.Fail($"unknown f {op.F}");
+                }
+            }
+            // A read changes nothing: any error is a fail. An add's error says fail or info by the outcome table.
+            catch (RpcException e) { return op.F == SetWorkload.Read ? EtcdOutcomes.ForRead(e) : EtcdOutcomes.ForMutation(e); }
+        }
+    }
+
+    static string Format(long element) => element.ToString(CultureInfo.InvariantCulture);
+
+    static long Parse(string element) => long.Parse(element, CultureInfo.InvariantCulture);
+}
