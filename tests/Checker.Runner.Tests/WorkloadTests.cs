@@ -64,15 +64,21 @@ public class WorkloadTests
     [InlineData("bank", "half-transfers")]
     public void Each_workload_takes_its_own_faulty_mode_and_refuses_another(string workload, string mode)
     {
-        var spec = SpecLoader.Parse(Spec(workload, mode), "t.json");
-        Assert.Equal(mode, spec.Client.Mode);
-        var other = workload == "set" ? "grant-twice" : "lose-adds";
-        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(Spec(workload, other), "t.json"));
-        Assert.Contains("client.mode", e.Message);
-        Assert.Contains(mode, e.Message);
+        foreach (var db in Databases)
+        {
+            var spec = SpecLoader.Parse(Spec(db, workload, mode), "t.json");
+            Assert.Equal(mode, spec.Client.Mode);
+            var other = workload == "set" ? "grant-twice" : "lose-adds";
+            var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(Spec(db, workload, other), "t.json"));
+            Assert.Contains("client.mode", e.Message);
+            Assert.Contains(mode, e.Message);
+        }
     }
 
-    static string Spec(string workload, string mode) => $$$"""{"workload":{"name":"{{{workload}}}"},"client":{"mode":"{{{mode}}}"}}""";
+    static readonly string[] Databases = ["zookeeper", "etcd"];
+
+    static string Spec(string db, string workload, string mode) =>
+        $$$"""{"db":{"name":"{{{db}}}"},"workload":{"name":"{{{workload}}}"},"client":{"mode":"{{{mode}}}"}}""";
 
     [Theory]
     [InlineData("set", """{"addWeight":0}""", "workload.addWeight")]
@@ -83,8 +89,11 @@ public class WorkloadTests
     public void A_workloads_bad_field_is_an_error_naming_it(string workload, string fields, string field)
     {
         var json = fields.Replace("{", $$"""{"name":"{{workload}}",""");
-        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse($$$"""{"workload":{{{json}}}}""", "t.json"));
-        Assert.Contains(field, e.Message);
+        foreach (var db in Databases)
+        {
+            var e = Assert.Throws<SpecException>(() => SpecLoader.Parse($$$"""{"db":{"name":"{{{db}}}"},"workload":{{{json}}}}""", "t.json"));
+            Assert.Contains(field, e.Message);
+        }
     }
 
     [Fact]

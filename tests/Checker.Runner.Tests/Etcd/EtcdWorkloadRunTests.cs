@@ -39,6 +39,14 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         RunAsync(workload, ("time-limit", "5"), ("rate", "30"), ("nemesis.faults", ""), ("client.mode", mode),
             ("client.fault-probability", probability), ("recovery.final-reads", "2"));
 
+    /// <summary>The named check, asserted to have the verdict.</summary>
+    static CheckResult AssertCheck(RunOutcome o, string checker, Verdict verdict)
+    {
+        var check = Assert.Single(o.Checks, c => c.Checker == checker);
+        Assert.True(check.Verdict == verdict, Checks(o));
+        return check;
+    }
+
     static string Checks(RunOutcome o) => string.Join("\n", o.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}"));
 
     static void AssertFaulted(IReadOnlyList<Op> history)
@@ -54,14 +62,18 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(outcome.Verdict == Verdict.Valid, Checks(outcome));
         AssertFaulted(history);
         Assert.Equal([], WorkloadAnomalies.LostAdds(history));
+        AssertCheck(outcome, "set", Verdict.Valid);
     }
 
     [Fact]
     public async Task A_set_that_loses_adds_is_invalid_and_its_final_read_misses_acknowledged_adds()
     {
         var (outcome, history) = await FaultyAsync("set", "lose-adds", "0.2");
-        Assert.NotEmpty(WorkloadAnomalies.LostAdds(history)!);
+        var lost = WorkloadAnomalies.LostAdds(history)!;
+        Assert.NotEmpty(lost);
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
+        var set = (Core.Workloads.SetReport)AssertCheck(outcome, "set", Verdict.Invalid).Details!;
+        Assert.Equal(lost.Order(), set.Lost.First.Select(e => e.Element).Order());
     }
 
     [Fact]
@@ -76,6 +88,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         // Only a dequeue of unknown outcome may have taken an element that no ok dequeue delivered.
         var unknownDequeues = WorkloadAnomalies.Pairs(history).Count(p => p.Invoke.F == "dequeue" && p.Done?.Type is OpType.Info or null);
         Assert.True(WorkloadAnomalies.Undelivered(history).Count <= unknownDequeues);
+        AssertCheck(outcome, "queue", Verdict.Valid);
     }
 
     [Fact]
@@ -84,6 +97,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         var (outcome, history) = await FaultyAsync("queue", "deliver-twice", "0.3");
         Assert.NotEmpty(WorkloadAnomalies.Duplicates(history));
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
+        Assert.Contains("duplicated (dequeued more often than enqueued)", AssertCheck(outcome, "queue", Verdict.Invalid).Summary);
     }
 
     [Fact]
@@ -94,6 +108,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         AssertFaulted(history);
         Assert.Contains(history, o => o.Type == OpType.Ok && o.F == "acquire");
         Assert.Empty(WorkloadAnomalies.OverlappingHolders(history));
+        AssertCheck(outcome, "mutex", Verdict.Valid);
     }
 
     [Fact]
@@ -102,6 +117,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         var (outcome, history) = await FaultyAsync("mutex", "grant-twice", "0.3");
         Assert.NotEmpty(WorkloadAnomalies.OverlappingHolders(history));
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
+        Assert.Contains("overlap: ", AssertCheck(outcome, "mutex", Verdict.Invalid).Summary);
         // No lease ran out here, and the explanation says so: the overlap is the client's, not etcd's lease semantics.
         Assert.DoesNotContain(history, o => o.Error == Databases.Etcd.EtcdMutexes.LeaseExpired);
         Assert.Contains(outcome.Checks, c => c.Verdict == Verdict.Invalid && c.Summary.Contains("no release found its lease expired"));
@@ -116,13 +132,16 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Contains(history, o => o.Type == OpType.Ok && o.F == "transfer");
         Assert.Contains(history, o => o.Type == OpType.Ok && o.F == "read");
         Assert.Empty(WorkloadAnomalies.BadReads(history, 5, 50));
+        AssertCheck(outcome, "bank", Verdict.Valid);
     }
 
     [Fact]
-    public async Task A_bank_with_half_transfers_reads_money_vanishing()
+    public async Task A_bank_with_half_transfers_is_invalid_and_reads_money_vanishing()
     {
-        var (_, history) = await FaultyAsync("bank", "half-transfers", "0.3");
-        // The overall verdict is the bank checker's to give; the history already shows the loss.
+        var (outcome, history) = await FaultyAsync("bank", "half-transfers", "0.3");
+        Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
+        var first = AssertCheck(outcome, "bank", Verdict.Invalid);
+        Assert.Contains("wrong-total", first.Summary);
         var bad = WorkloadAnomalies.BadReads(history, 5, 50);
         Assert.NotEmpty(bad);
         Assert.All(bad, r => Assert.True(((IDictionary<object, object?>)r.Value!).Values.Sum(v => (long)v!) < 50));
