@@ -37,6 +37,15 @@ public sealed class DockerNodeTests(DockerFixture docker)
             Assert.Equal("hello\n", File.ReadAllText(local));
             File.Delete(local);
             Assert.False(await provider.FetchAsync(n1, $"{n1.Directory}/missing", local, CancellationToken.None));
+            // A file larger than the client's buffers, twice: each fetch leaves the connection ready for the next request.
+            var big = new string('x', 3_000_000) + "\n";
+            await provider.WriteFileAsync(n1, $"{n1.Directory}/big.txt", big, CancellationToken.None);
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.True(await provider.FetchAsync(n1, $"{n1.Directory}/big.txt", local, CancellationToken.None));
+                Assert.Equal(big.Length, new FileInfo(local).Length);
+            }
+            File.Delete(local);
             Assert.False(await provider.FetchAsync(provider.Nodes[1], $"{n1.Directory}/a/b/file.txt", local, CancellationToken.None)); // n2 is another filesystem
 
             // Each container's namespace is on the bridge: TCP from n1's namespace and from the runner reaches a listener in n2's.

@@ -42,17 +42,26 @@ public static class ContainerFiles
         GetArchiveFromContainerResponse archive;
         try { archive = await client.Containers.GetArchiveFromContainerAsync(container, new GetArchiveFromContainerParameters { Path = path }, false, ct); }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound) { return false; }
-        await using var stream = archive.Stream;
-        await using var reader = new TarReader(stream);
-        while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
+        // The archive is read whole, in large reads, before it is unpacked: the client's chunked stream fails
+        // the small and empty reads a tar reader makes. It goes to a file beside the target, not to memory (logs can be large).
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localPath))!);
+        var tar = localPath + ".tar.partial";
+        try
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localPath))!);
-            await using var target = File.Create(localPath);
-            if (entry.DataStream is { } data) await data.CopyToAsync(target, ct);
-            return true;
+            await using (var stream = archive.Stream)
+            await using (var file = File.Create(tar))
+                await stream.CopyToAsync(file, 1 << 20, ct);
+            await using var reader = new TarReader(File.OpenRead(tar));
+            while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
+                await using var target = File.Create(localPath);
+                if (entry.DataStream is { } data) await data.CopyToAsync(target, ct);
+                return true;
+            }
+            return false;
         }
-        return false;
+        finally { File.Delete(tar); }
     }
 
     /// <summary>Builds a tar in memory and has the daemon unpack it at the container's root.</summary>
