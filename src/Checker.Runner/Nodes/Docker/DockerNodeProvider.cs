@@ -150,10 +150,21 @@ public sealed partial class DockerNodeProvider : INodeProvider
         }
         var state = (await client.Containers.InspectContainerAsync(id, ct)).State;
         if (!state.Running || state.Pid <= 0)
-            throw new DockerNodeException($"container {name} (image {image}) stopped at once (exit {state.ExitCode}){(string.IsNullOrEmpty(state.Error) ? "" : ": " + state.Error)}");
+        {
+            var said = string.IsNullOrEmpty(state.Error) ? await LastWordsAsync(client, id, ct) : state.Error;
+            throw new DockerNodeException($"container {name} (image {image}) did not start: it exited at once (exit {state.ExitCode}){(said.Length > 0 ? ": " + said : "")}");
+        }
         var pid = (int)state.Pid;
         var address = await bridge.AttachAsync(NetNamespace.OfProcess(pid), k, ct);
         return (new Node($"n{k}", k, address, $"{root.TrimEnd('/')}/n{k}"), new Container(id, name, pid));
+    }
+
+    /// <summary>The last lines a container printed, on one line (why its init gave up).</summary>
+    static async Task<string> LastWordsAsync(DockerClient client, string id, CancellationToken ct)
+    {
+        using var logs = await client.Containers.GetContainerLogsAsync(id, false, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "3" }, ct);
+        var (stdout, stderr) = await logs.ReadOutputToEndAsync(ct);
+        return string.Join(" | ", (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     /// <summary>Runs argv in the node's container (an exec) and returns its exit code and output.</summary>
