@@ -11,7 +11,7 @@ namespace Checker.Tests;
 /// so the host's firewall is left exactly as it was. Dispose removes every container on it, stops it and
 /// deletes the folder. Needs root. Compiled into every test project (it uses only the base library).
 /// </summary>
-public sealed class TestDockerd : IDisposable
+internal sealed class TestDockerd : IDisposable
 {
     const string Dockerd = "/usr/sbin/dockerd";
     readonly Process process;

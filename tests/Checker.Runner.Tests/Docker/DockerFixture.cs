@@ -10,7 +10,7 @@ namespace Checker.Runner.Tests.Docker;
 /// </summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
-    public TestDockerd Daemon { get; private set; } = null!;
+    internal TestDockerd Daemon { get; private set; } = null!;
     public DockerClient Client { get; private set; } = null!;
     public ImageRecipe Recipe { get; } = ImageRecipe.Default();
 
