@@ -9,6 +9,9 @@ public static class NodeProviders
 {
     public static readonly IReadOnlyList<string> Kinds = ["local", "ssh", "docker"];
 
+    /// <summary>What the spec's nodes can have done to them beyond their database's processes: containers can be frozen whole.</summary>
+    public static Faults.NodeNeeds AbilitiesFor(NodesSpec spec) => spec.Provider == "docker" ? Faults.NodeNeeds.Freeze : Faults.NodeNeeds.None;
+
     /// <summary>
     /// The provider for spec.Nodes: local processes, or hosts over SSH (connected before this returns;
     /// a host that cannot be reached fails it, naming the host). Nodes' directories go under root, which

@@ -165,7 +165,7 @@ public static class TestRunner
         var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed,
                 nodes.Nodes.Select(n => n.Name).ToList()),
             clients, plan.Workload, history);
-        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log);
+        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log, nodes as INodeFreezer);
         var phase = "main";
         using var progress = options.Progress is { } w ? new Progress(history, () => $"{phase}: {nemesis.ActiveDescription ?? "no fault"}", w, options.ProgressIsTerminal) : null;
 

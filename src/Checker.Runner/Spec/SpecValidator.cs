@@ -64,7 +64,7 @@ public static class SpecValidator
         {
             var fault = FaultTable.Find(name);
             Require(fault is not null, "nemesis.faults", $"names an unknown fault '{name}' (known: {string.Join(", ", FaultTable.Names)})");
-            if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind) is { } why)
+            if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind, NodeProviders.AbilitiesFor(s.Nodes), s.Nodes.Provider) is { } why)
                 throw new SpecException($"field 'nemesis.faults': {why}");
         }
     }

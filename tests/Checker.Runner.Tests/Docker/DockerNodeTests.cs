@@ -66,6 +66,17 @@ public sealed class DockerNodeTests(DockerFixture docker)
             await provider.StopAsync(server, CancellationToken.None);
             Assert.False(await provider.IsRunningAsync(server, CancellationToken.None));
             Assert.Equal("ok\n", (await provider.RunAsync(n1, "echo", ["ok"], CancellationToken.None)).Output); // the container lives on
+
+            // Freezing stops every process of the container at once; thawing lets them run on.
+            var other = await provider.StartAsync(n1, "sleeper", "sleep", ["1000"], $"{n1.Directory}/sleeper.log", CancellationToken.None);
+            await provider.FreezeAsync(n1, CancellationToken.None);
+            Assert.True((await docker.Client.Containers.InspectContainerAsync(DockerNodeProvider.ContainerName(root, 1))).State.Paused);
+            Assert.True(Frozen(other.Pid));
+            await provider.ThawAsync(n1, CancellationToken.None);
+            await provider.ThawAsync(n1, CancellationToken.None); // thawing a running container changes nothing
+            Assert.False((await docker.Client.Containers.InspectContainerAsync(DockerNodeProvider.ContainerName(root, 1))).State.Paused);
+            Assert.False(Frozen(other.Pid));
+            Assert.True(await provider.IsRunningAsync(other, CancellationToken.None));
         }
         finally
         {
@@ -74,6 +85,16 @@ public sealed class DockerNodeTests(DockerFixture docker)
         Assert.DoesNotContain(DockerNodeProvider.ContainerName(root, 1), docker.Daemon.ContainerNames());
         Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
         Assert.False(File.Exists(NetnsNodeProvider.StateFileOf(root)));
+    }
+
+    /// <summary>Whether the kernel's freezer holds the process's cgroup (cgroup v1's freezer.state, or v2's cgroup.events).</summary>
+    static bool Frozen(int pid)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
+        if (lines.FirstOrDefault(l => l.Split(':')[1] == "freezer") is { } v1)
+            return File.ReadAllText($"/sys/fs/cgroup/freezer{v1.Split(':')[2]}/freezer.state").Trim() == "FROZEN";
+        var v2 = lines.Single(l => l.StartsWith("0::", StringComparison.Ordinal))[3..];
+        return File.ReadAllLines($"/sys/fs/cgroup{v2}/cgroup.events").Contains("frozen 1");
     }
 
     static async Task<char> StateOfAsync(int pid)

@@ -22,9 +22,10 @@ public sealed record DockerNodeOptions(int Count, string Root, string? Image = n
 ///
 /// A server is a detached exec whose host pid (from the exec's inspection) identifies it, with its start
 /// time, like a local process: kill is SIGKILL of that process (the container stays, like a host whose
-/// process died), pause is SIGSTOP. Files go in and out through the archive API. Needs root (the bridge).
+/// process died), pause is SIGSTOP; freezing is Docker's pause of the whole container. Files go in and out
+/// through the archive API. Needs root (the bridge).
 /// </summary>
-public sealed partial class DockerNodeProvider : INodeProvider
+public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer
 {
     public const string RunLabel = "checker.run";
     public const string NodeLabel = "checker.node";
