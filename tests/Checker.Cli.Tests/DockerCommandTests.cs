@@ -17,19 +17,36 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("checker-dockercli-").FullName;
 
-    /// <summary>`checker run` as a child process with the given environment; its exit code and stderr.</summary>
+    /// <summary>`checker run` with Docker nodes as a child process with the given environment; its exit code and stderr.</summary>
     async Task<(int Exit, string Stderr)> RunAsync(Dictionary<string, string> env, params string[] flags)
     {
+        var (exit, _, stderr) = await CheckerAsync(env, ["run", "--nodes.provider", "docker", "--time-limit", "5",
+            "--results", Path.Combine(work, "results"), "--runs-dir", Path.Combine(work, "runs"), .. flags]);
+        return (exit, stderr);
+    }
+
+    static async Task<(int Exit, string Stdout, string Stderr)> CheckerAsync(Dictionary<string, string> env, params string[] args)
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Checker.Tests.RepositoryPaths.Root };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--nodes.provider", "docker", "--time-limit", "5",
-                     "--results", Path.Combine(work, "results"), "--runs-dir", Path.Combine(work, "runs"), .. flags])
-            psi.ArgumentList.Add(a);
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), .. args]) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
-        await p.StandardOutput.ReadToEndAsync();
+        var stdout = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
-        return (p.ExitCode, await stderr);
+        return (p.ExitCode, stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Image_build_says_the_image_is_there_and_a_wrong_call_is_a_usage_error()
+    {
+        var (exit, stdout, _) = await CheckerAsync([], "image", "build");
+        Assert.Equal(0, exit);
+        Assert.Equal($"{docker.Recipe.Tag}: already on the daemon\n", stdout);
+        Assert.Equal(4, (await CheckerAsync([], "image", "make")).Exit);
+        var (noDaemon, _, stderr) = await CheckerAsync(new() { ["DOCKER_HOST"] = "unix:///tmp/checker-no-such-docker.sock" }, "image", "build");
+        Assert.Equal(5, noDaemon);
+        Assert.Equal("checker: no Docker daemon at unix:///tmp/checker-no-such-docker.sock (no such socket): start dockerd, or set DOCKER_HOST to its socket\n", stderr);
     }
 
     [Fact]

@@ -104,7 +104,9 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer
         }
         catch
         {
-            await RemoveContainersAsync(client, RunLabelOf(options.Root));
+            // What failed is what the user needs to hear; a daemon that also fails the removal leaves it to `checker clean`.
+            try { await RemoveContainersAsync(client, RunLabelOf(options.Root)); }
+            catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException) { }
             if (bridge is not null) await bridge.TeardownAsync();
             client.Dispose();
             throw;
