@@ -47,6 +47,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
         Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
     }
 
     [Fact]
