@@ -14,7 +14,12 @@ namespace Checker.Tests;
 internal sealed class TestDockerd : IDisposable
 {
     const string Dockerd = "/usr/sbin/dockerd";
+
+    /// <summary>Folders a daemon makes outside its own roots whatever its flags (containerd's shim sockets, the plugin sockets).</summary>
+    static readonly string[] RuntimeFolders = ["/run/containerd/s", "/run/containerd", "/run/docker/plugins", "/run/docker"];
+
     readonly Process process;
+    readonly string[] madeHere;
 
     public string Folder { get; }
     public string Socket => Path.Combine(Folder, "docker.sock");
@@ -22,10 +27,11 @@ internal sealed class TestDockerd : IDisposable
     /// <summary>What DOCKER_HOST is set to for this daemon.</summary>
     public string Endpoint => "unix://" + Socket;
 
-    TestDockerd(string folder, Process process)
+    TestDockerd(string folder, Process process, string[] madeHere)
     {
         Folder = folder;
         this.process = process;
+        this.madeHere = madeHere;
     }
 
     /// <summary>Starts a daemon and waits until it answers a ping (or throws with its log).</summary>
@@ -43,13 +49,14 @@ internal sealed class TestDockerd : IDisposable
                      "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false", "--userland-proxy=false",
                      "--log-level", "warn"])
             psi.ArgumentList.Add(a);
+        var missing = RuntimeFolders.Where(f => !Directory.Exists(f)).ToArray();
         var p = Process.Start(psi)!;
         var log = new System.Text.StringBuilder();
         p.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        var daemon = new TestDockerd(folder, p);
+        var daemon = new TestDockerd(folder, p, missing);
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -114,5 +121,8 @@ internal sealed class TestDockerd : IDisposable
         foreach (var mount in File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')[1]).Where(m => m.StartsWith(Folder, StringComparison.Ordinal)).Reverse())
             Process.Start("umount", ["-l", mount])?.WaitForExit();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        // The runtime folders this daemon made go too, if empty (another daemon may be using them).
+        foreach (var f in madeHere)
+            try { Directory.Delete(f); } catch (IOException) { }
     }
 }
