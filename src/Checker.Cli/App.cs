@@ -23,6 +23,7 @@ public static class App
           check FILE... [options]          check histories (JSON Lines, Jepsen EDN or Jepsen log)
           report RUN_DIR                   regenerate a run's plots and pages
           lab up|down [--nodes N]          SSH hosts on this machine to run against (root)
+          image build                      Checker's node image for Docker nodes, from Debian's packages
           clean                            stop nodes and proxies left by earlier runs; prune old results
           compare RUN_A RUN_B              two runs side by side (compare.html)
 
@@ -45,6 +46,7 @@ public static class App
             "report" => ReportCommand.Execute(rest),
             "clean" => CleanCommand.Execute(rest),
             "lab" => LabCommand.Execute(rest),
+            "image" => ImageCommand.Execute(rest),
             "compare" => CompareCommand.Execute(rest),
             _ => UsageError($"unknown command '{args[0]}'"),
         });

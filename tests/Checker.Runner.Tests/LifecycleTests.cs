@@ -28,6 +28,7 @@ public sealed class LifecycleTests : IDisposable
     [InlineData("pause-leader", "name a leader")]
     [InlineData("kill-random", "kill and restart")]
     [InlineData("loss", "lose packets")]
+    [InlineData("pause-container", "frozen whole (Docker containers), which local nodes are not")]
     public async Task A_fault_the_database_or_network_cannot_do_is_refused_before_any_node_starts(string fault, string why)
     {
         var suite = new InMemorySuite();

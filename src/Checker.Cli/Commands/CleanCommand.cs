@@ -11,7 +11,9 @@ public static class CleanCommand
 
         Stops the node processes of earlier runs whose runner is gone (e.g. killed with SIGKILL), as
         recorded in the runs registry (/tmp/checker-runs, or CHECKER_RUNS_DIR), and removes their
-        directories. Only processes Checker started are touched. --force also stops runs still running.
+        directories. Only processes Checker started are touched. For Docker nodes, the run's containers
+        (labelled checker.run) are removed from the daemon it used, with its veths and bridge; other
+        containers are left alone. --force also stops runs still running.
         --runs-dir reads another registry.
 
         With --keep or --older-than, prunes old run folders under --results (default results) instead:

@@ -22,6 +22,7 @@ public static class RunCommand
           --client.mode stale-reads  --db.install /path/to/apache-zookeeper-3.9.2-bin.tar.gz
         Nodes on hosts over SSH, as Jepsen's flags: --nodes h1,h2,h3 --username root
           --ssh-private-key ~/.ssh/id_ed25519 [--ssh.known-hosts FILE] [--ssh.accept-new] [--password P]
+        Docker nodes (root): --nodes.provider docker [--nodes.image IMAGE]; Checker's node image is built when missing.
         Several SPECs, or a SUITE file (a JSON list of {"spec", "overrides", "repeat"}, spec paths relative to
         it), run one after another; the overrides given here apply to every test. A summary table follows,
         and --junit FILE writes JUnit XML (one testcase per run). The exit code is the worst verdict.

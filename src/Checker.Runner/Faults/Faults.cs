@@ -7,13 +7,18 @@ namespace Checker.Runner.Faults;
 [Flags]
 public enum DbNeeds { None = 0, Kill = 1, Pause = 2, Primary = 4 }
 
+/// <summary>What a fault needs of the nodes themselves.</summary>
+[Flags]
+public enum NodeNeeds { None = 0, Freeze = 1 }
+
 /// <summary>One fault a spec may name.</summary>
 /// <param name="Name">The spec's name for it, e.g. "partition-isolate-leader".</param>
 /// <param name="Kind">What the history calls it: start-KIND / stop-KIND.</param>
 /// <param name="Db">The database capabilities it needs.</param>
 /// <param name="Network">The network abilities it needs (a partition needs the ability of the spec's partition mode).</param>
 /// <param name="Apply">Starts it and returns what it did, as plain data for the history; Nemesis.Undo ends every fault.</param>
-public sealed record Fault(string Name, string Kind, DbNeeds Db, NetworkAbilities Network, Func<Nemesis, CancellationToken, Task<object?>> Apply)
+/// <param name="Nodes">What it needs of the nodes (freezing a whole node).</param>
+public sealed record Fault(string Name, string Kind, DbNeeds Db, NetworkAbilities Network, Func<Nemesis, CancellationToken, Task<object?>> Apply, NodeNeeds Nodes = NodeNeeds.None)
 {
     /// <summary>True for faults whose network need follows the spec's partition mode.</summary>
     public bool IsPartition => Kind == "partition" && Network == NetworkAbilities.None;
@@ -41,6 +46,8 @@ public static class FaultTable
         new("kill-majority", "kill", DbNeeds.Kill, NetworkAbilities.None, (t, ct) => t.KillAsync(t.Majority(), ct)),
         new("pause-random", "pause", DbNeeds.Pause, NetworkAbilities.None, (t, ct) => t.PauseAsync(t.Pick(), ct)),
         new("pause-leader", "pause", DbNeeds.Pause | DbNeeds.Primary, NetworkAbilities.None, async (t, ct) => await t.PauseAsync(await t.PrimaryAsync(ct), ct)),
+        // Every process of a node stops at once, the database's and any other (Docker's pause of the container).
+        new("pause-container", "pause", DbNeeds.None, NetworkAbilities.None, (t, ct) => t.FreezeAsync(t.Pick(), ct), NodeNeeds.Freeze),
         // A host that vanishes: every link of the node goes silent, then its processes die; undone by restart and heal.
         new("crash", "crash", DbNeeds.Kill, NetworkAbilities.Blackhole, (t, ct) => t.CrashAsync(t.Pick(), ct)),
         new("slow", "slow", DbNeeds.None, NetworkAbilities.Delay, (t, ct) => t.SlowAsync(ct)),
@@ -62,8 +69,11 @@ public static class FaultTable
         f.IsPartition ? (mode == PartitionMode.Drop ? NetworkAbilities.Drop : NetworkAbilities.Blackhole) : f.Network;
 
     /// <summary>Why the fault cannot run on this database and network, or null when it can.</summary>
-    public static string? Unsupported(Fault f, DbNeeds db, NetworkAbilities network, PartitionMode mode, string dbName, string networkKind)
+    public static string? Unsupported(Fault f, DbNeeds db, NetworkAbilities network, PartitionMode mode, string dbName, string networkKind,
+        NodeNeeds nodes = NodeNeeds.None, string nodesKind = "these")
     {
+        if ((f.Nodes & ~nodes) != NodeNeeds.None)
+            return $"fault '{f.Name}' needs nodes that can be frozen whole (Docker containers), which {nodesKind} nodes are not";
         var missingDb = f.Db & ~db;
         if (missingDb != DbNeeds.None)
             return $"fault '{f.Name}' needs the database to {Describe(missingDb)}, which {dbName} cannot here";

@@ -12,10 +12,12 @@ namespace Checker.Runner.Faults;
 /// "nemesis": invoke then info of start-KIND / stop-KIND, the info's value describing what was done;
 /// "heal" ends all. The actions below are what the table's rows are made of.
 /// </summary>
-public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db, INetwork network, HistoryRecorder history, Random random, Action<string> log)
+public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db, INetwork network, HistoryRecorder history, Random random, Action<string> log,
+    INodeFreezer? freezer = null)
 {
     readonly HashSet<Node> killed = [];
     readonly HashSet<Node> paused = [];
+    readonly HashSet<Node> frozen = [];
     Fault? active;
 
     /// <summary>The fault now in effect and what it hit, for the progress line; null when healthy.</summary>
@@ -64,7 +66,9 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
     async Task<object?> UndoAsync(CancellationToken ct)
     {
         await network.HealAsync(ct);
-        var resumed = paused.Select(n => (object?)n.Name).ToList();
+        var resumed = paused.Concat(frozen).Select(n => (object?)n.Name).ToList();
+        foreach (var n in frozen) await freezer!.ThawAsync(n, ct);
+        frozen.Clear();
         foreach (var n in paused) await ((IPausableDb)db).ResumeAsync(n, ct);
         paused.Clear();
         var restarted = new List<object?>();
@@ -111,6 +115,14 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
     {
         await ((IPausableDb)db).PauseAsync(victim, ct);
         paused.Add(victim);
+        return new List<object?> { victim.Name };
+    }
+
+    public async Task<object?> FreezeAsync(Node victim, CancellationToken ct)
+    {
+        if (freezer is null) throw new NotSupportedException($"{victim}: these nodes cannot be frozen whole");
+        await freezer.FreezeAsync(victim, ct);
+        frozen.Add(victim);
         return new List<object?> { victim.Name };
     }
 

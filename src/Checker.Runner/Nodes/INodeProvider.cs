@@ -7,6 +7,16 @@ public interface INodeClocks
     Task<(TimeSpan Offset, TimeSpan Uncertainty)> ClockOffsetAsync(Node node, CancellationToken ct);
 }
 
+/// <summary>Nodes whose every process can be frozen at once (Docker's pause: the cgroup freezer), as a host that hangs.</summary>
+public interface INodeFreezer
+{
+    /// <summary>Freezes every process of the node.</summary>
+    Task FreezeAsync(Node node, CancellationToken ct);
+
+    /// <summary>Thaws a frozen node; one that is not frozen is left as it is.</summary>
+    Task ThawAsync(Node node, CancellationToken ct);
+}
+
 /// <summary>
 /// Gives the test its nodes and the means to act on them: local processes, SSH hosts or containers.
 /// Every member may be a network round trip, so every member is async. Paths are paths on the node.

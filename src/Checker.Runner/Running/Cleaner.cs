@@ -6,10 +6,30 @@ namespace Checker.Runner.Running;
 /// Stops what earlier runs left behind: the node processes recorded in the runs registry whose runner
 /// is gone. Only a pid with the recorded start time is signalled, so a reused pid is never touched.
 /// (The proxies live inside the runner process and die with it.) On SSH hosts it reconnects, stops the
-/// recorded servers, removes Checker's iptables chain and shaping, and the run's node folders.
+/// recorded servers, removes Checker's iptables chain and shaping, and the run's node folders. Docker
+/// nodes: the run's containers (found by their checker.run label) are removed, then its veths and bridge.
 /// </summary>
 public static class Cleaner
 {
+    /// <summary>Removes the run's containers; false (the entry kept for another try) when the daemon cannot be reached.</summary>
+    static async Task<bool> CleanDockerAsync(RegisteredRun run, List<string> actions)
+    {
+        if (run.NodesRoot is not { } root) return true;
+        var endpoint = run.DockerHost ?? Nodes.Docker.DockerDaemon.Endpoint;
+        try
+        {
+            using var client = await Nodes.Docker.DockerDaemon.ConnectAsync(endpoint, CancellationToken.None);
+            foreach (var name in await Nodes.Docker.DockerNodeProvider.RemoveContainersAsync(client, Nodes.Docker.DockerNodeProvider.RunLabelOf(root)))
+                actions.Add($"run {run.RunId}: removed container {name}");
+            return true;
+        }
+        catch (Exception e) when (e is Nodes.Docker.DockerNodeException or global::Docker.DotNet.DockerApiException)
+        {
+            actions.Add($"run {run.RunId}: could not remove its containers: {e.Message}");
+            return false;
+        }
+    }
+
     static async Task<bool> CleanSshAsync(RegisteredRun run, List<string> actions)
     {
         if (run.Ssh is not { } spec || run.NodesRoot is not { } root) return true;
@@ -53,6 +73,7 @@ public static class Cleaner
                 File.Delete(file);
                 continue;
             }
+            if (run.Provider == "docker" && !await CleanDockerAsync(run, actions)) continue;
             foreach (var p in run.Processes)
                 if (await LocalNodeProvider.StopLeftoverAsync(p.Pid, p.StartTime))
                     actions.Add($"run {run.RunId}: stopped {p.Name} on {p.Node} (pid {p.Pid})");

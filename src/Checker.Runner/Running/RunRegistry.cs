@@ -10,8 +10,9 @@ public sealed record RegisteredProcess(string Node, string Host, string Name, in
 /// <summary>What `checker clean` needs to know about one run: who ran it, on which kind of nodes, and what it started.</summary>
 /// <param name="Provider">The node provider's kind ("local", "ssh"): how to reach the processes to stop them.</param>
 /// <param name="Ssh">For SSH nodes, how to reach them again (never a password: clean then asks for a key).</param>
+/// <param name="DockerHost">For Docker nodes, the daemon their containers are on.</param>
 public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, string Provider,
-    List<RegisteredProcess> Processes, Spec.NodesSpec? Ssh = null);
+    List<RegisteredProcess> Processes, Spec.NodesSpec? Ssh = null, string? DockerHost = null);
 
 /// <summary>
 /// The runs registry: one JSON file per live run (default /tmp/checker-runs, or CHECKER_RUNS_DIR),
@@ -27,12 +28,13 @@ public sealed class RunRegistry
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "checker-runs");
 
-    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, Spec.NodesSpec? ssh = null)
+    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, Spec.NodesSpec? ssh = null, string? dockerHost = null)
     {
         Directory.CreateDirectory(directory);
         var self = Environment.ProcessId;
         run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, [],
-            ssh is null ? null : new Spec.NodesSpec { Provider = "ssh", Hosts = ssh.Hosts, User = ssh.User, Port = ssh.Port, PrivateKey = ssh.PrivateKey, KnownHosts = ssh.KnownHosts, Sudo = ssh.Sudo });
+            ssh is null ? null : new Spec.NodesSpec { Provider = "ssh", Hosts = ssh.Hosts, User = ssh.User, Port = ssh.Port, PrivateKey = ssh.PrivateKey, KnownHosts = ssh.KnownHosts, Sudo = ssh.Sudo },
+            dockerHost);
         path = Path.Combine(directory, $"{runId}.json");
         Save();
     }

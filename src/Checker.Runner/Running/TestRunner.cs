@@ -53,7 +53,8 @@ public static class TestRunner
         // Each node's folder holds the run's name (and so the test's) and the node's: hosts sharing a filesystem never clash.
         var nodesRoot = spec.Nodes.Provider == "local" ? Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}") : $"/tmp/checker-{folder.RunId}";
         var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir,
-            nodesRoot, spec.Nodes.Provider, spec.Nodes.Provider == "ssh" ? spec.Nodes : null);
+            nodesRoot, spec.Nodes.Provider, spec.Nodes.Provider == "ssh" ? spec.Nodes : null,
+            spec.Nodes.Provider == "docker" ? Nodes.Docker.DockerDaemon.Endpoint : null);
         var run = new RunContext(folder.RunId, nodesRoot, seed, Log);
         using var history = HistoryRecorder.ToFile(folder.History, Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList());
         var extra = new Dictionary<string, object?>
@@ -69,7 +70,11 @@ public static class TestRunner
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
-            nodes = await NodeProviders.CreateAsync(spec.Nodes, nodesRoot, registry.Add, cancel);
+            nodes = await NodeProviders.CreateAsync(spec.Nodes, nodesRoot, registry.Add, cancel, line =>
+            {
+                Log(line);
+                options.Progress?.WriteLine($"checker: {line}"); // an image build takes minutes: the user sees why
+            });
             network = await Networks.StartAsync(spec, nodes, suite.PeerPorts, cancel);
             extra["network"] = network.Kind;
             if (nodes is INodeClocks clocks)
@@ -160,7 +165,7 @@ public static class TestRunner
         var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed,
                 nodes.Nodes.Select(n => n.Name).ToList()),
             clients, plan.Workload, history);
-        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log);
+        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log, nodes as INodeFreezer);
         var phase = "main";
         using var progress = options.Progress is { } w ? new Progress(history, () => $"{phase}: {nemesis.ActiveDescription ?? "no fault"}", w, options.ProgressIsTerminal) : null;
 

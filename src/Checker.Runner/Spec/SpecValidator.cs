@@ -32,6 +32,8 @@ public static class SpecValidator
         Require(s.Nodes.Isolation is "proxy" or "netns", "nodes.isolation", $"'{s.Nodes.Isolation}' is not an isolation (proxy, netns)");
         Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Count is >= 1 and <= 9, "nodes.hosts", "must name 1..9 hosts for the ssh provider");
         Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Distinct().Count() == s.Nodes.Hosts.Count, "nodes.hosts", "must not name a host twice");
+        Require(s.Nodes.Image is null || s.Nodes.Provider == "docker", "nodes.image", "is only for the docker provider");
+        Require(s.Nodes.Image is null || s.Nodes.Image.Trim().Length > 0, "nodes.image", "must name an image");
         Require(s.Nodes.ConnectTimeout is > 0 and <= 600, "nodes.connectTimeout", "must be positive (at most 600)");
         Require(suite!.Workloads.Contains(s.Workload.Name), "workload.name", $"'{s.Workload.Name}' is not a workload {suite.Name} runs (known: {string.Join(", ", suite.Workloads)})");
         var faulty = ClientModes.FaultyModeOf(s.Workload.Name);
@@ -68,7 +70,7 @@ public static class SpecValidator
         {
             var fault = FaultTable.Find(name);
             Require(fault is not null, "nemesis.faults", $"names an unknown fault '{name}' (known: {string.Join(", ", FaultTable.Names)})");
-            if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind) is { } why)
+            if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind, NodeProviders.AbilitiesFor(s.Nodes), s.Nodes.Provider) is { } why)
                 throw new SpecException($"field 'nemesis.faults': {why}");
         }
     }

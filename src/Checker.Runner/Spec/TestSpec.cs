@@ -41,10 +41,10 @@ public sealed class DbSpec
     public IDictionary<string, JToken> Settings { get; set; } = new Dictionary<string, JToken>();
 }
 
-/// <summary>Where the nodes come from: local processes, or hosts reached over SSH.</summary>
+/// <summary>Where the nodes come from: local processes, hosts reached over SSH, or Docker containers.</summary>
 public sealed class NodesSpec
 {
-    /// <summary>"local": processes on this machine, one loopback address each; "ssh": the hosts below.</summary>
+    /// <summary>"local": processes on this machine, one loopback address each; "ssh": the hosts below; "docker": one container each (root).</summary>
     public string Provider { get; set; } = "local";
     /// <summary>How many local nodes (for ssh: the number of hosts).</summary>
     public int Count { get; set; } = 3;
@@ -65,6 +65,8 @@ public sealed class NodesSpec
     public bool? Sudo { get; set; }
     /// <summary>SSH: seconds to wait for each host at setup.</summary>
     public double ConnectTimeout { get; set; } = 10;
+    /// <summary>Docker: the image the nodes run; null: Checker's node image (built from Debian's packages when missing).</summary>
+    public string? Image { get; set; }
 }
 
 /// <summary>The operations the clients perform: the workload's name and its fields (checked by the suite that runs it).</summary>

@@ -1,0 +1,126 @@
+using Checker.Core.Checks;
+using Checker.Core.Formats;
+using Checker.Runner.Hosts;
+using Checker.Runner.Nodes;
+using Checker.Runner.Nodes.Docker;
+using Checker.Runner.Running;
+using Checker.Runner.Spec;
+
+namespace Checker.Runner.Tests.Docker;
+
+/// <summary>Whole ZooKeeper runs on Docker nodes, faulted by iptables in each container's namespace (needs root).</summary>
+[Trait("Tier", "Slow")]
+[Collection("docker")]
+public sealed class DockerRunTests(DockerFixture docker) : IDisposable
+{
+    readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
+
+    static TestSpec Spec(params (string Field, string Value)[] overrides) => SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
+        new (string, string)[] { ("nodes.provider", "docker") }.Concat(overrides).Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
+
+    [Fact]
+    public async Task A_run_in_docker_with_partitions_kills_and_pauses_is_valid_keeps_each_nodes_log_and_leaves_nothing()
+    {
+        var spec = Spec(("time-limit", "20"), ("nemesis.faults", "partition-isolate-leader,kill-random,pause-random,pause-container,partition-one-way"),
+            ("nemesis.interval", "5"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"));
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 65), CancellationToken.None);
+
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        var history = HistoryFile.Load(outcome.Folder.History);
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
+        // This seed draws pause-container, partition-one-way, kill-random, pause-random, in that order.
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-pause");
+        Assert.Contains("nemesis: pause-container", File.ReadAllText(outcome.Folder.Log));
+        foreach (var n in new[] { "n1", "n2", "n3" })
+        {
+            var log = Path.Combine(outcome.Folder.NodeLogs, n, "zookeeper.log");
+            Assert.True(File.Exists(log), $"no log of {n}");
+            Assert.Contains("QuorumPeer", File.ReadAllText(log)); // the server's own log, copied out of its container
+            Assert.Contains($"server.{n[1..]}=", File.ReadAllText(Path.Combine(outcome.Folder.NodeLogs, n, "zoo.cfg")));
+        }
+        var resultsJson = File.ReadAllText(outcome.Folder.Results);
+        Assert.Contains("\"nodes\": \"docker\"", resultsJson);
+        Assert.Contains("\"network\": \"iptables\"", resultsJson);
+        Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log)); // every teardown step worked
+
+        // Nothing of this run's is left: no container, process, veth or bridge.
+        var root = Path.Combine("/tmp", $"checker-{outcome.Folder.RunId}");
+        Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
+        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
+    }
+
+    [Fact]
+    public async Task An_isolated_leader_loses_its_quorum_another_leads_and_it_rejoins_after_the_heal()
+    {
+        var spec = Spec();
+        var root = $"/tmp/checker-dockerisolate-{Guid.NewGuid():N}"[..40];
+        await using var nodes = await DockerNodeProvider.CreateAsync(new DockerNodeOptions(3, root), null, _ => { }, CancellationToken.None);
+        await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
+        var db = new Databases.ZooKeeper.ZooKeeperDb(new Databases.ZooKeeper.ZooKeeperSettings(), new DbSpec(), null, nodes, network, $"dockerisolate-{Environment.ProcessId}", _ => { });
+        try
+        {
+            await db.SetupAsync(CancellationToken.None);
+            var leader = (await db.FindPrimaryAsync(CancellationToken.None))!;
+            await network.PartitionAsync(Faults.Partitions.Isolate(nodes.Nodes.Select(n => n.Name).ToList(), leader.Name), Net.PartitionMode.Blackhole, CancellationToken.None);
+            Node? next = null;
+            for (var i = 0; i < 150 && (next is null || next == leader); i++)
+            {
+                await Task.Delay(200);
+                next = await db.FindPrimaryAsync(CancellationToken.None);
+            }
+            Assert.NotNull(next);
+            Assert.NotEqual(leader, next); // a new leader serves on the majority side
+            var (host, port) = db.ClientEndpoint(leader);
+            for (var i = 0; i < 150 && await Checker.ZooKeeper.ZooKeeperFourLetterWords.ModeAsync(host, port) == "leader"; i++) await Task.Delay(200);
+            var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
+            Assert.Contains("LOOKING", log[log.LastIndexOf("LEADING", StringComparison.Ordinal)..]); // the old leader lost its quorum
+
+            await network.HealAsync(CancellationToken.None);
+            await db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None); // all three serve again, the old leader as a member
+        }
+        finally { await db.TeardownAsync(); }
+    }
+
+    [Fact]
+    public async Task The_node_image_is_built_once_then_reused_and_a_fresh_daemon_imports_it_from_the_cache()
+    {
+        Assert.Contains(docker.FirstImage, new[] { ImageSource.Imported, ImageSource.Built }); // the fixture's daemon started empty
+        var lines = new List<string>();
+        Assert.Equal(ImageSource.Present, await NodeImage.EnsureAsync(docker.Client, docker.Recipe, NodeImage.CacheDirectory, lines.Add, CancellationToken.None));
+        Assert.Empty(lines); // nothing built, nothing imported
+        Assert.False(await NodeImage.RootfsAsync(docker.Recipe, NodeImage.CacheDirectory, lines.Add, CancellationToken.None)); // the cached root filesystem is kept
+
+        // A second, fresh daemon (as each test run and each CI run starts) gets the image from the cache, without mmdebstrap.
+        using var fresh = Checker.Tests.TestDockerd.Start();
+        using var client = await DockerDaemon.ConnectAsync(fresh.Endpoint, CancellationToken.None);
+        Assert.Equal(ImageSource.Imported, await NodeImage.EnsureAsync(client, docker.Recipe, NodeImage.CacheDirectory, lines.Add, CancellationToken.None));
+        Assert.DoesNotContain(lines, l => l.Contains("mmdebstrap"));
+        var first = await docker.Client.Images.InspectImageAsync(docker.Recipe.Tag);
+        var second = await client.Images.InspectImageAsync(docker.Recipe.Tag);
+        Assert.Equal(first.RootFS.Layers, second.RootFS.Layers); // the same root filesystem
+        Assert.Equal(docker.Recipe.Hash, second.Config.Labels["checker.recipe"]);
+    }
+
+    [Fact]
+    public async Task The_tests_dockerd_leaves_the_hosts_iptables_as_it_found_them()
+    {
+        var before = await IptablesAsync();
+        using (var daemon = Checker.Tests.TestDockerd.Start())
+            Assert.Equal("OK", daemon.Request(HttpMethod.Get, "/_ping"));
+        Assert.Equal(before, await IptablesAsync());
+    }
+
+    /// <summary>The host's rules without counters, and without the per-run bridge rules other tests add and remove meanwhile.</summary>
+    static async Task<string> IptablesAsync()
+    {
+        var rules = (await Shell.MustAsync(["iptables-save"])).Split('\n')
+            .Where(l => !l.StartsWith('#') && !l.Contains("checker:ck"))
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\[\d+:\d+\]", ""));
+        return string.Join('\n', rules);
+    }
+
+    public void Dispose() => Directory.Delete(results, recursive: true);
+}
