@@ -40,7 +40,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
         try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "unknown: cancelled before the bank was judged"); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the bank was judged"); }
     }
 
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
@@ -113,7 +113,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
 
     static string Summarize(BankReport r)
     {
-        if (r.Reads == 0) return "unknown: the balances were never read (no ok read), so no total was observed";
+        if (r.Reads == 0) return "the balances were never read (no ok read), so no total was observed";
         var head = $"{r.Reads} ok reads of {r.Accounts} accounts, expected total {r.ExpectedTotal}" +
                    (r.MinTotal == r.MaxTotal ? $", every read's total {r.MinTotal}" : $", totals read {r.MinTotal}..{r.MaxTotal}") +
                    (r.NegativeAllowed ? " (negative balances allowed)" : "");
