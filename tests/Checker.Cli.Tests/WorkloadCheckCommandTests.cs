@@ -26,6 +26,13 @@ public class WorkloadCheckCommandTests
             var lost = JObject.Parse(json)["checks"]!["set"]!["details"]!["lost"]!;
             Assert.Equal(1, (int)lost["count"]!);
             Assert.Equal(2, (long)lost["first"]![0]!["element"]!);
+            var dir = Directory.CreateTempSubdirectory("checker-cli-set-report-").FullName;
+            try
+            {
+                Assert.Equal(1, Run("check", file, "--workload", "set", "--report", dir).Exit);
+                Assert.True(new FileInfo(Path.Combine(dir, "set.png")) is { Exists: true, Length: > 0 }, "set.png missing");
+            }
+            finally { Directory.Delete(dir, recursive: true); }
         }
         finally { File.Delete(file); }
     }
