@@ -4,6 +4,7 @@ using Checker.Core.Formats;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
+using Checker.Core.Workloads;
 using Checker.Report.Data;
 using Checker.Report.Pages;
 using Checker.Report.Plots;
@@ -33,8 +34,8 @@ public static class RunReport
 
         HistoryDigest digest = null!;
         Timed("(reading the history)", () => digest = new HistoryDigest(history, options.StartedAt));
-        var failing = results.FirstOrDefault(r => r.Verdict == Verdict.Invalid && (r.Details as LinearizabilityReport)?.Failure is not null);
-        var failure = failing is null ? null : (failing.Details as LinearizabilityReport)?.Failure;
+        var failing = results.FirstOrDefault(r => r.Verdict == Verdict.Invalid && Failure(r) is not null);
+        var failure = failing is null ? null : Failure(failing);
 
         var plots = new List<(string File, string Title)>
         {
@@ -59,7 +60,20 @@ public static class RunReport
         for (var i = 0; i < plots.Count; i++) written.Add(new ReportArtifact(plots[i].File, timings[i], new FileInfo(Path.Combine(dir, plots[i].File)).Length));
 
         var windows = new TimelineWindows(history, options.MaxTimelineRecords, failure?.Failed.InvokeIndex);
-        DeleteStale(dir, failure is not null, windows);
+        var pictures = WorkloadPictures.For(results);
+        DeleteStale(dir, failure is not null, windows, pictures.Select(p => p.File));
+        foreach (var picture in pictures)
+        {
+            var drawn = false;
+            Timed(picture.File, () =>
+            {
+                var (plot, height) = picture.Build(digest, options);
+                if (plot is null) return;
+                using (plot) plot.SavePng(Path.Combine(dir, picture.File), options.PlotWidth, height);
+                drawn = true;
+            });
+            if (drawn) plots.Add((picture.File, picture.Title));
+        }
         if (failure is not null)
         {
             Timed(AnomalyPlot.FileName, () => AnomalyPlot.Write(Path.Combine(dir, AnomalyPlot.FileName), digest, failure, options));
@@ -132,10 +146,13 @@ public static class RunReport
         return (checks, $"There was no results.json: these checks ran while the report was made (model {model}, at most 60 s).");
     }
 
+    /// <summary>Why a check's history is not linearizable, when it says: the linearizability check's, or the mutex check's search.</summary>
+    static KeyFailure? Failure(CheckResult r) => (r.Details as LinearizabilityReport ?? (r.Details as MutexReport)?.Linearizability)?.Failure;
+
     /// <summary>A regenerated report must not keep pages of an earlier verdict (a counterexample of a run now valid).</summary>
-    static void DeleteStale(string dir, bool invalid, TimelineWindows windows)
+    static void DeleteStale(string dir, bool invalid, TimelineWindows windows, IEnumerable<string> pictures)
     {
-        var stale = new List<string>();
+        var stale = WorkloadPictures.Files.Except(pictures).ToList();
         if (!invalid) stale.AddRange([CounterexamplePage.FileName, AnomalyPlot.FileName]);
         if (windows.All.All(w => w.File != TimelineWindows.FailureFile)) stale.Add(TimelineWindows.FailureFile);
         foreach (var f in stale) File.Delete(Path.Combine(dir, f));

@@ -8,7 +8,7 @@ public class CheckCommandTests
 {
     static readonly string Corpus = global::Checker.Tests.RepositoryPaths.Corpus;
 
-    static (int Exit, string Out, string Err) Checker(params string[] args)
+    internal static (int Exit, string Out, string Err) Checker(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
@@ -142,14 +142,14 @@ public class CheckCommandTests
         Assert.StartsWith("checker: ", err);
     }
 
-    static string TempHistory(params string[] lines)
+    internal static string TempHistory(params string[] lines)
     {
         var file = Path.GetTempFileName();
         File.WriteAllLines(file, lines);
         return file;
     }
 
-    static string J(int p, string type, string f, string value, double? seconds = null) =>
+    internal static string J(int p, string type, string f, string value, double? seconds = null) =>
         $"{{\"process\":{(p < 0 ? "\"nemesis\"" : p.ToString())},\"type\":\"{type}\",\"f\":\"{f}\",\"value\":{value}{(seconds is { } s ? $",\"time\":{(long)(s * 1e9)}" : "")}}}";
 
     [Theory]

@@ -80,7 +80,7 @@ public class RunReportTests
     }
 
     /// <summary>A run folder as the runner leaves it: history.jsonl and results.json in its camelCase shape.</summary>
-    static string MakeRunFolder(string name, IReadOnlyList<Op> history, IReadOnlyList<CheckResult>? checks)
+    internal static string MakeRunFolder(string name, IReadOnlyList<Op> history, IReadOnlyList<CheckResult>? checks)
     {
         var root = TestData.TempDir(name);
         var dir = Path.Combine(root, "zookeeper-register", "20250101T020304");

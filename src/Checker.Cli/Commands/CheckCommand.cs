@@ -3,6 +3,7 @@ using Checker.Core.Formats;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
+using Checker.Core.Workloads;
 using Checker.Report;
 
 namespace Checker.Cli.Commands;
@@ -16,9 +17,16 @@ public static class CheckCommand
     const string Help = """
         usage: checker check FILE... [--model M] [--format F] [--initial V] [--timeout S] [--memory MB] [--no-split] [--json] [--report DIR]
                                   [--nil-reads-unknown] [--recovery-budget S] [--stall S]
+                                  [--workload set|queue|mutex|bank [--bank-total N] [--bank-allow-negative] [--bank-accounts N]]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
                          (default: guessed from the operations' f)
+          --workload W   judge the history as the set, queue, mutex or bank workload records it, with that
+                         workload's checker (lost, unexpected, duplicated elements; overlapping lock
+                         holders; bad bank totals) instead of a model
+          --bank-total N the sum of all balances as the bank test set them up (needed for bank: never guessed)
+          --bank-allow-negative  negative balances are allowed
+          --bank-accounts N  the accounts are 0..N-1 (default: every account the history names)
           --format F     auto (default), jsonl, edn or log (Jepsen's text log)
           --initial V    the object's initial value, as JSON or EDN (default: nil; "" for kv); for
                          multi-register a map of keys to values, as in Knossos: '{"x":0,"y":0}'
@@ -45,7 +53,7 @@ public static class CheckCommand
 
     public static int Execute(string[] argv)
     {
-        var args = new Args(argv, "json", "no-split", "help", "nil-reads-unknown");
+        var args = new Args(argv, "json", "no-split", "help", "nil-reads-unknown", "bank-allow-negative");
         if (args.Flag("help"))
         {
             Console.Out.WriteLine(Help);
@@ -60,6 +68,20 @@ public static class CheckCommand
         var modelName = args.Get("model");
         if (modelName is not null && !ModelCatalog.Names.Contains(modelName))
             throw new UsageException($"--model: unknown model '{modelName}' (one of: {string.Join(", ", ModelCatalog.Names)})");
+        var workload = args.Get("workload");
+        if (workload is not null && !WorkloadCheckers.Names.Contains(workload))
+            throw new UsageException($"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCheckers.Names)})");
+        if (workload is not null && modelName is not null)
+            throw new UsageException("--model and --workload: give one (a workload has its own checker)");
+        var bankTotal = args.Get("bank-total") is { } bt
+            ? long.TryParse(bt, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var total) ? total : throw new UsageException($"--bank-total needs an integer, not '{bt}'")
+            : (long?)null;
+        var allowNegative = args.Flag("bank-allow-negative");
+        var bankAccounts = args.Get("bank-accounts") is { } ba
+            ? int.TryParse(ba, out var accounts) && accounts > 0 ? accounts : throw new UsageException($"--bank-accounts needs a positive number, not '{ba}'")
+            : (int?)null;
+        if ((bankTotal is not null || allowNegative || bankAccounts is not null) && workload != "bank")
+            throw new UsageException("--bank-total, --bank-allow-negative and --bank-accounts go with --workload bank");
         var initialText = args.Get("initial");
         var initial = initialText is null ? null : InitialValue.Parse(initialText);
         var nilUnknown = args.Flag("nil-reads-unknown");
@@ -81,6 +103,8 @@ public static class CheckCommand
 
         if (Directory.Exists(path)) return App.BadInputError($"{path}: is a folder, not a history file");
         if (!File.Exists(path)) return App.BadInputError($"{path}: no such file");
+        if (workload == "bank" && bankTotal is null)
+            return App.BadInputError($"{path}: the bank checker needs --bank-total N, the sum of all balances as the test set them up; it is never guessed from the history");
         var loaded = HistoryFile.Open(path, format);
         HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
         var history = loaded.Ops;
@@ -95,32 +119,15 @@ public static class CheckCommand
             MemoryBudgetBytes = memoryMb is { } budgetMb ? (budgetMb << 20) / 2 : new LinearizabilityOptions().MemoryBudgetBytes,
             ProcessMemoryBytes = memoryMb is { } limitMb ? limitMb << 20 : null,
         };
-        var ops = Pairing.Pair(history, path, options.Tuples);
-        modelName ??= ModelCatalog.Guess(ops);
-        Model Make(bool nilReads)
-        {
-            try { return ModelCatalog.Create(modelName, initial, nilReads); }
-            catch (ArgumentException e) { throw new UsageException($"--initial: {e.Message}"); }
-        }
-        if (initial is System.Collections.IDictionary map && modelName == "multi-register")
-            notes.AddRange(InitialValue.UnusedKeys(map, ops));
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = new LinearizabilityChecker(Make(nilUnknown), options).Check(ops, cancel.Token);
-        // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
-        // lenient VALID can change under the other reading, so only then is the other reading tried.
-        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(modelName, ops) is var nils and > 0)
-        {
-            var other = new LinearizabilityChecker(Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero }).Check(ops, cancel.Token);
-            if (other.Verdict != result.Verdict && other.Verdict != Verdict.Unknown)
-                notes.Add(nilUnknown
-                    ? $"{nils} ok reads of nil: read as reads of nil (without --nil-reads-unknown) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
-                    : $"{nils} ok reads of nil: read as Knossos reads them (--nil-reads-unknown: a value nobody knows) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}");
-        }
+        var result = workload is null
+            ? CheckModel(history, path, modelName, initial, nilUnknown, options, notes, cancel.Token)
+            : WorkloadCheckers.Create(workload, path, bankTotal is { } sum ? new BankOptions(sum, allowNegative, bankAccounts) : null, options).Check(history, cancel.Token);
         List<CheckResult> results = [result];
         // A history that names each client op's node is judged per node, as its run was; the header's
         // node list adds nodes no client op reached. Without node fields the cluster is one node.
@@ -156,6 +163,35 @@ public static class CheckCommand
         return Verdicts.ExitCode(verdict);
     }
 
+    /// <summary>The linearizability check against a model (named, or guessed from the ops), with the note on nil reads.</summary>
+    static CheckResult CheckModel(List<Op> history, string path, string? modelName, object? initial, bool nilUnknown, LinearizabilityOptions options,
+        List<string> notes, CancellationToken cancel)
+    {
+        var ops = Pairing.Pair(history, path, options.Tuples);
+        if (modelName is null && ops.Any(o => o.F == BankChecker.Transfer))
+            throw new HistoryFormatException(path, 0, "a bank history (transfer ops), which no model checks: use --workload bank --bank-total N");
+        var name = modelName ?? ModelCatalog.Guess(ops);
+        Model Make(bool nilReads)
+        {
+            try { return ModelCatalog.Create(name, initial, nilReads); }
+            catch (ArgumentException e) { throw new UsageException($"--initial: {e.Message}"); }
+        }
+        if (initial is System.Collections.IDictionary map && name == "multi-register")
+            notes.AddRange(InitialValue.UnusedKeys(map, ops));
+        var result = new LinearizabilityChecker(Make(nilUnknown), options).Check(ops, cancel);
+        // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
+        // lenient VALID can change under the other reading, so only then is the other reading tried.
+        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0)
+        {
+            var other = new LinearizabilityChecker(Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero }).Check(ops, cancel);
+            if (other.Verdict != result.Verdict && other.Verdict != Verdict.Unknown)
+                notes.Add(nilUnknown
+                    ? $"{nils} ok reads of nil: read as reads of nil (without --nil-reads-unknown) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
+                    : $"{nils} ok reads of nil: read as Knossos reads them (--nil-reads-unknown: a value nobody knows) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}");
+        }
+        return result;
+    }
+
     /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>
     internal static string Describe(string path, IReadOnlyList<Op> history, Verdict verdict, IReadOnlyList<CheckResult> results, IReadOnlyList<string> notes)
     {
@@ -171,7 +207,7 @@ public static class CheckCommand
             var named = head.Contains(r.Checker, StringComparison.OrdinalIgnoreCase) || head == "not judged";
             w.WriteLine($"{(named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")}{r.Summary.Replace("\n", "\n  ")}");
         }
-        if (results[0].Details is LinearizabilityReport { Failure: { } f })
+        if ((results[0].Details as LinearizabilityReport ?? (results[0].Details as MutexReport)?.Linearizability) is { Failure: { } f })
         {
             w.WriteLine();
             w.WriteLine($"cannot linearize: {f.Failed}");

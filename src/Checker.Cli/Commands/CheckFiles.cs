@@ -75,7 +75,7 @@ public static class CheckFiles
     static List<int> Positions(string[] argv)
     {
         // Options that take no value; every other --name takes the next argument unless written --name=value.
-        string[] flags = ["--json", "--no-split", "--help", "--nil-reads-unknown"];
+        string[] flags = ["--json", "--no-split", "--help", "--nil-reads-unknown", "--bank-allow-negative"];
         var result = new List<int>();
         for (var i = 0; i < argv.Length; i++)
         {

@@ -23,8 +23,11 @@ public static class JsonLinesHistory
             DateParseHandling = DateParseHandling.None,
             FloatParseHandling = FloatParseHandling.Double,
             CloseInput = false,
+            // Object keys repeat on every line ("index", a bank read's "0".."7"): one string each, not one per line.
+            PropertyNameTable = new SharedNames(),
         };
         long nextIndex = 0;
+        var sharing = new Sharing();
         while (true)
         {
             Op op;
@@ -34,7 +37,7 @@ public static class JsonLinesHistory
                 if (!reader.Read()) yield break;
                 line = reader.LineNumber;
                 if (reader.TokenType != JsonToken.StartObject) throw new FormatException("expected a JSON object");
-                var parsed = ParseObject(reader, nextIndex, line, nextIndex == 0 ? header ?? new HistoryHeader() : null);
+                var parsed = ParseObject(reader, nextIndex, line, nextIndex == 0 ? header ?? new HistoryHeader() : null, sharing);
                 if (parsed is null) continue; // the header
                 op = parsed;
             }
@@ -51,12 +54,12 @@ public static class JsonLinesHistory
                 throw new HistoryFormatException(source, line, e.Message);
             }
             nextIndex = op.Index + 1;
-            yield return op;
+            yield return sharing.Echo(op);
         }
     }
 
     /// <summary>One record: an op, or (only before the first op, when header is given) the header, returning null.</summary>
-    static Op? ParseObject(JsonTextReader reader, long defaultIndex, int lineNo, HistoryHeader? header)
+    static Op? ParseObject(JsonTextReader reader, long defaultIndex, int lineNo, HistoryHeader? header, Sharing sharing)
     {
         long index = defaultIndex, time = -1;
         int? process = null;
@@ -81,12 +84,12 @@ public static class JsonLinesHistory
                     if (time < 0) throw new FormatException($"field \"time\" must not be negative ({time}): times count from the test's start");
                     break;
                 case "process": process = Process(reader); break;
-                case "node": node = reader.TokenType == JsonToken.String ? (string)reader.Value! : throw new FormatException("field \"node\" must be a string"); break;
+                case "node": node = reader.TokenType == JsonToken.String ? sharing.Name((string)reader.Value!) : throw new FormatException("field \"node\" must be a string"); break;
                 case "type": type = ParseType(reader.Value as string); break;
-                case "f": f = reader.Value as string ?? throw new FormatException("field \"f\" must be a string"); break;
-                case "key": key = ReadValue(reader); break;
-                case "value": value = ReadValue(reader); break;
-                case "error": error = ReadValue(reader) switch { null => null, string s => s, var other => Values.Format(other) }; break;
+                case "f": f = reader.Value is string fs ? sharing.Name(fs) : throw new FormatException("field \"f\" must be a string"); break;
+                case "key": key = ReadValue(reader, sharing); break;
+                case "value": value = ReadValue(reader, sharing); break;
+                case "error": error = ReadValue(reader, sharing) switch { null => null, string s => sharing.Name(s), var other => Values.Format(other) }; break;
                 default: reader.Skip(); break; // unknown fields are tolerated and dropped
             }
         }
@@ -136,30 +139,101 @@ public static class JsonLinesHistory
         _ => throw new FormatException($"field \"type\" must be invoke, ok, fail or info, not {(s is null ? "missing" : $"\"{s}\"")}"),
     };
 
-    static object? ReadValue(JsonTextReader r)
+    static object? ReadValue(JsonTextReader r, Sharing? sharing = null, int depth = 0)
     {
         switch (r.TokenType)
         {
             case JsonToken.Null or JsonToken.Undefined: return null;
-            case JsonToken.Integer: return r.Value is System.Numerics.BigInteger b ? b : (object)Convert.ToInt64(r.Value, CultureInfo.InvariantCulture); // exact, however big
+            case JsonToken.Integer: return r.Value is long l ? Sharing.Integer(l, r.Value) : r.Value is System.Numerics.BigInteger ? r.Value : Convert.ToInt64(r.Value, CultureInfo.InvariantCulture); // exact, however big
             case JsonToken.Float: return Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
             case JsonToken.String or JsonToken.Boolean: return r.Value;
             case JsonToken.StartArray:
                 var list = new List<object?>();
-                while (r.Read() && r.TokenType != JsonToken.EndArray) list.Add(ReadValue(r));
+                while (r.Read() && r.TokenType != JsonToken.EndArray) list.Add(ReadValue(r, sharing, depth + 1));
                 if (r.TokenType != JsonToken.EndArray) throw new FormatException("truncated JSON array");
                 return list;
             case JsonToken.StartObject:
-                var map = new Dictionary<object, object?>(Values.Comparer!);
+                // Entries first, then a dictionary of just their size: a history can hold a million small maps.
+                var entries = sharing?.Entries(depth) ?? [];
                 while (r.Read() && r.TokenType == JsonToken.PropertyName)
                 {
                     var k = (string)r.Value!;
                     r.Read();
-                    map[k] = ReadValue(r);
+                    entries.Add(KeyValuePair.Create((object)k, ReadValue(r, sharing, depth + 1)));
                 }
                 if (r.TokenType != JsonToken.EndObject) throw new FormatException("truncated JSON object");
+                var map = new Dictionary<object, object?>(entries.Count, Values.Comparer!);
+                foreach (var (k, v) in entries) map[k] = v;
+                entries.Clear();
                 return map;
             default: throw new FormatException($"unexpected JSON token {r.TokenType}");
+        }
+    }
+
+    /// <summary>The object keys read so far, handed out again instead of a new string each time (up to a bound).</summary>
+    sealed class SharedNames : JsonNameTable
+    {
+        const int Max = 65_536; // keys can be data (a kv store's keys): past this many, new ones are not kept
+        readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+        readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup;
+
+        public SharedNames() => lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>The shared string for these characters; null past the bound, and the reader makes its own.</summary>
+        public override string? Get(char[] key, int start, int length)
+        {
+            var chars = key.AsSpan(start, length);
+            if (lookup.TryGetValue(chars, out var name)) return name;
+            if (names.Count >= Max) return null;
+            name = chars.ToString();
+            names[name] = name;
+            return name;
+        }
+    }
+
+    /// <summary>
+    /// What one read of a history shares between its records so that a long history stays small in memory:
+    /// one string per operation name, error and node, one box per small integer, and the buffers maps are read into.
+    /// </summary>
+    sealed class Sharing
+    {
+        const int MaxNames = 4096; // errors may be unique messages: past this many, strings are no longer shared
+        const long SmallFrom = -1024, SmallTo = 16383;
+        static readonly object[] Small = Enumerable.Range((int)SmallFrom, (int)(SmallTo - SmallFrom + 1)).Select(i => (object)(long)i).ToArray();
+        readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+        readonly List<List<KeyValuePair<object, object?>>> buffers = [];
+
+        public string Name(string s)
+        {
+            if (names.TryGetValue(s, out var shared)) return shared;
+            if (names.Count < MaxNames) names[s] = s;
+            return s;
+        }
+
+        /// <summary>A small integer's shared box (boxes never change, so sharing them is safe), else the reader's own.</summary>
+        public static object Integer(long value, object box) => value is >= SmallFrom and <= SmallTo ? Small[value - SmallFrom] : box;
+
+        /// <summary>
+        /// A completion that restates its invoke's map or list (a transfer's {from, to, amount}) gets the invoke's
+        /// instance: equal values, held once. Values are never changed once read, so sharing them is safe.
+        /// </summary>
+        public Op Echo(Op op)
+        {
+            if (op.IsNemesis || op.Value is not (System.Collections.IDictionary or System.Collections.IList)) return op;
+            if (op.Type == OpType.Invoke)
+            {
+                invoked[op.Process] = op.Value;
+                return op;
+            }
+            return invoked.Remove(op.Process, out var asked) && Values.Same(asked, op.Value) ? op with { Value = asked } : op;
+        }
+
+        readonly Dictionary<int, object?> invoked = [];
+
+        public List<KeyValuePair<object, object?>> Entries(int depth)
+        {
+            while (buffers.Count <= depth) buffers.Add([]);
+            return buffers[depth];
         }
     }
 

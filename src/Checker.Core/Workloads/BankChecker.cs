@@ -40,80 +40,103 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
         try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "unknown: cancelled before the bank was judged"); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the bank was judged"); }
     }
 
+    [Flags]
+    enum Kind : byte { None = 0, WrongTotal = 1, Negative = 2, Missing = 4, Unexpected = 8 }
+
+    // Two streamed passes, holding nothing per op: a million-op history is mostly the reader's memory already.
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
     {
-        var calls = ClientCalls.Of(history, source, cancel);
-        var reads = new List<ClientCall>();
-        var named = new HashSet<long>(); // accounts the history names, when the options do not say
-        foreach (var call in calls)
+        var named = new HashSet<long>(); // the accounts the history names, when the options do not say
+        var seen = new HashSet<long>();
+        foreach (var (invoke, done) in ClientCalls.Streamed(history, source, cancel))
         {
-            switch (call.Invoke.F)
+            switch (invoke.F)
             {
                 case Transfer when options.Accounts is null:
-                    if (call.Invoke.Value is not IDictionary t) throw Bad(call.Invoke, $"a transfer's value must be a map {{from, to, amount}}, not {Values.Format(call.Invoke.Value)}");
-                    named.Add(Account(Field(t, "from", call.Invoke), call.Invoke));
-                    named.Add(Account(Field(t, "to", call.Invoke), call.Invoke));
+                    if (invoke.Value is not IDictionary t) throw Bad(invoke, $"a transfer's value must be a map {{from, to, amount}}, not {Values.Format(invoke.Value)}");
+                    named.Add(Account(Field(t, "from", invoke), invoke));
+                    named.Add(Account(Field(t, "to", invoke), invoke));
                     break;
-                case Transfer: break;
-                case Read when call.Outcome == OpType.Ok:
-                    if (call.Completion!.Value is not IDictionary balances) throw Bad(call.Completion, $"a read's ok value must be a map of account to balance, not {Values.Format(call.Completion.Value)}");
-                    if (options.Accounts is null)
-                        foreach (var key in balances.Keys) named.Add(Account(key, call.Completion));
-                    reads.Add(call);
+                case Read when done?.Type == OpType.Ok && options.Accounts is null:
+                    Facts(done, named, seen); // names the accounts it shows
                     break;
-                case Read: break;
-                default: throw Bad(call.Invoke, $"the bank checker has no operation '{call.Invoke.F}' (transfer, read)");
+                case Transfer or Read: break;
+                default: throw Bad(invoke, $"the bank checker has no operation '{invoke.F}' (transfer, read)");
             }
         }
-        var accounts = options.Accounts is { } n ? Enumerable.Range(0, n).Select(i => (long)i).ToHashSet() : named;
-        int bad = 0, wrong = 0, negative = 0, missing = 0, unexpected = 0;
+        var accounts = options.Accounts ?? named.Count;
+        int reads = 0, bad = 0, wrong = 0, negative = 0, missing = 0, unexpected = 0;
         long? min = null, max = null;
         var first = new List<BadRead>();
-        var seen = new HashSet<long>();
-        for (var r = 0; r < reads.Count; r++)
+        foreach (var (invoke, done) in ClientCalls.Streamed(history, source, cancel))
         {
-            if ((r & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
-            var read = reads[r].Completion!;
-            var balances = (IDictionary)read.Value!;
-            Int128 sum = 0;
-            seen.Clear();
-            List<long>? negatives = null, extra = null;
-            foreach (DictionaryEntry kv in balances)
-            {
-                var account = Account(kv.Key, read);
-                if (kv.Value is null) continue; // no balance: as good as missing
-                var balance = ClientCalls.Integer(kv.Value, read, source, $"the balance of account {account}");
-                seen.Add(account);
-                sum += balance;
-                if (!accounts.Contains(account)) (extra ??= []).Add(account);
-                if (balance < 0 && !options.AllowNegative) (negatives ??= []).Add(account);
-            }
-            var total = sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
+            if (invoke.F != Read || done?.Type != OpType.Ok) continue;
+            reads++;
+            var (total, shown, kinds) = Facts(done, named, seen);
+            if (shown < accounts) kinds |= Kind.Missing; // every account it shows is known (or unexpected): so some are missing
             min = Math.Min(min ?? total, total);
             max = Math.Max(max ?? total, total);
-            var absent = seen.Count - (extra?.Count ?? 0) < accounts.Count ? accounts.Where(a => !seen.Contains(a)).Order().ToList() : null;
-            var kinds = new List<string>(4);
-            if (sum != options.Total) { kinds.Add("wrong-total"); wrong++; }
-            if (negatives is not null) { kinds.Add("negative"); negative++; }
-            if (absent is not null) { kinds.Add("missing-account"); missing++; }
-            if (extra is not null) { kinds.Add("unexpected-account"); unexpected++; }
-            if (kinds.Count == 0) continue;
+            if (kinds == Kind.None) continue;
             bad++;
-            if (first.Count < ElementList.Cap)
-                first.Add(new BadRead(read.Index, reads[r].Invoke.Index, read.Time, read.Process, total, kinds, absent ?? [], extra?.Order().ToList() ?? [],
-                    negatives?.Order().ToList() ?? [], Shown(balances, read)));
+            if (kinds.HasFlag(Kind.WrongTotal)) wrong++;
+            if (kinds.HasFlag(Kind.Negative)) negative++;
+            if (kinds.HasFlag(Kind.Missing)) missing++;
+            if (kinds.HasFlag(Kind.Unexpected)) unexpected++;
+            if (first.Count < ElementList.Cap) first.Add(Describe(invoke, done, total, kinds, named));
         }
-        var report = new BankReport(options.Total, options.AllowNegative, accounts.Count, reads.Count, bad, wrong, negative, missing, unexpected, min, max, first);
-        var verdict = reads.Count == 0 ? Verdict.Unknown : bad > 0 ? Verdict.Invalid : Verdict.Valid;
+        var report = new BankReport(options.Total, options.AllowNegative, accounts, reads, bad, wrong, negative, missing, unexpected, min, max, first);
+        var verdict = reads == 0 ? Verdict.Unknown : bad > 0 ? Verdict.Invalid : Verdict.Valid;
         return new CheckResult(Name, verdict, Summarize(report), report);
+    }
+
+    /// <summary>One pass over a read's balances: its total, how many known accounts it shows, and what is wrong but missing accounts.</summary>
+    (long Total, int Accounts, Kind Kinds) Facts(Op read, HashSet<long> named, HashSet<long> seen)
+    {
+        if (read.Value is not IDictionary balances) throw Bad(read, $"a read's ok value must be a map of account to balance, not {Values.Format(read.Value)}");
+        Int128 sum = 0;
+        var kinds = Kind.None;
+        seen.Clear();
+        void Visit(object key, object? value)
+        {
+            var account = Account(key, read);
+            if (value is null) return; // no balance: as good as missing
+            var balance = ClientCalls.Integer(value, read, source, $"the balance of account {account}");
+            sum += balance;
+            if (balance < 0 && !options.AllowNegative) kinds |= Kind.Negative;
+            if (options.Accounts is { } n && (account < 0 || account >= n)) kinds |= Kind.Unexpected;
+            else seen.Add(account);
+            if (options.Accounts is null) named.Add(account);
+        }
+        // The readers' maps are Dictionary<object, object?>: enumerated as such, no entry is boxed.
+        if (balances is Dictionary<object, object?> map)
+            foreach (var (key, value) in map) Visit(key, value);
+        else
+            foreach (DictionaryEntry e in balances) Visit(e.Key, e.Value);
+        if (sum != options.Total) kinds |= Kind.WrongTotal;
+        var total = sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
+        return (total, seen.Count, kinds);
+    }
+
+    /// <summary>A bad read named in full: its accounts missing, unexpected and negative, and the balances it showed.</summary>
+    BadRead Describe(Op invoke, Op read, long total, Kind kinds, HashSet<long> named)
+    {
+        var balances = Shown((IDictionary)read.Value!, read, out var all);
+        var expected = options.Accounts is { } n ? Enumerable.Range(0, n).Select(i => (long)i) : named;
+        var names = new[] { (Kind.WrongTotal, "wrong-total"), (Kind.Negative, "negative"), (Kind.Missing, "missing-account"), (Kind.Unexpected, "unexpected-account") };
+        return new BadRead(read.Index, invoke.Index, read.Time, read.Process, total,
+            names.Where(k => kinds.HasFlag(k.Item1)).Select(k => k.Item2).ToList(),
+            expected.Where(a => !all.ContainsKey(a)).Order().ToList(),
+            options.Accounts is { } m ? all.Keys.Where(a => a < 0 || a >= m).Order().ToList() : [],
+            options.AllowNegative ? [] : all.Where(a => a.Value < 0).Select(a => a.Key).Order().ToList(),
+            balances);
     }
 
     static string Summarize(BankReport r)
     {
-        if (r.Reads == 0) return "unknown: the balances were never read (no ok read), so no total was observed";
+        if (r.Reads == 0) return "the balances were never read (no ok read), so no total was observed";
         var head = $"{r.Reads} ok reads of {r.Accounts} accounts, expected total {r.ExpectedTotal}" +
                    (r.MinTotal == r.MaxTotal ? $", every read's total {r.MinTotal}" : $", totals read {r.MinTotal}..{r.MaxTotal}") +
                    (r.NegativeAllowed ? " (negative balances allowed)" : "");
@@ -131,13 +154,13 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
     }
 
     /// <summary>The balances a bad read shows, by account in order; past 64 accounts only the negative ones.</summary>
-    Dictionary<string, long> Shown(IDictionary balances, Op read)
+    Dictionary<string, long> Shown(IDictionary balances, Op read, out Dictionary<long, long> all)
     {
-        var all = new List<(long Account, long Balance)>();
+        all = [];
         foreach (DictionaryEntry kv in balances)
-            if (kv.Value is not null) all.Add((Account(kv.Key, read), ClientCalls.Integer(kv.Value, read, source, "a balance")));
-        var shown = all.Count <= BalancesShown ? all : all.Where(a => a.Balance < 0).Take(BalancesShown).ToList();
-        return shown.OrderBy(a => a.Account).ToDictionary(a => Key(a.Account), a => a.Balance);
+            if (kv.Value is not null) all[Account(kv.Key, read)] = ClientCalls.Integer(kv.Value, read, source, "a balance");
+        var shown = all.Count <= BalancesShown ? all : all.Where(a => a.Value < 0).Take(BalancesShown);
+        return shown.OrderBy(a => a.Key).ToDictionary(a => Key(a.Key), a => a.Value);
     }
 
     static string Key(long account) => account.ToString(CultureInfo.InvariantCulture);

@@ -52,6 +52,34 @@ public static class ClientCalls
         return calls;
     }
 
+    /// <summary>
+    /// The same pairing, streamed: each operation as it completes, then those that never did (completion null).
+    /// Nothing is kept but the open invokes, for checkers that need one pass and no list of a million calls.
+    /// </summary>
+    public static IEnumerable<(Op Invoke, Op? Completion)> Streamed(IReadOnlyList<Op> history, string source, CancellationToken cancel = default)
+    {
+        var open = new Dictionary<int, Op>(); // process -> its outstanding invoke
+        for (var i = 0; i < history.Count; i++)
+        {
+            if ((i & 0xFFFF) == 0) cancel.ThrowIfCancellationRequested();
+            var op = history[i];
+            if (op.IsNemesis) continue;
+            if (op.Type == OpType.Invoke)
+            {
+                if (!open.TryAdd(op.Process, op))
+                    throw new HistoryFormatException(source, op.Line,
+                        $"process {op.Process} invokes {op.F} while its {open[op.Process].F} (index {open[op.Process].Index}) is still outstanding");
+                continue;
+            }
+            if (!open.Remove(op.Process, out var invoke))
+                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke");
+            if (invoke.F != op.F)
+                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} but invoked {invoke.F}");
+            yield return (invoke, op);
+        }
+        foreach (var invoke in open.Values.OrderBy(o => o.Index)) yield return (invoke, null);
+    }
+
     /// <summary>The integer an op carries (an element, a balance); a format error naming the line otherwise.</summary>
     public static long Integer(object? value, Op op, string source, string what) => value switch
     {

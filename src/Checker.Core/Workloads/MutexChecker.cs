@@ -41,7 +41,7 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
     {
         List<ClientCall> calls;
         try { calls = ClientCalls.Of(history, options.Source, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "unknown: cancelled before the mutex was judged"); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the mutex was judged"); }
         foreach (var c in calls)
             if (c.Invoke.Key is not null)
                 throw new HistoryFormatException(options.Source, c.Invoke.Line, $"op {c.Invoke.Index}: the mutex workload has a single lock, but this op names key {Values.Format(c.Invoke.Key)}");

@@ -56,7 +56,7 @@ public sealed class QueueChecker(string source = "history") : IChecker
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
         try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "unknown: cancelled before the queue was judged"); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the queue was judged"); }
     }
 
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
@@ -161,7 +161,7 @@ public sealed class QueueChecker(string source = "history") : IChecker
             lines.Add(r.DrainedAtIndex is null
                 ? $"not drained: no dequeue found the queue empty, so the {r.NotDrained} acknowledged elements never dequeued are not judged lost or kept"
                 : $"not drained: {r.NotDrained} acknowledged elements never dequeued were acknowledged after the last dequeue that found the queue empty (op {r.DrainedAtIndex}): not judged");
-        return (VerdictOf(r) == Verdict.Unknown ? "unknown: " : "") + string.Join("\n", lines);
+        return string.Join("\n", lines);
     }
 
     static ElementEvent Event(long x, Entry e, List<ClientCall> calls)

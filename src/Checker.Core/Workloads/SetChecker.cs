@@ -57,7 +57,7 @@ public sealed class SetChecker(string source = "history") : IChecker
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
         try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "unknown: cancelled before the set was judged"); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the set was judged"); }
     }
 
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
@@ -91,7 +91,7 @@ public sealed class SetChecker(string source = "history") : IChecker
             }
         }
         if (reads.Count == 0)
-            return new CheckResult(Name, Verdict.Unknown, $"unknown: the set was never read (no ok read); {attempted} elements added, {acknowledged} acknowledged",
+            return new CheckResult(Name, Verdict.Unknown, $"the set was never read (no ok read), so nothing is judged; {attempted} elements added, {acknowledged} acknowledged",
                 new SetReport(attempted, acknowledged, null, null, null, 0, 0, 0, 0, 0, Empty, Empty, Empty));
 
         var final = reads.MaxBy(r => calls[r].InvokeAt);
@@ -167,7 +167,7 @@ public sealed class SetChecker(string source = "history") : IChecker
         if (r.FailedButPresent.Count > 0) lines.Add($"failed but present (the add failed, yet it was read): {r.FailedButPresent.Name("added", "read")}");
         if (r.AddedAfterFinalRead > 0)
             lines.Add($"{r.AddedAfterFinalRead} adds were invoked after the final read ended: the set was not read after them, so they are not judged");
-        return (VerdictOf(r) == Verdict.Unknown ? "unknown: " : "") + string.Join("\n", lines);
+        return string.Join("\n", lines);
     }
 
     static readonly ElementList Empty = new(0, []);

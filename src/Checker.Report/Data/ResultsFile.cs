@@ -1,5 +1,6 @@
 using Checker.Core.Checks;
 using Checker.Core.Linearizability;
+using Checker.Core.Workloads;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -28,6 +29,10 @@ public static class ResultsFile
         ["linearizable"] = typeof(LinearizabilityReport),
         ["stats"] = typeof(StatsReport),
         ["recovery"] = typeof(RecoveryReport),
+        ["set"] = typeof(SetReport),
+        ["queue"] = typeof(QueueReport),
+        ["mutex"] = typeof(MutexReport),
+        ["bank"] = typeof(BankReport),
     };
 
     /// <summary>Reads results.json; a file that is not what the runner writes throws ReportInputException naming it.</summary>
