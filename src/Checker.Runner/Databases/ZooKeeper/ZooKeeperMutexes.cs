@@ -15,7 +15,9 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// whose connection broke resumes its session (its own node first, then the others) to release; if
 /// the session had expired, the ensemble already deleted the child, so the lock was lost at some
 /// unknown moment before: the release is ok (nothing is held) and says so, and ExpiredHolders counts
-/// it. In grant-twice mode an acquire is, with the fault probability, answered ok without a child.
+/// it. A client given up after an unknown outcome closes its session (resuming it if need be), so
+/// that a child it may have left does not block the lock until the session expires.
+/// In grant-twice mode an acquire is, with the fault probability, answered ok without a child.
 /// </summary>
 public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options, double faultProbability, int seed)
     : IClientFactory
@@ -25,6 +27,9 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
     readonly ZooKeeperClientOptions options = options;
     readonly double faultProbability = faultProbability;
     readonly string dir = root + "/lock";
+
+    /// <summary>The znode under which the lock lives.</summary>
+    public string Root => root;
     int created, expiredHolders;
 
     /// <summary>How many holders found that their session had expired (each lost the lock without knowing).</summary>
@@ -49,9 +54,13 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
 
     sealed class Client(int node, ZooKeeperMutexes mutex, Random random) : ZooKeeperWorkerClient(mutex.nodes[node], mutex.options)
     {
+        /// <summary>What became of a delete of our own znode.</summary>
+        enum Deletion { Done, SessionExpired, NotSent, Unknown }
+
         readonly TimeSpan patience = mutex.options.RequestTimeout / 2;
         string? held;          // our child while we hold the lock
         bool granted;          // grant-twice: an ok acquire with no child behind it
+        bool mayOwn;           // the session may have a child of ours (a create was sent, no delete confirmed)
         long sessionId;
         byte[]? password;
 
@@ -74,9 +83,14 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
             }
             if (await TryOpenAsync(ct) is { } notOpen) return notOpen;
             var zk = Zk!;
+            (sessionId, password, mayOwn) = (zk.SessionId, zk.SessionPassword, true);
             string mine;
             try { mine = await zk.CreateAsync($"{mutex.dir}/lock-", [], CreateMode.EphemeralSequential); }
-            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); } // info: closing this session removes a child it may have made
+            catch (Exception e) when (IsRequestError(e))
+            {
+                if (e is ZooKeeperException) mayOwn = false;
+                return ForChange(e); // info: the worker's next client is new, and this one's session is closed with any child it made
+            }
             var name = mine[(mutex.dir.Length + 1)..];
             var waited = Stopwatch.StartNew();
             try
@@ -88,23 +102,21 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                     if (at < 0) break; // our child is gone: only an expired session loses it
                     if (at == 0)
                     {
-                        (held, sessionId, password) = (mine, zk.SessionId, zk.SessionPassword);
+                        held = mine;
                         return Completion.Ok(null);
                     }
                     if (await zk.ExistsAsync($"{mutex.dir}/{children[at - 1]}") is not null) await Task.Delay(random.Next(10, 40), CancellationToken.None);
                 }
             }
             catch (Exception e) when (IsRequestError(e)) { }
-            return await WithdrawAsync(zk, mine);
-        }
-
-        /// <summary>Deletes our child after giving up: a fail once confirmed (we never held the lock), else info.</summary>
-        static async Task<Completion> WithdrawAsync(ZooKeeperClient zk, string mine)
-        {
-            try { await zk.DeleteAsync(mine); }
-            catch (NoNodeException) { }
-            catch (Exception e) when (IsRequestError(e)) { return Completion.Info($"not granted, and the withdrawal is unconfirmed: {Describe(e)}"); }
-            return Completion.Fail("not granted in time; withdrew");
+            // Given up (or cut off): withdraw. Once the child is surely gone we never held the lock: fail.
+            var (deletion, why) = await DeleteOwnAsync(mine, ct);
+            return deletion switch
+            {
+                Deletion.Done => Completion.Fail("not granted in time; withdrew"),
+                Deletion.SessionExpired => Completion.Fail("not granted; the session expired, taking its znode"),
+                _ => Completion.Info($"not granted, and the withdrawal is unconfirmed: {why}"),
+            };
         }
 
         async Task<Completion> ReleaseAsync(CancellationToken ct)
@@ -115,41 +127,107 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                 return Completion.Ok(null);
             }
             if (held is null) return Completion.Fail("this process does not hold the lock"); // nothing sent
-            if (Zk is not { IsConnected: true } && await ResumeAsync(ct) is { } notResumed) return notResumed;
-            try { await Zk!.DeleteAsync(held); }
-            catch (NoNodeException) { } // gone already (a live session's child cannot vanish, but either way nothing is held)
-            catch (SessionExpiredException) { return await LostAsync(); }
-            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
-            held = null;
-            return Completion.Ok(null);
+            var (deletion, why) = await DeleteOwnAsync(held, ct);
+            switch (deletion)
+            {
+                case Deletion.Done:
+                    held = null;
+                    return Completion.Ok(null);
+                case Deletion.SessionExpired: // the ensemble deleted our child when the session expired: nothing is held, but since when?
+                    held = null;
+                    Interlocked.Increment(ref mutex.expiredHolders);
+                    return new Completion(OpType.Ok, null, SessionExpired);
+                case Deletion.NotSent:
+                    return Completion.Fail($"nothing sent: {why}");
+                default:
+                    return Completion.Info(why!);
+            }
         }
 
-        /// <summary>Resumes the holder's session on its node or another; null when resumed, else the release's outcome.</summary>
-        async Task<Completion?> ResumeAsync(CancellationToken ct)
+        /// <summary>
+        /// Deletes our child. A lost connection is no reason to give up: the session lives on, so this
+        /// resumes it and deletes again, once (NoNode then means the first delete took effect).
+        /// </summary>
+        async Task<(Deletion, string?)> DeleteOwnAsync(string path, CancellationToken ct)
         {
-            var order = Enumerable.Range(0, mutex.nodes.Count).Select(i => (node + i) % mutex.nodes.Count);
+            var sent = false; // a delete went out whose answer was lost
             string? why = null;
-            foreach (var i in order)
+            for (var attempt = 0; attempt < 2; attempt++)
             {
-                var (host, port) = mutex.nodes[i];
+                if (Zk is not { IsConnected: true })
+                {
+                    var (resumed, expired, unreachable) = await ResumeAsync(ct);
+                    if (expired) return (Gone(Deletion.SessionExpired), null);
+                    if (!resumed) return (sent ? Deletion.Unknown : Deletion.NotSent, $"the session is unreachable: {unreachable}");
+                }
+                try
+                {
+                    await Zk!.DeleteAsync(path);
+                    return (Gone(Deletion.Done), null);
+                }
+                catch (NoNodeException) { return (Gone(Deletion.Done), null); } // a live session's znode vanishes only by our own delete
+                catch (SessionExpiredException) { return (Gone(Deletion.SessionExpired), null); }
+                catch (ZooKeeperNotConnectedException e) { why = Describe(e); }
+                catch (ZooKeeperIndeterminateException e) when (e.Reason == IndeterminateReason.ConnectionLost) { (sent, why) = (true, Describe(e)); }
+                catch (Exception e) when (IsRequestError(e)) { return (sent || e is ZooKeeperIndeterminateException ? Deletion.Unknown : Deletion.NotSent, Describe(e)); }
+            }
+            return (sent ? Deletion.Unknown : Deletion.NotSent, why);
+        }
+
+        /// <summary>Our child is surely gone: the session owns nothing any more.</summary>
+        Deletion Gone(Deletion how)
+        {
+            mayOwn = false;
+            return how;
+        }
+
+        /// <summary>
+        /// Resumes our session on its node or another, going round them for up to half the op timeout
+        /// (while the servers elect a leader, none takes it).
+        /// </summary>
+        async Task<(bool Resumed, bool Expired, string? Why)> ResumeAsync(CancellationToken ct)
+        {
+            var trying = Stopwatch.StartNew();
+            string? why = null;
+            for (var i = 0; i < mutex.nodes.Count || trying.Elapsed < patience; i++)
+            {
+                if (i > 0 && i % mutex.nodes.Count == 0) await Task.Delay(random.Next(50, 150), CancellationToken.None);
+                var (host, port) = mutex.nodes[(node + i) % mutex.nodes.Count];
                 try
                 {
                     await AdoptAsync(await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), ct));
-                    return null;
+                    return (true, false, null);
                 }
-                catch (SessionExpiredException) { return await LostAsync(); }
-                catch (Exception e) when (e is ZooKeeperConnectException or ZooKeeperException or ZooKeeperIndeterminateException or IOException) { why = e.Message; }
+                catch (SessionExpiredException)
+                {
+                    await DropSessionAsync();
+                    return (false, true, null);
+                }
+                catch (Exception e) when (IsConnectError(e)) { why = e.Message; }
             }
-            return Completion.Fail($"the holder's session is unreachable (nothing sent): {why}");
+            return (false, false, why);
         }
 
-        /// <summary>The session expired, and the ensemble deleted our child with it: nothing is held.</summary>
-        async Task<Completion> LostAsync()
+        /// <summary>
+        /// A session that may own a child of ours and lost its connection would keep that child, and so
+        /// the lock's queue, until it expires: resume it once around the nodes just to close it.
+        /// </summary>
+        public override async ValueTask DisposeAsync()
         {
-            held = null;
-            Interlocked.Increment(ref mutex.expiredHolders);
-            await DropSessionAsync();
-            return new Completion(OpType.Ok, null, SessionExpired);
+            if (mayOwn && sessionId != 0 && Zk is not { IsConnected: true })
+            {
+                for (var i = 0; i < mutex.nodes.Count; i++)
+                {
+                    var (host, port) = mutex.nodes[(node + i) % mutex.nodes.Count];
+                    try
+                    {
+                        await using var resumed = await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), CancellationToken.None);
+                        break; // disposing it closes the session on the server
+                    }
+                    catch (Exception e) when (IsConnectError(e)) { }
+                }
+            }
+            await base.DisposeAsync();
         }
     }
 }

@@ -11,6 +11,7 @@ namespace Checker.Runner.Databases.ZooKeeper;
 public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKeeperClientOptions options) : IClient
 {
     long lastZxid;
+    volatile bool disposed;
 
     /// <summary>The open session, once OpenAsync succeeded.</summary>
     protected ZooKeeperClient? Zk { get; private set; }
@@ -23,7 +24,7 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     {
         if (Zk is { IsConnected: true }) return;
         await DropSessionAsync();
-        Zk = await ZooKeeperClient.ConnectAsync(node.Host, node.Port, OptionsFor(0, null), ct);
+        await AdoptAsync(await ZooKeeperClient.ConnectAsync(node.Host, node.Port, OptionsFor(0, null), ct));
     }
 
     /// <summary>
@@ -45,19 +46,25 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     {
         if (Zk is null) return;
         lastZxid = LastZxid;
-        await Zk.DisposeAsync();
+        var old = Zk;
         Zk = null;
+        await old.DisposeAsync();
     }
 
-    /// <summary>Makes a resumed session the current one (the old connection is gone, its session lives on in the new one).</summary>
-    protected async Task AdoptAsync(ZooKeeperClient resumed)
+    /// <summary>
+    /// Makes a connection the current one (for a resumed session, the old connection is gone and its
+    /// session lives on in the new one). A client disposed meanwhile (the worker gave up on an op still
+    /// running) closes it instead: nothing may keep a session alive after the worker let go of it.
+    /// </summary>
+    protected async Task AdoptAsync(ZooKeeperClient connected)
     {
-        if (Zk is not null)
+        if (disposed)
         {
-            lastZxid = LastZxid;
-            await Zk.DisposeAsync();
+            await connected.DisposeAsync();
+            throw new ObjectDisposedException(GetType().Name);
         }
-        Zk = resumed;
+        await DropSessionAsync();
+        Zk = connected;
     }
 
     /// <summary>Opens the session if needed (a failed connect is a fail: nothing was sent), then performs the op.</summary>
@@ -71,7 +78,7 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     protected async Task<Completion?> TryOpenAsync(CancellationToken ct)
     {
         try { await OpenAsync(ct); }
-        catch (Exception e) when (e is ZooKeeperConnectException or ZooKeeperException or ZooKeeperIndeterminateException or IOException)
+        catch (Exception e) when (IsConnectError(e))
         {
             await Task.Delay(Random.Shared.Next(100, 300), CancellationToken.None); // a down node: do not spin on refusals
             return Completion.Fail($"connect: {e.Message}"); // nothing was sent
@@ -79,11 +86,16 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
         return null;
     }
 
+    /// <summary>The errors of a failed connect or session resumption.</summary>
+    protected static bool IsConnectError(Exception e) => e is ZooKeeperConnectException or ZooKeeperException or ZooKeeperIndeterminateException or IOException;
+
     /// <summary>Performs the op on the open session; database errors become Fail or Info, never exceptions.</summary>
     protected abstract Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct);
 
+    /// <summary>Closes the session; from now on no connection is kept.</summary>
     public virtual async ValueTask DisposeAsync()
     {
+        disposed = true;
         await DropSessionAsync();
         GC.SuppressFinalize(this);
     }
