@@ -1,0 +1,68 @@
+using System.Globalization;
+using Checker.Runner.Workloads;
+using Checker.ZooKeeper;
+using static Checker.Runner.Databases.ZooKeeper.ZooKeeperOutcomes;
+
+namespace Checker.Runner.Databases.ZooKeeper;
+
+/// <summary>
+/// A set in ZooKeeper: one persistent child znode per element under root/set, named by the element.
+/// A read syncs its server with the leader, then lists the children, so it sees every add that
+/// completed before it began. In lose-adds mode an add is, with the fault probability, acknowledged
+/// without being written.
+/// </summary>
+public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options, double faultProbability, int seed)
+    : IClientFactory
+{
+    readonly double faultProbability = faultProbability;
+    readonly string dir = root + "/set";
+    int created;
+
+    public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
+
+    public IClient Create(int node) =>
+        new Client(nodes[node], options, this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+
+    /// <summary>The elements now in the set, read through the first node (for tests).</summary>
+    public async Task<List<long>> ElementsAsync(CancellationToken ct)
+    {
+        var (host, port) = nodes[0];
+        await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
+        await zk.SyncAsync(dir);
+        return Parse(await zk.GetChildrenAsync(dir));
+    }
+
+    static List<long> Parse(IEnumerable<string> children) => children.Select(c => long.Parse(c, CultureInfo.InvariantCulture)).ToList();
+
+    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperSets set, Random random) : ZooKeeperWorkerClient(node, options)
+    {
+        protected override async Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct) => op.F switch
+        {
+            SetWorkload.Add => await AddAsync(zk, (long)op.Value!),
+            SetWorkload.Read => await ReadAsync(zk),
+            _ => Completion.Fail($"unknown f {op.F}"),
+        };
+
+        async Task<Completion> AddAsync(ZooKeeperClient zk, long element)
+        {
+            if (set.faultProbability > 0 && random.NextDouble() < set.faultProbability) return Completion.Ok(element); // lose-adds: nothing written
+            try
+            {
+                await zk.CreateAsync($"{set.dir}/{element.ToString(CultureInfo.InvariantCulture)}", [], CreateMode.Persistent);
+                return Completion.Ok(element);
+            }
+            catch (NodeExistsException) { return Completion.Ok(element); } // it is in the set: elements are never added twice, nor removed
+            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
+        }
+
+        async Task<Completion> ReadAsync(ZooKeeperClient zk)
+        {
+            try
+            {
+                await zk.SyncAsync(set.dir);
+                return Completion.Ok(Parse(await zk.GetChildrenAsync(set.dir)).Cast<object?>().ToList());
+            }
+            catch (Exception e) when (IsRequestError(e)) { return ForRead(e); }
+        }
+    }
+}

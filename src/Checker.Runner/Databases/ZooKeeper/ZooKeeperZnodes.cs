@@ -1,0 +1,31 @@
+using Checker.ZooKeeper;
+
+namespace Checker.Runner.Databases.ZooKeeper;
+
+/// <summary>The znodes a workload creates before its workers start.</summary>
+public static class ZooKeeperZnodes
+{
+    /// <summary>Connects to the first node, creates each path (with its ancestors) that is absent, then runs `more`.</summary>
+    public static async Task PrepareAsync(IReadOnlyList<(string Host, int Port)> nodes, ZooKeeperClientOptions options, IEnumerable<string> paths,
+        CancellationToken ct, Func<ZooKeeperClient, Task>? more = null)
+    {
+        var (host, port) = nodes[0];
+        await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
+        foreach (var path in paths) await CreatePathAsync(zk, path);
+        if (more is not null) await more(zk);
+        await zk.CloseAsync();
+    }
+
+    /// <summary>Creates the path's persistent znodes from the top down, skipping those that exist.</summary>
+    public static async Task CreatePathAsync(ZooKeeperClient zk, string path, byte[]? data = null)
+    {
+        var prefix = "";
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            prefix += "/" + parts[i];
+            try { await zk.CreateAsync(prefix, i == parts.Length - 1 ? data ?? [] : [], CreateMode.Persistent); }
+            catch (NodeExistsException) { }
+        }
+    }
+}
