@@ -3,6 +3,7 @@ using Checker.Core.Formats;
 using Checker.Core.History;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
+using Checker.Runner.Tests.Support;
 
 namespace Checker.Runner.Tests.Etcd;
 
@@ -61,7 +62,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         var (outcome, history) = await WithFaultsAsync("set", "30");
         Assert.True(outcome.Verdict == Verdict.Valid, Checks(outcome));
         AssertFaulted(history);
-        Assert.Equal([], WorkloadAnomalies.LostAdds(history));
+        Assert.Empty(WorkloadHistories.SetLost(history).Lost);
         AssertCheck(outcome, "set", Verdict.Valid);
     }
 
@@ -69,7 +70,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
     public async Task A_set_that_loses_adds_is_invalid_and_its_final_read_misses_acknowledged_adds()
     {
         var (outcome, history) = await FaultyAsync("set", "lose-adds", "0.2");
-        var lost = WorkloadAnomalies.LostAdds(history)!;
+        var lost = WorkloadHistories.SetLost(history).Lost;
         Assert.NotEmpty(lost);
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
         var set = (Core.Workloads.SetReport)AssertCheck(outcome, "set", Verdict.Invalid).Details!;
@@ -82,12 +83,11 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         var (outcome, history) = await WithFaultsAsync("queue", "30");
         Assert.True(outcome.Verdict == Verdict.Valid, Checks(outcome));
         AssertFaulted(history);
-        Assert.Empty(WorkloadAnomalies.Duplicates(history));
-        Assert.Empty(WorkloadAnomalies.Unexpected(history));
-        Assert.True(WorkloadAnomalies.Drained(history));
-        // Only a dequeue of unknown outcome may have taken an element that no ok dequeue delivered.
-        var unknownDequeues = WorkloadAnomalies.Pairs(history).Count(p => p.Invoke.F == "dequeue" && p.Done?.Type is OpType.Info or null);
-        Assert.True(WorkloadAnomalies.Undelivered(history).Count <= unknownDequeues);
+        Assert.Empty(WorkloadHistories.QueueDuplicated(history));
+        Assert.Empty(WorkloadHistories.QueueUnexpected(history));
+        // Drained, and only a dequeue of unknown outcome may have taken an element that no ok dequeue delivered.
+        var (lost, unknownDequeues) = WorkloadHistories.QueueLost(history) ?? throw new Xunit.Sdk.XunitException("the queue was not drained");
+        Assert.True(lost.Count <= unknownDequeues);
         AssertCheck(outcome, "queue", Verdict.Valid);
     }
 
@@ -95,7 +95,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
     public async Task A_queue_that_delivers_twice_is_invalid_and_delivers_an_element_twice()
     {
         var (outcome, history) = await FaultyAsync("queue", "deliver-twice", "0.3");
-        Assert.NotEmpty(WorkloadAnomalies.Duplicates(history));
+        Assert.NotEmpty(WorkloadHistories.QueueDuplicated(history));
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
         Assert.Contains("duplicated (dequeued more often than enqueued)", AssertCheck(outcome, "queue", Verdict.Invalid).Summary);
     }
@@ -107,7 +107,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(outcome.Verdict == Verdict.Valid, Checks(outcome));
         AssertFaulted(history);
         Assert.Contains(history, o => o.Type == OpType.Ok && o.F == "acquire");
-        Assert.Empty(WorkloadAnomalies.OverlappingHolders(history));
+        Assert.Empty(WorkloadHistories.MutexOverlaps(history));
         AssertCheck(outcome, "mutex", Verdict.Valid);
     }
 
@@ -115,7 +115,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
     public async Task A_mutex_that_grants_twice_is_invalid_and_two_holders_overlap()
     {
         var (outcome, history) = await FaultyAsync("mutex", "grant-twice", "0.3");
-        Assert.NotEmpty(WorkloadAnomalies.OverlappingHolders(history));
+        Assert.NotEmpty(WorkloadHistories.MutexOverlaps(history));
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
         Assert.Contains("overlap: ", AssertCheck(outcome, "mutex", Verdict.Invalid).Summary);
         // No lease ran out here, and the explanation says so: the overlap is the client's, not etcd's lease semantics.
@@ -131,7 +131,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         AssertFaulted(history);
         Assert.Contains(history, o => o.Type == OpType.Ok && o.F == "transfer");
         Assert.Contains(history, o => o.Type == OpType.Ok && o.F == "read");
-        Assert.Empty(WorkloadAnomalies.BadReads(history, 5, 50));
+        Assert.Empty(WorkloadHistories.BankBadReads(history, 5, 50));
         AssertCheck(outcome, "bank", Verdict.Valid);
     }
 
@@ -142,7 +142,7 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(outcome.Verdict == Verdict.Invalid, Checks(outcome));
         var first = AssertCheck(outcome, "bank", Verdict.Invalid);
         Assert.Contains("wrong-total", first.Summary);
-        var bad = WorkloadAnomalies.BadReads(history, 5, 50);
+        var bad = WorkloadHistories.BankBadReads(history, 5, 50);
         Assert.NotEmpty(bad);
         Assert.All(bad, r => Assert.True(((IDictionary<object, object?>)r.Value!).Values.Sum(v => (long)v!) < 50));
     }

@@ -3,6 +3,7 @@ using Checker.Core.Formats;
 using Checker.Core.History;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
+using Checker.Runner.Tests.Support;
 using Checker.Runner.Workloads;
 
 namespace Checker.Runner.Tests.ZooKeeperWorkloads;
@@ -32,20 +33,25 @@ public sealed class ZooKeeperWorkloadRunTests : IDisposable
     static TestSpec Faulty(string workload) =>
         Spec(workload, ("time-limit", "5"), ("nemesis.faults", ""), ("client.mode", ClientModes.FaultyModeOf(workload)!), ("client.fault-probability", "0.2"));
 
-    async Task<IReadOnlyList<Op>> RunAsync(TestSpec spec, int seed, bool valid)
+    /// <summary>Runs the spec; the overall verdict and the workload's own check must both be valid, or both invalid.</summary>
+    async Task<(IReadOnlyList<Op> History, CheckResult Check)> RunAsync(TestSpec spec, int seed, bool valid)
     {
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, seed), CancellationToken.None);
-        if (valid) Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        var checks = string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}"));
+        var expected = valid ? Verdict.Valid : Verdict.Invalid;
+        Assert.True(outcome.Verdict == expected, checks);
+        var check = Assert.Single(outcome.Checks, c => c.Checker == spec.Workload.Name);
+        Assert.True(check.Verdict == expected, checks);
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
         var history = HistoryFile.Load(outcome.Folder.History);
         if (spec.Nemesis.Faults.Count > 0) Assert.Contains(history, o => o.IsNemesis && o.F == "heal");
-        return history;
+        return (history, check);
     }
 
     [Fact]
     public async Task A_set_under_faults_keeps_every_acknowledged_element()
     {
-        var history = await RunAsync(WithFaults("set"), seed: 21, valid: true);
+        var (history, _) = await RunAsync(WithFaults("set"), seed: 21, valid: true);
         var (final, lost) = WorkloadHistories.SetLost(history);
         Assert.NotEmpty(final);
         Assert.Empty(lost);
@@ -53,17 +59,19 @@ public sealed class ZooKeeperWorkloadRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_set_client_that_loses_adds_leaves_acknowledged_elements_out_of_the_final_read()
+    public async Task A_set_client_that_loses_adds_is_invalid_and_leaves_acknowledged_elements_out_of_the_final_read()
     {
-        var history = await RunAsync(Faulty("set"), seed: 22, valid: false);
-        Assert.NotEmpty(WorkloadHistories.SetLost(history).Lost);
+        var (history, check) = await RunAsync(Faulty("set"), seed: 22, valid: false);
+        var lost = WorkloadHistories.SetLost(history).Lost;
+        Assert.NotEmpty(lost);
+        Assert.Equal(lost.Order(), ((Core.Workloads.SetReport)check.Details!).Lost.First.Select(e => e.Element).Order());
         Assert.Empty(WorkloadHistories.SetUnexpected(history));
     }
 
     [Fact]
     public async Task A_queue_under_faults_delivers_each_element_at_most_once_and_loses_none()
     {
-        var history = await RunAsync(WithFaults("queue"), seed: 23, valid: true);
+        var (history, _) = await RunAsync(WithFaults("queue"), seed: 23, valid: true);
         Assert.Contains(history, o => o.F == QueueWorkload.Dequeue && o.Type == OpType.Ok);
         Assert.Empty(WorkloadHistories.QueueDuplicated(history));
         Assert.Empty(WorkloadHistories.QueueUnexpected(history));
@@ -71,17 +79,19 @@ public sealed class ZooKeeperWorkloadRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_queue_client_that_delivers_twice_hands_out_an_element_twice()
+    public async Task A_queue_client_that_delivers_twice_is_invalid_and_hands_out_an_element_twice()
     {
-        var history = await RunAsync(Faulty("queue"), seed: 24, valid: false);
-        Assert.NotEmpty(WorkloadHistories.QueueDuplicated(history));
+        var (history, check) = await RunAsync(Faulty("queue"), seed: 24, valid: false);
+        var duplicated = WorkloadHistories.QueueDuplicated(history);
+        Assert.NotEmpty(duplicated);
+        Assert.Equal(duplicated.Order(), ((Core.Workloads.QueueReport)check.Details!).Duplicated.First.Select(e => e.Element).Order());
         Assert.Empty(WorkloadHistories.QueueUnexpected(history));
     }
 
     [Fact]
     public async Task A_mutex_under_faults_shorter_than_the_session_timeout_never_has_two_holders()
     {
-        var history = await RunAsync(WithFaults("mutex"), seed: 25, valid: true);
+        var (history, _) = await RunAsync(WithFaults("mutex"), seed: 25, valid: true);
         Assert.Contains(history, o => o.F == MutexWorkload.Acquire && o.Type == OpType.Ok);
         Assert.Empty(WorkloadHistories.MutexOverlaps(history));
         Assert.DoesNotContain(history, o => o.Error == Databases.ZooKeeper.ZooKeeperMutexes.SessionExpired);
@@ -90,18 +100,16 @@ public sealed class ZooKeeperWorkloadRunTests : IDisposable
     [Fact]
     public async Task A_mutex_client_that_grants_twice_is_invalid_with_two_holders_at_once()
     {
-        var spec = Faulty("mutex");
-        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 26), CancellationToken.None);
-        Assert.Equal(Verdict.Invalid, outcome.Verdict);
-        Assert.NotEmpty(WorkloadHistories.MutexOverlaps(HistoryFile.Load(outcome.Folder.History)));
-        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        var (history, check) = await RunAsync(Faulty("mutex"), seed: 26, valid: false);
+        Assert.NotEmpty(WorkloadHistories.MutexOverlaps(history));
+        Assert.Contains("overlap: ", check.Summary);
     }
 
     [Fact]
     public async Task A_bank_under_faults_always_reads_the_opening_total()
     {
         var spec = WithFaults("bank");
-        var history = await RunAsync(spec, seed: 27, valid: true);
+        var (history, _) = await RunAsync(spec, seed: 27, valid: true);
         var settings = SpecSections.Read<BankSettings>(spec.Workload.Settings, "workload");
         Assert.Contains(history, o => o.F == BankWorkload.Transfer && o.Type == OpType.Ok);
         Assert.Contains(history, o => o.F == BankWorkload.Read && o.Type == OpType.Ok);
@@ -109,13 +117,14 @@ public sealed class ZooKeeperWorkloadRunTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bank_client_that_writes_half_transfers_makes_money_vanish()
+    public async Task A_bank_client_that_writes_half_transfers_is_invalid_and_makes_money_vanish()
     {
         var spec = Faulty("bank");
-        var history = await RunAsync(spec, seed: 28, valid: false);
+        var (history, check) = await RunAsync(spec, seed: 28, valid: false);
         var settings = SpecSections.Read<BankSettings>(spec.Workload.Settings, "workload");
         var bad = WorkloadHistories.BankBadReads(history, settings.Accounts, settings.Total);
         Assert.NotEmpty(bad);
+        Assert.Equal(bad.Count, ((Core.Workloads.BankReport)check.Details!).BadReads);
         Assert.All(bad, read => Assert.True(((IDictionary<object, object?>)read.Value!).Values.Sum(v => (long)v!) < settings.Total)); // only ever less
     }
 

@@ -1,14 +1,14 @@
 using Checker.Core.History;
 using Checker.Runner.Workloads;
 
-namespace Checker.Runner.Tests.ZooKeeperWorkloads;
+namespace Checker.Runner.Tests.Support;
 
 /// <summary>
 /// What a run's history shows, read directly: the anomalies each workload's faulty mode makes, and the
 /// ones a correct run must not have. Kept apart from the run tests so that the workload checkers can
 /// take over the verdicts while these stay as evidence of what the database really held.
 /// </summary>
-static class WorkloadHistories
+public static class WorkloadHistories
 {
     static IEnumerable<(Op Invoke, Op Done)> Pairs(IReadOnlyList<Op> history)
     {
