@@ -29,10 +29,10 @@ public sealed class StaleReadsClient(IClient inner, double probability, Random r
 /// <summary>Wraps every client of a factory in a StaleReadsClient.</summary>
 public sealed class StaleReadsFactory(IClientFactory inner, double probability, int seed) : IClientFactory
 {
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     public Task PrepareAsync(CancellationToken ct) => inner.PrepareAsync(ct);
 
     public IClient Create(int node) =>
-        new StaleReadsClient(inner.Create(node), probability, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new StaleReadsClient(inner.Create(node), probability, randoms.Next());
 }

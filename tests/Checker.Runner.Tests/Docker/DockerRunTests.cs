@@ -59,29 +59,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         var root = $"/tmp/checker-dockerisolate-{Guid.NewGuid():N}"[..40];
         await using var nodes = await DockerNodeProvider.CreateAsync(new DockerNodeOptions(3, root), null, _ => { }, CancellationToken.None);
         await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
-        var db = new Databases.ZooKeeper.ZooKeeperDb(new Databases.ZooKeeper.ZooKeeperSettings(), new DbSpec(), null, nodes, network, $"dockerisolate-{Environment.ProcessId}", _ => { });
-        try
-        {
-            await db.SetupAsync(CancellationToken.None);
-            var leader = (await db.FindPrimaryAsync(CancellationToken.None))!;
-            await network.PartitionAsync(Faults.Partitions.Isolate(nodes.Nodes.Select(n => n.Name).ToList(), leader.Name), Net.PartitionMode.Blackhole, CancellationToken.None);
-            Node? next = null;
-            for (var i = 0; i < 150 && (next is null || next == leader); i++)
-            {
-                await Task.Delay(200);
-                next = await db.FindPrimaryAsync(CancellationToken.None);
-            }
-            Assert.NotNull(next);
-            Assert.NotEqual(leader, next); // a new leader serves on the majority side
-            var (host, port) = db.ClientEndpoint(leader);
-            for (var i = 0; i < 150 && await Checker.ZooKeeper.ZooKeeperFourLetterWords.ModeAsync(host, port) == "leader"; i++) await Task.Delay(200);
-            var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
-            Assert.Contains("LOOKING", log[log.LastIndexOf("LEADING", StringComparison.Ordinal)..]); // the old leader lost its quorum
-
-            await network.HealAsync(CancellationToken.None);
-            await db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None); // all three serve again, the old leader as a member
-        }
-        finally { await db.TeardownAsync(); }
+        await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"dockerisolate-{Environment.ProcessId}");
     }
 
     [Fact]

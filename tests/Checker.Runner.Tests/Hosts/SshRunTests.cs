@@ -60,29 +60,7 @@ public sealed class SshRunTests : IAsyncLifetime
         var root = $"/tmp/checker-isolate-{Guid.NewGuid():N}";
         await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(Nodes.NodeProviders.SshOptionsOf(spec.Nodes, root), CancellationToken.None);
         await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
-        var db = new Databases.ZooKeeper.ZooKeeperDb(new Databases.ZooKeeper.ZooKeeperSettings(), new DbSpec(), null, nodes, network, $"isolate-{Environment.ProcessId}", _ => { });
-        try
-        {
-            await db.SetupAsync(CancellationToken.None);
-            var leader = (await db.FindPrimaryAsync(CancellationToken.None))!;
-            await network.PartitionAsync(Faults.Partitions.Isolate(nodes.Nodes.Select(n => n.Name).ToList(), leader.Name), Net.PartitionMode.Blackhole, CancellationToken.None);
-            Runner.Nodes.Node? next = null;
-            for (var i = 0; i < 150 && (next is null || next == leader); i++)
-            {
-                await Task.Delay(200);
-                next = await db.FindPrimaryAsync(CancellationToken.None);
-            }
-            Assert.NotNull(next);
-            Assert.NotEqual(leader, next);
-            var (host, port) = db.ClientEndpoint(leader);
-            for (var i = 0; i < 150 && await Checker.ZooKeeper.ZooKeeperFourLetterWords.ModeAsync(host, port) == "leader"; i++) await Task.Delay(200);
-            var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
-            Assert.Contains("LOOKING", log[log.LastIndexOf("LEADING", StringComparison.Ordinal)..]); // the old leader lost its quorum
-
-            await network.HealAsync(CancellationToken.None);
-            await db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None); // all three serve again, the old leader as a member
-        }
-        finally { await db.TeardownAsync(); }
+        await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"isolate-{Environment.ProcessId}");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
     readonly BankSettings settings = settings;
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
     readonly double halfProbability = halfProbability;
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     /// <summary>Opens every account with the initial balance in one txn, unless account 0 exists (an earlier try that did apply).</summary>
     public async Task PrepareAsync(CancellationToken ct)
@@ -48,7 +48,7 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
     }
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], this, randoms.Next());
 
     ByteString KeyOf(long account) => ByteString.CopyFromUtf8(accounts + account.ToString(CultureInfo.InvariantCulture));
 

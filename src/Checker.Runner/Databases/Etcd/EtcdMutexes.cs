@@ -34,7 +34,8 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     readonly double grantTwiceProbability = grantTwiceProbability;
     /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the lock.</summary>
     readonly System.Collections.Concurrent.ConcurrentQueue<long> orphans = new();
-    int created, expired;
+    readonly ClientRandoms randoms = new(seed);
+    int expired;
 
     /// <summary>
     /// The lease's time to live in seconds: at least 5, and two op timeouts. An acquire ok comes at
@@ -50,7 +51,7 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], this, randoms.Next());
 
     sealed class Client((string Host, int Port) node, EtcdMutexes mutex, Random random)
         : EtcdWorkerClient(node, mutex.opTimeout, mutex.connectTimeout)

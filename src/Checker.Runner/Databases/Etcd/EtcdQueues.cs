@@ -23,13 +23,13 @@ public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, str
     readonly string elements = $"{prefix}/queue/";
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
     readonly double twiceProbability = twiceProbability;
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     /// <summary>Nothing to create: the empty prefix is the empty queue. The prefix is fresh per run.</summary>
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], this, randoms.Next());
 
     sealed class Client((string Host, int Port) node, EtcdQueues queue, Random random)
         : EtcdWorkerClient(node, queue.opTimeout, queue.connectTimeout)

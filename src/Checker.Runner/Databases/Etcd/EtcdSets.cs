@@ -17,13 +17,13 @@ public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, strin
     readonly string elements = $"{prefix}/set/";
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
     readonly double loseProbability = loseProbability;
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     /// <summary>Nothing to create: the empty prefix is the empty set. The prefix is fresh per run.</summary>
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], this, randoms.Next());
 
     sealed class Client((string Host, int Port) node, EtcdSets set, Random random)
         : EtcdWorkerClient(node, set.opTimeout, set.connectTimeout)

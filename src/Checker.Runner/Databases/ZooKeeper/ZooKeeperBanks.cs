@@ -22,7 +22,7 @@ public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes,
     readonly BankSettings bank = bank;
     readonly double faultProbability = faultProbability;
     readonly string dir = root + "/bank";
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     string Account(int i) => $"{dir}/a{i.ToString(CultureInfo.InvariantCulture)}";
 
@@ -33,7 +33,7 @@ public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes,
     });
 
     public IClient Create(int node) =>
-        new Client(nodes[node], options, this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], options, this, randoms.Next());
 
     /// <summary>The balances now, read through the first node (for tests).</summary>
     public async Task<List<long>> BalancesAsync(CancellationToken ct)

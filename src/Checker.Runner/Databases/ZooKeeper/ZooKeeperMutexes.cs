@@ -30,7 +30,8 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
 
     /// <summary>The znode under which the lock lives.</summary>
     public string Root => root;
-    int created, expiredHolders;
+    readonly ClientRandoms randoms = new(seed);
+    int expiredHolders;
 
     /// <summary>How many holders found that their session had expired (each lost the lock without knowing).</summary>
     public int ExpiredHolders => Volatile.Read(ref expiredHolders);
@@ -38,7 +39,7 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
     public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
 
     public IClient Create(int node) =>
-        new Client(node, this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(node, this, randoms.Next());
 
     /// <summary>The lock's children now, lowest first, read through the first node (for tests).</summary>
     public async Task<List<string>> ContendersAsync(CancellationToken ct)

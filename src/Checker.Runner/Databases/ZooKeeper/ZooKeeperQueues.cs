@@ -19,12 +19,12 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
 {
     readonly double faultProbability = faultProbability;
     readonly string dir = root + "/queue";
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
 
     public IClient Create(int node) =>
-        new Client(nodes[node], options, this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], options, this, randoms.Next());
 
     /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for tests).</summary>
     public async Task<List<long>> ElementsAsync(CancellationToken ct)

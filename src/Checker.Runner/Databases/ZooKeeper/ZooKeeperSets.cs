@@ -16,12 +16,12 @@ public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, 
 {
     readonly double faultProbability = faultProbability;
     readonly string dir = root + "/set";
-    int created;
+    readonly ClientRandoms randoms = new(seed);
 
     public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
 
     public IClient Create(int node) =>
-        new Client(nodes[node], options, this, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+        new Client(nodes[node], options, this, randoms.Next());
 
     /// <summary>The elements now in the set, read through the first node (for tests).</summary>
     public async Task<List<long>> ElementsAsync(CancellationToken ct)
