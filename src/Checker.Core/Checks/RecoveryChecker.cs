@@ -7,7 +7,10 @@ namespace Checker.Core.Checks;
 /// <param name="Stall">Once a node serves, it must not go this long in calm time without an ok operation while operations are tried.</param>
 /// <param name="NodeOf">The node a client process talks to. Null: the history's "node" fields if it has them, else the cluster as one node.</param>
 /// <param name="Nodes">Every node's name, so a node that never answers is still judged; null: the nodes seen in the history.</param>
-public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null)
+/// <param name="Serves">Whether a completion shows its node serving; null: ok completions only. A workload whose
+/// certain answers include a fail (a dequeue that finds the queue empty) says so, or its final drain would look like a stall.</param>
+public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null,
+    Func<Op, bool>? Serves = null)
 {
     /// <summary>The defaults of `checker check`: 10 s of calm time to come back after a heal, 5 s of calm time without service is a stall.</summary>
     public static RecoveryOptions Default => new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
@@ -154,10 +157,10 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var current = new Dictionary<int, string>(); // process -> node of its latest invoke
         foreach (var op in history)
         {
-            if (op.IsNemesis || op.Type is not (OpType.Ok or OpType.Invoke)) continue;
+            if (op.IsNemesis || (op.Type != OpType.Invoke && !(options.Serves?.Invoke(op) ?? op.Type == OpType.Ok))) continue;
             if (fromHistory && op.Type == OpType.Invoke) current[op.Process] = op.Node ?? "unnamed";
             var node = options.NodeOf?.Invoke(op.Process) ?? (fromHistory ? current.GetValueOrDefault(op.Process, op.Node ?? "unnamed") : "cluster");
-            var map = op.Type == OpType.Ok ? ok : invoked;
+            var map = op.Type == OpType.Invoke ? invoked : ok;
             if (!map.TryGetValue(node, out var list)) map[node] = list = [];
             list.Add(op.Time);
         }

@@ -135,6 +135,10 @@ public sealed class QueueChecker(string source = "history") : IChecker
 
     static bool IsEmpty(Op fail) => fail.Error is { } error && error.TrimStart(':') == EmptyError;
 
+    /// <summary>Whether a completion is the database answering: ok, or a dequeue that found the queue empty (for the recovery check).</summary>
+    public static bool Answered(Op completion) =>
+        completion.Type == OpType.Ok || (completion.Type == OpType.Fail && completion.F == Dequeue && IsEmpty(completion));
+
     static Verdict VerdictOf(QueueReport r) =>
         r.CertainlyLost + r.Duplicated.Count + r.Unexpected.Count + r.FailedButPresent.Count > 0 ? Verdict.Invalid
         : r.Lost.Count + r.NotDrained > 0 ? Verdict.Unknown

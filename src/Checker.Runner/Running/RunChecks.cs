@@ -29,7 +29,7 @@ public static class RunChecks
             new StatsChecker(),
             new RecoveryChecker(new RecoveryOptions(
                 TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
-                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes)),
+                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves)),
         };
         var results = checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();
         foreach (var c in liveness)

@@ -19,6 +19,9 @@ public interface IWorkload
 
     /// <summary>The checkers this workload's history needs (the runner adds stats and recovery).</summary>
     IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options);
+
+    /// <summary>Whether a completion shows its node serving, for the recovery check: an ok, unless the workload has certain answers that fail.</summary>
+    bool Serves(Core.History.Op completion) => completion.Type == Core.History.OpType.Ok;
 }
 
 /// <summary>What a workload's checkers may be told by the run.</summary>

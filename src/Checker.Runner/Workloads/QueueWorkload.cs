@@ -36,6 +36,9 @@ public sealed class QueueWorkload(QueueSettings settings) : IWorkload
 
     public Invocation? Final(int worker, int n) => new(Dequeue, null, null);
 
+    /// <summary>A dequeue that finds the queue empty is an answer: the drain at the end is service, not a stall.</summary>
+    public bool Serves(Core.History.Op completion) => Core.Workloads.QueueChecker.Answered(completion);
+
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [
         new Core.Workloads.QueueChecker(options.Source),

@@ -122,6 +122,16 @@ public class RecoveryCheckerTests
     }
 
     [Fact]
+    public void Fails_the_workload_counts_as_answers_are_service_not_a_stall()
+    {
+        var h = Steady(new History(), 0.01, 3, 0, 1);
+        for (var t = 3.0; t < 8; t += 0.5) { h.Failed(0, t); h.Ok(1, t); } // n1 only fails, as a drained queue's dequeues do
+        var options = new RecoveryOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3), p => $"n{p % 2 + 1}", ["n1", "n2"]);
+        Assert.Equal(Verdict.Invalid, new RecoveryChecker(options).Check(h.Ops()).Verdict);
+        Assert.Equal(Verdict.Valid, new RecoveryChecker(options with { Serves = o => o.Type is OpType.Ok or OpType.Fail }).Check(h.Ops()).Verdict);
+    }
+
+    [Fact]
     public void No_progress_while_a_fault_is_active_is_no_stall()
     {
         var h = Steady(new History(), 0.01, 2, 0, 1).Nemesis("start-partition", 2);

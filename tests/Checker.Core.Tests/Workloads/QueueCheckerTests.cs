@@ -19,6 +19,18 @@ public class QueueCheckerTests
     static Recorder Empty(Recorder h, int process = 1) => h.Call(process, "dequeue", null, OpType.Fail, error: "empty");
 
     [Fact]
+    public void A_dequeue_that_finds_the_queue_empty_is_an_answer_and_other_fails_are_not()
+    {
+        var h = new Recorder();
+        Dequeue(Enqueue(h, 1), 1);
+        Empty(h);
+        h.Call(2, "dequeue", null, OpType.Fail, error: "connect: refused");
+        h.Call(2, "enqueue", 5L, OpType.Fail, error: "empty");
+        // enqueue ok, dequeue ok, dequeue "empty": answers; a dequeue that failed to connect, an enqueue's fail, an invoke: not
+        Assert.Equal([true, true, true, false, false, false], new[] { 1, 3, 5, 7, 9, 4 }.Select(i => QueueChecker.Answered(h.Ops[i])));
+    }
+
+    [Fact]
     public void Every_element_dequeued_once_then_empty_is_valid()
     {
         var h = new Recorder();
