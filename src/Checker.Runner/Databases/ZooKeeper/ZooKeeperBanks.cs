@@ -38,9 +38,7 @@ public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes,
     /// <summary>The balances now, read through the first node (for tests).</summary>
     public async Task<List<long>> BalancesAsync(CancellationToken ct)
     {
-        var (host, port) = nodes[0];
-        await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
-        await zk.SyncAsync(dir);
+        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
         var balances = new List<long>();
         for (var i = 0; i < bank.Accounts; i++) balances.Add(Decode((await zk.GetDataAsync(Account(i))).Data)!.Value);
         return balances;

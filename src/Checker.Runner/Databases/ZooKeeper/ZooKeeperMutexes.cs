@@ -44,9 +44,7 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
     /// <summary>The lock's children now, lowest first, read through the first node (for tests).</summary>
     public async Task<List<string>> ContendersAsync(CancellationToken ct)
     {
-        var (host, port) = nodes[0];
-        await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
-        await zk.SyncAsync(dir);
+        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
         return Ordered(await zk.GetChildrenAsync(dir)).ToList();
     }
 

@@ -29,9 +29,7 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
     /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for tests).</summary>
     public async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
-        var (host, port) = nodes[0];
-        await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
-        await zk.SyncAsync(dir);
+        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
         var elements = new List<long>();
         foreach (var child in Ordered(await zk.GetChildrenAsync(dir))) elements.Add(Decode((await zk.GetDataAsync($"{dir}/{child}")).Data)!.Value);
         return elements;

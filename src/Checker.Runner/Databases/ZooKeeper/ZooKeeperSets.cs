@@ -26,9 +26,7 @@ public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, 
     /// <summary>The elements now in the set, read through the first node (for tests).</summary>
     public async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
-        var (host, port) = nodes[0];
-        await using var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
-        await zk.SyncAsync(dir);
+        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
         return Parse(await zk.GetChildrenAsync(dir));
     }
 

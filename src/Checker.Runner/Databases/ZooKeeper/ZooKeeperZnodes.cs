@@ -17,6 +17,15 @@ public static class ZooKeeperZnodes
     }
 
     /// <summary>Creates the path's persistent znodes from the top down, skipping those that exist.</summary>
+    /// <summary>A session on the first node whose server has synced `path` with the leader: what it reads next is current (for tests' reads of the database).</summary>
+    public static async Task<ZooKeeperClient> SyncedAsync(IReadOnlyList<(string Host, int Port)> nodes, ZooKeeperClientOptions options, string path, CancellationToken ct)
+    {
+        var (host, port) = nodes[0];
+        var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);
+        await zk.SyncAsync(path);
+        return zk;
+    }
+
     public static async Task CreatePathAsync(ZooKeeperClient zk, string path, byte[]? data = null)
     {
         var prefix = "";
