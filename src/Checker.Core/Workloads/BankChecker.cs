@@ -37,11 +37,8 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
 
     public string Name => "bank";
 
-    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
-    {
-        try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the bank was judged"); }
-    }
+    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default) =>
+        ClientCalls.UnlessCancelled(Name, "cancelled before the bank was judged", () => Judge(history, cancel), cancel);
 
     [Flags]
     enum Kind : byte { None = 0, WrongTotal = 1, Negative = 2, Missing = 4, Unexpected = 8 }

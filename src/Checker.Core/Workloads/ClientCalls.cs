@@ -1,3 +1,4 @@
+using Checker.Core.Checks;
 using Checker.Core.History;
 
 namespace Checker.Core.Workloads;
@@ -90,4 +91,11 @@ public static class ClientCalls
 
     /// <summary>Seconds since the test began, for summaries ("at 12.345 s"), or the position when untimed.</summary>
     public static string When(Op op) => op.Time >= 0 ? $"{op.Time / 1e9:0.000} s" : $"position {op.Index}";
+
+    /// <summary>The checker's judgement, or unknown when cancellation stopped it ("cancelled before ...": what was left unjudged).</summary>
+    public static CheckResult UnlessCancelled(string checker, string cancelled, Func<CheckResult> judge, CancellationToken cancel)
+    {
+        try { return judge(); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(checker, Verdict.Unknown, cancelled); }
+    }
 }

@@ -53,11 +53,8 @@ public sealed class QueueChecker(string source = "history") : IChecker
         public int SeenCall;      // the call of the first one; -1: none
     }
 
-    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
-    {
-        try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the queue was judged"); }
-    }
+    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default) =>
+        ClientCalls.UnlessCancelled(Name, "cancelled before the queue was judged", () => Judge(history, cancel), cancel);
 
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
     {

@@ -54,11 +54,8 @@ public sealed class SetChecker(string source = "history") : IChecker
         public int Seen;
     }
 
-    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
-    {
-        try { return Judge(history, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the set was judged"); }
-    }
+    public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default) =>
+        ClientCalls.UnlessCancelled(Name, "cancelled before the set was judged", () => Judge(history, cancel), cancel);
 
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
     {

@@ -40,6 +40,14 @@ public sealed class NodeServers(INodeProvider provider)
         if (Of(node) is { } p) await provider.SignalAsync(p, NodeSignal.Cont, ct);
     }
 
+    /// <summary>Copies each node's files (its log, its config) into dir/node-name/, under the names given.</summary>
+    public async Task CollectAsync(string dir, Func<Node, IEnumerable<(string Path, string Name)>> files, CancellationToken ct)
+    {
+        foreach (var node in provider.Nodes)
+            foreach (var (path, name) in files(node))
+                await provider.FetchAsync(node, path, Path.Combine(dir, node.Name, name), ct);
+    }
+
     /// <summary>Kills every node's server.</summary>
     public async Task KillAllAsync()
     {

@@ -157,14 +157,8 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     public Task ResumeAsync(Node node, CancellationToken ct) => servers.ResumeAsync(node, ct);
 
     /// <summary>Each member's log, and its hosts file when it has one (it shows which address each peer had).</summary>
-    public async Task CollectLogsAsync(string dir, CancellationToken ct)
-    {
-        foreach (var node in provider.Nodes)
-        {
-            await provider.FetchAsync(node, LogPath(node), Path.Combine(dir, node.Name, LogName), ct);
-            await provider.FetchAsync(node, HostsPath(node), Path.Combine(dir, node.Name, "hosts"), ct);
-        }
-    }
+    public Task CollectLogsAsync(string dir, CancellationToken ct) =>
+        servers.CollectAsync(dir, node => [(LogPath(node), LogName), (HostsPath(node), "hosts")], ct);
 
     public async Task TeardownAsync()
     {

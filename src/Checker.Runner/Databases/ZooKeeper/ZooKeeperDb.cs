@@ -115,14 +115,8 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
 
     public Task ResumeAsync(Node node, CancellationToken ct) => servers.ResumeAsync(node, ct);
 
-    public async Task CollectLogsAsync(string dir, CancellationToken ct)
-    {
-        foreach (var node in provider.Nodes)
-        {
-            await provider.FetchAsync(node, LogPath(node), Path.Combine(dir, node.Name, LogName), ct);
-            await provider.FetchAsync(node, ConfigPath(node), Path.Combine(dir, node.Name, "zoo.cfg"), ct);
-        }
-    }
+    public Task CollectLogsAsync(string dir, CancellationToken ct) =>
+        servers.CollectAsync(dir, node => [(LogPath(node), LogName), (ConfigPath(node), "zoo.cfg")], ct);
 
     public async Task TeardownAsync()
     {
