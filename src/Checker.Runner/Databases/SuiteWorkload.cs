@@ -17,8 +17,7 @@ public sealed record WorkloadPlan(IClientFactory Clients, IWorkload Workload, Fu
 public sealed record WorkloadContext<TDatabase>(TestSpec Spec, TDatabase Db, INodeProvider Nodes, RunContext Run)
 {
     /// <summary>The probability of a deliberate fault per operation: 0 unless the client runs in its workload's faulty mode.</summary>
-    public double FaultProbability =>
-        Spec.Client.Mode != ClientModes.Correct && Spec.Client.Mode == ClientModes.FaultyModeOf(Spec.Workload.Name) ? Spec.Client.FaultProbability : 0;
+    public double FaultProbability => Spec.Client.Mode == ClientModes.FaultyModeOf(Spec.Workload.Name) ? Spec.Client.FaultProbability : 0;
 }
 
 /// <summary>One workload as a suite runs it: its name, its settings in the spec's workload section, and how its plan is made.</summary>

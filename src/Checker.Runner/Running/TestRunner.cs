@@ -158,8 +158,7 @@ public static class TestRunner
     static async Task<bool> DriveAsync(TestSpec spec, DbPlan plan, INodeProvider nodes, INetwork network, HistoryRecorder history,
         int seed, RunOptions options, Action<string> log, Dictionary<string, object?> extra, CancellationToken cancel)
     {
-        IClientFactory clients = plan.Clients;
-        if (spec.Client.Mode == "stale-reads") clients = new StaleReadsFactory(clients, spec.Client.StaleReadProbability, seed);
+        var clients = plan.Clients;
         await clients.PrepareAsync(cancel);
 
         var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed,

@@ -21,7 +21,7 @@ public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdDb>
     protected override IReadOnlyList<SuiteWorkload<EtcdDb>> WorkloadTable { get; } =
     [
         SuiteWorkload<EtcdDb>.Of<EtcdRegisterSettings>("register", (w, c) =>
-            new(new EtcdRegisters(Endpoints(c), Prefix(c), w.SerializableReads, OpTimeout(c), ConnectTimeout(c)), new RegisterWorkload(w), r => Explain(r, w))),
+            new(StaleReadsFactory.ForMode(new EtcdRegisters(Endpoints(c), Prefix(c), w.SerializableReads, OpTimeout(c), ConnectTimeout(c)), c.Spec.Client, c.Run.Seed), new RegisterWorkload(w), r => Explain(r, w))),
         SuiteWorkload<EtcdDb>.Of<SetSettings>("set", (w, c) =>
             new(new EtcdSets(Endpoints(c), Prefix(c), OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed), new SetWorkload(w))),
         SuiteWorkload<EtcdDb>.Of<QueueSettings>("queue", (w, c) =>
