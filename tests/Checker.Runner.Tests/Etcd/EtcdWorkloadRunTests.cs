@@ -78,17 +78,19 @@ public sealed class EtcdWorkloadRunTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task A_queue_under_faults_is_valid_drained_and_delivers_nothing_twice()
+    public async Task A_queue_under_faults_is_drained_delivers_nothing_twice_and_loses_nothing_certainly()
     {
         var (outcome, history) = await WithFaultsAsync("queue", "30");
-        Assert.True(outcome.Verdict == Verdict.Valid, Checks(outcome));
+        // A dequeue whose answer is lost may have taken an element: then an honest unknown, not valid.
+        var queue = Assert.Single(outcome.Checks, c => c.Checker == "queue");
+        Assert.True(WorkloadHistories.ValidOrLostOnlyToIndeterminateDequeues(queue), Checks(outcome));
+        Assert.True(outcome.Verdict == queue.Verdict, Checks(outcome));
         AssertFaulted(history);
         Assert.Empty(WorkloadHistories.QueueDuplicated(history));
         Assert.Empty(WorkloadHistories.QueueUnexpected(history));
         // Drained, and only a dequeue of unknown outcome may have taken an element that no ok dequeue delivered.
         var (lost, unknownDequeues) = WorkloadHistories.QueueLost(history) ?? throw new Xunit.Sdk.XunitException("the queue was not drained");
         Assert.True(lost.Count <= unknownDequeues);
-        AssertCheck(outcome, "queue", Verdict.Valid);
     }
 
     [Fact]

@@ -101,4 +101,15 @@ public static class WorkloadHistories
 
     static long? Balance(IDictionary<object, object?> balances, int account) =>
         balances.TryGetValue((long)account, out var v) || balances.TryGetValue(account.ToString(System.Globalization.CultureInfo.InvariantCulture), out v) ? (long?)v : null;
+
+    /// <summary>
+    /// A queue check that is valid, or unknown only because each acknowledged element never dequeued may
+    /// have been taken by a dequeue of unknown outcome (a delete whose answer was lost): an honest unknown
+    /// a correct database can give under faults, with nothing duplicated, made up or undrained.
+    /// </summary>
+    public static bool ValidOrLostOnlyToIndeterminateDequeues(Core.Checks.CheckResult queue) =>
+        queue.Verdict == Core.Checks.Verdict.Valid
+        || (queue.Verdict == Core.Checks.Verdict.Unknown && queue.Details is Core.Workloads.QueueReport r
+            && r.LostJudged == "unknown" && r.CertainlyLost == 0 && r.NotDrained == 0
+            && r.Duplicated.Count + r.Unexpected.Count + r.FailedButPresent.Count == 0);
 }
