@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 
 namespace Checker.Runner.Hosts;
@@ -21,6 +22,7 @@ public sealed class HostBridge : IAsyncDisposable
     readonly string statePath;
     readonly HostsState state;
     readonly SemaphoreSlim gate = new(1, 1);
+    readonly LoopbackSubnet claim;
 
     public string Prefix => state.Prefix;
     public int Subnet => state.Subnet;
@@ -34,7 +36,7 @@ public sealed class HostBridge : IAsyncDisposable
     /// <summary>The name of the namespace AddNamespaceAsync makes for host k.</summary>
     public string NamespaceName(int k) => $"{Prefix}-n{k}";
 
-    HostBridge(string statePath, HostsState state) { this.statePath = statePath; this.state = state; }
+    HostBridge(string statePath, HostsState state, LoopbackSubnet claim) { this.statePath = statePath; this.state = state; this.claim = claim; }
 
     /// <summary>A short prefix for everything one run makes: "ck" and four hex digits.</summary>
     public static string NewPrefix() => "ck" + Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
@@ -44,8 +46,9 @@ public sealed class HostBridge : IAsyncDisposable
     {
         if (!Environment.IsPrivilegedProcess) throw new HostCommandException("namespaces and bridges need root");
         prefix ??= NewPrefix();
-        var state = new HostsState { Prefix = prefix, Subnet = await FreeSubnetAsync(ct), Bridge = $"{prefix}-br" };
-        var bridge = new HostBridge(statePath, state);
+        var claim = await ClaimSubnetAsync(ct);
+        var state = new HostsState { Prefix = prefix, Subnet = claim.Octet, Bridge = $"{prefix}-br" };
+        var bridge = new HostBridge(statePath, state, claim);
         state.Save(statePath);
         try
         {
@@ -130,7 +133,7 @@ public sealed class HostBridge : IAsyncDisposable
     public async Task TeardownAsync()
     {
         await gate.WaitAsync();
-        try { await RemoveAsync(state); File.Delete(statePath); }
+        try { await RemoveAsync(state); File.Delete(statePath); claim.Dispose(); }
         finally { gate.Release(); }
     }
 
@@ -221,15 +224,11 @@ public sealed class HostBridge : IAsyncDisposable
     static void SetRouteLocalnet(string device) =>
         File.WriteAllText($"/proc/sys/net/ipv4/conf/{device}/route_localnet", "1");
 
-    /// <summary>A second octet S such that 127.S.1.0/24 is on no interface and in no route.</summary>
-    static async Task<int> FreeSubnetAsync(CancellationToken ct)
+    /// <summary>A second octet S claimed for this bridge, with no 127.S.* on any interface or in any route.</summary>
+    static async Task<LoopbackSubnet> ClaimSubnetAsync(CancellationToken ct)
     {
         var seen = (await Shell.MustAsync(["ip", "-4", "-o", "addr", "show"], ct)) + (await Shell.MustAsync(["ip", "route", "show", "table", "all"], ct));
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var s = Random.Shared.Next(20, 250);
-            if (!seen.Contains($"127.{s}.1.")) return s;
-        }
-        throw new HostCommandException("no free 127.S.1.0/24 subnet for the bridge");
+        try { return LoopbackSubnet.Claim(s => !seen.Contains($"127.{s}.", StringComparison.Ordinal)); }
+        catch (InvalidOperationException e) { throw new HostCommandException(e.Message); }
     }
 }

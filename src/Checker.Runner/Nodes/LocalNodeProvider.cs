@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Checker.Runner.Net;
 
 namespace Checker.Runner.Nodes;
 
@@ -14,6 +15,7 @@ public sealed class LocalNodeProvider : INodeProvider
     readonly ConcurrentDictionary<int, NodeProcess> running = new();
     readonly Action<NodeProcess>? onStart;
     readonly string root;
+    readonly LoopbackSubnet? claim;
     readonly Func<Node, IReadOnlyList<string>, IReadOnlyList<string>> wrap = (_, argv) => argv;
 
     public string Kind => "local";
@@ -21,13 +23,13 @@ public sealed class LocalNodeProvider : INodeProvider
     public IReadOnlyList<Node> Nodes { get; }
 
     /// <summary>The second octet of every address of this run: nodes are 127.Subnet.0.k.</summary>
-    public int Subnet { get; }
+    public int Subnet => claim?.Octet ?? 0;
 
-    LocalNodeProvider(int subnet, string root, IReadOnlyList<Node> nodes, Action<NodeProcess>? onStart,
+    LocalNodeProvider(LoopbackSubnet? claim, string root, IReadOnlyList<Node> nodes, Action<NodeProcess>? onStart,
         Func<Node, IReadOnlyList<string>, IReadOnlyList<string>>? wrap = null)
     {
         if (wrap is not null) this.wrap = wrap;
-        Subnet = subnet;
+        this.claim = claim;
         this.root = root;
         Nodes = nodes;
         this.onStart = onStart;
@@ -36,12 +38,12 @@ public sealed class LocalNodeProvider : INodeProvider
     /// <summary>Makes count nodes with fresh directories under root; onStart hears of every process started (for the runs registry).</summary>
     public static LocalNodeProvider Create(int count, string root, Action<NodeProcess>? onStart = null)
     {
-        var subnet = PickSubnet();
+        var claim = LoopbackSubnet.Claim(NothingListens);
         Directory.CreateDirectory(root);
         var nodes = Enumerable.Range(1, count)
-            .Select(k => new Node($"n{k}", k, $"127.{subnet}.0.{k}", Directory.CreateDirectory(Path.Combine(root, $"n{k}")).FullName))
+            .Select(k => new Node($"n{k}", k, $"127.{claim.Octet}.0.{k}", Directory.CreateDirectory(Path.Combine(root, $"n{k}")).FullName))
             .ToList();
-        return new LocalNodeProvider(subnet, root, nodes, onStart);
+        return new LocalNodeProvider(claim, root, nodes, onStart);
     }
 
     /// <summary>
@@ -52,24 +54,19 @@ public sealed class LocalNodeProvider : INodeProvider
         Func<Node, IReadOnlyList<string>, IReadOnlyList<string>> wrap)
     {
         foreach (var n in nodes) Directory.CreateDirectory(n.Directory);
-        return new LocalNodeProvider(0, root, nodes, onStart, wrap);
+        return new LocalNodeProvider(null, root, nodes, onStart, wrap);
     }
 
-    /// <summary>A random 127.S.0.0/16 whose first address has nothing listening on the usual ports.</summary>
-    static int PickSubnet()
+    /// <summary>Whether 127.S.0.1 is bindable with nothing on the usual port (a process from outside Checker may sit there).</summary>
+    static bool NothingListens(int s)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        try
         {
-            var s = Random.Shared.Next(20, 250);
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                probe.Bind(new IPEndPoint(IPAddress.Parse($"127.{s}.0.1"), 2181));
-                return s;
-            }
-            catch (SocketException) { }
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.Parse($"127.{s}.0.1"), 2181));
+            return true;
         }
-        throw new InvalidOperationException("no free loopback subnet found");
+        catch (SocketException) { return false; }
     }
 
     public Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile, CancellationToken ct)
@@ -170,6 +167,7 @@ public sealed class LocalNodeProvider : INodeProvider
         foreach (var p in running.Values.ToList()) await StopAsync(p, CancellationToken.None);
         try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
         catch (IOException) { } // a file still held open; the runs registry lets `checker clean` retry
+        claim?.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(TeardownAsync());
