@@ -8,7 +8,7 @@ public sealed class EtcdRunCommandTests : IDisposable
     readonly string work = Directory.CreateTempSubdirectory("checker-etcd-cli-").FullName;
 
     [Fact]
-    public void A_candidate_etcd_that_is_not_there_exits_5_naming_it()
+    public async Task A_candidate_etcd_that_is_not_there_exits_5_naming_it()
     {
         var missing = Path.Combine(work, "etcd-v3.4.99.tar.gz");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -17,13 +17,14 @@ public sealed class EtcdRunCommandTests : IDisposable
                      "--results", Path.Combine(work, "results"), "--runs-dir", Path.Combine(work, "runs")])
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        var stdoutRead = p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        var stdout = await stdoutRead;
+        await p.WaitForExitAsync();
 
         Assert.Equal(5, p.ExitCode);
         Assert.Contains($"db.install: '{missing}' is neither a file nor a directory", stderr);
-        Assert.DoesNotContain("   at ", stderr + stdout.Result); // no stack trace
+        Assert.DoesNotContain("   at ", stderr + stdout); // no stack trace
     }
 
     public void Dispose()
