@@ -66,6 +66,28 @@ public class WorkloadCheckCommandTests
         finally { File.Delete(file); }
     }
 
+    [Theory]
+    [InlineData("not granted in time; withdrew", 0)] // the lock's holder lives on: every node answers, the lock is busy
+    [InlineData("connect: refused", 1)]              // nothing answers for 19 s after the heal: a stall
+    public void Refused_acquires_after_a_heal_are_service_and_failures_to_reach_a_node_are_not(string error, int expectedExit)
+    {
+        static string Line(int p, string type, string f, double seconds, string? error = null) =>
+            $"{{\"process\":{(p < 0 ? "\"nemesis\"" : p)},\"type\":\"{type}\",\"f\":\"{f}\",\"value\":null,\"time\":{(long)(seconds * 1e9)}{(error is null ? "" : $",\"error\":\"{error}\"")}}}";
+        var lines = new List<string> { Line(0, "invoke", "acquire", 0.1), Line(0, "ok", "acquire", 0.2),
+            Line(-1, "info", "start-kill", 0.5), Line(-1, "info", "stop-kill", 1.0) };
+        for (var t = 1.1; t < 20; t += 0.5)
+            lines.AddRange([Line(1, "invoke", "acquire", t), Line(1, "fail", "acquire", t + 0.2, error)]);
+        var file = CheckCommandTests.TempHistory(lines.ToArray());
+        try
+        {
+            var (exit, output, _) = Run("check", file, "--workload", "mutex");
+            Assert.True(expectedExit == exit, output);
+            Assert.Contains("mutex valid", output);
+            Assert.Contains(expectedExit == 0 ? "recovery valid: recovered after 1 of 1 heals" : "recovery invalid: not recovered", output);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Fact]
     public void A_bank_history_needs_its_total_and_a_wrong_one_is_invalid()
     {

@@ -33,6 +33,18 @@ public sealed record MutexReport(LinearizabilityReport Linearizability, int Acqu
 public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChecker
 {
     public const string Acquire = "acquire", Release = "release";
+
+    /// <summary>How a failed acquire's error begins when the database answered that another holds the lock.</summary>
+    public const string NotGrantedError = "not granted";
+
+    /// <summary>
+    /// Whether a completion shows its node serving (for the recovery checker): an ok, or an acquire the
+    /// database refused because another held the lock. A lock held by a session or lease that outlives
+    /// its holder is not granted until that expires, by design, while every node answers.
+    /// </summary>
+    public static bool Answered(Op completion) =>
+        completion.Type == OpType.Ok
+        || (completion.Type == OpType.Fail && completion.F == Acquire && completion.Error is { } error && error.TrimStart(':').StartsWith(NotGrantedError, StringComparison.Ordinal));
     readonly LinearizabilityOptions options = (options ?? new LinearizabilityOptions()) with { SplitByKey = false, Tuples = TupleKeys.Off };
 
     public string Name => "mutex";

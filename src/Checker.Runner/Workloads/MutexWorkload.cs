@@ -27,6 +27,9 @@ public sealed class MutexWorkload : IWorkload
     /// <summary>One release per worker (it fails at once if the worker holds nothing), then done.</summary>
     public Invocation? Final(int worker, int n) => n == 0 ? new(Release, null, null) : null;
 
+    /// <summary>Ok, or an acquire refused because another holds the lock: the node answered.</summary>
+    public bool Serves(Core.History.Op completion) => Core.Workloads.MutexChecker.Answered(completion);
+
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
         [new Core.Workloads.MutexChecker(new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false, Source = options.Source })];
 }

@@ -7,7 +7,7 @@ namespace Checker.Runner.Workloads;
 /// A deliberately wrong client, for showing that the checker catches a real bug: it keeps a local copy
 /// of the first value it saw for each key and answers some reads from that copy instead of the database.
 /// </summary>
-public sealed class StaleReadsClient(IClient inner, double probability, Random random) : IClient
+public sealed class StaleReadsClient(IClient inner, ClientFaults.Dice dice) : IClient
 {
     readonly Dictionary<object, object?> copy = new();
 
@@ -15,7 +15,7 @@ public sealed class StaleReadsClient(IClient inner, double probability, Random r
 
     public async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
     {
-        if (op.F == RegisterWorkload.Read && copy.TryGetValue(op.Key!, out var stale) && random.NextDouble() < probability)
+        if (op.F == RegisterWorkload.Read && copy.TryGetValue(op.Key!, out var stale) && dice.Misbehaves())
             return Completion.Ok(stale);
         var done = await inner.InvokeAsync(op, ct);
         if (done.Type == OpType.Ok && op.Key is not null && !copy.ContainsKey(op.Key))
@@ -29,7 +29,7 @@ public sealed class StaleReadsClient(IClient inner, double probability, Random r
 /// <summary>Wraps every client of a factory in a StaleReadsClient.</summary>
 public sealed class StaleReadsFactory(IClientFactory inner, double probability, int seed) : IClientFactory
 {
-    readonly ClientRandoms randoms = new(seed);
+    readonly ClientFaults faults = new(probability, seed);
 
     /// <summary>A register's clients as the spec's client.mode asks: wrapped in stale-reads mode, else as they are.</summary>
     public static IClientFactory ForMode(IClientFactory clients, Spec.ClientSpec client, int seed) =>
@@ -38,5 +38,5 @@ public sealed class StaleReadsFactory(IClientFactory inner, double probability, 
     public Task PrepareAsync(CancellationToken ct) => inner.PrepareAsync(ct);
 
     public IClient Create(int node) =>
-        new StaleReadsClient(inner.Create(node), probability, randoms.Next());
+        new StaleReadsClient(inner.Create(node), faults.NextClient());
 }

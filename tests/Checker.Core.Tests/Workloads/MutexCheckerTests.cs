@@ -14,6 +14,19 @@ public class MutexCheckerTests
     }
 
     [Fact]
+    public void An_acquire_refused_because_another_holds_the_lock_is_an_answer_and_other_fails_are_not()
+    {
+        var h = new Recorder()
+            .Call(0, "acquire", null, OpType.Ok)
+            .Call(1, "acquire", null, OpType.Fail, error: "not granted in time; withdrew")
+            .Call(1, "release", null, OpType.Fail, error: "not granted")
+            .Call(2, "acquire", null, OpType.Fail, error: "connect: refused")
+            .Call(2, "acquire", null, OpType.Info, error: "not granted, and the withdrawal is unconfirmed");
+        // ok, refused acquire: answers; a release's fail, a fail to connect, an info, an invoke: not
+        Assert.Equal([true, true, false, false, false, false], new[] { 1, 3, 5, 7, 9, 2 }.Select(i => MutexChecker.Answered(h.Ops[i])));
+    }
+
+    [Fact]
     public void Holders_taking_turns_are_valid_and_listed()
     {
         var h = new Recorder()

@@ -20,8 +20,7 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
     readonly string accounts = $"{prefix}/bank/";
     readonly BankSettings settings = settings;
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly double halfProbability = halfProbability;
-    readonly ClientRandoms randoms = new(seed);
+    readonly ClientFaults faults = new(halfProbability, seed);
 
     /// <summary>Opens every account with the initial balance in one txn, unless account 0 exists (an earlier try that did apply).</summary>
     public async Task PrepareAsync(CancellationToken ct)
@@ -48,11 +47,11 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
     }
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, randoms.Next());
+        new Client(nodes[node], this, faults.NextClient());
 
     ByteString KeyOf(long account) => ByteString.CopyFromUtf8(accounts + account.ToString(CultureInfo.InvariantCulture));
 
-    sealed class Client((string Host, int Port) node, EtcdBanks bank, Random random)
+    sealed class Client((string Host, int Port) node, EtcdBanks bank, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, bank.opTimeout, bank.connectTimeout)
     {
         protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
@@ -90,7 +89,7 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
             foreach (var kv in new[] { source, target })
                 txn.Compare.Add(new Compare { Key = kv.Key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = kv.ModRevision });
             txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = source.Key, Value = Encode(debited) } });
-            if (!(bank.halfProbability > 0 && random.NextDouble() < bank.halfProbability)) // half-transfers: the credit is never written
+            if (!dice.Misbehaves()) // half-transfers: the credit is never written
                 txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = target.Key, Value = Encode(credited) } });
             try
             {

@@ -31,10 +31,9 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
 
     readonly ByteString lockKey = ByteString.CopyFromUtf8($"{prefix}/mutex/lock");
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly double grantTwiceProbability = grantTwiceProbability;
     /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the lock.</summary>
     readonly System.Collections.Concurrent.ConcurrentQueue<long> orphans = new();
-    readonly ClientRandoms randoms = new(seed);
+    readonly ClientFaults faults = new(grantTwiceProbability, seed);
     int expired;
 
     /// <summary>
@@ -51,9 +50,9 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, randoms.Next());
+        new Client(nodes[node], this, faults.NextClient());
 
-    sealed class Client((string Host, int Port) node, EtcdMutexes mutex, Random random)
+    sealed class Client((string Host, int Port) node, EtcdMutexes mutex, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, mutex.opTimeout, mutex.connectTimeout)
     {
         /// <summary>The lease of the lock this client holds or may hold (after an unknown outcome); 0 for none.</summary>
@@ -72,7 +71,7 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
         async Task<Completion> AcquireAsync(DateTime deadline, CancellationToken ct)
         {
             if (held) return Completion.Fail("already held by this process (its last release was not sent)");
-            if (mutex.grantTwiceProbability > 0 && random.NextDouble() < mutex.grantTwiceProbability)
+            if (dice.Misbehaves())
             {
                 held = fake = true; // grant-twice: ok, and etcd never saw it
                 return Completion.Ok(null);
@@ -102,11 +101,11 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                     return outcome;
                 }
                 if (DateTime.UtcNow >= pollUntil) break;
-                try { await Task.Delay(random.Next(50, 150), ct); }
+                try { await Task.Delay(dice.Random.Next(50, 150), ct); }
                 catch (OperationCanceledException) { break; }
             }
             await RevokeAsync();
-            return Completion.Fail("the lock stayed held by another");
+            return Completion.Fail($"{Core.Workloads.MutexChecker.NotGrantedError}: the lock stayed held by another");
         }
 
         async Task<Completion> ReleaseAsync(DateTime deadline, CancellationToken ct)

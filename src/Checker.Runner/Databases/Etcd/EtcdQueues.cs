@@ -22,16 +22,15 @@ public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, str
 
     readonly string elements = $"{prefix}/queue/";
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly double twiceProbability = twiceProbability;
-    readonly ClientRandoms randoms = new(seed);
+    readonly ClientFaults faults = new(twiceProbability, seed);
 
     /// <summary>Nothing to create: the empty prefix is the empty queue. The prefix is fresh per run.</summary>
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, randoms.Next());
+        new Client(nodes[node], this, faults.NextClient());
 
-    sealed class Client((string Host, int Port) node, EtcdQueues queue, Random random)
+    sealed class Client((string Host, int Port) node, EtcdQueues queue, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, queue.opTimeout, queue.connectTimeout)
     {
         protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
@@ -70,7 +69,7 @@ public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, str
                 try { oldest = await Etcd.GetAsync(range, deadline: deadline, cancellationToken: ct); }
                 catch (RpcException e) { return EtcdOutcomes.ForRead(e); }
                 if (oldest.Kvs.Count == 0) return Completion.Fail(QueueWorkload.Empty);
-                if (queue.twiceProbability > 0 && random.NextDouble() < queue.twiceProbability)
+                if (dice.Misbehaves())
                     return Completion.Ok(Parse(oldest.Kvs[0].Value)); // deliver-twice: taken, but left in the queue
                 foreach (var kv in oldest.Kvs)
                 {

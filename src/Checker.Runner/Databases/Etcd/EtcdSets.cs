@@ -16,16 +16,15 @@ public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, strin
 {
     readonly string elements = $"{prefix}/set/";
     readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly double loseProbability = loseProbability;
-    readonly ClientRandoms randoms = new(seed);
+    readonly ClientFaults faults = new(loseProbability, seed);
 
     /// <summary>Nothing to create: the empty prefix is the empty set. The prefix is fresh per run.</summary>
     public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
     public IClient Create(int node) =>
-        new Client(nodes[node], this, randoms.Next());
+        new Client(nodes[node], this, faults.NextClient());
 
-    sealed class Client((string Host, int Port) node, EtcdSets set, Random random)
+    sealed class Client((string Host, int Port) node, EtcdSets set, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, set.opTimeout, set.connectTimeout)
     {
         protected override async Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct)
@@ -35,7 +34,7 @@ public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, strin
                 switch (op.F)
                 {
                     case SetWorkload.Add:
-                        if (set.loseProbability > 0 && random.NextDouble() < set.loseProbability) return Completion.Ok(op.Value); // lose-adds: nothing written
+                        if (dice.Misbehaves()) return Completion.Ok(op.Value); // lose-adds: nothing written
                         await Etcd.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(set.elements + Format((long)op.Value!)) },
                             deadline: deadline, cancellationToken: ct);
                         return Completion.Ok(op.Value);

@@ -16,35 +16,31 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// its debit alone.
 /// </summary>
 public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options, BankSettings bank,
-    double faultProbability, int seed) : IClientFactory
+    double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/bank", options, faultProbability, seed)
 {
     const int ReadAttempts = 4;
     readonly BankSettings bank = bank;
-    readonly double faultProbability = faultProbability;
-    readonly string dir = root + "/bank";
-    readonly ClientRandoms randoms = new(seed);
 
-    string Account(int i) => $"{dir}/a{i.ToString(CultureInfo.InvariantCulture)}";
+    string Account(int i) => $"{Dir}/a{i.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Creates every account with the opening balance.</summary>
-    public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct, async zk =>
+    public override Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(Nodes, Options, [Dir], ct, async zk =>
     {
         for (var i = 0; i < bank.Accounts; i++) await ZooKeeperZnodes.CreatePathAsync(zk, Account(i), Encode(bank.InitialBalance));
     });
 
-    public IClient Create(int node) =>
-        new Client(nodes[node], options, this, randoms.Next());
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The balances now, read through the first node (for tests).</summary>
     public async Task<List<long>> BalancesAsync(CancellationToken ct)
     {
-        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
+        await using var zk = await SyncedAsync(ct);
         var balances = new List<long>();
         for (var i = 0; i < bank.Accounts; i++) balances.Add(Decode((await zk.GetDataAsync(Account(i))).Data)!.Value);
         return balances;
     }
 
-    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperBanks bank, Random random) : ZooKeeperWorkerClient(node, options)
+    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperBanks bank, ClientFaults.Dice dice) : ZooKeeperWorkerClient(node, options)
     {
         protected override async Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct) => op.F switch
         {
@@ -59,7 +55,7 @@ public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes,
             DataResult source, target;
             try
             {
-                await zk.SyncAsync(bank.dir);
+                await zk.SyncAsync(bank.Dir);
                 source = await zk.GetDataAsync(bank.Account(from));
                 target = await zk.GetDataAsync(bank.Account(to));
             }
@@ -68,7 +64,7 @@ public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes,
             if (have - amount < 0 && !bank.bank.AllowNegative) return Completion.Fail("insufficient funds");
             var debit = new MultiOp.SetData(bank.Account(from), Encode(have - amount), source.Stat.Version);
             var credit = new MultiOp.SetData(bank.Account(to), Encode(has + amount), target.Stat.Version);
-            var halfOnly = bank.faultProbability > 0 && random.NextDouble() < bank.faultProbability; // half-transfers: the credit is never written
+            var halfOnly = dice.Misbehaves(); // half-transfers: the credit is never written
             try
             {
                 await zk.MultiAsync(halfOnly ? [debit] : [debit, credit]);

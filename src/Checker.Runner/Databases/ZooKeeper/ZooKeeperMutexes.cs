@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Checker.Core.History;
+using Checker.Core.Workloads;
 using Checker.Runner.Workloads;
 using Checker.ZooKeeper;
 using static Checker.Runner.Databases.ZooKeeper.ZooKeeperOutcomes;
@@ -19,44 +20,36 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// that a child it may have left does not block the lock until the session expires.
 /// In grant-twice mode an acquire is, with the fault probability, answered ok without a child.
 /// </summary>
-public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options, double faultProbability, int seed)
-    : IClientFactory
+public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
+    double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/lock", options, faultProbability, seed)
 {
     public const string SessionExpired = "session expired while holding: the lock was lost before this release";
-    readonly IReadOnlyList<(string Host, int Port)> nodes = nodes;
-    readonly ZooKeeperClientOptions options = options;
-    readonly double faultProbability = faultProbability;
-    readonly string dir = root + "/lock";
 
     /// <summary>The znode under which the lock lives.</summary>
     public string Root => root;
-    readonly ClientRandoms randoms = new(seed);
     int expiredHolders;
 
     /// <summary>How many holders found that their session had expired (each lost the lock without knowing).</summary>
     public int ExpiredHolders => Volatile.Read(ref expiredHolders);
 
-    public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
-
-    public IClient Create(int node) =>
-        new Client(node, this, randoms.Next());
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(node, this, dice);
 
     /// <summary>The lock's children now, lowest first, read through the first node (for tests).</summary>
     public async Task<List<string>> ContendersAsync(CancellationToken ct)
     {
-        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
-        return Ordered(await zk.GetChildrenAsync(dir)).ToList();
+        await using var zk = await SyncedAsync(ct);
+        return Ordered(await zk.GetChildrenAsync(Dir)).ToList();
     }
 
     static IEnumerable<string> Ordered(IEnumerable<string> children) =>
         children.OrderBy(c => long.Parse(c.AsSpan(c.Length - 10), CultureInfo.InvariantCulture));
 
-    sealed class Client(int node, ZooKeeperMutexes mutex, Random random) : ZooKeeperWorkerClient(mutex.nodes[node], mutex.options)
+    sealed class Client(int node, ZooKeeperMutexes mutex, ClientFaults.Dice dice) : ZooKeeperWorkerClient(mutex.Nodes[node], mutex.Options)
     {
         /// <summary>What became of a delete of our own znode.</summary>
         enum Deletion { Done, SessionExpired, NotSent, Unknown }
 
-        readonly TimeSpan patience = mutex.options.RequestTimeout / 2;
+        readonly TimeSpan patience = mutex.Options.RequestTimeout / 2;
         string? held;          // our child while we hold the lock
         bool granted;          // grant-twice: an ok acquire with no child behind it
         bool mayOwn;           // the session may have a child of ours (a create was sent, no delete confirmed)
@@ -75,7 +68,7 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
         async Task<Completion> AcquireAsync(CancellationToken ct)
         {
             if (held is not null || granted) return Completion.Fail("this process holds the lock already"); // nothing sent
-            if (mutex.faultProbability > 0 && random.NextDouble() < mutex.faultProbability)
+            if (dice.Misbehaves())
             {
                 granted = true; // grant-twice: the ensemble knows nothing of this holder
                 return Completion.Ok(null);
@@ -84,19 +77,19 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
             var zk = Zk!;
             (sessionId, password, mayOwn) = (zk.SessionId, zk.SessionPassword, true);
             string mine;
-            try { mine = await zk.CreateAsync($"{mutex.dir}/lock-", [], CreateMode.EphemeralSequential); }
+            try { mine = await zk.CreateAsync($"{mutex.Dir}/lock-", [], CreateMode.EphemeralSequential); }
             catch (Exception e) when (IsRequestError(e))
             {
                 if (e is ZooKeeperException) mayOwn = false;
                 return ForChange(e); // info: the worker's next client is new, and this one's session is closed with any child it made
             }
-            var name = mine[(mutex.dir.Length + 1)..];
+            var name = mine[(mutex.Dir.Length + 1)..];
             var waited = Stopwatch.StartNew();
             try
             {
                 while (waited.Elapsed < patience)
                 {
-                    var children = Ordered(await zk.GetChildrenAsync(mutex.dir)).ToList();
+                    var children = Ordered(await zk.GetChildrenAsync(mutex.Dir)).ToList();
                     var at = children.IndexOf(name);
                     if (at < 0) break; // our child is gone: only an expired session loses it
                     if (at == 0)
@@ -104,7 +97,7 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                         held = mine;
                         return Completion.Ok(null);
                     }
-                    if (await zk.ExistsAsync($"{mutex.dir}/{children[at - 1]}") is not null) await Task.Delay(random.Next(10, 40), CancellationToken.None);
+                    if (await zk.ExistsAsync($"{mutex.Dir}/{children[at - 1]}") is not null) await Task.Delay(dice.Random.Next(10, 40), CancellationToken.None);
                 }
             }
             catch (Exception e) when (IsRequestError(e)) { }
@@ -112,8 +105,8 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
             var (deletion, why) = await DeleteOwnAsync(mine, ct);
             return deletion switch
             {
-                Deletion.Done => Completion.Fail("not granted in time; withdrew"),
-                Deletion.SessionExpired => Completion.Fail("not granted; the session expired, taking its znode"),
+                Deletion.Done => Completion.Fail($"{MutexChecker.NotGrantedError} in time; withdrew"),
+                Deletion.SessionExpired => Completion.Fail($"{MutexChecker.NotGrantedError}; the session expired, taking its znode"),
                 _ => Completion.Info($"not granted, and the withdrawal is unconfirmed: {why}"),
             };
         }
@@ -188,10 +181,10 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
         {
             var trying = Stopwatch.StartNew();
             string? why = null;
-            for (var i = 0; i < mutex.nodes.Count || trying.Elapsed < patience; i++)
+            for (var i = 0; i < mutex.Nodes.Count || trying.Elapsed < patience; i++)
             {
-                if (i > 0 && i % mutex.nodes.Count == 0) await Task.Delay(random.Next(50, 150), CancellationToken.None);
-                var (host, port) = mutex.nodes[(node + i) % mutex.nodes.Count];
+                if (i > 0 && i % mutex.Nodes.Count == 0) await Task.Delay(dice.Random.Next(50, 150), CancellationToken.None);
+                var (host, port) = mutex.Nodes[(node + i) % mutex.Nodes.Count];
                 try
                 {
                     await AdoptAsync(await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), ct));
@@ -215,9 +208,9 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
         {
             if (mayOwn && sessionId != 0 && Zk is not { IsConnected: true })
             {
-                for (var i = 0; i < mutex.nodes.Count; i++)
+                for (var i = 0; i < mutex.Nodes.Count; i++)
                 {
-                    var (host, port) = mutex.nodes[(node + i) % mutex.nodes.Count];
+                    var (host, port) = mutex.Nodes[(node + i) % mutex.Nodes.Count];
                     try
                     {
                         await using var resumed = await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), CancellationToken.None);

@@ -14,24 +14,18 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// by others says nothing about emptiness, so it lists again. In deliver-twice mode a dequeue is, with
 /// the fault probability, answered with the lowest element without deleting it.
 /// </summary>
-public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options, double faultProbability, int seed)
-    : IClientFactory
+public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
+    double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/queue", options, faultProbability, seed)
 {
-    readonly double faultProbability = faultProbability;
-    readonly string dir = root + "/queue";
-    readonly ClientRandoms randoms = new(seed);
 
-    public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
-
-    public IClient Create(int node) =>
-        new Client(nodes[node], options, this, randoms.Next());
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for tests).</summary>
     public async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
-        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
+        await using var zk = await SyncedAsync(ct);
         var elements = new List<long>();
-        foreach (var child in Ordered(await zk.GetChildrenAsync(dir))) elements.Add(Decode((await zk.GetDataAsync($"{dir}/{child}")).Data)!.Value);
+        foreach (var child in Ordered(await zk.GetChildrenAsync(Dir))) elements.Add(Decode((await zk.GetDataAsync($"{Dir}/{child}")).Data)!.Value);
         return elements;
     }
 
@@ -39,7 +33,7 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
     static IEnumerable<string> Ordered(IEnumerable<string> children) =>
         children.OrderBy(c => long.Parse(c.AsSpan(c.Length - 10), CultureInfo.InvariantCulture));
 
-    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperQueues queue, Random random) : ZooKeeperWorkerClient(node, options)
+    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperQueues queue, ClientFaults.Dice dice) : ZooKeeperWorkerClient(node, options)
     {
         // A dequeue that keeps losing races stops trying well before the op timeout, failing: nothing was taken.
         readonly TimeSpan patience = options.RequestTimeout / 2;
@@ -55,7 +49,7 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
         {
             try
             {
-                await zk.CreateAsync($"{queue.dir}/q-", Encode(element), CreateMode.PersistentSequential);
+                await zk.CreateAsync($"{queue.Dir}/q-", Encode(element), CreateMode.PersistentSequential);
                 return Completion.Ok(element);
             }
             catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
@@ -69,14 +63,14 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
                 IReadOnlyList<string> children;
                 try
                 {
-                    await zk.SyncAsync(queue.dir);
-                    children = await zk.GetChildrenAsync(queue.dir);
+                    await zk.SyncAsync(queue.Dir);
+                    children = await zk.GetChildrenAsync(queue.Dir);
                 }
                 catch (Exception e) when (IsRequestError(e)) { return ForRead(e, "list"); } // nothing taken
                 if (children.Count == 0) return Completion.Fail(QueueWorkload.Empty);
                 foreach (var child in Ordered(children))
                 {
-                    var taken = await TakeAsync(zk, $"{queue.dir}/{child}");
+                    var taken = await TakeAsync(zk, $"{queue.Dir}/{child}");
                     if (taken is not null) return taken;
                 }
             }
@@ -90,7 +84,7 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
             try { element = Decode((await zk.GetDataAsync(path)).Data)!.Value; }
             catch (NoNodeException) { return null; }
             catch (Exception e) when (IsRequestError(e)) { return ForRead(e, "read element"); } // nothing taken
-            if (queue.faultProbability > 0 && random.NextDouble() < queue.faultProbability) return Completion.Ok(element); // deliver-twice: left in place
+            if (dice.Misbehaves()) return Completion.Ok(element); // deliver-twice: left in place
             try
             {
                 await zk.DeleteAsync(path);

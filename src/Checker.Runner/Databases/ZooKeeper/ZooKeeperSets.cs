@@ -11,28 +11,22 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// completed before it began. In lose-adds mode an add is, with the fault probability, acknowledged
 /// without being written.
 /// </summary>
-public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options, double faultProbability, int seed)
-    : IClientFactory
+public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
+    double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/set", options, faultProbability, seed)
 {
-    readonly double faultProbability = faultProbability;
-    readonly string dir = root + "/set";
-    readonly ClientRandoms randoms = new(seed);
 
-    public Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
-
-    public IClient Create(int node) =>
-        new Client(nodes[node], options, this, randoms.Next());
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The elements now in the set, read through the first node (for tests).</summary>
     public async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
-        await using var zk = await ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
-        return Parse(await zk.GetChildrenAsync(dir));
+        await using var zk = await SyncedAsync(ct);
+        return Parse(await zk.GetChildrenAsync(Dir));
     }
 
     static List<long> Parse(IEnumerable<string> children) => children.Select(c => long.Parse(c, CultureInfo.InvariantCulture)).ToList();
 
-    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperSets set, Random random) : ZooKeeperWorkerClient(node, options)
+    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperSets set, ClientFaults.Dice dice) : ZooKeeperWorkerClient(node, options)
     {
         protected override async Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct) => op.F switch
         {
@@ -43,10 +37,10 @@ public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, 
 
         async Task<Completion> AddAsync(ZooKeeperClient zk, long element)
         {
-            if (set.faultProbability > 0 && random.NextDouble() < set.faultProbability) return Completion.Ok(element); // lose-adds: nothing written
+            if (dice.Misbehaves()) return Completion.Ok(element); // lose-adds: nothing written
             try
             {
-                await zk.CreateAsync($"{set.dir}/{element.ToString(CultureInfo.InvariantCulture)}", [], CreateMode.Persistent);
+                await zk.CreateAsync($"{set.Dir}/{element.ToString(CultureInfo.InvariantCulture)}", [], CreateMode.Persistent);
                 return Completion.Ok(element);
             }
             catch (NodeExistsException) { return Completion.Ok(element); } // it is in the set: elements are never added twice, nor removed
@@ -57,8 +51,8 @@ public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, 
         {
             try
             {
-                await zk.SyncAsync(set.dir);
-                return Completion.Ok(Parse(await zk.GetChildrenAsync(set.dir)).Cast<object?>().ToList());
+                await zk.SyncAsync(set.Dir);
+                return Completion.Ok(Parse(await zk.GetChildrenAsync(set.Dir)).Cast<object?>().ToList());
             }
             catch (Exception e) when (IsRequestError(e)) { return ForRead(e); }
         }
