@@ -29,7 +29,12 @@ public sealed class SuiteInterruptTests : IDisposable
         Assert.True(File.Exists(history), "the first test never started");
         var registered = RunRegistry.List(runs).Single().Run;
         Process.Start("kill", ["-INT", runner.Id.ToString()])!.WaitForExit();
-        Assert.True(runner.WaitForExit(TimeSpan.FromMinutes(2)), "the suite did not stop after Ctrl-C");
+        if (!runner.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            runner.Kill(entireProcessTree: true);
+            var log = Path.Combine(Path.GetDirectoryName(history)!, "runner.log");
+            Assert.Fail($"the suite did not stop after Ctrl-C\n{await stdout}\n{await stderr}\n{(File.Exists(log) ? File.ReadAllText(log) : "no runner.log")}");
+        }
 
         var results = Directory.GetFiles(Path.Combine(work, "results"), "results.json", SearchOption.AllDirectories).Select(File.ReadAllText);
         Assert.True(runner.ExitCode == 2, $"exit {runner.ExitCode}\n{await stdout}\n{await stderr}\n{string.Join("\n", results)}"); // an interrupted run proves nothing
