@@ -152,14 +152,29 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer
             throw new DockerNodeException($"container {name} (image {image}) did not start: {DockerDaemon.MessageOf(e)}", e);
         }
         var state = (await client.Containers.InspectContainerAsync(id, ct)).State;
-        if (!state.Running || state.Pid <= 0)
-        {
-            var said = string.IsNullOrEmpty(state.Error) ? await LastWordsAsync(client, id, ct) : state.Error;
-            throw new DockerNodeException($"container {name} (image {image}) did not start: it exited at once (exit {state.ExitCode}){(said.Length > 0 ? ": " + said : "")}");
-        }
+        if (await ExitedAsync(state) is { } atOnce) throw atOnce;
         var pid = (int)state.Pid;
-        var address = await bridge.AttachAsync(NetNamespace.OfProcess(pid), k, ct);
+        string address;
+        try { address = await bridge.AttachAsync(NetNamespace.OfProcess(pid), k, ct); }
+        catch (HostCommandException)
+        {
+            // Docker's init may be running when inspected and gone a moment later (its program is missing):
+            // then that is the reason, once Docker has noticed.
+            for (var i = 0; i < 50; i++)
+            {
+                if (await ExitedAsync((await client.Containers.InspectContainerAsync(id, ct)).State) is { } exited) throw exited;
+                await Task.Delay(100, ct);
+            }
+            throw;
+        }
         return (new Node($"n{k}", k, address, $"{root.TrimEnd('/')}/n{k}"), new Container(id, name, pid));
+
+        async Task<DockerNodeException?> ExitedAsync(ContainerState state)
+        {
+            if (state.Running && state.Pid > 0) return null;
+            var said = string.IsNullOrEmpty(state.Error) ? await LastWordsAsync(client, id, ct) : state.Error;
+            return new DockerNodeException($"container {name} (image {image}) did not start: it exited at once (exit {state.ExitCode}){(said.Length > 0 ? ": " + said : "")}");
+        }
     }
 
     /// <summary>The last lines a container printed, on one line (why its init gave up).</summary>
