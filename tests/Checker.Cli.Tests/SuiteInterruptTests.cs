@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Checker.Runner.Running;
 
 namespace Checker.Cli.Tests;
@@ -7,6 +9,23 @@ namespace Checker.Cli.Tests;
 [Trait("Tier", "Slow")]
 public sealed class SuiteInterruptTests : IDisposable
 {
+    const int Sigint = 2;
+
+    [DllImport("libc", EntryPoint = "signal")]
+    static extern nint SetSignal(int signum, nint handler);
+
+    /// <summary>
+    /// A shell ignores SIGINT in what it starts in the background, and children inherit that: the
+    /// runner would then rightly ignore Ctrl-C, as under nohup. Tests started that way (a CI job in the
+    /// background) give their runner the default disposition back, so Ctrl-C is what is tested.
+    /// </summary>
+    static void UnignoreSigint()
+    {
+        var ignored = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
+        if ((ulong.Parse(ignored, NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (Sigint - 1))) != 0)
+            SetSignal(Sigint, 0); // SIG_DFL
+    }
+
     readonly string work = Directory.CreateTempSubdirectory("checker-suite-int-").FullName;
 
     [Fact]
@@ -19,6 +38,7 @@ public sealed class SuiteInterruptTests : IDisposable
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Checker.Tests.RepositoryPaths.Root };
         foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", suite, "--results", Path.Combine(work, "results"), "--runs-dir", runs, "--junit", Path.Combine(work, "j.xml")])
             psi.ArgumentList.Add(a);
+        UnignoreSigint();
         using var runner = Process.Start(psi)!;
         var stdout = runner.StandardOutput.ReadToEndAsync();
         var stderr = runner.StandardError.ReadToEndAsync();
