@@ -19,8 +19,18 @@ public sealed record Holder(int Process, long AcquireIndex, long FromIndex, long
 /// <summary>Two certain holders at once: the second acquired while the first had not begun to release.</summary>
 public sealed record Overlap(Holder First, Holder Second);
 
-/// <summary>What the mutex checker found: the linearizability search's report, the holders, and the overlaps (first 1000, with the count).</summary>
-public sealed record MutexReport(LinearizabilityReport Linearizability, int Acquired, int Holders, long Overlaps, IReadOnlyList<Overlap> FirstOverlaps);
+/// <summary>
+/// The longest anyone waited for the lock while it was refused: from the last grant (or the first op)
+/// to an acquire the database refused. Facts, not a verdict: a holder that vanished keeps the lock
+/// until its session or lease expires.
+/// </summary>
+/// <param name="FromIndex">The granting acquire's ok record; null when nothing had been granted yet.</param>
+/// <param name="FromTime">That record's time (ns), or the first op's.</param>
+/// <param name="ToIndex">The refusal's fail record.</param>
+public sealed record LockWait(double Seconds, long? FromIndex, long FromTime, long ToIndex, long ToTime);
+
+/// <summary>What the mutex checker found: the linearizability search's report, the holders, the overlaps (first 1000, with the count) and the longest wait (null when untimed or nothing was refused).</summary>
+public sealed record MutexReport(LinearizabilityReport Linearizability, int Acquired, int Holders, long Overlaps, IReadOnlyList<Overlap> FirstOverlaps, LockWait? LongestWait);
 
 /// <summary>
 /// A single lock: acquire ok means this process now holds it, release ok that it let go. The history is
@@ -61,15 +71,37 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
         var linReport = (LinearizabilityReport)lin.Details!;
         var holders = Holders(calls);
         var (count, first) = Overlaps(holders);
-        var report = new MutexReport(linReport, calls.Count(c => c.Invoke.F == Acquire && c.Outcome == OpType.Ok), holders.Count, count, first.Select(p => new Overlap(holders[p.A].View, holders[p.B].View)).ToList());
+        var wait = LongestWait(history);
+        var report = new MutexReport(linReport, calls.Count(c => c.Invoke.F == Acquire && c.Outcome == OpType.Ok), holders.Count, count,
+            first.Select(p => new Overlap(holders[p.A].View, holders[p.B].View)).ToList(), wait);
         var verdict = count > 0 ? Verdict.Invalid : lin.Verdict;
         var lines = new List<string> { lin.Summary, $"{holders.Count} acquires held the lock, {count} overlapping pairs of holders" };
+        if (wait is not null)
+            lines.Add($"longest wait while the lock was refused: {wait.Seconds:0.0}s ({(wait.FromIndex is { } g ? $"from the grant at op {g}" : "from the start")}{At(wait.FromTime)} to the refusal at op {wait.ToIndex}{At(wait.ToTime)})");
         foreach (var o in report.FirstOverlaps.Take(5))
             lines.Add($"overlap: {Describe(o.First)} and {Describe(o.Second)}");
         if (count > 5) lines.Add($"... ({count - 5} more overlapping pairs)");
         if (count > 0 && lin.Verdict == Verdict.Valid)
             lines.Add("the mutex model accepts the history (it does not know who holds the lock), but two processes held it at once");
         return new CheckResult(Name, verdict, string.Join("\n", lines), report);
+    }
+
+    /// <summary>The longest time from a grant (ok acquire) to a later refusal with no grant between; null in an untimed history.</summary>
+    static LockWait? LongestWait(IReadOnlyList<Op> history)
+    {
+        var clientOps = history.Where(o => !o.IsNemesis).ToList();
+        if (clientOps.Count == 0 || clientOps.Any(o => o.Time < 0)) return null;
+        long? grant = null;
+        var since = clientOps[0].Time;
+        LockWait? longest = null;
+        foreach (var op in clientOps.OrderBy(o => o.Time))
+        {
+            if (op.F != Acquire) continue;
+            if (op.Type == OpType.Ok) (grant, since) = (op.Index, op.Time);
+            else if (op.Type == OpType.Fail && Answered(op) && (op.Time - since) / 1e9 > (longest?.Seconds ?? -1))
+                longest = new LockWait(Math.Round((op.Time - since) / 1e9, 3), grant, since, op.Index, op.Time);
+        }
+        return longest;
     }
 
     static string Describe(Holder h) =>

@@ -27,6 +27,29 @@ public class MutexCheckerTests
     }
 
     [Fact]
+    public void The_longest_wait_runs_from_the_last_grant_to_the_latest_refusal_before_the_next_grant()
+    {
+        var h = new Recorder().Call(0, "acquire", null, OpType.Ok);                  // granted: op 1, 1 ms
+        h.Call(1, "acquire", null, OpType.Fail, error: "not granted in time; withdrew"); // op 3
+        h.Call(2, "acquire", null, OpType.Fail, error: "connect: refused");             // not a refusal: op 5
+        h.Call(1, "acquire", null, OpType.Fail, error: "not granted in time; withdrew"); // op 7, 7 ms
+        h.Call(0, "release", null, OpType.Ok).Call(2, "acquire", null, OpType.Ok);     // granted again: op 11
+        h.Call(0, "acquire", null, OpType.Fail, error: "not granted in time; withdrew"); // op 13, 2 ms after
+        var wait = Check(h).Report.LongestWait!;
+        Assert.Equal((1L, 7L), (wait.FromIndex!.Value, wait.ToIndex));
+        Assert.Equal(0.006, wait.Seconds, 6);
+        Assert.Contains("longest wait while the lock was refused: 0.0s (from the grant at op 1", Check(h).Result.Summary);
+        Assert.Equal(Verdict.Valid, Check(h).Result.Verdict); // a fact, not a verdict
+    }
+
+    [Fact]
+    public void Without_a_refusal_there_is_no_wait()
+    {
+        var h = new Recorder().Call(0, "acquire", null, OpType.Ok).Call(1, "acquire", null, OpType.Fail, error: "connect: refused");
+        Assert.Null(Check(h).Report.LongestWait);
+    }
+
+    [Fact]
     public void Holders_taking_turns_are_valid_and_listed()
     {
         var h = new Recorder()
