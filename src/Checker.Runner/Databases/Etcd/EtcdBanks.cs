@@ -15,27 +15,26 @@ namespace Checker.Runner.Databases.Etcd;
 /// snapshot at one revision. In half-transfers mode, a share of the transfers writes only the debit.
 /// </summary>
 public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, string prefix, BankSettings settings,
-    TimeSpan opTimeout, TimeSpan connectTimeout, double halfProbability, int seed) : IClientFactory
+    TimeSpan opTimeout, TimeSpan connectTimeout, double halfProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, halfProbability, seed)
 {
     readonly string accounts = $"{prefix}/bank/";
     readonly BankSettings settings = settings;
-    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly ClientFaults faults = new(halfProbability, seed);
 
     /// <summary>Opens every account with the initial balance in one txn, unless account 0 exists (an earlier try that did apply).</summary>
-    public async Task PrepareAsync(CancellationToken ct)
+    public override async Task PrepareAsync(CancellationToken ct)
     {
         var open = new TxnRequest();
         open.Compare.Add(new Compare { Key = KeyOf(0), Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
         for (var i = 0; i < settings.Accounts; i++)
             open.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = KeyOf(i), Value = Encode(settings.InitialBalance) } });
-        var giveUp = DateTime.UtcNow + 5 * opTimeout;
+        var giveUp = DateTime.UtcNow + 5 * OpTimeout;
         for (var attempt = 0; ; attempt++)
         {
-            using var channel = new EtcdChannel(nodes[attempt % nodes.Count].Host, nodes[attempt % nodes.Count].Port, connectTimeout);
+            using var channel = new EtcdChannel(Nodes[attempt % Nodes.Count].Host, Nodes[attempt % Nodes.Count].Port, ConnectTimeout);
             try
             {
-                await channel.Client.TransactionAsync(open, deadline: DateTime.UtcNow + opTimeout, cancellationToken: ct);
+                await channel.Client.TransactionAsync(open, deadline: DateTime.UtcNow + OpTimeout, cancellationToken: ct);
                 return;
             }
             catch (RpcException) when (DateTime.UtcNow < giveUp && !ct.IsCancellationRequested)
@@ -46,13 +45,12 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
         }
     }
 
-    public IClient Create(int node) =>
-        new Client(nodes[node], this, faults.NextClient());
+    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
 
     ByteString KeyOf(long account) => ByteString.CopyFromUtf8(accounts + account.ToString(CultureInfo.InvariantCulture));
 
     sealed class Client((string Host, int Port) node, EtcdBanks bank, ClientFaults.Dice dice)
-        : EtcdWorkerClient(node, bank.opTimeout, bank.connectTimeout)
+        : EtcdWorkerClient(node, bank.OpTimeout, bank.ConnectTimeout)
     {
         protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
         {

@@ -25,15 +25,14 @@ namespace Checker.Runner.Databases.Etcd;
 /// nothing), and their releases answer ok without sending anything.
 /// </summary>
 public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double grantTwiceProbability, int seed) : IClientFactory
+    double grantTwiceProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, grantTwiceProbability, seed)
 {
     public const string LeaseExpired = "the lock was already gone: its lease expired while held";
 
     readonly ByteString lockKey = ByteString.CopyFromUtf8($"{prefix}/mutex/lock");
-    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
     /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the lock.</summary>
     readonly System.Collections.Concurrent.ConcurrentQueue<long> orphans = new();
-    readonly ClientFaults faults = new(grantTwiceProbability, seed);
     int expired;
 
     /// <summary>
@@ -46,14 +45,10 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     /// <summary>How many releases found their lock gone because its lease had expired while held.</summary>
     public int ExpiredReleases => Volatile.Read(ref expired);
 
-    /// <summary>Nothing to create: a lock key never created is a free lock. The prefix is fresh per run.</summary>
-    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
-
-    public IClient Create(int node) =>
-        new Client(nodes[node], this, faults.NextClient());
+    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
 
     sealed class Client((string Host, int Port) node, EtcdMutexes mutex, ClientFaults.Dice dice)
-        : EtcdWorkerClient(node, mutex.opTimeout, mutex.connectTimeout)
+        : EtcdWorkerClient(node, mutex.OpTimeout, mutex.ConnectTimeout)
     {
         /// <summary>The lease of the lock this client holds or may hold (after an unknown outcome); 0 for none.</summary>
         long lease;
@@ -83,7 +78,7 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
             var take = new TxnRequest();
             take.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
             take.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = mutex.lockKey, Value = holder, Lease = lease } });
-            var pollUntil = DateTime.UtcNow + 0.5 * mutex.opTimeout;
+            var pollUntil = DateTime.UtcNow + 0.5 * mutex.OpTimeout;
             while (true)
             {
                 try

@@ -15,23 +15,18 @@ namespace Checker.Runner.Databases.Etcd;
 /// In deliver-twice mode, a share of the dequeues answers the oldest element without deleting it.
 /// </summary>
 public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double twiceProbability, int seed) : IClientFactory
+    double twiceProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, twiceProbability, seed)
 {
     /// <summary>How many of the oldest elements one range reads, so concurrent dequeues need not all fight over the first.</summary>
     public const int Candidates = 4;
 
     readonly string elements = $"{prefix}/queue/";
-    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly ClientFaults faults = new(twiceProbability, seed);
 
-    /// <summary>Nothing to create: the empty prefix is the empty queue. The prefix is fresh per run.</summary>
-    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
-
-    public IClient Create(int node) =>
-        new Client(nodes[node], this, faults.NextClient());
+    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
 
     sealed class Client((string Host, int Port) node, EtcdQueues queue, ClientFaults.Dice dice)
-        : EtcdWorkerClient(node, queue.opTimeout, queue.connectTimeout)
+        : EtcdWorkerClient(node, queue.OpTimeout, queue.ConnectTimeout)
     {
         protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
         {

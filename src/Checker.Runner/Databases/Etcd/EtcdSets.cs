@@ -12,20 +12,15 @@ namespace Checker.Runner.Databases.Etcd;
 /// In lose-adds mode, a share of the adds answers ok without writing anything.
 /// </summary>
 public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double loseProbability, int seed) : IClientFactory
+    double loseProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, loseProbability, seed)
 {
     readonly string elements = $"{prefix}/set/";
-    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
-    readonly ClientFaults faults = new(loseProbability, seed);
 
-    /// <summary>Nothing to create: the empty prefix is the empty set. The prefix is fresh per run.</summary>
-    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
-
-    public IClient Create(int node) =>
-        new Client(nodes[node], this, faults.NextClient());
+    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
 
     sealed class Client((string Host, int Port) node, EtcdSets set, ClientFaults.Dice dice)
-        : EtcdWorkerClient(node, set.opTimeout, set.connectTimeout)
+        : EtcdWorkerClient(node, set.OpTimeout, set.ConnectTimeout)
     {
         protected override async Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct)
         {
