@@ -45,7 +45,7 @@ public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, stri
         }
     }
 
-    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this, dice);
 
     ByteString KeyOf(long account) => ByteString.CopyFromUtf8(accounts + account.ToString(CultureInfo.InvariantCulture));
 

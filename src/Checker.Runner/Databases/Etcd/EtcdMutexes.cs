@@ -45,7 +45,7 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     /// <summary>How many releases found their lock gone because its lease had expired while held.</summary>
     public int ExpiredReleases => Volatile.Read(ref expired);
 
-    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this, dice);
 
     sealed class Client((string Host, int Port) node, EtcdMutexes mutex, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, mutex.OpTimeout, mutex.ConnectTimeout)

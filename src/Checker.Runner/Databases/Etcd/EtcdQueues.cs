@@ -23,7 +23,7 @@ public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, str
 
     readonly string elements = $"{prefix}/queue/";
 
-    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this, dice);
 
     sealed class Client((string Host, int Port) node, EtcdQueues queue, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, queue.OpTimeout, queue.ConnectTimeout)

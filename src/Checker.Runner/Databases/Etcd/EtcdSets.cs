@@ -17,7 +17,7 @@ public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, strin
 {
     readonly string elements = $"{prefix}/set/";
 
-    protected override IClient CreateClient((string Host, int Port) node, ClientFaults.Dice dice) => new Client(node, this, dice);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this, dice);
 
     sealed class Client((string Host, int Port) node, EtcdSets set, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, set.OpTimeout, set.ConnectTimeout)

@@ -4,30 +4,21 @@ using Checker.ZooKeeper;
 namespace Checker.Runner.Databases.ZooKeeper;
 
 /// <summary>
-/// What every ZooKeeper workload's client factory shares: the servers, the workload's own znode
-/// under the run's root, the client options, and the dice of the workload's faulty mode. A workload
-/// adds its client, and what PrepareAsync creates beyond its znode.
+/// What every ZooKeeper workload's client factory adds to the servers and dice: the workload's own
+/// znode under the run's root, and the client options. A workload adds its client, and what
+/// PrepareAsync creates beyond its znode.
 /// </summary>
 public abstract class ZooKeeperFactory(IReadOnlyList<(string Host, int Port)> nodes, string dir, ZooKeeperClientOptions options,
-    double faultProbability, int seed) : IClientFactory
+    double faultProbability, int seed) : WorkloadClientFactory(nodes, faultProbability, seed)
 {
-    readonly ClientFaults faults = new(faultProbability, seed);
-
-    protected IReadOnlyList<(string Host, int Port)> Nodes => nodes;
-
     /// <summary>The workload's znode: everything it writes lives below it.</summary>
     protected string Dir => dir;
 
     protected ZooKeeperClientOptions Options => options;
 
     /// <summary>Creates the workload's znode (and its parents), retrying through any server.</summary>
-    public virtual Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(nodes, options, [dir], ct);
-
-    public IClient Create(int node) => CreateClient(node, faults.NextClient());
-
-    /// <summary>A client of the server nodes[node], misbehaving as its dice say.</summary>
-    protected abstract IClient CreateClient(int node, ClientFaults.Dice dice);
+    public override Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(Nodes, options, [dir], ct);
 
     /// <summary>A session on the first node, synced with the leader on the workload's znode (for tests' reads).</summary>
-    protected Task<ZooKeeperClient> SyncedAsync(CancellationToken ct) => ZooKeeperZnodes.SyncedAsync(nodes, options, dir, ct);
+    protected Task<ZooKeeperClient> SyncedAsync(CancellationToken ct) => ZooKeeperZnodes.SyncedAsync(Nodes, options, dir, ct);
 }
