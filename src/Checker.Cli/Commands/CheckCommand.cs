@@ -133,9 +133,7 @@ public static class CheckCommand
         // node list adds nodes no client op reached. Without node fields the cluster is one node.
         if (loaded.Header.Nodes is { } named && history.Any(o => o.Node is not null))
             recovery = recovery with { Nodes = named.Union(history.Select(o => o.Node).OfType<string>()).ToList() };
-        // A workload whose refusals are answers: an empty queue, a lock held by another.
-        if (workload == "queue") recovery = recovery with { Serves = QueueChecker.Answered };
-        if (workload == "mutex") recovery = recovery with { Serves = MutexChecker.Answered };
+        if (WorkloadCheckers.Serves(workload) is { } serves) recovery = recovery with { Serves = serves };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));

@@ -1,4 +1,5 @@
 using Checker.Core.Checks;
+using Checker.Core.History;
 using Checker.Core.Linearizability;
 
 namespace Checker.Core.Workloads;
@@ -19,5 +20,16 @@ public static class WorkloadCheckers
         "mutex" => new MutexChecker((search ?? new LinearizabilityOptions()) with { Source = source }),
         "bank" => new BankChecker(bank ?? throw new ArgumentException("the bank checker needs the expected total (BankOptions): it is never guessed from the history"), source),
         _ => throw new ArgumentException($"unknown workload '{workload}' (one of: {string.Join(", ", Names)})"),
+    };
+
+    /// <summary>
+    /// Which completions show a node serving, for the recovery checker: besides ok, the refusals only a
+    /// serving node gives (an empty queue, a lock held by another). Null: ok completions only.
+    /// </summary>
+    public static Func<Op, bool>? Serves(string? workload) => workload switch
+    {
+        "queue" => QueueChecker.Answered,
+        "mutex" => MutexChecker.Answered,
+        _ => null,
     };
 }

@@ -33,7 +33,7 @@ public class BankSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class BankWorkload(BankSettings settings) : IWorkload
 {
-    public const string Transfer = "transfer", Read = "read";
+    public const string Transfer = Core.Workloads.BankChecker.Transfer, Read = Core.Workloads.BankChecker.Read;
 
     public string Name => "bank";
 

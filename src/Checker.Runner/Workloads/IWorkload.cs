@@ -20,8 +20,12 @@ public interface IWorkload
     /// <summary>The checkers this workload's history needs (the runner adds stats and recovery).</summary>
     IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options);
 
-    /// <summary>Whether a completion shows its node serving, for the recovery check: an ok, unless the workload has certain answers that fail.</summary>
-    bool Serves(Core.History.Op completion) => completion.Type == Core.History.OpType.Ok;
+    /// <summary>
+    /// Whether a completion shows its node serving, for the recovery check: an ok, or a refusal only a
+    /// serving node gives, as `checker check --workload` judges it too (Core's WorkloadCheckers.Serves).
+    /// </summary>
+    bool Serves(Core.History.Op completion) =>
+        Core.Workloads.WorkloadCheckers.Serves(Name)?.Invoke(completion) ?? completion.Type == Core.History.OpType.Ok;
 }
 
 /// <summary>What a workload's checkers may be told by the run.</summary>

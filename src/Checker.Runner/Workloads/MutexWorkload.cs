@@ -16,7 +16,7 @@ public class MutexSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class MutexWorkload : IWorkload
 {
-    public const string Acquire = "acquire", Release = "release";
+    public const string Acquire = Core.Workloads.MutexChecker.Acquire, Release = Core.Workloads.MutexChecker.Release;
     readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> steps = new();
 
     public string Name => "mutex";
@@ -26,9 +26,6 @@ public sealed class MutexWorkload : IWorkload
 
     /// <summary>One release per worker (it fails at once if the worker holds nothing), then done.</summary>
     public Invocation? Final(int worker, int n) => n == 0 ? new(Release, null, null) : null;
-
-    /// <summary>Ok, or an acquire refused because another holds the lock: the node answered.</summary>
-    public bool Serves(Core.History.Op completion) => Core.Workloads.MutexChecker.Answered(completion);
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
         [new Core.Workloads.MutexChecker(new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false, Source = options.Source })];

@@ -24,7 +24,7 @@ public class QueueSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class QueueWorkload(QueueSettings settings) : IWorkload
 {
-    public const string Enqueue = "enqueue", Dequeue = "dequeue", Empty = "empty";
+    public const string Enqueue = Core.Workloads.QueueChecker.Enqueue, Dequeue = Core.Workloads.QueueChecker.Dequeue, Empty = Core.Workloads.QueueChecker.EmptyError;
     long next;
 
     public string Name => "queue";
@@ -35,9 +35,6 @@ public sealed class QueueWorkload(QueueSettings settings) : IWorkload
             : new Invocation(Enqueue, null, Interlocked.Increment(ref next));
 
     public Invocation? Final(int worker, int n) => new(Dequeue, null, null);
-
-    /// <summary>A dequeue that finds the queue empty is an answer: the drain at the end is service, not a stall.</summary>
-    public bool Serves(Core.History.Op completion) => Core.Workloads.QueueChecker.Answered(completion);
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [

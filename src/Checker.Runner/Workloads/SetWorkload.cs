@@ -24,7 +24,7 @@ public class SetSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class SetWorkload(SetSettings settings) : IWorkload
 {
-    public const string Add = "add", Read = "read";
+    public const string Add = Core.Workloads.SetChecker.Add, Read = Core.Workloads.SetChecker.Read;
     long next;
 
     public string Name => "set";

@@ -17,7 +17,6 @@ namespace Checker.Runner.Databases.ZooKeeper;
 public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
     double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/queue", options, faultProbability, seed)
 {
-
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for tests).</summary>

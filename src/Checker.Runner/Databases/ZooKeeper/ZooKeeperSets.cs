@@ -14,7 +14,6 @@ namespace Checker.Runner.Databases.ZooKeeper;
 public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
     double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/set", options, faultProbability, seed)
 {
-
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The elements now in the set, read through the first node (for tests).</summary>
