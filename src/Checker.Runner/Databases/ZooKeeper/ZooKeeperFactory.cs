@@ -16,7 +16,7 @@ public abstract class ZooKeeperFactory(IReadOnlyList<(string Host, int Port)> no
 
     protected ZooKeeperClientOptions Options => options;
 
-    /// <summary>Creates the workload's znode (and its parents), retrying through any server.</summary>
+    /// <summary>Creates the workload's znode (and its parents) through the first node.</summary>
     public override Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(Nodes, options, [dir], ct);
 
     /// <summary>A session on the first node, synced with the leader on the workload's znode (for tests' reads).</summary>

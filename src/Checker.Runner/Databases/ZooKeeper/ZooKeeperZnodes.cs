@@ -16,7 +16,6 @@ public static class ZooKeeperZnodes
         await zk.CloseAsync();
     }
 
-    /// <summary>Creates the path's persistent znodes from the top down, skipping those that exist.</summary>
     /// <summary>A session on the first node whose server has synced `path` with the leader: what it reads next is current (for tests' reads of the database).</summary>
     public static async Task<ZooKeeperClient> SyncedAsync(IReadOnlyList<(string Host, int Port)> nodes, ZooKeeperClientOptions options, string path, CancellationToken ct)
     {
@@ -26,6 +25,7 @@ public static class ZooKeeperZnodes
         return zk;
     }
 
+    /// <summary>Creates the path's persistent znodes from the top down, skipping those that exist.</summary>
     public static async Task CreatePathAsync(ZooKeeperClient zk, string path, byte[]? data = null)
     {
         var prefix = "";
