@@ -51,6 +51,16 @@ public sealed class Args
             : throw new UsageException($"--{name} needs a {(zeroAllowed ? "non-negative" : "positive")} number of seconds, not '{v}'");
     }
 
+    /// <summary>A whole number in [min, max]; `what` names it in the error ("a positive number of megabytes").</summary>
+    public long? Integer(string name, long min, long max, string what)
+    {
+        var v = Get(name);
+        if (v is null) return null;
+        return long.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new UsageException($"--{name} needs {what}, not '{v}'");
+    }
+
     /// <summary>Options given but never asked for, with their values (for commands that pass them on).</summary>
     public List<KeyValuePair<string, string>> Unused() =>
         options.Where(o => !used.Contains(o.Key)).Select(o => KeyValuePair.Create(o.Key, o.Value ?? "")).ToList();

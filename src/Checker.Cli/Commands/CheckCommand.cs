@@ -73,22 +73,16 @@ public static class CheckCommand
             throw new UsageException($"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCheckers.Names)})");
         if (workload is not null && modelName is not null)
             throw new UsageException("--model and --workload: give one (a workload has its own checker)");
-        var bankTotal = args.Get("bank-total") is { } bt
-            ? long.TryParse(bt, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var total) ? total : throw new UsageException($"--bank-total needs an integer, not '{bt}'")
-            : (long?)null;
+        var bankTotal = args.Integer("bank-total", long.MinValue, long.MaxValue, "an integer");
         var allowNegative = args.Flag("bank-allow-negative");
-        var bankAccounts = args.Get("bank-accounts") is { } ba
-            ? int.TryParse(ba, out var accounts) && accounts > 0 ? accounts : throw new UsageException($"--bank-accounts needs a positive number, not '{ba}'")
-            : (int?)null;
+        var bankAccounts = (int?)args.Integer("bank-accounts", 1, int.MaxValue, "a positive number");
         if ((bankTotal is not null || allowNegative || bankAccounts is not null) && workload != "bank")
             throw new UsageException("--bank-total, --bank-allow-negative and --bank-accounts go with --workload bank");
         var initialText = args.Get("initial");
         var initial = initialText is null ? null : InitialValue.Parse(initialText);
         var nilUnknown = args.Flag("nil-reads-unknown");
         var timeout = args.Seconds("timeout");
-        var memoryMb = args.Get("memory") is { } m
-            ? long.TryParse(m, out var mb) && mb is > 0 and < 1L << 30 ? mb : throw new UsageException($"--memory needs a positive number of megabytes, not '{m}'")
-            : (long?)null;
+        var memoryMb = args.Integer("memory", 1, (1L << 30) - 1, "a positive number of megabytes");
         var shrink = args.Seconds("shrink", zeroAllowed: true);
         var split = !args.Flag("no-split");
         var json = args.Flag("json");
