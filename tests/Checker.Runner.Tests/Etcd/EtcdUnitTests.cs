@@ -129,6 +129,14 @@ public sealed class EtcdUnitTests : IDisposable
         var refused = new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.",
             new SocketException((int)SocketError.ConnectionRefused)));
         Assert.Equal(OpType.Fail, EtcdOutcomes.ForMutation(refused).Type);
+        Assert.Equal("not sent: Unavailable: Error connecting to subchannel. (Connection refused)", EtcdOutcomes.ForMutation(refused).Error);
+        // A pick failure is never sent, whatever connect error the subchannel last had: here a member that reset it while dying.
+        var resetWhileConnecting = new RpcException(new Status(StatusCode.Unavailable, EtcdOutcomes.SubchannelConnectFailure,
+            new SocketException((int)SocketError.ConnectionReset)));
+        Assert.Equal(OpType.Fail, EtcdOutcomes.ForMutation(resetWhileConnecting).Type);
+        var connectTimedOut = new RpcException(new Status(StatusCode.Unavailable, EtcdOutcomes.SubchannelConnectFailure,
+            new TimeoutException("A connection could not be established within the configured ConnectTimeout.")));
+        Assert.Equal(OpType.Fail, EtcdOutcomes.ForMutation(connectTimedOut).Type);
 
         var unreachableMidCall = new RpcException(new Status(StatusCode.Unavailable, "Error reading next message.",
             new IOException("Unable to read data", new SocketException((int)SocketError.HostUnreachable))));

@@ -62,16 +62,27 @@ public static class EtcdOutcomes
     }
 
     /// <summary>
+    /// Grpc.Net.Client's status for a call its balancer failed at pick time: the channel's one subchannel
+    /// had no connection (its last connect failed, and it may be backing off before the next). A call
+    /// that is not wait-for-ready fails there, before any HTTP request exists, whatever the connect error
+    /// was (refused, reset by a member that was dying, timed out). Should the library reword it, such
+    /// errors fall back to info: slower to check, never a wrong fail.
+    /// </summary>
+    public const string SubchannelConnectFailure = "Error connecting to subchannel.";
+
+    /// <summary>
     /// True when the error says no connection to the server was made for this call. A call needs an
     /// open HTTP/2 connection before any byte of it is sent, and the channel here never retries, so
-    /// such a call did not reach the server. Three shapes say so: the channel's own connect failure
-    /// (a bare SocketException from connecting), ECONNREFUSED anywhere (connect is the only call that
-    /// returns it), and HttpClient's ConnectionError ("a transport-level failure while connecting").
-    /// An unreachable host inside a read or write error is not one of them: that connection was open.
+    /// such a call did not reach the server. Four shapes say so: the balancer's pick failure (above),
+    /// the channel's own connect failure (a bare SocketException from connecting), ECONNREFUSED anywhere
+    /// (connect is the only call that returns it), and HttpClient's ConnectionError ("a transport-level
+    /// failure while connecting"). An unreachable host inside a read or write error is not one of them:
+    /// that connection was open.
     /// </summary>
     public static bool NeverConnected(RpcException e)
     {
         if (e.StatusCode != StatusCode.Unavailable) return false;
+        if (e.Status.Detail == SubchannelConnectFailure) return true;
         if (e.Status.DebugException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable
                 or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable or SocketError.TimedOut })
             return true;
@@ -83,7 +94,12 @@ public static class EtcdOutcomes
         return false;
     }
 
-    /// <summary>A one-line reason for the history: the status and etcd's own message.</summary>
-    public static string Describe(RpcException e) =>
-        $"{e.StatusCode}: {(string.IsNullOrEmpty(e.Status.Detail) ? e.Status.DebugException?.Message : e.Status.Detail)}";
+    /// <summary>A one-line reason for the history: the status and etcd's own message.
+    /// A pick failure also names the connect error behind it, which its detail alone does not.</summary>
+    public static string Describe(RpcException e) => (e.Status.Detail, e.Status.DebugException) switch
+    {
+        (null or "", var cause) => $"{e.StatusCode}: {cause?.Message}",
+        (SubchannelConnectFailure, { } cause) => $"{e.StatusCode}: {SubchannelConnectFailure} ({cause.Message})",
+        (var detail, _) => $"{e.StatusCode}: {detail}",
+    };
 }
