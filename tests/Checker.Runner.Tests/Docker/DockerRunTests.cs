@@ -8,7 +8,7 @@ using Checker.Runner.Spec;
 
 namespace Checker.Runner.Tests.Docker;
 
-/// <summary>Whole ZooKeeper runs on Docker nodes, faulted by iptables in each container's namespace (needs root).</summary>
+/// <summary>Whole ZooKeeper and etcd runs on Docker nodes, faulted by iptables in each container's namespace (needs root).</summary>
 [Trait("Tier", "Slow")]
 [Collection("docker")]
 public sealed class DockerRunTests(DockerFixture docker) : IDisposable
@@ -50,6 +50,31 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
         Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
         Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
+    }
+
+    [Fact]
+    public async Task An_etcd_run_in_docker_with_partitions_kills_and_a_frozen_container_is_valid_and_keeps_each_members_log()
+    {
+        var spec = SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), new (string, string)[]
+        {
+            ("nodes.provider", "docker"), ("time-limit", "16"), ("nemesis.faults", "partition-isolate-leader,kill-random,pause-container"),
+            ("nemesis.interval", "4"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"),
+        }.Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 14), CancellationToken.None);
+
+        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        var history = HistoryFile.Load(outcome.Folder.History);
+        // This seed draws partition-isolate-leader, pause-container, kill-random, in that order.
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
+        Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");
+        Assert.Contains("nemesis: pause-container", File.ReadAllText(outcome.Folder.Log));
+        foreach (var n in new[] { "n1", "n2", "n3" })
+            Assert.Contains("raft", File.ReadAllText(Path.Combine(outcome.Folder.NodeLogs, n, "etcd.log"))); // the member's own log, out of its container
+        Assert.Contains("\"nodes\": \"docker\"", File.ReadAllText(outcome.Folder.Results));
+        Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log));
+        var root = Path.Combine("/tmp", $"checker-{outcome.Folder.RunId}");
+        Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
+        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
     }
 
     [Fact]
