@@ -75,6 +75,7 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
         generator.Start(stop.Token);
 
         await Task.Delay(2000);
+        var killedAt = history.Snapshot().Count;
         var victim = cluster.Nodes[2];
         await cluster.Db.KillAsync(victim, default);
         await Task.Delay(2000);
@@ -87,6 +88,7 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
         await cluster.Db.PauseAsync(paused, default);
         await Task.Delay(1500);
         await cluster.Db.ResumeAsync(paused, default);
+        var resumedAt = history.Snapshot().Count;
         await Task.Delay(2000);
         generator.Phase = Phase.Final;
         await Task.Delay(1000);
@@ -97,7 +99,9 @@ public sealed class EtcdClusterTests(ITestOutputHelper output)
         output.WriteLine($"{ok} ok, {fail} fail, {info} info over ~11.5 s: {ok / 11.5:0} ok ops/s");
         foreach (var g in ops.Where(o => o.Type is OpType.Fail or OpType.Info).GroupBy(o => $"{o.Type} {o.F}: {o.Error}").OrderByDescending(g => g.Count()).Take(12))
             output.WriteLine($"{g.Count(),5} {g.Key}");
-        Assert.True(ok > 200, $"only {ok} ok ops");
+        // Whatever the machine's speed: the cluster served before the first fault and again after the last.
+        Assert.Contains(ops.Take(killedAt), o => o.Type == OpType.Ok);
+        Assert.Contains(ops.Skip(resumedAt), o => o.Type == OpType.Ok);
         var check = new LinearizabilityChecker(ModelCatalog.Create("cas-register"),
             new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(60), SplitByKey = true }).Check(ops);
         Assert.True(check.Verdict == Verdict.Valid, check.Summary);
