@@ -28,10 +28,16 @@ public static class IsolatedLeaderScenario
             }
             Assert.NotNull(next);
             Assert.NotEqual(leader, next); // a new leader serves on the majority side
-            var (host, port) = db.ClientEndpoint(leader);
-            for (var i = 0; i < 150 && await Checker.ZooKeeper.ZooKeeperFourLetterWords.ModeAsync(host, port) == "leader"; i++) await Task.Delay(200);
-            var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
-            Assert.Contains("LOOKING", log[log.LastIndexOf("LEADING", StringComparison.Ordinal)..]); // the old leader lost its quorum
+            // The old leader steps down a sync limit of ticks after it lost its quorum, which may be after the
+            // majority elected: its own log must come to say LOOKING after its last LEADING.
+            var sinceLeading = "";
+            for (var i = 0; i < 150 && !sinceLeading.Contains("LOOKING"); i++)
+            {
+                if (i > 0) await Task.Delay(200);
+                var log = (await nodes.RunAsync(leader, "cat", [$"{leader.Directory}/zookeeper.log"], CancellationToken.None)).Output;
+                sinceLeading = log[Math.Max(0, log.LastIndexOf("LEADING", StringComparison.Ordinal))..];
+            }
+            Assert.Contains("LOOKING", sinceLeading); // the old leader lost its quorum
 
             await network.HealAsync(CancellationToken.None);
             await db.WaitForQuorumAsync(TimeSpan.FromSeconds(60), CancellationToken.None); // all three serve again, the old leader as a member
