@@ -66,8 +66,13 @@ public class HostBridgeTests
         await bridge.AddNamespaceAsync(2);
         // A daemon left running in the namespace, as a killed runner would leave it.
         var daemon = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns.Name!, "setsid", "sleep", "300"]))!;
-        await Task.Delay(200);
-        Assert.NotEqual("", (await Shell.RunAsync(["ip", "netns", "pids", ns.Name!])).Output.Trim());
+        var pids = ""; // until `ip netns exec` has entered the namespace, however slowly
+        for (var i = 0; i < 100 && pids == ""; i++)
+        {
+            if (i > 0) await Task.Delay(100);
+            pids = (await Shell.RunAsync(["ip", "netns", "pids", ns.Name!])).Output.Trim();
+        }
+        Assert.NotEqual("", pids);
 
         // The owner vanishes without teardown; only the state file is left to go by.
         var done = await HostBridge.CleanAsync(state);
