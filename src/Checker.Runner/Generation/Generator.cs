@@ -50,7 +50,7 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
 
     async Task WorkerAsync(int worker, CancellationToken ct)
     {
-        var random = new Random(HashCode.Combine(options.Seed, worker));
+        var random = new Random(Seeds.Derive(options.Seed, worker));
         var node = worker % options.Nodes;
         var process = worker;
         var client = clients.Create(node);

@@ -2,14 +2,14 @@ namespace Checker.Runner.Workloads;
 
 /// <summary>
 /// How often the clients of a deliberately faulty mode misbehave (client.faultProbability), with a
-/// random source per client: different per client, reproducible from the run's seed.
+/// random source per client: the n-th client made gets the same seed in every run of the same seed.
 /// </summary>
 public sealed class ClientFaults(double probability, int seed)
 {
     int created;
 
     /// <summary>The dice of the next client made.</summary>
-    public Dice NextClient() => new(probability, new Random(HashCode.Combine(seed, Interlocked.Increment(ref created))));
+    public Dice NextClient() => new(probability, new Random(Generation.Seeds.Derive(seed, Interlocked.Increment(ref created))));
 
     /// <summary>One client's dice; a client is used by one worker at a time, and so are its dice.</summary>
     public sealed class Dice(double probability, Random random)
