@@ -14,7 +14,7 @@ public abstract class EtcdFactory(IReadOnlyList<(string Host, int Port)> nodes, 
 
     /// <summary>
     /// Nothing by default: the run's prefix is fresh, and keys never written are each workload's empty
-    /// state (an empty set, an empty queue, a free lock).
+    /// state (a null register, an empty set, an empty queue, a free lock).
     /// </summary>
     public override Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -11,23 +11,21 @@ namespace Checker.Runner.Databases.Etcd;
 /// a missing key is the initial null. Compare-and-set is one txn: if the key's value equals `from`,
 /// put `to`. Reads are linearizable (etcd's default: the member confirms its leader's commit index
 /// first) unless `serializable`, when any member answers from its own, possibly stale, state.
+/// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
+/// so they never misbehave themselves.
 /// </summary>
 public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, string prefix, bool serializable,
-    TimeSpan opTimeout, TimeSpan connectTimeout) : IClientFactory
+    TimeSpan opTimeout, TimeSpan connectTimeout) : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability: 0, seed: 0)
 {
     readonly string prefix = prefix;
     readonly bool serializable = serializable;
-    readonly TimeSpan opTimeout = opTimeout, connectTimeout = connectTimeout;
 
-    /// <summary>Nothing to create: a key that was never written reads as null. The prefix is fresh per run.</summary>
-    public Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
-
-    public IClient Create(int node) => new Client(nodes[node], this);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this);
 
     public static string KeyOf(string prefix, object key) => $"{prefix}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
 
     sealed class Client((string Host, int Port) node, EtcdRegisters registers)
-        : EtcdWorkerClient(node, registers.opTimeout, registers.connectTimeout)
+        : EtcdWorkerClient(node, registers.OpTimeout, registers.ConnectTimeout)
     {
         protected override async Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct)
         {

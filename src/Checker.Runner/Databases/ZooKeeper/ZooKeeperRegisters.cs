@@ -8,27 +8,27 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// <summary>
 /// Registers in ZooKeeper: one znode per key under a test root, holding the value as decimal text
 /// (empty: the initial null). Compare-and-set reads value and version, then sets with that version.
+/// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
+/// so they never misbehave themselves.
 /// </summary>
 public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> nodes, string root, int keys, bool syncReads, ZooKeeperClientOptions options)
-    : IClientFactory
+    : ZooKeeperFactory(nodes, root, options, faultProbability: 0, seed: 0)
 {
-    readonly string root = root;
     readonly bool syncReads = syncReads;
-    readonly ZooKeeperClientOptions options = options;
 
     /// <summary>Creates the root and one empty znode per key, through the first node.</summary>
-    public Task PrepareAsync(CancellationToken ct) =>
-        ZooKeeperZnodes.PrepareAsync(nodes, options, [root, .. Enumerable.Range(0, keys).Select(k => KeyPath(root, (long)k))], ct);
+    public override Task PrepareAsync(CancellationToken ct) =>
+        ZooKeeperZnodes.PrepareAsync(Nodes, Options, [Dir, .. Enumerable.Range(0, keys).Select(k => KeyPath((long)k))], ct);
 
-    static string KeyPath(string root, object key) => $"{root}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
+    string KeyPath(object key) => $"{Dir}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
 
-    public IClient Create(int node) => new Client(nodes[node], this);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this);
 
-    sealed class Client((string Host, int Port) node, ZooKeeperRegisters db) : ZooKeeperWorkerClient(node, db.options)
+    sealed class Client((string Host, int Port) node, ZooKeeperRegisters db) : ZooKeeperWorkerClient(node, db.Options)
     {
         protected override async Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct)
         {
-            var path = KeyPath(db.root, op.Key!);
+            var path = db.KeyPath(op.Key!);
             return op.F switch
             {
                 RegisterWorkload.Read => await ReadAsync(zk, path),
