@@ -15,8 +15,20 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
 {
     readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
 
-    static TestSpec Spec(params (string Field, string Value)[] overrides) => SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
+    static TestSpec Spec(params (string Field, string Value)[] overrides) => Spec(Checker.Tests.RepositoryPaths.DefaultSpec, overrides);
+
+    static TestSpec Spec(string file, params (string Field, string Value)[] overrides) => SpecLoader.Load(file,
         new (string, string)[] { ("nodes.provider", "docker") }.Concat(overrides).Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
+
+    /// <summary>Every teardown step worked, and nothing of the run is left: no container, veth, bridge or FORWARD rule.</summary>
+    async Task AssertNothingLeftAsync(RunOutcome outcome)
+    {
+        Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log));
+        var root = Path.Combine("/tmp", $"checker-{outcome.Folder.RunId}");
+        Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
+        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
+    }
 
     [Fact]
     public async Task A_run_in_docker_with_partitions_kills_and_pauses_is_valid_keeps_each_nodes_log_and_leaves_nothing()
@@ -42,24 +54,15 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         var resultsJson = File.ReadAllText(outcome.Folder.Results);
         Assert.Contains("\"nodes\": \"docker\"", resultsJson);
         Assert.Contains("\"network\": \"iptables\"", resultsJson);
-        Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log)); // every teardown step worked
-
-        // Nothing of this run's is left: no container, process, veth or bridge.
-        var root = Path.Combine("/tmp", $"checker-{outcome.Folder.RunId}");
-        Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
+        await AssertNothingLeftAsync(outcome);
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
-        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
-        Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
     }
 
     [Fact]
     public async Task An_etcd_run_in_docker_with_partitions_kills_and_a_frozen_container_is_valid_and_keeps_each_members_log()
     {
-        var spec = SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), new (string, string)[]
-        {
-            ("nodes.provider", "docker"), ("time-limit", "16"), ("nemesis.faults", "partition-isolate-leader,kill-random,pause-container"),
-            ("nemesis.interval", "4"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"),
-        }.Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
+        var spec = Spec(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), ("time-limit", "16"),
+            ("nemesis.faults", "partition-isolate-leader,kill-random,pause-container"), ("nemesis.interval", "4"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 14), CancellationToken.None);
 
         Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
@@ -71,10 +74,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         foreach (var n in new[] { "n1", "n2", "n3" })
             Assert.Contains("raft", File.ReadAllText(Path.Combine(outcome.Folder.NodeLogs, n, "etcd.log"))); // the member's own log, out of its container
         Assert.Contains("\"nodes\": \"docker\"", File.ReadAllText(outcome.Folder.Results));
-        Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log));
-        var root = Path.Combine("/tmp", $"checker-{outcome.Folder.RunId}");
-        Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
-        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        await AssertNothingLeftAsync(outcome);
     }
 
     [Fact]
