@@ -107,7 +107,7 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
             {
                 Deletion.Done => Completion.Fail($"{MutexChecker.NotGrantedError} in time; withdrew"),
                 Deletion.SessionExpired => Completion.Fail($"{MutexChecker.NotGrantedError}; the session expired, taking its znode"),
-                _ => Completion.Info($"not granted, and the withdrawal is unconfirmed: {why}"),
+                _ => Completion.Info($"{MutexChecker.NotGrantedError}, and the withdrawal is unconfirmed: {why}"),
             };
         }
 
