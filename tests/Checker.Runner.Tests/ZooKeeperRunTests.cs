@@ -27,7 +27,7 @@ public sealed class ZooKeeperRunTests : IDisposable
             ("nemesis.interval", "5"), ("nemesis.duration", "3"), ("nemesis.initial-delay", "2"), ("rate", "150"));
         var outcome = await Run(spec, seed: 3);
 
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         var history = HistoryFile.Load(outcome.Folder.History);
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");

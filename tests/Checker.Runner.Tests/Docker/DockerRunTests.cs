@@ -1,4 +1,3 @@
-using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Runner.Hosts;
 using Checker.Runner.Nodes;
@@ -37,7 +36,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
             ("nemesis.interval", "5"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 65), CancellationToken.None);
 
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         var history = HistoryFile.Load(outcome.Folder.History);
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
         // This seed draws pause-container, partition-one-way, kill-random, pause-random, in that order.
@@ -65,7 +64,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
             ("nemesis.faults", "partition-isolate-leader,kill-random,pause-container"), ("nemesis.interval", "4"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 14), CancellationToken.None);
 
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         var history = HistoryFile.Load(outcome.Folder.History);
         // This seed draws partition-isolate-leader, pause-container, kill-random, in that order.
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");

@@ -1,4 +1,3 @@
-using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
@@ -22,7 +21,7 @@ public sealed class EtcdRunTests : IDisposable
             ("nemesis.interval", "5"), ("nemesis.duration", "3"), ("nemesis.initial-delay", "2"), ("rate", "150"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 3), CancellationToken.None);
 
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         var history = HistoryFile.Load(outcome.Folder.History);
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-kill");
@@ -47,7 +46,7 @@ public sealed class EtcdRunTests : IDisposable
 
         var spec = Spec(("time-limit", "3"), ("nemesis.faults", ""), ("db.install", tarball), ("recovery.final-reads", "0"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 4), CancellationToken.None);
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
         foreach (var n in new[] { "n1", "n2", "n3" })
             Assert.Equal("3.4.23", (string?)json["versions"]?[n]); // what each running server reports

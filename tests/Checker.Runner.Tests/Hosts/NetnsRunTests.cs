@@ -1,4 +1,3 @@
-using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Runner.Hosts;
 using Checker.Runner.Running;
@@ -24,7 +23,7 @@ public sealed class NetnsRunTests : IDisposable
             }.Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 31), CancellationToken.None);
 
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         Assert.Contains("\"network\": \"iptables\"", File.ReadAllText(outcome.Folder.Results));
         Assert.Contains(HistoryFile.Load(outcome.Folder.History), o => o.IsNemesis && o.F is "start-partition" or "start-crash" or "start-loss");
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));

@@ -1,4 +1,3 @@
-using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Runner.Hosts;
 using Checker.Runner.Running;
@@ -31,7 +30,7 @@ public sealed class SshRunTests : IAsyncLifetime
             ("nemesis.interval", "6"), ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"), ("rate", "100"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 21), CancellationToken.None);
 
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         var history = HistoryFile.Load(outcome.Folder.History);
         Assert.Contains(history, o => o.IsNemesis && o.F == "start-partition");
         foreach (var n in new[] { "n1", "n2", "n3" })
@@ -77,7 +76,7 @@ public sealed class SshRunTests : IAsyncLifetime
 
         var spec = Spec(("time-limit", "4"), ("nemesis.faults", ""), ("db.install", tarball), ("recovery.final-reads", "0"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 23), CancellationToken.None);
-        Assert.True(outcome.Verdict == Verdict.Valid, string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}")));
+        Support.RunAssert.Valid(outcome);
         foreach (var n in new[] { "n1", "n2", "n3" })
         {
             var log = File.ReadAllText(Path.Combine(outcome.Folder.NodeLogs, n, "zookeeper.log"));

@@ -40,7 +40,7 @@ public sealed class ZooKeeperWorkloadRunTests : IDisposable
     async Task<(IReadOnlyList<Op> History, CheckResult Check)> RunAsync(TestSpec spec, int seed, bool valid, Func<CheckResult, bool>? honestUnknown = null)
     {
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, seed), CancellationToken.None);
-        var checks = string.Join("\n", outcome.Checks.Select(c => $"{c.Checker}: {c.Verdict} {c.Summary}"));
+        var checks = Support.RunAssert.Verdicts(outcome);
         var check = Assert.Single(outcome.Checks, c => c.Checker == spec.Workload.Name);
         var expected = valid ? Verdict.Valid : Verdict.Invalid;
         if (honestUnknown is not null && check.Verdict == Verdict.Unknown && honestUnknown(check)) expected = Verdict.Unknown;
