@@ -24,6 +24,7 @@ public static class App
           report RUN_DIR                   regenerate a run's plots and pages
           lab up|down [--nodes N]          SSH hosts on this machine to run against (root)
           image build                      Checker's node image for Docker nodes, from Debian's packages
+          candidate build NAME             a ZooKeeper release with a known bug put back (for --db.install)
           clean                            stop nodes and proxies left by earlier runs; prune old results
           compare RUN_A RUN_B              two runs side by side (compare.html)
 
@@ -47,6 +48,7 @@ public static class App
             "clean" => CleanCommand.Execute(rest),
             "lab" => LabCommand.Execute(rest),
             "image" => ImageCommand.Execute(rest),
+            "candidate" => CandidateCommand.Execute(rest),
             "compare" => CompareCommand.Execute(rest),
             _ => UsageError($"unknown command '{args[0]}'"),
         });
