@@ -8,6 +8,9 @@ namespace Checker.Core.History;
 public sealed record FaultWindow(string Kind, long Start, long End, string Description)
 {
     public bool Healed => End != long.MaxValue;
+
+    /// <summary>The nemesis op's value as data (the grudge, the nodes killed), for checks that reason about it.</summary>
+    public object? Value { get; init; }
 }
 
 /// <summary>
@@ -20,7 +23,7 @@ public static class FaultWindows
 {
     public static List<FaultWindow> From(IEnumerable<Op> history)
     {
-        var open = new Dictionary<string, (long Start, string Description)>();
+        var open = new Dictionary<string, (long Start, string Description, object? Value)>();
         var windows = new List<FaultWindow>();
         var lastTime = 0L;
         foreach (var op in history)
@@ -34,20 +37,20 @@ public static class FaultWindows
             if (kind is null) continue;
             if (kind == "*")
             {
-                foreach (var (k, w) in open) windows.Add(new FaultWindow(k, w.Start, at, w.Description));
+                foreach (var (k, w) in open) windows.Add(new FaultWindow(k, w.Start, at, w.Description) { Value = w.Value });
                 open.Clear();
                 continue;
             }
             if (starts)
             {
-                if (!open.ContainsKey(kind)) open[kind] = (at, Values.Format(op.Value));
+                if (!open.ContainsKey(kind)) open[kind] = (at, Values.Format(op.Value), op.Value);
             }
             else if (open.Remove(kind, out var w))
             {
-                windows.Add(new FaultWindow(kind, w.Start, at, w.Description));
+                windows.Add(new FaultWindow(kind, w.Start, at, w.Description) { Value = w.Value });
             }
         }
-        foreach (var (k, w) in open) windows.Add(new FaultWindow(k, w.Start, long.MaxValue, w.Description));
+        foreach (var (k, w) in open) windows.Add(new FaultWindow(k, w.Start, long.MaxValue, w.Description) { Value = w.Value });
         windows.Sort((a, b) => a.Start.CompareTo(b.Start));
         return windows;
     }

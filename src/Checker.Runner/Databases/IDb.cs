@@ -52,6 +52,13 @@ public interface ILogCollectingDb
     Task CollectLogsAsync(string dir, CancellationToken ct);
 }
 
+/// <summary>A database whose servers can show what every thread is doing, without stopping (a JVM's thread dump).</summary>
+public interface IThreadDumpingDb
+{
+    /// <summary>Has every running server dump its threads into its log (CollectLogsAsync keeps each dump in a file); returns the nodes asked.</summary>
+    Task<IReadOnlyList<string>> DumpThreadsAsync(CancellationToken ct);
+}
+
 /// <summary>A database whose servers say which build they run (not the file it came from: what the process itself reports).</summary>
 public interface IVersionedDb
 {

@@ -53,6 +53,10 @@ public static class FaultTable
         new("slow", "slow", DbNeeds.None, NetworkAbilities.Delay, (t, ct) => t.SlowAsync(ct)),
         new("loss", "loss", DbNeeds.None, NetworkAbilities.Loss, (t, ct) => t.LoseAsync(ct)),
         new("bandwidth", "bandwidth", DbNeeds.None, NetworkAbilities.Bandwidth, (t, ct) => t.LimitBandwidthAsync(ct)),
+        // The leader's stream to one follower stops carrying data while both kernels keep it open (ZOOKEEPER-2201's fault).
+        new("stall-leader-link", "stall", DbNeeds.Primary, NetworkAbilities.Stall, (t, ct) => t.StallLeaderLinkAsync(bothWays: false, ct)),
+        // Half-open: neither side hears the other on that link, so a close by the follower never reaches the leader.
+        new("half-open-leader-link", "stall", DbNeeds.Primary, NetworkAbilities.Stall, (t, ct) => t.StallLeaderLinkAsync(bothWays: true, ct)),
     ];
 
     static readonly Dictionary<string, Fault> ByName = All.ToDictionary(f => f.Name);
@@ -100,6 +104,7 @@ public static class FaultTable
         NetworkAbilities.Delay => "delay packets (tc netem)",
         NetworkAbilities.Loss => "lose packets at random",
         NetworkAbilities.Bandwidth => "limit bandwidth",
+        NetworkAbilities.Stall => "stall an established connection while it stays open (iptables connbytes)",
         _ => a.ToString(),
     };
 }

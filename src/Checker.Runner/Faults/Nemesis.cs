@@ -147,6 +147,25 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
         return new Dictionary<object, object?> { ["probability"] = spec.LossProbability };
     }
 
+    /// <summary>
+    /// Silences the leader's connections to one follower once each has carried nemesis.stallAfterBytes
+    /// (both ways with bothWays); the history names the link, as a one-way grudge of the follower.
+    /// </summary>
+    public async Task<object?> StallLeaderLinkAsync(bool bothWays, CancellationToken ct)
+    {
+        var leader = await PrimaryAsync(ct);
+        var followers = nodes.Where(n => n != leader).ToList();
+        var follower = followers[random.Next(followers.Count)];
+        await network.StallAsync(leader.Name, follower.Name, spec.StallAfterBytes, bothWays, ct);
+        var grudge = new Grudge().Refuse(follower.Name, leader.Name);
+        if (bothWays) grudge.Refuse(leader.Name, follower.Name);
+        return new Dictionary<object, object?>
+        {
+            ["leader"] = leader.Name, ["follower"] = follower.Name, ["after-bytes"] = spec.StallAfterBytes,
+            ["both-ways"] = bothWays, ["partition"] = grudge.ToValue(),
+        };
+    }
+
     public async Task<object?> LimitBandwidthAsync(CancellationToken ct)
     {
         await network.LimitBandwidthAsync(spec.BandwidthKbps * 1000L, ct);

@@ -56,6 +56,9 @@ public sealed class HistoryRecorder : IDisposable
     /// <summary>Nanoseconds since the start of the test.</summary>
     public long Now => (long)(clock.ElapsedTicks * (1_000_000_000.0 / Stopwatch.Frequency));
 
+    /// <summary>Called with each op as it is recorded, in index order, under the recorder's lock: it must be quick.</summary>
+    public Action<Op>? Observer { get; set; }
+
     /// <summary>Records an op now and returns it.</summary>
     /// <param name="node">The node a client op is sent to (on its invoke), so the checks judge each node.</param>
     public Op Record(int process, OpType type, string f, object? value, object? key = null, string? error = null, string? node = null)
@@ -65,6 +68,7 @@ public sealed class HistoryRecorder : IDisposable
             var op = new Op(ops.Count, Now, process, type, f, value, key, error) { Node = node };
             ops.Add(op);
             if (output is not null) pending.Writer.TryWrite(op); // in index order: we hold the lock
+            Observer?.Invoke(op);
             switch (type)
             {
                 case OpType.Ok: ok++; break;

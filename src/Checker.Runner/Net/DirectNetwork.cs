@@ -12,6 +12,7 @@ public sealed class DirectNetwork : INetwork
     public Task SlowAsync(TimeSpan delay, TimeSpan jitter, CancellationToken ct) => throw Cannot();
     public Task LoseAsync(double probability, CancellationToken ct) => throw Cannot();
     public Task LimitBandwidthAsync(long bitsPerSecond, CancellationToken ct) => throw Cannot();
+    public Task StallAsync(string from, string to, long afterBytes, bool bothWays, CancellationToken ct) => throw Cannot();
     public Task HealAsync(CancellationToken ct) => Task.CompletedTask;
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     static NotSupportedException Cannot() => new("the direct network cannot fault links");

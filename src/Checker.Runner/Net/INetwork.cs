@@ -19,6 +19,11 @@ public enum NetworkAbilities
     Loss = 16,
     /// <summary>Limits each node's outgoing rate.</summary>
     Bandwidth = 32,
+    /// <summary>
+    /// Silences established connections of one link after a number of bytes, while they stay open: no
+    /// reset, no close arrives (iptables connbytes with conntrack accounting).
+    /// </summary>
+    Stall = 64,
 }
 
 /// <summary>How a partition looks to the nodes it cuts.</summary>
@@ -51,6 +56,13 @@ public interface INetwork : IAsyncDisposable
 
     /// <summary>Limits what each node sends to other nodes to the given rate.</summary>
     Task LimitBandwidthAsync(long bitsPerSecond, CancellationToken ct);
+
+    /// <summary>
+    /// Silently drops what `from` sends to `to` on each TCP connection that has carried `afterBytes` bytes
+    /// (both directions counted), and with `bothWays` what `to` sends back too; the connections stay open,
+    /// and neither a reset nor a close crosses the silenced direction.
+    /// </summary>
+    Task StallAsync(string from, string to, long afterBytes, bool bothWays, CancellationToken ct);
 
     /// <summary>Removes every fault; traffic flows again.</summary>
     Task HealAsync(CancellationToken ct);

@@ -24,6 +24,11 @@ public delegate Task<CommandResult> NodeCommand(Node node, IReadOnlyList<string>
 /// Bandwidth and delay are an HTB qdisc (handle c4ec:) on the interface that leads to the other
 /// nodes, whose class c4ec:2 takes only packets to other nodes (u32 filters) and carries a netem
 /// leaf for delay. Abilities says which of these the node's kernel has (probed at creation).
+///
+/// A stalled link is a DROP rule with the connbytes match: once a connection has carried the given
+/// bytes, what one side sends on it vanishes, resets and closes included, while both kernels keep the
+/// connection established. It needs conntrack accounting, turned on at creation where the kernel allows
+/// (net.netfilter.nf_conntrack_acct, a per-namespace setting; on a shared host it is restored at dispose).
 /// </summary>
 public sealed class IptablesNetwork : INetwork
 {
@@ -33,15 +38,18 @@ public sealed class IptablesNetwork : INetwork
     readonly NodeCommand run;
     readonly Dictionary<string, string?> devices; // node → interface toward its peers (null: none found)
     readonly HashSet<string> shaped = []; // nodes whose qdisc we replaced
+    readonly Dictionary<string, string?> accounting; // node → nf_conntrack_acct before we turned it on (null: it was on)
 
     public string Kind => "iptables";
     public NetworkAbilities Abilities { get; }
 
-    IptablesNetwork(IReadOnlyList<Node> nodes, NodeCommand run, Dictionary<string, string?> devices, NetworkAbilities abilities)
+    IptablesNetwork(IReadOnlyList<Node> nodes, NodeCommand run, Dictionary<string, string?> devices, Dictionary<string, string?> accounting,
+        NetworkAbilities abilities)
     {
         this.nodes = nodes;
         this.run = run;
         this.devices = devices;
+        this.accounting = accounting;
         Abilities = abilities;
     }
 
@@ -52,16 +60,24 @@ public sealed class IptablesNetwork : INetwork
         var abilities = NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Loss;
         if (probes.All(p => p.Shaping)) abilities |= NetworkAbilities.Bandwidth;
         if (probes.All(p => p.Shaping && p.Netem)) abilities |= NetworkAbilities.Delay;
-        return new IptablesNetwork(nodes, run, nodes.Zip(probes).ToDictionary(x => x.First.Name, x => x.Second.Device), abilities);
+        if (probes.All(p => p.Stall)) abilities |= NetworkAbilities.Stall;
+        return new IptablesNetwork(nodes, run, nodes.Zip(probes).ToDictionary(x => x.First.Name, x => x.Second.Device),
+            nodes.Zip(probes).ToDictionary(x => x.First.Name, x => x.Second.AccountingWas), abilities);
     }
 
-    static async Task<(string? Device, bool Shaping, bool Netem)> SetUpAsync(Node node, IReadOnlyList<Node> all, NodeCommand run, CancellationToken ct)
+    static async Task<(string? Device, bool Shaping, bool Netem, bool Stall, string? AccountingWas)> SetUpAsync(
+        Node node, IReadOnlyList<Node> all, NodeCommand run, CancellationToken ct)
     {
         var peer = all.FirstOrDefault(n => n != node)?.Address ?? node.Address;
         // The probe builds the real shape on the interface with no filter, so no packet is delayed by it.
         var script = $"""
             iptables -w -N {Chain} 2>/dev/null
             iptables -w -C INPUT -j {Chain} 2>/dev/null || iptables -w -I INPUT 1 -j {Chain} || exit 3
+            if iptables -w -A {Chain} -p tcp -m connbytes --connbytes 1: --connbytes-dir both --connbytes-mode bytes -j RETURN 2>/dev/null; then
+              iptables -w -F {Chain}
+              acct=$(sysctl -n net.netfilter.nf_conntrack_acct 2>/dev/null)
+              [ "$acct" = 1 ] || sysctl -qw net.netfilter.nf_conntrack_acct=1 2>/dev/null && echo "stall=yes acct=$acct"
+            fi
             dev=$(ip -o route get {peer} | sed -n 's/.* dev \([^ ]*\).*/\1/p')
             echo "dev=$dev"
             [ -n "$dev" ] && [ "$dev" != lo ] || exit 0
@@ -76,8 +92,12 @@ public sealed class IptablesNetwork : INetwork
         var r = await run(node, ["sh", "-c", script], ct);
         if (r.ExitCode != 0)
             throw new InvalidOperationException($"iptables on {node} ({node.Address}): cannot install chain {Chain}: {r.Output.Trim()}");
-        var device = r.Output.Split('\n').FirstOrDefault(l => l.StartsWith("dev="))?[4..].Trim();
-        return (string.IsNullOrEmpty(device) ? null : device, r.Output.Contains("shaping=yes"), r.Output.Contains("netem=yes"));
+        var lines = r.Output.Split('\n');
+        var device = lines.FirstOrDefault(l => l.StartsWith("dev="))?[4..].Trim();
+        var stall = lines.FirstOrDefault(l => l.StartsWith("stall=yes", StringComparison.Ordinal));
+        var accountingWas = stall?[(stall.IndexOf("acct=", StringComparison.Ordinal) + 5)..].Trim() is { } was && was != "1" ? was : null;
+        return (string.IsNullOrEmpty(device) ? null : device, r.Output.Contains("shaping=yes"), r.Output.Contains("netem=yes"),
+            stall is not null, accountingWas);
     }
 
     public string PeerAddress(Node from, Node to) => to.Address;
@@ -116,6 +136,18 @@ public sealed class IptablesNetwork : INetwork
         return ApplyAsync(_ => [], "htb rate 100gbit", ct, netem);
     }
 
+    public Task StallAsync(string from, string to, long afterBytes, bool bothWays, CancellationToken ct)
+    {
+        Require(NetworkAbilities.Stall, "stalling a connection needs iptables' connbytes match and conntrack accounting");
+        var byName = nodes.ToDictionary(n => n.Name);
+        string Silence(Node sender) =>
+            $"-A {Chain} -s {sender.Address}/32 -p tcp -m connbytes --connbytes {afterBytes}: --connbytes-dir both --connbytes-mode bytes -j DROP";
+        return ApplyAsync(node =>
+            node.Name == to ? [Silence(byName[from])]
+            : node.Name == from && bothWays ? [Silence(byName[to])]
+            : [], null, ct);
+    }
+
     public Task HealAsync(CancellationToken ct) => ApplyAsync(_ => [], null, ct);
 
     /// <summary>Removes the chain, its jump and any qdisc this network made, on every node.</summary>
@@ -127,6 +159,7 @@ public sealed class IptablesNetwork : INetwork
             script.AppendLine($"while iptables -w -D INPUT -j {Chain} 2>/dev/null; do :; done");
             script.AppendLine($"iptables -w -F {Chain} 2>/dev/null; iptables -w -X {Chain} 2>/dev/null");
             if (devices[n.Name] is { } dev) script.AppendLine(RemoveQdisc(dev));
+            if (accounting[n.Name] is { Length: > 0 } was) script.AppendLine($"sysctl -qw net.netfilter.nf_conntrack_acct={was}");
             script.AppendLine("exit 0");
             try { await run(n, ["sh", "-c", script.ToString()], CancellationToken.None); }
             catch (Exception) { } // an unreachable node keeps its chain; `checker clean` retries

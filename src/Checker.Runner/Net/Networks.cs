@@ -10,7 +10,8 @@ public static class Networks
     public static NetworkAbilities AbilitiesFor(NodesSpec nodes) => nodes.Provider switch
     {
         // What iptables and tc can do where the kernel allows; the network's probe says for sure once it runs.
-        _ when UsesIptables(nodes) => NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth | NetworkAbilities.Delay,
+        _ when UsesIptables(nodes) => NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth
+            | NetworkAbilities.Delay | NetworkAbilities.Stall,
         _ => ProxyNetwork.Can,
     };
 

@@ -88,6 +88,9 @@ public sealed class ProxyNetwork : INetwork
     public Task LimitBandwidthAsync(long bitsPerSecond, CancellationToken ct) =>
         throw new NotSupportedException("the proxy network cannot limit bandwidth");
 
+    public Task StallAsync(string from, string to, long afterBytes, bool bothWays, CancellationToken ct) =>
+        throw new NotSupportedException("the proxy network cannot stall a connection while the kernel keeps it open");
+
     /// <summary>Gives every link the same fault.</summary>
     void SetAll(LinkFault fault)
     {

@@ -20,4 +20,9 @@ public sealed record CommandResult(int ExitCode, string Output)
 }
 
 /// <summary>POSIX signals the nemesis and teardown send.</summary>
-public enum NodeSignal { Kill = 9, Term = 15, Stop = 19, Cont = 18 }
+public enum NodeSignal
+{
+    Kill = 9, Term = 15, Stop = 19, Cont = 18,
+    /// <summary>SIGQUIT: a JVM prints a dump of its threads to its output and runs on.</summary>
+    Quit = 3,
+}

@@ -24,13 +24,17 @@ public static class RunChecks
         var checkers = new List<IChecker>();
         if (workload is not null)
             checkers.AddRange(workload.Checkers(new WorkloadCheckOptions(TimeSpan.FromSeconds(spec.Checker.Timeout), "history.jsonl")));
-        var liveness = new IChecker[]
+        var liveness = new List<IChecker>
         {
             new StatsChecker(),
             new RecoveryChecker(new RecoveryOptions(
                 TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
                 p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves)),
         };
+        // Writes must go on under a fault that leaves a majority connected, after the recovery budget's grace for a failover.
+        if (Core.Workloads.WorkloadWrites.For(workload?.Name) is { } isWrite)
+            liveness.Add(new AvailabilityChecker(new AvailabilityOptions(
+                TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall), nodes, isWrite)));
         var results = checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();
         foreach (var c in liveness)
         {

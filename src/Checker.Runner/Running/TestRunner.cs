@@ -170,6 +170,10 @@ public static class TestRunner
 
         var interrupted = false;
         using var mainPhase = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        // Evidence while a stall lasts: thread dumps, where the database can give them without stopping.
+        await using var stallWatch = plan.Db is IThreadDumpingDb dumping && Core.Workloads.WorkloadWrites.For(plan.Workload.Name) is { } isWrite
+            ? new StallWatch(history, isWrite, TimeSpan.FromSeconds(spec.Recovery.Stall), dumping.DumpThreadsAsync, log)
+            : null;
         generator.Start(CancellationToken.None);
         var schedule = NemesisSchedule.RunAsync(spec.Nemesis, nemesis, new Random(seed), mainPhase.Token);
         var started = Stopwatch.StartNew();
@@ -198,6 +202,11 @@ public static class TestRunner
         }
         phase = "stopping";
         await generator.StopAsync();
+        if (stallWatch is not null)
+        {
+            await stallWatch.DisposeAsync();
+            if (stallWatch.Evidence.Count > 0) extra["threadDumps"] = stallWatch.Evidence;
+        }
         var (ok, fail, info) = history.Counts;
         extra["okPerSecond"] = Math.Round(ok / Math.Max(0.001, started.Elapsed.TotalSeconds), 1);
         log($"workers stopped: {ok} ok, {fail} fail, {info} info in {started.Elapsed.TotalSeconds:0.0}s");

@@ -54,6 +54,7 @@ public static class SpecValidator
         Require(s.Nemesis.SlowDelayMs is >= 0 and <= 60_000 && s.Nemesis.SlowJitterMs is >= 0 and <= 60_000, "nemesis.slowDelayMs", "must be 0..60000");
         Require(s.Nemesis.LossProbability is > 0 and <= 1, "nemesis.lossProbability", "must be above 0 and at most 1");
         Require(s.Nemesis.BandwidthKbps is >= 1, "nemesis.bandwidthKbps", "must be at least 1");
+        Require(s.Nemesis.StallAfterBytes is >= 1, "nemesis.stallAfterBytes", "must be at least 1");
         Require(s.Recovery.Budget is > 0 and <= Week, "recovery.budget", "must be positive (at most a week)");
         Require(s.Recovery.Stall is > 0 and <= Week, "recovery.stall", "must be positive (at most a week)");
         Require(s.Recovery.FinalReads is >= 0 and <= Week, "recovery.finalReads", "must be 0..a week");

@@ -119,6 +119,8 @@ public sealed class NemesisSpec
     public double LossProbability { get; set; } = 0.2;
     /// <summary>Rate limit of the bandwidth fault, in kilobits per second.</summary>
     public int BandwidthKbps { get; set; } = 512;
+    /// <summary>Bytes a connection carries before the stall faults silence it (stall-leader-link, half-open-leader-link).</summary>
+    public long StallAfterBytes { get; set; } = 1 << 20;
     /// <summary>Never restart killed nodes, not even at the final heal: leaves the cluster broken, to test the recovery checker.</summary>
     public bool LeaveKilled { get; set; }
 }

@@ -11,7 +11,7 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// the network gives for them, so the nemesis's faults sit between every pair of servers.
 /// </summary>
 public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? candidate, INodeProvider provider, INetwork network, string runId, Action<string> log)
-    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb, IThreadDumpingDb
 {
     public const int ClientPort = 2181, QuorumPort = 2888, ElectionPort = 3888;
 
@@ -115,8 +115,26 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
 
     public Task ResumeAsync(Node node, CancellationToken ct) => servers.ResumeAsync(node, ct);
 
-    public Task CollectLogsAsync(string dir, CancellationToken ct) =>
-        servers.CollectAsync(dir, node => [(LogPath(node), LogName), (ConfigPath(node), "zoo.cfg")], ct);
+    /// <summary>SIGQUIT to every running server: the JVM writes its threads, and the locks they hold or wait for, to its log.</summary>
+    public async Task<IReadOnlyList<string>> DumpThreadsAsync(CancellationToken ct)
+    {
+        var asked = new List<string>();
+        foreach (var node in provider.Nodes)
+            if (servers.Of(node) is { } p && await provider.IsRunningAsync(p, ct))
+            {
+                await provider.SignalAsync(p, NodeSignal.Quit, ct);
+                asked.Add(node.Name);
+            }
+        return asked;
+    }
+
+    /// <summary>Each node's log and config, and each thread dump in its log as a file of its own (threads-1.txt, ...).</summary>
+    public async Task CollectLogsAsync(string dir, CancellationToken ct)
+    {
+        await servers.CollectAsync(dir, node => [(LogPath(node), LogName), (ConfigPath(node), "zoo.cfg")], ct);
+        foreach (var node in provider.Nodes)
+            if (File.Exists(Path.Combine(dir, node.Name, LogName))) ThreadDumps.Extract(Path.Combine(dir, node.Name, LogName), Path.Combine(dir, node.Name));
+    }
 
     public async Task TeardownAsync()
     {

@@ -33,10 +33,26 @@ public static class ZooKeeperOutcomes
         _ => e.Message,
     };
 
-    /// <summary>A number as a znode's data: decimal text.</summary>
-    public static byte[] Encode(long v) => Encoding.ASCII.GetBytes(v.ToString(CultureInfo.InvariantCulture));
+    /// <summary>
+    /// A number as a znode's data: decimal text, then, to make the znode weigh `size` bytes, a newline and
+    /// padding (big znodes make big snapshots, which take long to send to a syncing follower).
+    /// </summary>
+    public static byte[] Encode(long v, int size = 0)
+    {
+        var text = Encoding.ASCII.GetBytes(v.ToString(CultureInfo.InvariantCulture));
+        if (size <= text.Length + 1) return text;
+        var data = new byte[size];
+        Array.Fill(data, (byte)'.');
+        text.CopyTo(data, 0);
+        data[text.Length] = (byte)'\n';
+        return data;
+    }
 
-    /// <summary>A znode's data back as a number; empty data is null.</summary>
-    public static long? Decode(byte[] data) =>
-        data.Length == 0 ? null : long.Parse(Encoding.ASCII.GetString(data), CultureInfo.InvariantCulture);
+    /// <summary>A znode's data back as a number (the text before any padding); empty data is null.</summary>
+    public static long? Decode(byte[] data)
+    {
+        if (data.Length == 0) return null;
+        var end = Array.IndexOf(data, (byte)'\n');
+        return long.Parse(Encoding.ASCII.GetString(data, 0, end < 0 ? data.Length : end), CultureInfo.InvariantCulture);
+    }
 }

@@ -11,10 +11,12 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
 /// so they never misbehave themselves.
 /// </summary>
-public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> nodes, string root, int keys, bool syncReads, ZooKeeperClientOptions options)
+public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> nodes, string root, int keys, bool syncReads, ZooKeeperClientOptions options,
+    int valueBytes = 0)
     : ZooKeeperFactory(nodes, root, options, faultProbability: 0, seed: 0)
 {
     readonly bool syncReads = syncReads;
+    readonly int valueBytes = valueBytes;
 
     /// <summary>Creates the root and one empty znode per key, through the first node.</summary>
     public override Task PrepareAsync(CancellationToken ct) =>
@@ -32,8 +34,8 @@ public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> no
             return op.F switch
             {
                 RegisterWorkload.Read => await ReadAsync(zk, path),
-                RegisterWorkload.Write => await WriteAsync(zk, path, (long)op.Value!),
-                RegisterWorkload.Cas => await CasAsync(zk, path, (IList<object?>)op.Value!),
+                RegisterWorkload.Write => await WriteAsync(zk, path, (long)op.Value!, db.valueBytes),
+                RegisterWorkload.Cas => await CasAsync(zk, path, (IList<object?>)op.Value!, db.valueBytes),
                 _ => Completion.Fail($"unknown f {op.F}"),
             };
         }
@@ -49,17 +51,17 @@ public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> no
             catch (Exception e) when (IsRequestError(e)) { return ForRead(e); }
         }
 
-        static async Task<Completion> WriteAsync(ZooKeeperClient zk, string path, long value)
+        static async Task<Completion> WriteAsync(ZooKeeperClient zk, string path, long value, int size)
         {
             try
             {
-                await zk.SetDataAsync(path, Encode(value));
+                await zk.SetDataAsync(path, Encode(value, size));
                 return Completion.Ok(value);
             }
             catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
         }
 
-        static async Task<Completion> CasAsync(ZooKeeperClient zk, string path, IList<object?> fromTo)
+        static async Task<Completion> CasAsync(ZooKeeperClient zk, string path, IList<object?> fromTo, int size)
         {
             DataResult current;
             try { current = await zk.GetDataAsync(path); }
@@ -68,7 +70,7 @@ public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> no
                 return Completion.Fail($"value is {Core.History.Values.Format(Decode(current.Data))}");
             try
             {
-                await zk.SetDataAsync(path, Encode((long)fromTo[1]!), current.Stat.Version);
+                await zk.SetDataAsync(path, Encode((long)fromTo[1]!, size), current.Stat.Version);
                 return Completion.Ok(fromTo);
             }
             catch (BadVersionException) { return Completion.Fail("bad-version"); }

@@ -26,4 +26,14 @@ public sealed class ZooKeeperRegisterSettings : RegisterSettings
 {
     /// <summary>Issue sync before each read; plain reads may be stale, as ZooKeeper documents.</summary>
     public bool SyncReads { get; set; } = true;
+
+    /// <summary>
+    /// Pads each written value to this many bytes (0: the value's digits alone). Big znodes make a snapshot
+    /// that takes long to send, so a follower's sync is still under way when a fault strikes it.
+    /// </summary>
+    public int ValueBytes { get; set; }
+
+    public override string? Problem() =>
+        ValueBytes is < 0 or > 1_000_000 ? "field 'workload.valueBytes' must be from 0 to 1000000 (ZooKeeper's default jute.maxbuffer is 1 MiB)"
+        : base.Problem();
 }

@@ -22,7 +22,7 @@ public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperD
     protected override IReadOnlyList<SuiteWorkload<ZooKeeperDb>> WorkloadTable { get; } =
     [
         SuiteWorkload<ZooKeeperDb>.Of<ZooKeeperRegisterSettings>("register", (w, c) =>
-            new(StaleReadsFactory.ForMode(new ZooKeeperRegisters(Endpoints(c), Root(c), w.Keys, w.SyncReads, ClientOptions(c)), c.Spec.Client, c.Run.Seed), new RegisterWorkload(w), r => Explain(r, w))),
+            new(StaleReadsFactory.ForMode(new ZooKeeperRegisters(Endpoints(c), Root(c), w.Keys, w.SyncReads, ClientOptions(c), w.ValueBytes), c.Spec.Client, c.Run.Seed), new RegisterWorkload(w), r => Explain(r, w))),
         SuiteWorkload<ZooKeeperDb>.Of<SetSettings>("set", (w, c) =>
             new(new ZooKeeperSets(Endpoints(c), Root(c), ClientOptions(c), c.FaultProbability, c.Run.Seed), new SetWorkload(w))),
         SuiteWorkload<ZooKeeperDb>.Of<QueueSettings>("queue", (w, c) =>
