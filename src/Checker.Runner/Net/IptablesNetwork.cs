@@ -28,11 +28,16 @@ public delegate Task<CommandResult> NodeCommand(Node node, IReadOnlyList<string>
 /// A stalled link is a DROP rule with the connbytes match: once a connection has carried the given
 /// bytes, what one side sends on it vanishes, resets and closes included, while both kernels keep the
 /// connection established. It needs conntrack accounting, turned on at creation where the kernel allows
-/// (net.netfilter.nf_conntrack_acct, a per-namespace setting; on a shared host it is restored at dispose).
+/// (net.netfilter.nf_conntrack_acct, a per-namespace setting; on a shared host it is restored at dispose),
+/// and conntrack watching every connection from its first packet: the chain's first rule, a conntrack
+/// match with no target, keeps the namespace's connection tracking on for as long as the chain lives.
 /// </summary>
 public sealed class IptablesNetwork : INetwork
 {
     public const string Chain = "CHECKER-IN";
+
+    /// <summary>Matches every packet and does nothing: it only keeps conntrack (and so byte counts) on from the first packet.</summary>
+    const string TrackRule = $"-A {Chain} -m conntrack --ctstate NEW,ESTABLISHED,RELATED,INVALID";
     const string Qdisc = "c4ec";
     readonly IReadOnlyList<Node> nodes;
     readonly NodeCommand run;
@@ -75,6 +80,7 @@ public sealed class IptablesNetwork : INetwork
             iptables -w -C INPUT -j {Chain} 2>/dev/null || iptables -w -I INPUT 1 -j {Chain} || exit 3
             if iptables -w -A {Chain} -p tcp -m connbytes --connbytes 1: --connbytes-dir both --connbytes-mode bytes -j RETURN 2>/dev/null; then
               iptables -w -F {Chain}
+              iptables -w {TrackRule} 2>/dev/null
               acct=$(sysctl -n net.netfilter.nf_conntrack_acct 2>/dev/null)
               [ "$acct" = 1 ] || sysctl -qw net.netfilter.nf_conntrack_acct=1 2>/dev/null && echo "stall=yes acct=$acct"
             fi
@@ -195,6 +201,7 @@ public sealed class IptablesNetwork : INetwork
             var script = new StringBuilder();
             // Declaring the chain in a --noflush restore empties it; the new rules go in in the same transaction.
             script.AppendLine("iptables-restore -w 5 --noflush <<'EOF'").AppendLine("*filter").AppendLine($":{Chain} - [0:0]");
+            if (Abilities.HasFlag(NetworkAbilities.Stall)) script.AppendLine(TrackRule);
             foreach (var r in rules(node)) script.AppendLine(r);
             script.AppendLine("COMMIT").AppendLine("EOF").AppendLine("[ $? = 0 ] || exit 3");
             var dev = devices[node.Name];

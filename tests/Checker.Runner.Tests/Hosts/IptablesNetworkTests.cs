@@ -146,6 +146,70 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, server.Available);
     }
 
+    [Fact]
+    public async Task A_stalled_link_carries_a_connections_first_bytes_then_nothing_while_it_stays_established()
+    {
+        Assert.True(net.Abilities.HasFlag(NetworkAbilities.Stall));
+        using var listener = Listen(2, 7107);
+        await net.StallAsync("n1", "n2", 64 << 10, bothWays: false, CancellationToken.None);
+        var (client, server) = await Pair(listener); // the handshake passes: it is far below the bytes allowed
+        using var clientOwner = client;
+        using var serverOwner = server;
+
+        _ = client.SendAsync(new byte[1 << 20], SocketFlags.None);
+        var received = await ReceiveAsync(server, 1 << 20, TimeSpan.FromSeconds(3));
+        output.WriteLine($"stall after 64 KiB: {received} bytes crossed");
+        Assert.InRange(received, 32 << 10, 64 << 10);
+        // Both kernels still hold the connection open: the sender is not reset, it just cannot get through.
+        var port = ((IPEndPoint)client.LocalEndPoint!).Port;
+        Assert.Contains($":{port}", (await Run(N(1), ["ss", "-Htn", "state", "established"], default)).Output);
+        Assert.Contains($":{port}", (await Run(N(2), ["ss", "-Htn", "state", "established"], default)).Output);
+        // The other direction still flows, and a new connection opens and carries a little.
+        await server.SendAsync(new byte[1000], SocketFlags.None);
+        Assert.Equal(1000, await ReceiveAsync(client, 1000, TimeSpan.FromSeconds(30)));
+        var (fresh, freshServer) = await Pair(listener);
+        using (fresh) using (freshServer)
+        {
+            await fresh.SendAsync(new byte[100], SocketFlags.None);
+            Assert.Equal(100, await ReceiveAsync(freshServer, 100, TimeSpan.FromSeconds(30)));
+        }
+
+        await net.HealAsync(CancellationToken.None);
+        Assert.Equal((1 << 20) - received, await ReceiveAsync(server, (1 << 20) - received, TimeSpan.FromSeconds(120))); // retransmitted
+    }
+
+    [Fact]
+    public async Task A_half_open_link_never_tells_the_writer_that_the_other_side_closed()
+    {
+        using var listener = Listen(2, 7108);
+        var (client, server) = await Pair(listener);
+        using var clientOwner = client;
+        using var serverOwner = server;
+        _ = server.SendAsync(new byte[128 << 10], SocketFlags.None);
+        Assert.Equal(128 << 10, await ReceiveAsync(client, 128 << 10, TimeSpan.FromSeconds(30))); // past the bytes allowed
+        await net.StallAsync("n1", "n2", 64 << 10, bothWays: true, CancellationToken.None);
+
+        server.Close(); // n2 gives up on the connection: its FIN never reaches n1
+        await Task.Delay(1000);
+        var port = ((IPEndPoint)client.LocalEndPoint!).Port;
+        Assert.Contains($":{port}", (await Run(N(1), ["ss", "-Htn", "state", "established"], default)).Output);
+        for (var i = 0; i < 4; i++) await client.SendAsync(new byte[1000], SocketFlags.None); // writes into a connection n2 forgot
+        Assert.Equal(0, client.Available);
+
+        // Healed, n1's retransmission reaches n2, whose kernel no longer knows the connection: a reset.
+        await net.HealAsync(CancellationToken.None);
+        var e = await Assert.ThrowsAnyAsync<SocketException>(async () =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            while (true)
+            {
+                await client.SendAsync(new byte[10], SocketFlags.None, cts.Token);
+                if (await client.ReceiveAsync(new byte[16], SocketFlags.None, cts.Token) == 0) throw new SocketException((int)SocketError.Disconnecting);
+            }
+        });
+        output.WriteLine($"after the heal: {e.SocketErrorCode}");
+    }
+
     async Task<(Socket Client, Socket Server)> Pair(Socket listener)
     {
         var (client, connect) = Connect(1, 2, ((IPEndPoint)listener.LocalEndPoint!).Port);
