@@ -64,6 +64,8 @@ public class SpecTests
     [InlineData("""{"timeLimit":1e300}""", "timeLimit")]
     [InlineData("""{"concurrency":1.5}""", "concurrency")]
     [InlineData("""{"checker":{"model":"set"}}""", "checker.model")]
+    [InlineData("""{"workload":{"valueBytes":2000000}}""", "workload.valueBytes")]
+    [InlineData("""{"nemesis":{"stallAfterBytes":0}}""", "nemesis.stallAfterBytes")]
     public void A_bad_value_is_an_error_naming_the_field(string json, string field)
     {
         var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(json, "t.json"));
@@ -114,5 +116,28 @@ public class SpecTests
         var again = SpecLoader.Parse(SpecLoader.ToJson(spec), "spec.json");
         Assert.Equal(12, again.TimeLimit);
         Assert.Equal(spec.Nemesis.Faults, again.Nemesis.Faults);
+    }
+
+    [Theory]
+    [InlineData("stall-leader-link")]
+    [InlineData("half-open-leader-link")]
+    public void A_stall_fault_is_refused_on_the_proxy_network_and_taken_where_nodes_have_their_own_kernel_network(string fault)
+    {
+        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse("{}", "t.json", [new("nemesis.faults", fault)]));
+        Assert.Contains($"fault '{fault}' needs the network to stall an established connection", e.Message);
+        Assert.Contains("proxy", e.Message);
+        var spec = SpecLoader.Parse("{}", "t.json", [new("nemesis.faults", fault), new("nodes.isolation", "netns")]);
+        Assert.Equal([fault], spec.Nemesis.Faults);
+    }
+
+    [Fact]
+    public void The_2201_spec_loads_with_big_znodes_forced_snapshot_syncs_and_the_stalled_leader_link()
+    {
+        var spec = SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "zookeeper-2201.json"));
+        Assert.Equal(["stall-leader-link"], spec.Nemesis.Faults);
+        Assert.Equal("netns", spec.Nodes.Isolation);
+        Assert.True(spec.Nemesis.Duration >= spec.Recovery.Budget + spec.Recovery.Stall); // long enough for the availability check to judge
+        Assert.Contains("\"valueBytes\": 500000", SpecLoader.ToJson(spec));
+        Assert.Contains("\"-Dzookeeper.forceSnapshotSync=true\"", SpecLoader.ToJson(spec));
     }
 }

@@ -40,6 +40,8 @@ public static class RunPage
             foreach (var (file, what) in RunFiles)
                 if (File.Exists(Path.Combine(dir, file)) || Directory.Exists(Path.Combine(dir, file)))
                     w.Write($"<li><a href=\"{Html.E(file)}\">{Html.E(file)}</a>: {Html.E(what)}</li>\n");
+            foreach (var dump in ThreadDumps(dir))
+                w.Write($"<li><a href=\"{Html.E(dump)}\">{Html.E(dump)}</a>: what every thread of that node's server was doing while writes stalled</li>\n");
             w.Write("</ul>\n");
 
             WriteCounts(w, d, results);
@@ -47,6 +49,13 @@ public static class RunPage
                 w.Write($"<h2>{Html.E(plotTitle)}</h2>\n<a href=\"{Html.E(file)}\"><img class=\"plot\" src=\"{Html.E(file)}\" alt=\"{Html.E(plotTitle)}\"></a>\n");
         });
     }
+
+    /// <summary>The thread dumps a run took during write stalls (nodes/NODE/threads-N.txt), relative to the run folder.</summary>
+    static IEnumerable<string> ThreadDumps(string dir) =>
+        Directory.Exists(Path.Combine(dir, "nodes"))
+            ? Directory.GetFiles(Path.Combine(dir, "nodes"), "threads-*.txt", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/')).Order(StringComparer.Ordinal)
+            : [];
 
     /// <summary>Op counts and latency per f: the stats checker's figures when it ran, else counted from the history.</summary>
     static void WriteCounts(TextWriter w, HistoryDigest d, IReadOnlyList<CheckResult> results)
