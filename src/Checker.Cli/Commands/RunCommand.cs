@@ -79,7 +79,7 @@ public static class RunCommand
             Console.Out.Write(SuiteOutput.Table(runs));
             if (junit is not null)
             {
-                SuiteOutput.JUnit(runs).Save(junit);
+                SuiteOutput.WriteJUnit(runs, junit);
                 Console.Out.WriteLine($"junit: {Path.GetFullPath(junit)}");
             }
             Console.Out.WriteLine($"runs index: {Path.GetFullPath(Path.Combine(results, RunsIndex.FileName))}");
