@@ -11,10 +11,12 @@ internal static class Counterexample
     public static void Write(TextWriter w, KeyFailure f)
     {
         var key = f.Key is null ? "" : $" on key {Core.History.Values.Format(f.Key)}";
-        w.WriteLine($"minimal counterexample{key} ({f.Minimal.Count} ops{(f.MinimalIsMinimal ? "" : ", shrinking stopped early")}):");
+        var early = f.MinimalIsMinimal ? "" : ", shrinking stopped early";
+        w.WriteLine($"minimal counterexample{key} ({f.Minimal.Count} ops{early}):");
+        var from = States(f.MinimalStartsFrom);
         w.WriteLine(f.MinimalStartsAfter is { } after
-            ? $"  starting from {States(f.MinimalStartsFrom)}, the states possible after op {after.InvokeIndex} ({after.F})"
-            : $"  starting from the initial state {States(f.MinimalStartsFrom)}");
+            ? $"  starting from {from}, the states possible after op {after.InvokeIndex} ({after.F})"
+            : $"  starting from the initial state {from}");
         foreach (var op in f.Minimal) w.WriteLine($"  {op}");
         w.WriteLine("  no order of these is legal, whichever other ops took effect");
     }

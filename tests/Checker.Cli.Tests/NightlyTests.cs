@@ -171,12 +171,14 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
     [Fact]
     public void Each_run_records_what_it_ran_on_in_results_json()
     {
-        var conditions = (JObject)JObject.Parse(File.ReadAllText(Path.Combine(Runs("valid"), "results.json")))["conditions"]!;
+        var results = JObject.Parse(File.ReadAllText(Path.Combine(Runs("valid"), "results.json")));
+        var conditions = (JObject)results["conditions"]!;
         foreach (var load in new[] { "loadAtStart", "loadAtEnd" })
-            Assert.True(conditions[load] is JArray { Count: 3 } l && l.All(x => (double)x >= 0), $"{load}: {conditions[load]}");
+            Assert.True(conditions[load] is JArray { Count: 3 } l && l.All(x => (double)x >= 0), $"{conditions[load]}");
         Assert.Equal(Environment.ProcessorCount, (int?)conditions["cores"]);
+        string? Field(string name) => (string?)conditions[name];
         Assert.Equal(("local", "local", "proxy", "proxy"),
-            ((string?)conditions["provider"], (string?)conditions["nodeKind"], (string?)conditions["isolation"], (string?)conditions["network"]));
+            (Field("provider"), Field("nodeKind"), Field("isolation"), Field("network")));
         Assert.False(string.IsNullOrEmpty((string?)conditions["checker"]));
     }
 

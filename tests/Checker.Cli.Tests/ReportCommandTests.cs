@@ -5,7 +5,7 @@ public sealed class ReportCommandTests : IDisposable
 {
     readonly string root = Directory.CreateTempSubdirectory("checker-cli-report-index-").FullName;
 
-    /// <summary>RESULTS/register/STAMP holding a short valid register history and nothing else (as a killed run leaves it).</summary>
+    /// <summary>RESULTS/register/STAMP with a short valid register history alone, as a killed run leaves it.</summary>
     string RunFolder(string stamp)
     {
         var dir = Directory.CreateDirectory(Path.Combine(root, "register", stamp)).FullName;
@@ -13,8 +13,10 @@ public sealed class ReportCommandTests : IDisposable
         for (var i = 0; i < 20; i++)
         {
             var (f, value) = i % 2 == 0 ? ("write", $"{i}") : ("read", $"{i - 1}");
-            lines.Add($"{{\"index\":{2 * i},\"time\":{2_000_000 * i},\"process\":0,\"type\":\"invoke\",\"f\":\"{f}\",\"value\":{(f == "write" ? value : "null")}}}");
-            lines.Add($"{{\"index\":{2 * i + 1},\"time\":{2_000_000 * i + 1_000_000},\"process\":0,\"type\":\"ok\",\"f\":\"{f}\",\"value\":{value}}}");
+            string Record(int index, long time, string type, string v) =>
+                $"{{\"index\":{index},\"time\":{time},\"process\":0,\"type\":\"{type}\",\"f\":\"{f}\",\"value\":{v}}}";
+            lines.Add(Record(2 * i, 2_000_000L * i, "invoke", f == "write" ? value : "null"));
+            lines.Add(Record(2 * i + 1, 2_000_000L * i + 1_000_000, "ok", value));
         }
         File.WriteAllLines(Path.Combine(dir, "history.jsonl"), lines);
         return dir;
@@ -34,7 +36,7 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
-    public void Report_through_the_latest_link_rewrites_the_index_and_a_folder_elsewhere_leaves_the_folders_above_alone()
+    public void Report_through_the_latest_link_rewrites_the_index_and_of_a_folder_elsewhere_leaves_all_above_alone()
     {
         var first = RunFolder("20250104T010000");
         CheckCommandTests.Checker("report", first);

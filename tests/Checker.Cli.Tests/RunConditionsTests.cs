@@ -3,7 +3,7 @@ using Checker.Runner.Spec;
 
 namespace Checker.Cli.Tests;
 
-/// <summary>The conditions a run records in results.json: the machine's load, its cores, the nodes and the network.</summary>
+/// <summary>The conditions a run records in results.json: the machine's load and cores, nodes, network.</summary>
 public sealed class RunConditionsTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("checker-conditions-").FullName;
@@ -28,7 +28,8 @@ public sealed class RunConditionsTests : IDisposable
         RunConditions.AtEnd(extra, "netns", "iptables");
         var c = (Dictionary<string, object?>)extra[RunConditions.Field]!;
         Assert.Equal(Environment.ProcessorCount, c["cores"]);
-        Assert.Equal(("local", "netns", "netns", "iptables"), (c["provider"], c["isolation"], c["nodeKind"], c["network"]));
+        Assert.Equal(("local", "netns", "netns", "iptables"),
+            (c["provider"], c["isolation"], c["nodeKind"], c["network"]));
         Assert.IsType<double[]>(c["loadAtStart"]);
         Assert.IsType<double[]>(c["loadAtEnd"]);
         Assert.NotNull(c["checker"]);

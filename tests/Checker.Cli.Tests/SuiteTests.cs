@@ -86,8 +86,8 @@ public sealed class SuiteTests : IDisposable
             [Op(0, "write", 3L, 3L, 68), Op(1, "read", null, 1L, 70)], true, ["2"], Op(0, "write", 2L, 2L, 66));
         var report = new LinearizabilityReport(Verdict.Invalid, "register", 40, 0, 1, 0.1, 100, null, [], failure);
         var checks = new List<CheckResult> { new("linearizable", Verdict.Invalid, "NOT linearizable: 1 key", report) };
-        var figures = new Checker.Report.Compare.RunFigures("/tmp/x", "register", Verdict.Invalid, null, [], null, null, [],
-            new Dictionary<string, double?>(), [], new Dictionary<string, string>(), checks);
+        var figures = new Checker.Report.Compare.RunFigures("/tmp/x", "register", Verdict.Invalid, null, [], null, null,
+            [], new Dictionary<string, double?>(), [], new Dictionary<string, string>(), checks);
         return new SuiteResult("register", 1, Verdict.Invalid, figures, "/tmp/x", null, false, 2);
     }
 

@@ -68,7 +68,8 @@ public class AnomalyPlotTests
         Assert.Contains(2L, shown); // write 2: the state the read contradicts
         var (from, to) = AnomalyPlot.Range(d, failure);
         Assert.True(from <= d.Axis(0) && to >= d.Axis((long)(20.003 * S)), $"axis {from}..{to} must cover both writes and the read");
-        var labels = AnomalyPlot.BuildLanes(d, failure).Plot.GetPlottables<ScottPlot.Plottables.Text>().Select(t => t.LabelText).ToList();
+        var labels = AnomalyPlot.BuildLanes(d, failure).Plot.GetPlottables<ScottPlot.Plottables.Text>()
+            .Select(t => t.LabelText).ToList();
         Assert.Contains(labels, l => l.StartsWith("write 1 -> 1"));
         Assert.Contains(labels, l => l.StartsWith("write 2 -> 2"));
         Assert.Contains(labels, l => l.StartsWith("read -> 1") && l.Contains("cannot be linearized"));
@@ -83,7 +84,8 @@ public class AnomalyPlotTests
     {
         const long S = 1_000_000_000;
         var history = new List<Core.History.Op>();
-        void Op(int p, Core.History.OpType t, string f, object? v, double at) => history.Add(new Core.History.Op(history.Count, (long)(at * S), p, t, f, v));
+        void Op(int p, Core.History.OpType t, string f, object? v, double at) =>
+            history.Add(new Core.History.Op(history.Count, (long)(at * S), p, t, f, v));
         Op(0, Core.History.OpType.Invoke, "write", 1L, 0.0); Op(0, Core.History.OpType.Ok, "write", 1L, 0.5);
         Op(0, Core.History.OpType.Invoke, "write", 2L, 0.6); Op(0, Core.History.OpType.Ok, "write", 2L, 1.1);
         Op(2, Core.History.OpType.Invoke, "write", 3L, 0.7); Op(2, Core.History.OpType.Info, "write", 3L, 0.9);
@@ -104,10 +106,12 @@ public class AnomalyPlotTests
         return (new HistoryDigest(history), (result.Details as LinearizabilityReport)!.Failure!);
     }
 
-    static bool Intersect(PixelRect a, PixelRect b) => a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
+    static bool Intersect(PixelRect a, PixelRect b) =>
+        a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
 
     static bool Inside(PixelRect inner, PixelRect outer) =>
-        inner.Left >= outer.Left && inner.Right <= outer.Right && inner.Top >= outer.Top && inner.Bottom <= outer.Bottom;
+        inner.Left >= outer.Left && inner.Right <= outer.Right
+        && inner.Top >= outer.Top && inner.Bottom <= outer.Bottom;
 
     /// <summary>
     /// The geometry as drawn: each label's rectangle (as ScottPlot rendered it) lies inside the data area and
@@ -129,18 +133,21 @@ public class AnomalyPlotTests
         foreach (var (text, rect) in rects)
         {
             Assert.True(Inside(rect, data), $"'{text}' at {rect} is not inside the data area {data}");
-            Assert.True(rect.Height >= 10 && rect.Width >= 20, $"'{text}' is drawn {rect.Width}x{rect.Height}: too small to read");
+            Assert.True(rect.Height >= 10 && rect.Width >= 20, $"'{text}' is drawn too small: {rect}");
         }
         for (var i = 0; i < rects.Count; i++)
             for (var j = i + 1; j < rects.Count; j++)
-                Assert.False(Intersect(rects[i].Rect, rects[j].Rect), $"'{rects[i].LabelText}' {rects[i].Rect} overlaps '{rects[j].LabelText}' {rects[j].Rect}");
+                Assert.False(Intersect(rects[i].Rect, rects[j].Rect),
+                    $"'{rects[i].LabelText}' {rects[i].Rect} overlaps '{rects[j].LabelText}' {rects[j].Rect}");
         foreach (var box in plot.GetPlottables<ScottPlot.Plottables.Rectangle>())
         {
-            var (a, b) = (plot.GetPixel(new Coordinates(box.X1, box.Y1)), plot.GetPixel(new Coordinates(box.X2, box.Y2)));
+            var a = plot.GetPixel(new Coordinates(box.X1, box.Y1));
+            var b = plot.GetPixel(new Coordinates(box.X2, box.Y2));
             var boxRect = new PixelRect(Math.Min(a.X, b.X), Math.Max(a.X, b.X), Math.Max(a.Y, b.Y), Math.Min(a.Y, b.Y));
-            Assert.All(rects, r => Assert.False(Intersect(r.Rect, boxRect), $"'{r.LabelText}' {r.Rect} covers an op's box {boxRect}"));
+            Assert.All(rects, r => Assert.False(Intersect(r.Rect, boxRect), $"'{r.LabelText}' {r.Rect} covers {boxRect}"));
         }
-        Assert.True(Inside(plot.Axes.Title.Label.LastRenderPixelRect, new PixelRect(0, width, lanes.Height, 0)), "the title runs off the figure");
+        var figure = new PixelRect(0, width, lanes.Height, 0);
+        Assert.True(Inside(plot.Axes.Title.Label.LastRenderPixelRect, figure), "the title runs off the figure");
         Assert.Contains(texts, t => t.LabelText.Contains("cannot be linearized"));
 
         using var paint = Paint.NewDisposablePaint();
@@ -150,7 +157,7 @@ public class AnomalyPlotTests
             panel.GetImageBytes(width, height, ImageFormat.Png);
             var legend = panel.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Single();
             var room = width - panel.LastRender.DataRect.Right;
-            Assert.True(legend.Measure(paint) <= room, $"the legend needs {legend.Measure(paint)} px, there are {room}");
+            Assert.True(legend.Measure(paint) <= room, $"the legend needs {legend.Measure(paint)} px, there is {room}");
         }
         values?.Dispose();
     }
@@ -167,9 +174,10 @@ public class AnomalyPlotTests
         using var plot = lanes.Plot;
         Assert.Equal(lanes.Height + AnomalyPlot.ValuesHeight, png.Height);
         plot.GetImageBytes(1200, lanes.Height, ImageFormat.Png);
-        var labels = plot.GetPlottables<ScottPlot.Plottables.Text>().ToDictionary(t => t.LabelText, t => t.LabelLastRenderPixelRect);
+        var labels = plot.GetPlottables<ScottPlot.Plottables.Text>()
+            .ToDictionary(t => t.LabelText, t => t.LabelLastRenderPixelRect);
         var wrote = labels.Single(l => l.Key.Contains("(wrote the value read)")).Value;
         var set = labels.Single(l => l.Key.Contains("(set the state the read contradicts)")).Value;
-        Assert.True(set.Bottom <= wrote.Top || wrote.Bottom <= set.Top, $"two labels of one lane share a row where they would overlap: {set} {wrote}");
+        Assert.True(set.Bottom <= wrote.Top || wrote.Bottom <= set.Top, $"labels share a row and overlap: {set} {wrote}");
     }
 }

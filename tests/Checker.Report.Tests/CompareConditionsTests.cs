@@ -1,10 +1,14 @@
 using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Report.Compare;
+using static System.StringComparison;
 
 namespace Checker.Report.Tests;
 
-/// <summary>checker compare sets the runs' conditions side by side and says when they differ, so the machine is not taken for the build.</summary>
+/// <summary>
+/// checker compare sets the runs' conditions side by side and says when they differ, so the machine is not
+/// taken for the build.
+/// </summary>
 public class CompareConditionsTests
 {
     /// <summary>
@@ -20,8 +24,11 @@ public class CompareConditionsTests
         {
             var call = i * 100_000_000L;
             var took = (long)(latencyMs * (0.8 + 0.4 * random.NextDouble()) * 1e6);
-            lines.Add($"{{\"index\":{2 * i},\"time\":{call},\"process\":{i % 4},\"type\":\"invoke\",\"f\":\"write\",\"value\":{i}}}");
-            lines.Add($"{{\"index\":{2 * i + 1},\"time\":{call + took},\"process\":{i % 4},\"type\":\"ok\",\"f\":\"write\",\"value\":{i}}}");
+            string Record(int index, long time, string type) =>
+                $"{{\"index\":{index},\"time\":{time},\"process\":{i % 4},\"type\":\"{type}\"," +
+                $"\"f\":\"write\",\"value\":{i}}}";
+            lines.Add(Record(2 * i, call, "invoke"));
+            lines.Add(Record(2 * i + 1, call + took, "ok"));
         }
         File.WriteAllLines(Path.Combine(dir, "history.jsonl"), lines);
         var history = HistoryFile.Load(Path.Combine(dir, "history.jsonl"));
@@ -37,8 +44,8 @@ public class CompareConditionsTests
 
     static string Conditions(double loadStart, double loadEnd, string kind = "local", string isolation = "proxy") =>
         $$"""
-        {"loadAtStart":[{{loadStart}},5,4],"loadAtEnd":[{{loadEnd}},6,4],"cores":2,"provider":"local","isolation":"{{isolation}}",
-         "nodeKind":"{{kind}}","network":"proxy","kernel":"6.1.0","checker":"1.0.0+abc"}
+        {"loadAtStart":[{{loadStart}},5,4],"loadAtEnd":[{{loadEnd}},6,4],"cores":2,"provider":"local",
+         "isolation":"{{isolation}}","nodeKind":"{{kind}}","network":"proxy","kernel":"6.1.0","checker":"1.0.0+abc"}
         """;
 
     [Fact]
@@ -48,7 +55,7 @@ public class CompareConditionsTests
         var c = new RunComparison(Run(root, "a", 10, Conditions(10.2, 10.6)), Run(root, "b", 20, Conditions(6.1, 6.5)));
 
         Assert.True(c.ConditionsDiffer);
-        Assert.Contains(c.ConditionDifferences, d => d.StartsWith("machine load: 10.4 against 6.3", StringComparison.Ordinal));
+        Assert.Contains(c.ConditionDifferences, d => d.StartsWith("machine load: 10.4 against 6.3", Ordinal));
         var latency = c.Rows.Where(r => r.Section == "latency (ms)" && r.Marked).ToList();
         Assert.NotEmpty(latency); // the histories do differ beyond noise...
         Assert.All(latency, r => Assert.Equal("?", r.Mark)); // ...but under different load, which the mark says
@@ -70,13 +77,15 @@ public class CompareConditionsTests
     public void Runs_under_the_same_conditions_keep_their_marks_and_a_different_node_kind_is_named()
     {
         var root = TestData.TempDir("compare-same");
-        var same = new RunComparison(Run(root, "a", 10, Conditions(1.0, 1.2)), Run(root, "b", 20, Conditions(1.1, 1.4)));
+        var same = new RunComparison(Run(root, "a", 10, Conditions(1.0, 1.2)),
+            Run(root, "b", 20, Conditions(1.1, 1.4)));
         Assert.False(same.ConditionsDiffer);
         Assert.Empty(same.ConditionDifferences);
         Assert.Contains(same.Rows, r => r.Section == "latency (ms)" && r.Mark == "*");
         Assert.DoesNotContain("CONDITIONS DIFFER", same.Table());
 
-        var kinds = new RunComparison(Path.Combine(root, "a"), Run(root, "c", 10, Conditions(1.0, 1.2, "netns", "netns")));
+        var kinds = new RunComparison(Path.Combine(root, "a"),
+            Run(root, "c", 10, Conditions(1.0, 1.2, "netns", "netns")));
         Assert.Contains("node kind: local against netns", kinds.ConditionDifferences);
         Assert.Contains("isolation: proxy against netns", kinds.ConditionDifferences);
         Assert.Equal("!", kinds.Rows.Single(r => r.Figure == "node kind").Mark);
@@ -88,9 +97,10 @@ public class CompareConditionsTests
         var root = TestData.TempDir("compare-old");
         var c = new RunComparison(Run(root, "a", 10, null), Run(root, "b", 10, Conditions(1.0, 1.2)));
         Assert.False(c.ConditionsDiffer);
-        Assert.Contains(c.ConditionDifferences, d => d.StartsWith("conditions unknown for A", StringComparison.Ordinal));
-        Assert.Equal(("local", "local"), (c.Rows.Single(r => r.Figure == "node kind").A, c.Rows.Single(r => r.Figure == "node kind").B));
-        Assert.Equal("unknown", c.Rows.Single(r => r.Figure.StartsWith("load average at start", StringComparison.Ordinal)).A);
+        Assert.Contains(c.ConditionDifferences, d => d.StartsWith("conditions unknown for A", Ordinal));
+        var kind = c.Rows.Single(r => r.Figure == "node kind");
+        Assert.Equal(("local", "local"), (kind.A, kind.B)); // read from the top-level "nodes" of the older file
+        Assert.Equal("unknown", c.Rows.Single(r => r.Figure.StartsWith("load average at start", Ordinal)).A);
         Assert.Contains("conditions unknown for A", c.Table());
     }
 }

@@ -54,7 +54,9 @@ public static class ReportCommand
         var full = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
         var root = full.Parent?.Parent;
         if (root is null) return;
-        var name = full.LinkTarget is { } target ? Path.GetFileName(Path.TrimEndingDirectorySeparator(target)) : full.Name;
+        var name = full.LinkTarget is { } target
+            ? Path.GetFileName(Path.TrimEndingDirectorySeparator(target))
+            : full.Name;
         if (!File.Exists(Path.Combine(runDir, "results.json")) && !RunsIndex.IsRunFolderName(name)) return;
         RunsIndex.Write(root.FullName);
     }

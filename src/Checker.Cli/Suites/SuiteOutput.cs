@@ -65,7 +65,7 @@ public static class SuiteOutput
         return new XDocument(new XElement("testsuites", suite));
     }
 
-    /// <summary>Writes the JUnit XML as UTF-8 without a byte-order mark, which some XML readers refuse before the declaration.</summary>
+    /// <summary>Writes the JUnit XML as UTF-8 without a byte-order mark, which some readers refuse.</summary>
     public static void WriteJUnit(IReadOnlyList<SuiteResult> results, string path)
     {
         var settings = new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true };
@@ -81,7 +81,9 @@ public static class SuiteOutput
         foreach (var c in r.Figures.Checks)
             sb.AppendLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {c.Summary}");
         var failure = r.Figures.Checks
-            .Select(c => (c.Details as Core.Linearizability.LinearizabilityReport ?? (c.Details as Core.Workloads.MutexReport)?.Linearizability)?.Failure)
+            .Select(c => c.Details as Core.Linearizability.LinearizabilityReport
+                         ?? (c.Details as Core.Workloads.MutexReport)?.Linearizability)
+            .Select(l => l?.Failure)
             .FirstOrDefault(f => f is not null);
         if (failure is not null)
         {

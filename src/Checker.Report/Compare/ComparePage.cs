@@ -28,14 +28,21 @@ public static class ComparePage
             w.Write("</table>\n");
             if (c.ConditionDifferences.Count > 0)
             {
-                w.Write($"<div class=\"conditions-warning\" id=\"conditions-warning\">{(c.ConditionsDiffer ? $"<p><b>The runs’ conditions differ.</b> {Html.E(RunComparison.ConditionsWarning)}</p>" : "")}<ul>");
+                w.Write("<div class=\"conditions-warning\" id=\"conditions-warning\">");
+                if (c.ConditionsDiffer)
+                    w.Write($"<p><b>The runs’ conditions differ.</b> {Html.E(RunComparison.ConditionsWarning)}</p>");
+                w.Write("<ul>");
                 foreach (var d in c.ConditionDifferences) w.Write($"<li>{Html.E(d)}</li>");
                 w.Write("</ul></div>\n");
             }
-            w.Write("<h2>Figures</h2>\n<table id=\"figures\"><tr><th>section</th><th>figure</th><th>A</th><th>B</th><th>B − A</th><th>beyond noise</th></tr>\n");
+            w.Write("<h2>Figures</h2>\n<table id=\"figures\"><tr><th>section</th><th>figure</th><th>A</th><th>B</th>" +
+                    "<th>B − A</th><th>beyond noise</th></tr>\n");
             foreach (var r in c.Rows)
-                w.Write($"<tr class=\"{(r.Doubtful ? "doubtful" : r.Marked ? "marked" : "")}\"><td>{Html.E(r.Section)}</td><td>{Html.E(r.Figure)}</td><td class=\"num\"><pre>{Html.E(r.A)}</pre></td>" +
-                        $"<td class=\"num\"><pre>{Html.E(r.B)}</pre></td><td class=\"num\">{Html.E(r.Change)}</td><td>{Judgement(r)}</td></tr>\n");
+                w.Write($"<tr class=\"{(r.Doubtful ? "doubtful" : r.Marked ? "marked" : "")}\">" +
+                        $"<td>{Html.E(r.Section)}</td><td>{Html.E(r.Figure)}</td>" +
+                        $"<td class=\"num\"><pre>{Html.E(r.A)}</pre></td>" +
+                        $"<td class=\"num\"><pre>{Html.E(r.B)}</pre></td>" +
+                        $"<td class=\"num\">{Html.E(r.Change)}</td><td>{Judgement(r)}</td></tr>\n");
             w.Write($"</table>\n<p class=\"note\">{Html.E(Noise.Rule)} {Html.E(Conditions.Rule)}</p>\n");
             if (plots)
             {

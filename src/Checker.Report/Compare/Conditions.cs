@@ -14,14 +14,16 @@ public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? Loa
 {
     /// <summary>Two runs' loads differ when one is more than this times the other...</summary>
     public const double LoadFactor = 1.5;
-    /// <summary>...and they are more than this much apart per core (an idle machine's 0.1 against 0.3 is no difference).</summary>
+
+    /// <summary>...and they are more than this far apart per core (an idle 0.1 against 0.3 is no difference).</summary>
     public const double LoadPerCore = 0.5;
 
     public const string Rule =
-        "Conditions differ when the node kind, provider, isolation, network or cores differ, or when the runs' loads " +
-        "(the mean of the 1-minute load average at start and end) differ by more than 1.5× and by more than 0.5 per core.";
+        "Conditions differ when the node kind, provider, isolation, network or cores differ, or when the runs' " +
+        "loads (the mean of the 1-minute load average at start and end) differ by more than 1.5× and by more " +
+        "than 0.5 per core.";
 
-    /// <summary>The run's load: the mean of the 1-minute load average at its start and its end (either alone when one is missing).</summary>
+    /// <summary>The run's load: the mean of the 1-minute load average at start and end (or the one known).</summary>
     public double? Load => (LoadAtStart?[0], LoadAtEnd?[0]) switch
     {
         ({ } s, { } e) => (s + e) / 2,
@@ -41,17 +43,21 @@ public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? Loa
     static string? Str(JToken? t) => t?.Type == JTokenType.String ? (string?)t : null;
 
     static double[]? Loads(JToken? t) =>
-        t is JArray { Count: >= 3 } a && a.Take(3).All(x => x.Type is JTokenType.Float or JTokenType.Integer) ? a.Take(3).Select(x => (double)x).ToArray() : null;
+        t is JArray { Count: >= 3 } a && a.Take(3).All(x => x.Type is JTokenType.Float or JTokenType.Integer)
+            ? a.Take(3).Select(x => (double)x).ToArray()
+            : null;
 
-    /// <summary>How the two runs' conditions differ, each in one plain sentence; empty when they match as far as both recorded.</summary>
+    public const string Unknown = "conditions unknown for";
+
+    /// <summary>How two runs' conditions differ, one plain sentence each; empty when they match.</summary>
     public static List<string> Differences(Conditions a, Conditions b)
     {
         var found = new List<string>();
         if (!a.Known || !b.Known)
         {
             var which = !a.Known && !b.Known ? "A and B" : !a.Known ? "A" : "B";
-            found.Add($"conditions unknown for {which} (results.json from before Checker recorded the machine's load and the nodes): " +
-                      "whether the machine differed cannot be told");
+            found.Add($"{Unknown} {which} (results.json from before Checker recorded the machine's " +
+                      "load and the nodes): whether the machine differed cannot be told");
         }
         void Compare(string what, string? x, string? y)
         {
@@ -61,26 +67,30 @@ public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? Loa
         if (a.NodeKind is null || b.NodeKind is null) Compare("nodes", a.Provider, b.Provider);
         Compare("isolation", a.Isolation, b.Isolation);
         Compare("network", a.Network, b.Network);
-        Compare("cores", a.Cores?.ToString(CultureInfo.InvariantCulture), b.Cores?.ToString(CultureInfo.InvariantCulture));
+        Compare("cores", Int(a.Cores), Int(b.Cores));
         if (a.Load is { } la && b.Load is { } lb && LoadsDiffer(la, lb, Math.Max(a.Cores ?? 1, b.Cores ?? 1)))
-            found.Add($"machine load: {Num(la)} against {Num(lb)} ({Num(Math.Max(la, lb) / Math.Max(Math.Min(la, lb), 0.01))}× apart; " +
+        {
+            var apart = Math.Max(la, lb) / Math.Max(Math.Min(la, lb), 0.01);
+            found.Add($"machine load: {Num(la)} against {Num(lb)} ({Num(apart)}× apart; " +
                       $"more than {Num(LoadFactor)}× and {Num(LoadPerCore)} per core)");
+        }
         return found;
     }
 
+    /// <summary>The load rule: more than LoadFactor times and more than LoadPerCore per core apart.</summary>
     public static bool LoadsDiffer(double a, double b, int cores)
     {
         var (lo, hi) = (Math.Min(a, b), Math.Max(a, b));
         return hi > LoadFactor * lo && hi - lo > LoadPerCore * cores;
     }
 
-    /// <summary>The figures shown side by side, each as (figure, A, B); "unknown" where a run did not record it.</summary>
+    /// <summary>The figures side by side, each as (figure, A, B); "unknown" where a run did not record it.</summary>
     public static IEnumerable<(string Figure, string A, string B)> Rows(Conditions a, Conditions b)
     {
         yield return ("node kind", a.NodeKind ?? a.Provider ?? "unknown", b.NodeKind ?? b.Provider ?? "unknown");
         yield return ("isolation", IsolationText(a), IsolationText(b));
         yield return ("network", a.Network ?? "unknown", b.Network ?? "unknown");
-        yield return ("cores", a.Cores?.ToString(CultureInfo.InvariantCulture) ?? "unknown", b.Cores?.ToString(CultureInfo.InvariantCulture) ?? "unknown");
+        yield return ("cores", Int(a.Cores) ?? "unknown", Int(b.Cores) ?? "unknown");
         yield return ("load average at start (1, 5, 15 min)", LoadsText(a.LoadAtStart), LoadsText(b.LoadAtStart));
         yield return ("load average at end (1, 5, 15 min)", LoadsText(a.LoadAtEnd), LoadsText(b.LoadAtEnd));
         yield return ("kernel", a.Kernel ?? "unknown", b.Kernel ?? "unknown");
@@ -90,6 +100,8 @@ public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? Loa
     static string IsolationText(Conditions c) => c.Isolation ?? (c.Known ? "-" : "unknown");
 
     static string LoadsText(double[]? l) => l is null ? "unknown" : string.Join(" ", l.Select(Num));
+
+    static string? Int(int? v) => v?.ToString(CultureInfo.InvariantCulture);
 
     static string Num(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }

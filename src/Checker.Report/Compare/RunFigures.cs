@@ -31,7 +31,7 @@ public sealed record RunFigures(
     public double? InfoRate => All is { } a && Ops > 0 ? (double)a.Info / Ops : null;
     public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Dir));
 
-    /// <summary>What the run ran on (load, cores, nodes, network); unknown for a results.json that did not record it.</summary>
+    /// <summary>What the run ran on (load, cores, nodes, network); unknown where not recorded.</summary>
     public Conditions Conditions { get; init; } = Conditions.Read(new JObject());
 
     /// <summary>Reads DIR/results.json; throws ReportInputException naming the file if it is missing or unreadable.</summary>

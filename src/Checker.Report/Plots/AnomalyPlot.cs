@@ -66,7 +66,7 @@ public static class AnomalyPlot
         return (from - margin, to + margin);
     }
 
-    /// <summary>The lanes panel and the height (pixels) its lanes and their labels need at the width it was built for.</summary>
+    /// <summary>The lanes panel and the height (pixels) its lanes and labels need at its width.</summary>
     public sealed record LanesPanel(Plot Plot, int Height);
 
     // The panels' margins in pixels: the y tick labels on the left, the title on top, the x axis below.
@@ -82,12 +82,14 @@ public static class AnomalyPlot
     /// past the right edge, cut short only if wider than the whole area), and stacked in rows above its lane
     /// where it would touch a neighbour; the lanes are spaced for the rows the busiest lane needs.
     /// </summary>
-    public static LanesPanel BuildLanes(HistoryDigest d, KeyFailure f, int width = 1200, int rightMargin = DefaultRightMargin)
+    public static LanesPanel BuildLanes(HistoryDigest d, KeyFailure f, int width = 1200,
+        int rightMargin = DefaultRightMargin)
     {
         var key = f.Key is null ? "" : $" on key {Values.Format(f.Key)}";
         var count = f.Minimal.Count == 1 ? "1 op" : $"{f.Minimal.Count} ops";
         var from0 = f.MinimalStartsFrom.Count == 0 ? "" : $", starting from {(f.MinimalStartsFrom.Count == 1 ? "state" : "any of the states")} {string.Join(", ", f.MinimalStartsFrom.Take(6))}";
-        var plot = PlotKit.New(FitTitle($"Minimal counterexample{key}: {count} that no order can explain", from0, width), d.AxisLabel, "");
+        var title = FitTitle($"Minimal counterexample{key}: {count} that no order can explain", from0, width);
+        var plot = PlotKit.New(title, d.AxisLabel, "");
         var (from, to) = Range(d, f);
         PlotKit.ShadeFaults(plot, d, from, to);
         var context = AnomalyContext.Of(d, f);
@@ -115,7 +117,8 @@ public static class AnomalyPlot
             boxes.Add((box, lane));
             // Legend entries per f are added by hand below: a box's own entry would carry the failed op's red outline.
             if (labelled.Add(op.F)) plot.Legend.ManualItems.Add(new LegendItem { LabelText = op.F, FillColor = colour.WithOpacity(0.7), OutlineColor = colour });
-            var text = plot.Add.Text(Describe(op) + (isFailed ? ": cannot be linearized" : role is null or "concurrent" ? "" : $" ({role})"), start, lane);
+            var why = isFailed ? ": cannot be linearized" : role is null or "concurrent" ? "" : $" ({role})";
+            var text = plot.Add.Text(Describe(op) + why, start, lane);
             text.LabelFontSize = 12;
             text.LabelFontColor = isFailed ? Color.FromHex(ReportColors.Fail) : Colors.Black;
             text.LabelBold = isFailed;
@@ -144,7 +147,9 @@ public static class AnomalyPlot
             lineHeight = Math.Max(lineHeight, size.Height);
             var left = (float)Math.Clamp(Px(start), dataLeft + 2, dataLeft + dataWidth - 2 - size.Width);
             var row = 0;
-            while (placed.Any(p => p.Lane == lane && p.Row == row && left < p.Right + LabelSpacing && left + size.Width > p.Left - LabelSpacing)) row++;
+            bool Taken(int r) => placed.Any(p => p.Lane == lane && p.Row == r
+                && left < p.Right + LabelSpacing && left + size.Width > p.Left - LabelSpacing);
+            while (Taken(row)) row++;
             placed.Add((lane, row, left, left + size.Width));
             (rowsOf[i], leftOf[i]) = (row, left);
         }
@@ -178,7 +183,11 @@ public static class AnomalyPlot
     /// </summary>
     static PixelSize FitWidth(ScottPlot.Plottables.Text text, Paint paint, float room)
     {
-        PixelSize Drawn() => text.LabelStyle.Measure(paint).Size is var m ? new PixelSize(m.Width + LabelSlack, m.Height + LabelSlack) : default;
+        PixelSize Drawn()
+        {
+            var measured = text.LabelStyle.Measure(paint).Size;
+            return new PixelSize(measured.Width + LabelSlack, measured.Height + LabelSlack);
+        }
         var size = Drawn();
         while (size.Width > room && text.LabelText.Length > 4)
         {
@@ -196,17 +205,20 @@ public static class AnomalyPlot
         return label.Measure(paint).Width <= width - 20 ? title + states : title;
     }
 
-    /// <summary>The right margin both panels share: wide enough for the wider legend, but never more than half the figure.</summary>
+    /// <summary>The right margin both panels share: what the wider legend needs, at most half the figure.</summary>
     static int RightMargin(int width, Plot lanes, Plot? values)
     {
         using var paint = Paint.NewDisposablePaint();
-        float Need(Plot p) => p.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Select(l => l.Measure(paint)).DefaultIfEmpty(0).Max();
+        float Need(Plot p) =>
+            p.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Select(l => l.Measure(paint))
+                .DefaultIfEmpty(0).Max();
         var need = Math.Max(Need(lanes), values is null ? 0 : Need(values));
         return (int)Math.Clamp(Math.Ceiling(need) + 12, 200, width / 2);
     }
 
     /// <summary>Both panels get the same margins so one x position is one moment in both.</summary>
-    static void AlignWithValues(Plot plot, int rightMargin) => plot.Layout.Fixed(new PixelPadding(LeftMargin, rightMargin, BottomMargin, TopMargin));
+    static void AlignWithValues(Plot plot, int rightMargin) =>
+        plot.Layout.Fixed(new PixelPadding(LeftMargin, rightMargin, BottomMargin, TopMargin));
 
     /// <summary>"write 3", "read -> 3", "cas [3 0] -> ?": what the op asked for and saw.</summary>
     public static string Describe(OpView op) =>

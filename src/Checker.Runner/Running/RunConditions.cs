@@ -23,10 +23,11 @@ public static class RunConditions
         ["isolation"] = spec.Nodes.Provider == "local" ? spec.Nodes.Isolation : null,
         ["nodeCount"] = spec.Nodes.Count,
         ["kernel"] = ReadLine("/proc/sys/kernel/osrelease"),
-        ["checker"] = typeof(RunConditions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+        ["checker"] = typeof(RunConditions).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
     };
 
-    /// <summary>Adds what the run learned (the nodes' kind, the network's) and the load at its end to extra's conditions.</summary>
+    /// <summary>Adds what the run learned (the nodes' kind, the network's) and the load at its end.</summary>
     public static void AtEnd(Dictionary<string, object?> extra, string? nodeKind, string? network)
     {
         if (extra.GetValueOrDefault(Field) is not Dictionary<string, object?> conditions) return;
@@ -42,7 +43,8 @@ public static class RunConditions
         if (fields is not { Length: >= 3 }) return null;
         var loads = new double[3];
         for (var i = 0; i < 3; i++)
-            if (!double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out loads[i])) return null;
+            if (!double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out loads[i]))
+                return null;
         return loads;
     }
 
