@@ -61,6 +61,13 @@ public static class RunsIndex
         return result;
     }
 
+    /// <summary>A name the runner gives run folders: yyyyMMddTHHmmss, -N added for a second run that second.</summary>
+    public static bool IsRunFolderName(string name) =>
+        name.Length >= 15
+        && DateTime.TryParseExact(name[..15], "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
+            DateTimeStyles.None, out _)
+        && (name.Length == 15 || name[15] == '-' && name.Length > 16 && name[16..].All(char.IsAsciiDigit));
+
     /// <summary>The runner names run folders yyyyMMddTHHmmss (a -N suffix for a second run in the same second).</summary>
     static DateTime StartOf(DirectoryInfo runDir) =>
         runDir.Name.Length >= 15 && DateTime.TryParseExact(runDir.Name[..15], "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)

@@ -169,6 +169,20 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
     }
 
     [Fact]
+    public void Each_run_records_what_it_ran_on_in_results_json()
+    {
+        var results = JObject.Parse(File.ReadAllText(Path.Combine(Runs("valid"), "results.json")));
+        var conditions = (JObject)results["conditions"]!;
+        foreach (var load in new[] { "loadAtStart", "loadAtEnd" })
+            Assert.True(conditions[load] is JArray { Count: 3 } l && l.All(x => (double)x >= 0), $"{conditions[load]}");
+        Assert.Equal(Environment.ProcessorCount, (int?)conditions["cores"]);
+        string? Field(string name) => (string?)conditions[name];
+        Assert.Equal(("local", "local", "proxy", "proxy"),
+            (Field("provider"), Field("nodeKind"), Field("isolation"), Field("network")));
+        Assert.False(string.IsNullOrEmpty((string?)conditions["checker"]));
+    }
+
+    [Fact]
     public void Compare_of_the_two_runs_renders_without_console_errors_and_shows_each_runs_own_figures()
     {
         var (a, b) = (Runs("valid"), Runs("invalid"));
@@ -178,7 +192,7 @@ public sealed class NightlyTests(NightlySuite suite) : IClassFixture<NightlySuit
         Assert.Contains("ok/s", stdout);
         var page = Path.Combine(outDir, "compare.html");
         var html = File.ReadAllText(page);
-        var rows = Regex.Matches(html, "<tr class=\"(marked)?\"><td>[^<]*</td><td>([^<]*)</td><td class=\"num\"><pre>([^<]*)</pre></td><td class=\"num\"><pre>([^<]*)</pre>")
+        var rows = Regex.Matches(html, "<tr class=\"(marked|doubtful)?\"><td>[^<]*</td><td>([^<]*)</td><td class=\"num\"><pre>([^<]*)</pre></td><td class=\"num\"><pre>([^<]*)</pre>")
             .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value), m => (A: m.Groups[3].Value, B: m.Groups[4].Value));
         var ja = JObject.Parse(File.ReadAllText(Path.Combine(a, "results.json")));
         var jb = JObject.Parse(File.ReadAllText(Path.Combine(b, "results.json")));

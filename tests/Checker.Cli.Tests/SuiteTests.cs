@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Checker.Cli.Suites;
 using Checker.Core.Checks;
+using Checker.Core.Linearizability;
 using Checker.Runner.Spec;
 
 namespace Checker.Cli.Tests;
@@ -74,6 +75,42 @@ public sealed class SuiteTests : IDisposable
         var table = SuiteOutput.Table([Result("a", Verdict.Valid), Result("e", null)]);
         Assert.Contains("skipped", table);
         Assert.DoesNotContain(" 0 ", table); // missing figures are "-", never zero
+    }
+
+    /// <summary>An invalid run whose minimal counterexample starts after op 66, from state 2.</summary>
+    static SuiteResult InvalidRun()
+    {
+        OpView Op(int process, string f, object? input, object? output, long index) =>
+            new(process, f, null, input, output, false, index, index + 1, index * 1000, index * 1000 + 500, 0);
+        var failure = new KeyFailure(null, Op(1, "read", null, 1L, 70), Op(0, "write", 3L, 3L, 66), [], ["3"],
+            [Op(0, "write", 3L, 3L, 68), Op(1, "read", null, 1L, 70)], true, ["2"], Op(0, "write", 2L, 2L, 66));
+        var report = new LinearizabilityReport(Verdict.Invalid, "register", 40, 0, 1, 0.1, 100, null, [], failure);
+        var checks = new List<CheckResult> { new("linearizable", Verdict.Invalid, "NOT linearizable: 1 key", report) };
+        var figures = new Checker.Report.Compare.RunFigures("/tmp/x", "register", Verdict.Invalid, null, [], null, null,
+            [], new Dictionary<string, double?>(), [], new Dictionary<string, string>(), checks);
+        return new SuiteResult("register", 1, Verdict.Invalid, figures, "/tmp/x", null, false, 2);
+    }
+
+    [Fact]
+    public void The_junit_failure_shows_the_counterexample_as_checker_check_does_with_its_starting_states()
+    {
+        var run = InvalidRun();
+        var failure = SuiteOutput.JUnit([run]).Descendants("failure").Single().Value;
+        Assert.Contains("  starting from 2, the states possible after op 66 (write)", failure);
+        var check = Commands.CheckCommand.Describe("h.jsonl", [], Verdict.Invalid, run.Figures!.Checks, []);
+        var block = check[check.IndexOf("minimal counterexample", StringComparison.Ordinal)..];
+        Assert.Contains(block, failure); // one formatter: the same lines in both
+    }
+
+    [Fact]
+    public void The_junit_file_starts_with_its_xml_declaration_not_a_byte_order_mark()
+    {
+        var path = Path.Combine(dir, "junit.xml");
+        SuiteOutput.WriteJUnit([InvalidRun(), Result("a", Verdict.Valid)], path);
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal("<?xml", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));
+        Assert.Contains("encoding=\"utf-8\"", File.ReadAllText(path));
+        Assert.Equal(2, XDocument.Load(path).Descendants("testcase").Count());
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

@@ -207,24 +207,11 @@ public static class CheckCommand
             w.WriteLine();
             w.WriteLine($"cannot linearize: {f.Failed}");
             if (f.LastLinearized is { } last) w.WriteLine($"last linearized:  {last}");
-            w.WriteLine($"possible states then: {States(f.States)}");
+            w.WriteLine($"possible states then: {Counterexample.States(f.States)}");
             w.WriteLine($"longest linearizable prefix: {f.Prefix.Count} ops");
             w.WriteLine();
-            w.WriteLine($"minimal counterexample ({f.Minimal.Count} ops{(f.MinimalIsMinimal ? "" : ", shrinking stopped early")}):");
-            w.WriteLine(f.MinimalStartsAfter is { } after
-                ? $"  starting from {States(f.MinimalStartsFrom)}, the states possible after op {after.InvokeIndex} ({after.F})"
-                : $"  starting from the initial state {States(f.MinimalStartsFrom)}");
-            foreach (var op in f.Minimal) w.WriteLine($"  {op}");
-            w.WriteLine("  no order of these is legal, whichever other ops took effect");
+            Counterexample.Write(w, f);
         }
         return w.ToString();
-    }
-
-    /// <summary>A few states, each cut short: a kv store's whole map can run to pages.</summary>
-    static string States(IReadOnlyList<string> states)
-    {
-        static string Cut(string s) => s.Length <= 160 ? s : s[..157] + "...";
-        var shown = string.Join(" | ", states.Take(3).Select(Cut));
-        return states.Count > 3 ? $"{shown} | ({states.Count - 3} more)" : shown;
     }
 }

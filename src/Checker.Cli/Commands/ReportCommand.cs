@@ -11,8 +11,9 @@ public static class ReportCommand
                checker report --index DIR    rewrite DIR/index.html, the list of every run under DIR
 
           RUN_DIR is a run folder, results/TEST/TIMESTAMP (or results/TEST/latest); it needs history.jsonl,
-          and uses results.json when present (without it the checks run again). After a run's report the
-          runs index two folders up (results/index.html) is rewritten too.
+          and uses results.json when present (without it the checks run again, and the run is incomplete).
+          After the report of a run folder the runner made (it holds results.json or is named by its start,
+          yyyyMMddTHHmmss), the runs index two folders up (results/index.html) is rewritten too.
         exit: 0 written, 3 missing or unreadable input, 4 usage
         """;
 
@@ -42,12 +43,21 @@ public static class ReportCommand
         return 0;
     }
 
-    /// <summary>A run folder the runner made sits in RESULTS/TEST/RUN: keep RESULTS/index.html in step with it.</summary>
+    /// <summary>
+    /// A run folder the runner made sits in RESULTS/TEST/RUN: keep RESULTS/index.html in step with it, a run
+    /// cut short (no results.json) included, since the index is where it shows as incomplete. A folder is
+    /// taken for the runner's when it holds results.json or is named as the runner names run folders;
+    /// any other folder (a report written somewhere by hand) leaves the folders above it alone.
+    /// </summary>
     static void RefreshRunsIndex(string runDir)
     {
-        var root = Directory.GetParent(Path.GetFullPath(runDir).TrimEnd(Path.DirectorySeparatorChar))?.Parent;
-        if (root is null || !File.Exists(Path.Combine(runDir, "results.json"))) return;
+        var full = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
+        var root = full.Parent?.Parent;
+        if (root is null) return;
+        var name = full.LinkTarget is { } target
+            ? Path.GetFileName(Path.TrimEndingDirectorySeparator(target))
+            : full.Name;
+        if (!File.Exists(Path.Combine(runDir, "results.json")) && !RunsIndex.IsRunFolderName(name)) return;
         RunsIndex.Write(root.FullName);
     }
-
 }

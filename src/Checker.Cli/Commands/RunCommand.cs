@@ -79,7 +79,7 @@ public static class RunCommand
             Console.Out.Write(SuiteOutput.Table(runs));
             if (junit is not null)
             {
-                SuiteOutput.JUnit(runs).Save(junit);
+                SuiteOutput.WriteJUnit(runs, junit);
                 Console.Out.WriteLine($"junit: {Path.GetFullPath(junit)}");
             }
             Console.Out.WriteLine($"runs index: {Path.GetFullPath(Path.Combine(results, RunsIndex.FileName))}");
@@ -108,14 +108,18 @@ public static class RunCommand
         _ => [o],
     };
 
-    /// <summary>workloads/zookeeper-register.json here or in a parent directory (so it works from inside the repo).</summary>
-    static string FindDefaultSpec()
+    /// <summary>
+    /// workloads/zookeeper-register.json here or in a parent directory (so it works from inside the repo),
+    /// else the copy shipped beside checker itself (an installed tool run from anywhere).
+    /// </summary>
+    internal static string FindDefaultSpec()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, DefaultSpec);
             if (File.Exists(candidate)) return candidate;
         }
-        return DefaultSpec; // the load error names it
+        var shipped = Path.Combine(AppContext.BaseDirectory, DefaultSpec);
+        return File.Exists(shipped) ? shipped : DefaultSpec; // the load error names it
     }
 }

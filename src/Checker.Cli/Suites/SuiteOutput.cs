@@ -65,6 +65,14 @@ public static class SuiteOutput
         return new XDocument(new XElement("testsuites", suite));
     }
 
+    /// <summary>Writes the JUnit XML as UTF-8 without a byte-order mark, which some readers refuse.</summary>
+    public static void WriteJUnit(IReadOnlyList<SuiteResult> results, string path)
+    {
+        var settings = new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true };
+        using var writer = System.Xml.XmlWriter.Create(path, settings);
+        JUnit(results).Save(writer);
+    }
+
     /// <summary>Every check's verdict and summary, then the minimal counterexample of the first non-linearizable key.</summary>
     static string Explanation(SuiteResult r)
     {
@@ -72,11 +80,16 @@ public static class SuiteOutput
         var sb = new StringBuilder();
         foreach (var c in r.Figures.Checks)
             sb.AppendLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {c.Summary}");
-        var failure = r.Figures.Checks.Select(c => c.Details).OfType<Core.Linearizability.LinearizabilityReport>().Select(l => l.Failure).FirstOrDefault(f => f is not null);
+        var failure = r.Figures.Checks
+            .Select(c => c.Details as Core.Linearizability.LinearizabilityReport
+                         ?? (c.Details as Core.Workloads.MutexReport)?.Linearizability)
+            .Select(l => l?.Failure)
+            .FirstOrDefault(f => f is not null);
         if (failure is not null)
         {
-            sb.AppendLine($"counterexample{(failure.Key is null ? "" : $" on key {Core.History.Values.Format(failure.Key)}")} (no order of these operations explains their results):");
-            foreach (var op in failure.Minimal) sb.AppendLine($"  {op}");
+            sb.AppendLine();
+            sb.AppendLine($"cannot linearize: {failure.Failed}");
+            sb.Append(Counterexample.Text(failure));
         }
         return sb.ToString();
     }

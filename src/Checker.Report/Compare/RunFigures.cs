@@ -31,6 +31,9 @@ public sealed record RunFigures(
     public double? InfoRate => All is { } a && Ops > 0 ? (double)a.Info / Ops : null;
     public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Dir));
 
+    /// <summary>What the run ran on (load, cores, nodes, network); unknown where not recorded.</summary>
+    public Conditions Conditions { get; init; } = Conditions.Read(new JObject());
+
     /// <summary>Reads DIR/results.json; throws ReportInputException naming the file if it is missing or unreadable.</summary>
     public static RunFigures Read(string runDir)
     {
@@ -47,7 +50,7 @@ public sealed record RunFigures(
             HealTimes(recovery?.Heals ?? []),
             run.Checks.Where(c => c.Verdict != Core.Checks.Verdict.Valid).Select(c => $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {FirstLine(c.Summary)}").ToList(),
             ReadVersions(run.Raw["versions"]),
-            run.Checks);
+            run.Checks) { Conditions = Conditions.Read(run.Raw) };
     }
 
     /// <summary>

@@ -19,20 +19,34 @@ public static class AnomalyPlot
 
     public static void Write(string path, HistoryDigest d, KeyFailure failure, ReportOptions options)
     {
-        var lanes = BuildLanes(d, failure);
-        var values = BuildValues(d, failure);
-        var laneCount = failure.Minimal.Select(o => o.Process).Concat(AnomalyContext.Of(d, failure).Select(c => c.Op.Process)).Distinct().Count();
-        var lanesHeight = Math.Max(320, 170 + 55 * laneCount);
-        var valuesHeight = values is null ? 0 : 460;
+        var width = options.PlotWidth;
+        var (lanes, values) = Build(d, failure, width);
+        var valuesHeight = values is null ? 0 : ValuesHeight;
         // Each plot renders to its own image (a plot clears the whole canvas it is given), then they are stacked.
-        using var surface = SKSurface.Create(new SKImageInfo(options.PlotWidth, lanesHeight + valuesHeight));
+        using var surface = SKSurface.Create(new SKImageInfo(width, lanes.Height + valuesHeight));
         surface.Canvas.Clear(SKColors.White);
-        Draw(surface.Canvas, lanes, options.PlotWidth, lanesHeight, 0);
-        if (values is not null) Draw(surface.Canvas, values, options.PlotWidth, valuesHeight, lanesHeight);
+        Draw(surface.Canvas, lanes.Plot, width, lanes.Height, 0);
+        if (values is not null) Draw(surface.Canvas, values, width, valuesHeight, lanes.Height);
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         using var file = File.Create(path);
         png.SaveTo(file);
+    }
+
+    public const int ValuesHeight = 460;
+
+    /// <summary>
+    /// Both panels at the given width: the lanes, and below them the register values (null when not a
+    /// register's). The legends sit right of the data, in a margin both panels share, as wide as the wider
+    /// legend needs, so one x position is one moment in both and neither legend is cut off.
+    /// </summary>
+    public static (LanesPanel Lanes, Plot? Values) Build(HistoryDigest d, KeyFailure failure, int width)
+    {
+        var values = BuildValues(d, failure);
+        int right;
+        using (var measuring = BuildLanes(d, failure, width).Plot) right = RightMargin(width, measuring, values);
+        if (values is not null) AlignWithValues(values, right);
+        return (BuildLanes(d, failure, width, right), values);
     }
 
     static void Draw(SKCanvas canvas, Plot plot, int width, int height, int top)
@@ -52,12 +66,30 @@ public static class AnomalyPlot
         return (from - margin, to + margin);
     }
 
-    public static Plot BuildLanes(HistoryDigest d, KeyFailure f)
+    /// <summary>The lanes panel and the height (pixels) its lanes and labels need at its width.</summary>
+    public sealed record LanesPanel(Plot Plot, int Height);
+
+    // The panels' margins in pixels: the y tick labels on the left, the title on top, the x axis below.
+    const int LeftMargin = 110, TopMargin = 45, BottomMargin = 55, DefaultRightMargin = 330;
+    // A lane: its op boxes, then rows of labels above them, each row one line of 12 px text.
+    const float BoxPixels = 24, LabelGap = 3, LaneGap = 8, LabelSpacing = 8;
+    // ScottPlot draws a label a few pixels larger than the text measures (its rectangle rounds out the glyphs).
+    const float LabelSlack = 4;
+
+    /// <summary>
+    /// The counterexample as one lane per process, each op a box labelled with what it did. Labels are laid
+    /// out in pixels: each is measured, kept inside the data area (moved left from its op when it would run
+    /// past the right edge, cut short only if wider than the whole area), and stacked in rows above its lane
+    /// where it would touch a neighbour; the lanes are spaced for the rows the busiest lane needs.
+    /// </summary>
+    public static LanesPanel BuildLanes(HistoryDigest d, KeyFailure f, int width = 1200,
+        int rightMargin = DefaultRightMargin)
     {
         var key = f.Key is null ? "" : $" on key {Values.Format(f.Key)}";
         var count = f.Minimal.Count == 1 ? "1 op" : $"{f.Minimal.Count} ops";
         var from0 = f.MinimalStartsFrom.Count == 0 ? "" : $", starting from {(f.MinimalStartsFrom.Count == 1 ? "state" : "any of the states")} {string.Join(", ", f.MinimalStartsFrom.Take(6))}";
-        var plot = PlotKit.New($"Minimal counterexample{key}: {count} that no order can explain{from0}", d.AxisLabel, "");
+        var title = FitTitle($"Minimal counterexample{key}: {count} that no order can explain", from0, width);
+        var plot = PlotKit.New(title, d.AxisLabel, "");
         var (from, to) = Range(d, f);
         PlotKit.ShadeFaults(plot, d, from, to);
         var context = AnomalyContext.Of(d, f);
@@ -66,6 +98,8 @@ public static class AnomalyPlot
         var processes = drawn.Select(o => o.Process).Append(f.Failed.Process).Distinct().Order().ToList();
         var fs = drawn.Select(o => o.F).Append(f.Failed.F).Distinct().Order(StringComparer.Ordinal).ToList();
         var labelled = new HashSet<string>();
+        var labels = new List<(ScottPlot.Plottables.Text Text, int Lane, double Start)>();
+        var boxes = new List<(ScottPlot.Plottables.Rectangle Box, int Lane)>();
         foreach (var op in drawn)
         {
             var lane = processes.Count - 1 - processes.IndexOf(op.Process); // first process on top
@@ -75,33 +109,116 @@ public static class AnomalyPlot
             var role = roles.GetValueOrDefault(op.InvokeIndex);
             var colour = Color.FromHex(FHexes[fs.IndexOf(op.F) % FHexes.Length]);
             if (role is not null) colour = colour.WithOpacity(0.45); // context: lighter than the counterexample itself
-            var box = plot.Add.Rectangle(start, Math.Max(end, start + (to - from) * 0.002), lane - 0.22, lane + 0.22);
+            var box = plot.Add.Rectangle(start, Math.Max(end, start + (to - from) * 0.002), lane, lane);
             box.FillColor = op.Crashed ? colour.WithOpacity(0.25) : colour.WithOpacity(0.7);
             box.LineColor = isFailed ? Color.FromHex(ReportColors.Fail) : colour;
             box.LineWidth = isFailed ? 4 : 1.5f;
             box.LinePattern = op.Crashed ? LinePattern.Dashed : LinePattern.Solid;
+            boxes.Add((box, lane));
             // Legend entries per f are added by hand below: a box's own entry would carry the failed op's red outline.
             if (labelled.Add(op.F)) plot.Legend.ManualItems.Add(new LegendItem { LabelText = op.F, FillColor = colour.WithOpacity(0.7), OutlineColor = colour });
-            var text = plot.Add.Text(Describe(op) + (isFailed ? "   <- cannot be linearized" : role is null or "concurrent" ? "" : $"   ({role})"), start, lane + 0.26);
+            var why = isFailed ? ": cannot be linearized" : role is null or "concurrent" ? "" : $" ({role})";
+            var text = plot.Add.Text(Describe(op) + why, start, lane);
             text.LabelFontSize = 12;
             text.LabelFontColor = isFailed ? Color.FromHex(ReportColors.Fail) : Colors.Black;
             text.LabelBold = isFailed;
             text.LabelAlignment = Alignment.LowerLeft;
+            labels.Add((text, lane, start));
         }
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "cannot be linearized", OutlineColor = Color.FromHex(ReportColors.Fail), OutlineWidth = 3, FillColor = Colors.White });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "crashed (took effect or not)", OutlineColor = Colors.Gray, OutlinePattern = LinePattern.Dashed, FillColor = Colors.Gray.WithOpacity(0.25) });
         plot.Axes.Left.SetTicks(
             Enumerable.Range(0, processes.Count).Select(i => (double)i).ToArray(),
             Enumerable.Range(0, processes.Count).Select(i => $"process {processes[processes.Count - 1 - i]}").ToArray());
-        plot.Axes.SetLimitsY(-0.7, processes.Count - 0.2);
+
+        // Horizontal layout, in pixels of the data area: each label's left edge and its row above its lane.
+        var dataLeft = LeftMargin;
+        var dataWidth = width - LeftMargin - rightMargin;
+        double Px(double x) => dataLeft + (x - from) / (to - from) * dataWidth;
+        using var paint = Paint.NewDisposablePaint();
+        var lineHeight = 0f;
+        var placed = new List<(int Lane, int Row, float Left, float Right)>();
+        var rowsOf = new int[labels.Count];
+        var leftOf = new float[labels.Count];
+        foreach (var i in Enumerable.Range(0, labels.Count).OrderBy(i => labels[i].Lane).ThenBy(i => labels[i].Start))
+        {
+            var (text, lane, start) = labels[i];
+            var size = FitWidth(text, paint, dataWidth - 4);
+            lineHeight = Math.Max(lineHeight, size.Height);
+            var left = (float)Math.Clamp(Px(start), dataLeft + 2, dataLeft + dataWidth - 2 - size.Width);
+            var row = 0;
+            bool Taken(int r) => placed.Any(p => p.Lane == lane && p.Row == r
+                && left < p.Right + LabelSpacing && left + size.Width > p.Left - LabelSpacing);
+            while (Taken(row)) row++;
+            placed.Add((lane, row, left, left + size.Width));
+            (rowsOf[i], leftOf[i]) = (row, left);
+        }
+        var rows = placed.Count == 0 ? 1 : placed.Max(p => p.Row) + 1;
+        var rowPixels = lineHeight + 1;
+
+        // Vertical layout: one data unit is one lane, as many pixels as its box, its rows of labels and a gap need.
+        var lanePixels = BoxPixels + LabelGap + rows * rowPixels + LaneGap;
+        var half = BoxPixels / 2 / lanePixels;
+        var yMax = processes.Count - 1 + half + (LabelGap + rows * rowPixels + LaneGap / 2) / lanePixels;
+        var yMin = -0.5 - 20 / lanePixels; // room below the lowest lane's box before the x axis
+        var dataHeight = Math.Max((yMax - yMin) * lanePixels, 320 - TopMargin - BottomMargin);
+        yMin = yMax - dataHeight / lanePixels;
+        foreach (var (box, lane) in boxes) (box.Y1, box.Y2) = (lane - half, lane + half);
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var (text, lane, _) = labels[i];
+            var x = from + (leftOf[i] - dataLeft) / dataWidth * (to - from);
+            text.Location = new Coordinates(x, lane + half + (LabelGap + rowsOf[i] * rowPixels) / lanePixels);
+        }
+        plot.Axes.SetLimitsY(yMin, yMax);
         plot.Axes.SetLimitsX(from, to);
         plot.ShowLegend(Edge.Right);
-        AlignWithValues(plot);
-        return plot;
+        AlignWithValues(plot, rightMargin);
+        return new LanesPanel(plot, (int)Math.Ceiling(dataHeight) + TopMargin + BottomMargin);
+    }
+
+    /// <summary>
+    /// A label's size as drawn: the text's measure and the few pixels ScottPlot draws around it. One wider
+    /// than the room is cut short with an ellipsis until it fits.
+    /// </summary>
+    static PixelSize FitWidth(ScottPlot.Plottables.Text text, Paint paint, float room)
+    {
+        PixelSize Drawn()
+        {
+            var measured = text.LabelStyle.Measure(paint).Size;
+            return new PixelSize(measured.Width + LabelSlack, measured.Height + LabelSlack);
+        }
+        var size = Drawn();
+        while (size.Width > room && text.LabelText.Length > 4)
+        {
+            text.LabelText = text.LabelText[..^2].TrimEnd('…') + "…";
+            size = Drawn();
+        }
+        return size;
+    }
+
+    /// <summary>The title with the starting states while it fits the figure (15 px bold), else without them.</summary>
+    static string FitTitle(string title, string states, int width)
+    {
+        using var paint = Paint.NewDisposablePaint();
+        var label = new LabelStyle { Text = title + states, FontSize = 15, Bold = true, FontName = Fonts.Default };
+        return label.Measure(paint).Width <= width - 20 ? title + states : title;
+    }
+
+    /// <summary>The right margin both panels share: what the wider legend needs, at most half the figure.</summary>
+    static int RightMargin(int width, Plot lanes, Plot? values)
+    {
+        using var paint = Paint.NewDisposablePaint();
+        float Need(Plot p) =>
+            p.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Select(l => l.Measure(paint))
+                .DefaultIfEmpty(0).Max();
+        var need = Math.Max(Need(lanes), values is null ? 0 : Need(values));
+        return (int)Math.Clamp(Math.Ceiling(need) + 12, 200, width / 2);
     }
 
     /// <summary>Both panels get the same margins so one x position is one moment in both.</summary>
-    static void AlignWithValues(Plot plot) => plot.Layout.Fixed(new PixelPadding(110, 330, 55, 45));
+    static void AlignWithValues(Plot plot, int rightMargin) =>
+        plot.Layout.Fixed(new PixelPadding(LeftMargin, rightMargin, BottomMargin, TopMargin));
 
     /// <summary>"write 3", "read -> 3", "cas [3 0] -> ?": what the op asked for and saw.</summary>
     public static string Describe(OpView op) =>
@@ -158,7 +275,7 @@ public static class AnomalyPlot
         if (drawn == 0) return null;
         plot.Axes.SetLimitsX(from, to);
         plot.ShowLegend(Edge.Right);
-        AlignWithValues(plot);
+        AlignWithValues(plot, DefaultRightMargin);
         return plot;
     }
 

@@ -60,6 +60,7 @@ public static class TestRunner
         var extra = new Dictionary<string, object?>
         {
             ["seed"] = seed, ["db"] = suite.Name, ["nodes"] = spec.Nodes.Provider,
+            [RunConditions.Field] = RunConditions.AtStart(spec),
             ["start"] = history.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         };
         if (options.Overrides is { Count: > 0 } overrides) extra["overrides"] = overrides;
@@ -112,6 +113,7 @@ public static class TestRunner
             await TeardownAsync(plan?.Db, network, nodes, folder, Log);
             registry.Remove();
         }
+        RunConditions.AtEnd(extra, nodes?.Kind, network?.Kind);
 
         var ops = history.Snapshot();
         Log($"checking {ops.Count} history records");
