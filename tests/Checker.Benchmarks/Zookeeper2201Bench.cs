@@ -36,12 +36,13 @@ public static class Zookeeper2201Bench
                     var spec = SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "zookeeper-2201.json"), overrides);
                     var outcome = TestRunner.RunAsync(spec, new RunOptions(results, seed), CancellationToken.None).GetAwaiter().GetResult();
                     var availability = outcome.Checks.FirstOrDefault(c => c.Checker == "availability");
+                    var recovery = outcome.Checks.FirstOrDefault(c => c.Checker == "recovery");
                     var signature = Directory.GetFiles(outcome.Folder.NodeLogs, "threads-*.txt", SearchOption.AllDirectories).Any(ShowsTheBug);
                     if (outcome.Verdict == Verdict.Invalid) invalid++;
                     if (signature) withSignature++;
                     Console.Out.WriteLine($"  {label}, seed {seed}: {outcome.Verdict.ToString().ToLowerInvariant()}; availability " +
                         $"{availability?.Verdict.ToString().ToLowerInvariant() ?? "not run"}; dump shows the blocked write under a lock: {(signature ? "yes" : "no")}" +
-                        $"{(availability?.Verdict == Verdict.Invalid ? $"\n    {availability.Summary.Split('\n')[0][..Math.Min(240, availability.Summary.Split('\n')[0].Length)]}" : "")}");
+                        $"{First(availability)}{First(recovery)}\n    dumps: {DumpTimes(outcome.Folder.Results)}");
                 }
                 Console.Out.WriteLine($"{label} on {(docker ? "Docker" : "netns")} nodes: {invalid} of {runs} runs invalid, {withSignature} with the bug's thread dump");
             }
@@ -53,6 +54,19 @@ public static class Zookeeper2201Bench
             return 5;
         }
         finally { Directory.Delete(results, recursive: true); }
+    }
+
+    /// <summary>The first line of an invalid check's summary, cut to a readable length.</summary>
+    static string First(CheckResult? r) =>
+        r?.Verdict == Verdict.Invalid && r.Summary.Split('\n')[0] is var line ? $"\n    {r.Checker}: {line[..Math.Min(240, line.Length)]}" : "";
+
+    /// <summary>When the run took thread dumps (seconds since its start), from results.json.</summary>
+    static string DumpTimes(string results)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results));
+        return doc.RootElement.TryGetProperty("threadDumps", out var dumps)
+            ? string.Join(", ", dumps.EnumerateArray().Select(d => $"{d.GetProperty("at").GetDouble():0.0}s"))
+            : "none";
     }
 
     /// <summary>
