@@ -64,6 +64,9 @@ public class SpecTests
     [InlineData("""{"timeLimit":1e300}""", "timeLimit")]
     [InlineData("""{"concurrency":1.5}""", "concurrency")]
     [InlineData("""{"checker":{"model":"set"}}""", "checker.model")]
+    [InlineData("""{"nemesis":{"faults":null}}""", "nemesis.faults")]
+    [InlineData("""{"nodes":{"hosts":null}}""", "nodes.hosts")]
+    [InlineData("""{"client":{"mode":null}}""", "client.mode")]
     public void A_bad_value_is_an_error_naming_the_field(string json, string field)
     {
         var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(json, "t.json"));

@@ -81,17 +81,17 @@ public static class CheckCommand
         var initialText = args.Get("initial");
         var initial = initialText is null ? null : InitialValue.Parse(initialText);
         var nilUnknown = args.Flag("nil-reads-unknown");
-        var timeout = args.Seconds("timeout");
+        var timeout = args.Limit("timeout");
         var memoryMb = args.Integer("memory", 1, (1L << 30) - 1, "a positive number of megabytes");
-        var shrink = args.Seconds("shrink", zeroAllowed: true);
+        var shrink = args.Limit("shrink", zeroAllowed: true);
         var split = !args.Flag("no-split");
         var json = args.Flag("json");
         var reportDir = args.Get("report");
         var defaults = RecoveryOptions.Default;
         var recovery = defaults with
         {
-            Budget = args.Seconds("recovery-budget") is { } rb ? TimeSpan.FromSeconds(rb) : defaults.Budget,
-            Stall = args.Seconds("stall") is { } st ? TimeSpan.FromSeconds(st) : defaults.Stall,
+            Budget = args.Limit("recovery-budget") ?? defaults.Budget,
+            Stall = args.Limit("stall") ?? defaults.Stall,
         };
         args.RejectUnknown();
 
@@ -105,9 +105,9 @@ public static class CheckCommand
         var notes = loaded.Notes.ToList();
         var options = new LinearizabilityOptions
         {
-            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
+            Timeout = timeout == TimeSpan.MaxValue ? null : timeout, // a limit past any run is none
             SplitByKey = split,
-            ShrinkTime = TimeSpan.FromSeconds(shrink ?? 5),
+            ShrinkTime = shrink ?? TimeSpan.FromSeconds(5),
             Source = path,
             // The search's cache gets half: the rest is the history, the stacks and the garbage not yet collected.
             MemoryBudgetBytes = memoryMb is { } budgetMb ? (budgetMb << 20) / 2 : new LinearizabilityOptions().MemoryBudgetBytes,

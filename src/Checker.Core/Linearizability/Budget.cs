@@ -10,7 +10,7 @@ namespace Checker.Core.Linearizability;
 internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken cancel, long? processBytes = null)
 {
     long nextCollect; // the resident size is re-measured after a collection at most once a second
-    readonly long deadline = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+    readonly long deadline = Deadline(timeout);
 
     public long MaxBytes { get; } = maxBytes;
 
@@ -23,6 +23,14 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
         if (processBytes is { } limit && Environment.WorkingSet > limit && OverAfterCollecting(limit))
             return $"memory limit reached (the process's resident memory passed {limit >> 20} MB)";
         return null;
+    }
+
+    /// <summary>The timestamp past which the search stops; a limit beyond the clock's range is none.</summary>
+    static long Deadline(TimeSpan? timeout)
+    {
+        if (timeout is not { } t) return long.MaxValue;
+        var ticks = t.TotalSeconds * Stopwatch.Frequency;
+        return ticks >= 4e18 ? long.MaxValue : Stopwatch.GetTimestamp() + (long)ticks; // 4e18: over a century
     }
 
     bool OverAfterCollecting(long limit)

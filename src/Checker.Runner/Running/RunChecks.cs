@@ -29,7 +29,8 @@ public static class RunChecks
             new StatsChecker(),
             new RecoveryChecker(new RecoveryOptions(
                 TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
-                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves)),
+                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves,
+                ClientsNeverIdle: true)), // the generator keeps every worker asking its node all run long
         };
         var results = checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();
         foreach (var c in liveness)
