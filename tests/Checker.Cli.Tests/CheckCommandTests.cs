@@ -169,6 +169,26 @@ public class CheckCommandTests
         finally { File.Delete(file); }
     }
 
+    [Theory]
+    [InlineData("set", "5")]
+    [InlineData("set", "\"abc\"")]
+    [InlineData("fifo-queue", "{\"a\":1}")]
+    [InlineData("unordered-queue", "7")]
+    public void An_initial_value_a_collection_model_cannot_start_from_is_usage_not_an_empty_start(string model, string initial)
+    {
+        var file = TempHistory(J(0, "invoke", model == "set" ? "add" : "enqueue", "1"), J(0, "ok", model == "set" ? "add" : "enqueue", "1"));
+        try
+        {
+            var (exit, _, err) = Checker("check", file, "--model", model, "--initial", initial);
+            Assert.Equal(4, exit);
+            Assert.Contains("--initial", err);
+            Assert.Contains("list of its elements", err);
+            (exit, _, _) = Checker("check", file, "--model", model, "--initial", "[2]");
+            Assert.Equal(0, exit);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Fact]
     public void A_folder_is_not_no_such_file()
     {
