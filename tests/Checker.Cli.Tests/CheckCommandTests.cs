@@ -189,6 +189,58 @@ public class CheckCommandTests
         finally { File.Delete(file); }
     }
 
+    [Theory]
+    [InlineData("set", "add", "1", "[1]")]
+    [InlineData("queue", "enqueue", "1", null)]
+    [InlineData("bank", "transfer", "{\"from\":0,\"to\":1,\"amount\":1}", "{\"0\":5,\"1\":5}")]
+    [InlineData("mutex", "acquire", "null", null)]
+    [InlineData(null, "write", "1", "1")]
+    public void Every_checker_past_the_memory_bound_is_unknown_memory_and_within_it_judges(string? workload, string f, string value, string? read)
+    {
+        // The runtime alone holds more than 8 MB: the bound is passed whatever the history.
+        var lines = new List<string> { J(0, "invoke", f, value), J(0, "ok", f, value) };
+        if (read is not null) lines.AddRange([J(1, "invoke", "read", "null"), J(1, "ok", "read", read)]);
+        if (workload == "queue") lines.AddRange([J(1, "invoke", "dequeue", "null"), J(1, "ok", "dequeue", "1")]);
+        var file = TempHistory([.. lines]);
+        try
+        {
+            string[] how = workload is null ? [] : workload == "bank" ? ["--workload", "bank", "--bank-total", "10"] : ["--workload", workload];
+            var (exit, output, err) = Checker(["check", file, .. how, "--memory", "8"]);
+            Assert.True(exit == 2, output + err);
+            Assert.Contains("verdict: UNKNOWN", output);
+            Assert.Contains("memory limit reached (the process's resident memory passed 8 MB)", output);
+            (exit, output, err) = Checker(["check", file, .. how, "--memory", "2000"]);
+            Assert.True(exit == 0, output + err);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Without_memory_the_process_is_bounded_by_a_share_of_what_it_may_use_and_answers_unknown_not_a_crash()
+    {
+        // 38 concurrent indeterminate enqueues and 19 dequeues: a fifo queue's every order of them. Given a 256 MB
+        // heap, the default bound (half of it) stops the search; unbounded, it ran out of memory (exit 70).
+        var lines = new List<string>();
+        for (var p = 0; p < 38; p++) lines.Add(J(p, "invoke", "enqueue", $"{p}"));
+        for (var p = 38; p < 57; p++) lines.Add(J(p, "invoke", "dequeue", "null"));
+        for (var p = 0; p < 38; p++) lines.Add(J(p, "info", "enqueue", $"{p}"));
+        for (var p = 38; p < 57; p++) lines.Add(J(p, "ok", "dequeue", $"{(p - 38) * 2}"));
+        var file = TempHistory([.. lines]);
+        try
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "checker.dll"), "check", file, "--model", "fifo-queue" }) psi.ArgumentList.Add(a);
+            psi.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 2, stdout.Result + stderr);
+            Assert.Contains("memory limit reached", stdout.Result);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Fact]
     public void A_folder_is_not_no_such_file()
     {

@@ -103,17 +103,21 @@ public static class CheckCommand
         HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
         var history = loaded.Ops;
         var notes = loaded.Notes.ToList();
+        // The whole process is bounded, by --memory or by default by a share of the memory available to it.
+        var processBytes = memoryMb is { } givenMb ? givenMb << 20 : MemoryGuard.DefaultLimitBytes;
         var options = new LinearizabilityOptions
         {
             Timeout = timeout == TimeSpan.MaxValue ? null : timeout, // a limit past any run is none
             SplitByKey = split,
             ShrinkTime = shrink ?? TimeSpan.FromSeconds(5),
             Source = path,
-            // The search's cache gets half: the rest is the history, the stacks and the garbage not yet collected.
-            MemoryBudgetBytes = memoryMb is { } budgetMb ? (budgetMb << 20) / 2 : new LinearizabilityOptions().MemoryBudgetBytes,
-            ProcessMemoryBytes = memoryMb is { } limitMb ? limitMb << 20 : null,
+            // The search's cache and states get half (by default at most 1 GB): the rest is the history, the
+            // stacks and the garbage not yet collected.
+            MemoryBudgetBytes = memoryMb is not null ? processBytes / 2 : Math.Min(new LinearizabilityOptions().MemoryBudgetBytes, processBytes / 2),
+            ProcessMemoryBytes = processBytes,
         };
         using var cancel = new CancellationTokenSource();
+        using var guard = new MemoryGuard(processBytes, cancel);
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
@@ -130,6 +134,8 @@ public static class CheckCommand
         if (WorkloadCheckers.Serves(workload) is { } serves) recovery = recovery with { Serves = serves };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
+        guard.CheckNow(); // the checks may have ended between two of its samples
+        results = results.Select(guard.Judge).ToList();
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
         if (json)
         {

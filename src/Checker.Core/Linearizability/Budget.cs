@@ -17,13 +17,16 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
     /// <summary>Why the search must stop now, or null to go on.</summary>
     public string? Exhausted(long bytesInUse)
     {
-        if (cancel.IsCancellationRequested) return "cancelled";
+        if (cancel.IsCancellationRequested) // by the caller, or by a guard of the process's memory (see MemoryGuard)
+            return processBytes is { } bound && Environment.WorkingSet > bound ? MemoryPassed(bound) : "cancelled";
         if (Stopwatch.GetTimestamp() > deadline) return "time limit reached";
         if (bytesInUse > MaxBytes) return $"memory limit reached ({MaxBytes >> 20} MB for this search)";
         if (processBytes is { } limit && Environment.WorkingSet > limit && OverAfterCollecting(limit))
-            return $"memory limit reached (the process's resident memory passed {limit >> 20} MB)";
+            return MemoryPassed(limit);
         return null;
     }
+
+    static string MemoryPassed(long bound) => $"memory limit reached (the process's resident memory passed {bound >> 20} MB)";
 
     /// <summary>The timestamp past which the search stops; a limit beyond the clock's range is none.</summary>
     static long Deadline(TimeSpan? timeout)
