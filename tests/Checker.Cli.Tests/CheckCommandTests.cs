@@ -130,6 +130,30 @@ public class CheckCommandTests
         }
     }
 
+    [Fact]
+    public void Jepsen_standard_ending_and_a_header_node_nobody_addressed_are_not_recovery_failures()
+    {
+        // n1 and n2 serve; a partition from 3 s to 8 s; the heal, then nothing for 10 s, then final reads. n3 is in the header only.
+        var lines = new List<string> { """{"header":{"nodes":["n1","n2","n3"]}}""" };
+        void Op(int p, string type, double at, string? node = null) =>
+            lines.Add($"{{\"process\":{p},\"type\":\"{type}\",\"f\":\"write\",\"value\":1,\"time\":{(long)(at * 1e9)}" +
+                      $"{(node is null ? "" : $",\"node\":\"{node}\"")}}}");
+        void Nemesis(string f, double at) => lines.Add($"{{\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"{f}\",\"value\":null,\"time\":{(long)(at * 1e9)}}}");
+        for (var t = 0.1; t < 3; t += 0.5) { Op(0, "invoke", t, "n1"); Op(0, "ok", t + 0.1); Op(1, "invoke", t, "n2"); Op(1, "ok", t + 0.1); }
+        Nemesis("start-partition", 3);
+        Nemesis("stop-partition", 8);
+        Op(0, "invoke", 18.2, "n1"); Op(0, "ok", 18.3); Op(1, "invoke", 18.2, "n2"); Op(1, "ok", 18.3);
+        var file = TempHistory([.. lines]);
+        try
+        {
+            var (exit, output, err) = Checker("check", file);
+            Assert.True(exit == 0, output + err);
+            Assert.Contains("recovery valid: recovered after 1 of 1 heals", output);
+            Assert.Contains("n3: no client addressed it, so it is not judged", output);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Theory]
     [InlineData("check")]
     [InlineData("check", "x.jsonl", "--timeout", "soon")]

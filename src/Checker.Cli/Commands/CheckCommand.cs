@@ -29,12 +29,14 @@ public static class CheckCommand
           --bank-accounts N  the accounts are 0..N-1 (default: every account the history names)
           --format F     auto (default), jsonl, edn or log (Jepsen's text log)
           --initial V    the object's initial value, as JSON or EDN (default: nil; "" for kv); for
-                         multi-register a map of keys to values, as in Knossos: '{"x":0,"y":0}'
+                         multi-register a map of keys to values, as in Knossos: '{"x":0,"y":0}';
+                         for set and the queues a list of elements
           --nil-reads-unknown  read as Knossos does: an ok read of nil reads a value nobody knows (register,
                          cas-register, multi-register). Either way the output says when the other reading
                          would change the verdict.
-          --timeout S    give up after S seconds: the verdict is then unknown
+          --timeout S    give up after S seconds: the verdict is then unknown (1e300 or Infinity: no limit)
           --memory MB    give up when the process's resident memory passes MB: the verdict is then unknown
+                         (default: half the memory available to the process)
           --no-split     check the history as one object instead of key by key
           --shrink S     at most S seconds shrinking a counterexample (default 5; never longer than the
                          search took, or half a second; 0: no shrinking)
@@ -42,7 +44,7 @@ public static class CheckCommand
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
                          heal, every node must serve an ok op within S seconds of calm time, counted
-                         across fault windows (default 10)
+                         across fault windows and only while the node was asked (default 10)
           --stall S      ... and, once serving, never go S seconds of calm time without one (default 5)
         exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage, 5 the report folder cannot be written
 
