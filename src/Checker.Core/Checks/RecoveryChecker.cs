@@ -35,7 +35,8 @@ public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, 
 /// guess); the check as a whole is not judged when no heal and no calm span could be judged.
 /// Unless the clients are known never to idle, a node's clock runs only while it is asked: a history that
 /// sleeps after a heal (Jepsen's standard ending) is judged from its next try, and a node nobody asked is
-/// not judged, since a check that cannot know the schedule must not read silence as refusal.
+/// not judged, since a check that cannot know the schedule must not read silence as refusal. Nor is time
+/// after a nemesis op it cannot read (until the next one) counted as calm.
 /// </summary>
 public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 {
@@ -58,6 +59,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var unaddressed = options.ClientsNeverIdle ? [] : nodes.Where(n => !invokeTimes.ContainsKey(n)).ToList();
         nodes = nodes.Except(unaddressed).ToList();
         var judgedAny = false;
+        var unreadable = options.ClientsNeverIdle ? [] : Unreadable(history, end);
         var heals = clock.Faults.Where(f => f.Healed).ToList();
         var problems = new List<string>();
         var stalls = new List<StallWindow>();
@@ -69,7 +71,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         {
             var oks = okTimes.GetValueOrDefault(n) ?? [];
             // The node's own clock: calm time, and unless clients never idle, only while the node was asked.
-            var nodeClock = options.ClientsNeverIdle ? clock : new CalmClock([.. windows, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)], end);
+            var nodeClock = options.ClientsNeverIdle ? clock : new CalmClock([.. windows, .. unreadable, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)], end);
             judgedAny |= nodeClock.Between(origin, end) >= stall;
             var servingFrom = new List<(long From, long To)>(); // calm spans in which the node is judged for stalls
             long? owed = null; // the first heal since which the node has not served
@@ -142,6 +144,20 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 
     /// <summary>A limit in nanoseconds of history time; TimeSpan.MaxValue (no limit) and anything near it is long.MaxValue.</summary>
     static long Nanoseconds(TimeSpan t) => t.Ticks >= long.MaxValue / 100 ? long.MaxValue : t.Ticks * 100;
+
+    /// <summary>
+    /// Nemesis ops the check cannot read as a fault's start or end (a clock bump, a fault of the test's own):
+    /// from each to the next nemesis op, calm cannot be told from fault, so none of that time is counted.
+    /// </summary>
+    static List<FaultWindow> Unreadable(IReadOnlyList<Op> history, long end)
+    {
+        var completions = history.Where(o => o.IsNemesis && o.Type != OpType.Invoke).ToList();
+        var spans = new List<FaultWindow>();
+        for (var i = 0; i < completions.Count; i++)
+            if (FaultWindows.Classify(completions[i].F).Kind is null)
+                spans.Add(new FaultWindow("unreadable", completions[i].Time, i + 1 < completions.Count ? completions[i + 1].Time : end, ""));
+        return spans;
+    }
 
     /// <summary>
     /// The spans in [origin, end] in which nobody asked the node: outside every one of its ops (invoke to

@@ -110,6 +110,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
             {
                 kinds |= Kind.NilBalance; // the account is there without a balance: Jepsen's nil-balance, not a missing account
                 if (options.Accounts is not { } limit || (account >= 0 && account < limit)) seen.Add(account);
+                else kinds |= Kind.Unexpected;
                 return;
             }
             var balance = ClientCalls.Integer(value, read, source, $"the balance of account {account}");

@@ -262,4 +262,15 @@ public class RecoveryCheckerTests
         Assert.Contains("n3: no client addressed it, so it is not judged", r.Summary);
         Assert.DoesNotContain("n3", string.Join(",", ((RecoveryReport)r.Details!).Heals.Single().SecondsByNode.Keys));
     }
+
+    [Fact]
+    public void Time_after_a_nemesis_op_the_check_cannot_read_is_not_calm()
+    {
+        // A clock bump from 5 s to 12 s during which every op fails: not a stall "while no fault was active".
+        var h = Steady(new History(), 0.01, 5, 0, 1).Nemesis("bump-clock", 5);
+        for (var t = 5.5; t < 12; t += 0.5) h.Failed(0, t).Failed(1, t);
+        h.Nemesis("reset-clock", 12);
+        Steady(h, 12.5, 20, 0, 1);
+        Assert.Equal(Verdict.Valid, CheckUnscheduled(h, stall: 3).Verdict);
+    }
 }
