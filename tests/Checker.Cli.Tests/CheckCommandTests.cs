@@ -8,11 +8,15 @@ public class CheckCommandTests
 {
     static readonly string Corpus = global::Checker.Tests.RepositoryPaths.Corpus;
 
-    internal static (int Exit, string Out, string Err) Checker(params string[] args)
+    internal static (int Exit, string Out, string Err) Checker(params string[] args) => CheckerWith([], args);
+
+    /// <summary>Runs checker with these environment variables set as well.</summary>
+    static (int Exit, string Out, string Err) CheckerWith(Dictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
@@ -252,15 +256,9 @@ public class CheckCommandTests
         var file = TempHistory([.. lines]);
         try
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "checker.dll"), "check", file, "--model", "fifo-queue" }) psi.ArgumentList.Add(a);
-            psi.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000";
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 2, stdout.Result + stderr);
-            Assert.Contains("memory limit reached", stdout.Result);
+            var (exit, output, err) = CheckerWith(new() { ["DOTNET_GCHeapHardLimit"] = "0x10000000" }, "check", file, "--model", "fifo-queue");
+            Assert.True(exit == 2, output + err);
+            Assert.Contains("memory limit reached", output);
         }
         finally { File.Delete(file); }
     }

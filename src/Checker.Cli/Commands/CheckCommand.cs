@@ -115,7 +115,9 @@ public static class CheckCommand
             Source = path,
             // The search's cache and states get half (by default at most 1 GB): the rest is the history, the
             // stacks and the garbage not yet collected.
-            MemoryBudgetBytes = memoryMb is not null ? processBytes / 2 : Math.Min(new LinearizabilityOptions().MemoryBudgetBytes, processBytes / 2),
+            MemoryBudgetBytes = memoryMb is not null
+                ? processBytes / 2
+                : Math.Min(new LinearizabilityOptions().MemoryBudgetBytes, processBytes / 2),
             ProcessMemoryBytes = processBytes,
         };
         using var cancel = new CancellationTokenSource();

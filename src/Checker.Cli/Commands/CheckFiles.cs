@@ -50,7 +50,8 @@ public static class CheckFiles
             }
             worst = Math.Max(worst, code);
             stdout.WriteLine(!json ? Summary(file, code, output.ToString(), errors.ToString())
-                : code is 0 or 1 or 2 ? Newtonsoft.Json.Linq.JToken.Parse(output.ToString()).ToString(Newtonsoft.Json.Formatting.None)
+                : code is 0 or 1 or 2
+                    ? Newtonsoft.Json.Linq.JToken.Parse(output.ToString()).ToString(Newtonsoft.Json.Formatting.None)
                 : ErrorJson(file, code, errors.ToString()));
         }
         return worst;
@@ -64,7 +65,8 @@ public static class CheckFiles
     /// <summary>The error the file's check printed first, without the program's name.</summary>
     static string FirstError(int code, string errors)
     {
-        var error = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? $"exit {code}";
+        var error = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()
+                    ?? $"exit {code}";
         const string prefix = "checker: ";
         return error.StartsWith(prefix) ? error[prefix.Length..] : error;
     }

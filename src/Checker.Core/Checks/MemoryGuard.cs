@@ -8,7 +8,8 @@ namespace Checker.Core.Checks;
 /// </summary>
 public sealed class MemoryGuard : IDisposable
 {
-    /// <summary>The share of the memory available to the process (the machine's, or its container's limit) bounded by default.</summary>
+    /// <summary>The share of the memory available to the process (the machine's, or its container's limit) it may use
+    /// by default.</summary>
     public const double DefaultShare = 0.5;
 
     readonly CancellationTokenSource cancel;
@@ -37,16 +38,17 @@ public sealed class MemoryGuard : IDisposable
     /// <summary>Why the checks stopped, in the words of the linearizability search's own memory limit.</summary>
     public string Cause => $"memory limit reached (the process's resident memory passed {LimitBytes >> 20} MB)";
 
-    /// <summary>Measures once more now (the checks may have ended between samples): true if the bound is passed.</summary>
+    /// <summary>Measures once more now (the checks may end between samples): true if the bound is passed.</summary>
     public bool CheckNow()
     {
         Sample(force: true);
         return Tripped;
     }
 
-    /// <summary>A check's result within the bound: unchanged, or, once the guard tripped, unknown unless already proven invalid.</summary>
+    /// <summary>A check's result: unchanged, or, once the guard tripped, unknown unless proven invalid.</summary>
     public CheckResult Judge(CheckResult result) =>
-        !Tripped || result.Verdict is Verdict.Invalid or Verdict.NotJudged || result.Summary.Contains("memory limit reached")
+        !Tripped || result.Verdict is Verdict.Invalid or Verdict.NotJudged
+                 || result.Summary.Contains("memory limit reached", StringComparison.Ordinal)
             ? result
             : result with { Verdict = Verdict.Unknown, Summary = $"unknown ({Cause}): {result.Summary}" };
 

@@ -71,7 +71,10 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         {
             var oks = okTimes.GetValueOrDefault(n) ?? [];
             // The node's own clock: calm time, and unless clients never idle, only while the node was asked.
-            var nodeClock = options.ClientsNeverIdle ? clock : new CalmClock([.. windows, .. unreadable, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)], end);
+            var nodeClock = options.ClientsNeverIdle
+                ? clock
+                : new CalmClock([.. windows, .. unreadable, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)],
+                    end);
             judgedAny |= nodeClock.Between(origin, end) >= stall;
             var servingFrom = new List<(long From, long To)>(); // calm spans in which the node is judged for stalls
             long? owed = null; // the first heal since which the node has not served
@@ -130,7 +133,8 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, healReports, stalls, outage, byNode);
         var outageLine = outage is null ? "" : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s ({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
         var tally = Tally(healReports, nodes.Count, byNode);
-        if (unaddressed.Count > 0) notJudged.Add($"{string.Join(", ", unaddressed)}: no client addressed it, so it is not judged");
+        if (unaddressed.Count > 0)
+            notJudged.Add($"{string.Join(", ", unaddressed)}: no client addressed it, so it is not judged");
         var notes = notJudged.Count > 0 ? "\n" + string.Join("\n", notJudged.Distinct()) : "";
         if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems) + "\n" + tally + notes + outageLine, report);
         judgedAny |= healReports.Any(h => h.Outcome != "not-judged");
@@ -139,10 +143,10 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
             : new CheckResult(Name, Verdict.NotJudged, "not judged: " + tally + notes + outageLine, report);
     }
 
-    /// <summary>How the summary qualifies calm time: only time in which the node was asked, unless clients never idle.</summary>
+    /// <summary>How the summary qualifies calm time: only the time the node was asked, unless clients never idle.</summary>
     string Asked => options.ClientsNeverIdle ? "" : " in which it was asked";
 
-    /// <summary>A limit in nanoseconds of history time; TimeSpan.MaxValue (no limit) and anything near it is long.MaxValue.</summary>
+    /// <summary>A limit in nanoseconds of history time; TimeSpan.MaxValue (no limit), or near, is long.MaxValue.</summary>
     static long Nanoseconds(TimeSpan t) => t.Ticks >= long.MaxValue / 100 ? long.MaxValue : t.Ticks * 100;
 
     /// <summary>
@@ -155,7 +159,10 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var spans = new List<FaultWindow>();
         for (var i = 0; i < completions.Count; i++)
             if (FaultWindows.Classify(completions[i].F).Kind is null)
-                spans.Add(new FaultWindow("unreadable", completions[i].Time, i + 1 < completions.Count ? completions[i + 1].Time : end, ""));
+            {
+                var until = i + 1 < completions.Count ? completions[i + 1].Time : end;
+                spans.Add(new FaultWindow("unreadable", completions[i].Time, until, ""));
+            }
         return spans;
     }
 
@@ -209,8 +216,8 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
     /// else the node the op's invoke names in the history, else the one cluster. Asked: each op's span on
     /// its node, invoke to completion (any completion), or to the history's end for one never completed.
     /// </summary>
-    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked, Dictionary<string, List<(long, long)>> Asked, string ByNode)
-        ClientTimes(IReadOnlyList<Op> history, long end)
+    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked, Dictionary<string, List<(long, long)>> Asked,
+        string ByNode) ClientTimes(IReadOnlyList<Op> history, long end)
     {
         var ok = new Dictionary<string, List<long>>();
         var invoked = new Dictionary<string, List<long>>();

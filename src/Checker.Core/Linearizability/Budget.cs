@@ -26,7 +26,8 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
         return null;
     }
 
-    static string MemoryPassed(long bound) => $"memory limit reached (the process's resident memory passed {bound >> 20} MB)";
+    static string MemoryPassed(long bound) =>
+        $"memory limit reached (the process's resident memory passed {bound >> 20} MB)";
 
     /// <summary>The timestamp past which the search stops; a limit beyond the clock's range is none.</summary>
     static long Deadline(TimeSpan? timeout)

@@ -8,7 +8,8 @@ namespace Checker.Core.Models;
 public sealed class SetModel(object? initial) : Model
 {
     public override string Name => "set";
-    public override object? Initial { get; } = ImmutableHashSet.CreateRange(Values.Comparer, CollectionModels.Elements(initial, "set"));
+    public override object? Initial { get; } =
+        ImmutableHashSet.CreateRange(Values.Comparer, CollectionModels.Elements(initial, "set"));
 
     public override string? Problem(Operation op) => op.F switch
     {
@@ -86,7 +87,8 @@ public sealed class UnorderedQueueModel(object? initial) : Model
 public sealed class FifoQueueModel(object? initial) : Model
 {
     public override string Name => "fifo-queue";
-    public override object? Initial { get; } = ImmutableList.CreateRange(CollectionModels.Elements(initial, "fifo-queue"));
+    public override object? Initial { get; } =
+        ImmutableList.CreateRange(CollectionModels.Elements(initial, "fifo-queue"));
 
     public override string? Problem(Operation op) =>
         op.F is "enqueue" or "dequeue" ? null : $"the fifo-queue model has no operation '{op.F}' (enqueue, dequeue)";
@@ -124,5 +126,6 @@ static class CollectionModels
     };
 
     static string NotAList(object initial, string model) =>
-        $"the {model} model's initial value is a list of its elements (for example [1 2] or [1,2]), not {Values.Format(initial)}";
+        $"the {model} model's initial value is a list of its elements (for example [1 2] or [1,2]), " +
+        $"not {Values.Format(initial)}";
 }

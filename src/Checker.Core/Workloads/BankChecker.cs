@@ -25,15 +25,15 @@ public sealed record BadRead(long Index, long InvokeIndex, long Time, int Proces
 
 /// <summary>What the bank checker found: counts by kind, the range of totals read, and the first bad reads (capped at 1000).</summary>
 public sealed record BankReport(long ExpectedTotal, bool NegativeAllowed, int Accounts, int Reads, int BadReads,
-    int WrongTotal, int Negative, int MissingAccount, int UnexpectedAccount, long? MinTotal, long? MaxTotal, IReadOnlyList<BadRead> FirstBadReads,
-    int NilBalance = 0);
+    int WrongTotal, int Negative, int MissingAccount, int UnexpectedAccount, long? MinTotal, long? MaxTotal,
+    IReadOnlyList<BadRead> FirstBadReads, int NilBalance = 0);
 
 /// <summary>
 /// Jepsen's bank checker. Transfers move money between accounts atomically, so money is neither made nor
 /// lost: every ok read (one snapshot of all balances) must show every account with a balance (a nil one is
-/// Jepsen's nil-balance), sum to the expected total and, unless allowed, hold no negative balance. A read that does not is named with its kinds. Transfers
-/// are not judged one by one: whatever they did, only the snapshots can show money appear or vanish. With
-/// no ok read, nothing was observed: unknown.
+/// Jepsen's nil-balance), sum to the expected total and, unless allowed, hold no negative balance. A read
+/// that does not is named with its kinds. Transfers are not judged one by one: whatever they did, only the
+/// snapshots can show money appear or vanish. With no ok read, nothing was observed: unknown.
 /// </summary>
 public sealed class BankChecker(BankOptions options, string source = "history") : IChecker
 {
@@ -90,7 +90,8 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
             if (kinds.HasFlag(Kind.NilBalance)) nil++;
             if (first.Count < ElementList.Cap) first.Add(Describe(invoke, done, total, kinds, named));
         }
-        var report = new BankReport(options.Total, options.AllowNegative, accounts, reads, bad, wrong, negative, missing, unexpected, min, max, first, nil);
+        var report = new BankReport(options.Total, options.AllowNegative, accounts, reads, bad, wrong, negative, missing, unexpected,
+            min, max, first, nil);
         var verdict = reads == 0 ? Verdict.Unknown : bad > 0 ? Verdict.Invalid : Verdict.Valid;
         return new CheckResult(Name, verdict, Summarize(report), report);
     }
@@ -108,7 +109,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
             if (options.Accounts is null) named.Add(account);
             if (value is null)
             {
-                kinds |= Kind.NilBalance; // the account is there without a balance: Jepsen's nil-balance, not a missing account
+                kinds |= Kind.NilBalance; // there without a balance: Jepsen's nil-balance, not a missing account
                 if (options.Accounts is not { } limit || (account >= 0 && account < limit)) seen.Add(account);
                 else kinds |= Kind.Unexpected;
                 return;
@@ -124,7 +125,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
             foreach (var (key, value) in map) Visit(key, value);
         else
             foreach (DictionaryEntry e in balances) Visit(e.Key, e.Value);
-        if (sum != options.Total && !kinds.HasFlag(Kind.NilBalance)) kinds |= Kind.WrongTotal; // a nil has no total to be wrong
+        if (sum != options.Total && !kinds.HasFlag(Kind.NilBalance)) kinds |= Kind.WrongTotal; // a nil leaves no total
         var total = sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
         return (total, seen.Count, kinds);
     }
@@ -134,13 +135,27 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
     {
         var balances = Shown((IDictionary)read.Value!, read, out var all);
         var expected = options.Accounts is { } n ? Enumerable.Range(0, n).Select(i => (long)i) : named;
-        var names = new[] { (Kind.NilBalance, "nil-balance"), (Kind.WrongTotal, "wrong-total"), (Kind.Negative, "negative"), (Kind.Missing, "missing-account"), (Kind.Unexpected, "unexpected-account") };
+        var names = new[]
+        {
+            (Kind.NilBalance, "nil-balance"), (Kind.WrongTotal, "wrong-total"), (Kind.Negative, "negative"),
+            (Kind.Missing, "missing-account"), (Kind.Unexpected, "unexpected-account"),
+        };
         return new BadRead(read.Index, invoke.Index, read.Time, read.Process, total,
             names.Where(k => kinds.HasFlag(k.Item1)).Select(k => k.Item2).ToList(),
             expected.Where(a => !all.ContainsKey(a)).Order().ToList(),
             options.Accounts is { } m ? all.Keys.Where(a => a < 0 || a >= m).Order().ToList() : [],
             options.AllowNegative ? [] : all.Where(a => a.Value < 0).Select(a => a.Key).Order().ToList(),
-            balances) { Nil = ((IDictionary)read.Value!).Keys.Cast<object>().Where(k => ((IDictionary)read.Value!)[k] is null).Select(k => Account(k, read)).Order().ToList() };
+            balances) { Nil = NilAccounts((IDictionary)read.Value!, read) };
+    }
+
+    /// <summary>The accounts a read shows with a nil balance, in order.</summary>
+    List<long> NilAccounts(IDictionary balances, Op read)
+    {
+        var nil = new List<long>();
+        foreach (DictionaryEntry kv in balances)
+            if (kv.Value is null) nil.Add(Account(kv.Key, read));
+        nil.Sort();
+        return nil;
     }
 
     static string Summarize(BankReport r)
@@ -150,7 +165,11 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
                    (r.MinTotal == r.MaxTotal ? $", every read's total {r.MinTotal}" : $", totals read {r.MinTotal}..{r.MaxTotal}") +
                    (r.NegativeAllowed ? " (negative balances allowed)" : "");
         if (r.BadReads == 0) return head;
-        var kinds = new[] { ("nil-balance", r.NilBalance), ("wrong-total", r.WrongTotal), ("negative", r.Negative), ("missing-account", r.MissingAccount), ("unexpected-account", r.UnexpectedAccount) }
+        var kinds = new[]
+            {
+                ("nil-balance", r.NilBalance), ("wrong-total", r.WrongTotal), ("negative", r.Negative),
+                ("missing-account", r.MissingAccount), ("unexpected-account", r.UnexpectedAccount),
+            }
             .Where(k => k.Item2 > 0).Select(k => $"{k.Item2} {k.Item1}");
         var lines = new List<string> { $"{r.BadReads} bad reads ({string.Join(", ", kinds)}) of {head}" };
         lines.AddRange(r.FirstBadReads.Take(5).Select(b =>

@@ -10,11 +10,12 @@ namespace Checker.Core.Workloads;
 /// <param name="DrainedAtIndex">Invoke index of the last "empty" dequeue: acknowledged enqueues before it must have been dequeued. Null: never drained.</param>
 /// <param name="Lost">Acknowledged before the drain and never dequeued ok.</param>
 /// <param name="NotDrained">Acknowledged enqueues never dequeued and not followed by an "empty" dequeue: not judged.</param>
-/// <param name="CertainlyLost">How many of Lost no indeterminate dequeue can account for: each takes at most one element, and only one
-/// it began before the queue was found empty after the element's enqueue (a dequeue begun later cannot explain that emptiness).</param>
+/// <param name="CertainlyLost">How many of Lost no indeterminate dequeue can account for: each takes at most one
+/// element, and only one it began before the queue was found empty after the element's enqueue (one begun later
+/// cannot explain that emptiness).</param>
 /// <param name="LostJudged">"none", "invalid" (more lost than indeterminate dequeues), "unknown" (the indeterminate dequeues may have taken them), or "not drained".</param>
-/// <param name="EmptyWhileQueued">Dequeues that answered "empty" while an acknowledged element was certainly in the queue: it
-/// was enqueued before the dequeue began and only dequeued after it ended (how many, and the first ones).</param>
+/// <param name="EmptyWhileQueued">Dequeues that answered "empty" while an acknowledged element was certainly in
+/// the queue: enqueued before the dequeue began, dequeued only after it ended (how many, the first ones).</param>
 public sealed record QueueReport(
     int Attempted,
     int Acknowledged,
@@ -34,7 +35,7 @@ public sealed record QueueReport(
     IReadOnlyList<EmptyWhileQueued>? EmptyWhileQueued = null);
 
 /// <summary>An "empty" answer while an element was in the queue, named by the records that show it.</summary>
-/// <param name="EnqueuedIndex">The invoke index of an enqueue of it acknowledged before the empty dequeue began.</param>
+/// <param name="EnqueuedIndex">The invoke index of an enqueue of it acknowledged before the empty one began.</param>
 /// <param name="EmptyIndex">The invoke index of the dequeue that answered "empty".</param>
 /// <param name="DequeuedIndex">The invoke index of its first ok dequeue, begun after the empty one ended.</param>
 public sealed record EmptyWhileQueued(long Element, long EnqueuedIndex, long EmptyIndex, long DequeuedIndex);
@@ -109,7 +110,8 @@ public sealed class QueueChecker(string source = "history") : IChecker
                         if (!existed) e = NewEntry();
                         e.Seen++;
                         if (e.SeenCall < 0) e.SeenCall = c;
-                        if (call.InvokeAt < e.FirstDequeueInvokeAt) (e.FirstDequeueInvokeAt, e.FirstDequeueCall) = (call.InvokeAt, c);
+                        if (call.InvokeAt < e.FirstDequeueInvokeAt)
+                            (e.FirstDequeueInvokeAt, e.FirstDequeueCall) = (call.InvokeAt, c);
                         dequeued++;
                         break;
                     case OpType.Fail when IsEmpty(call.Completion!):
@@ -127,12 +129,15 @@ public sealed class QueueChecker(string source = "history") : IChecker
             else throw new HistoryFormatException(source, call.Invoke.Line, $"op {call.Invoke.Index}: the queue checker has no operation '{call.Invoke.F}' (enqueue, dequeue)");
         }
 
-        // Calls are in invoke order, so the empty dequeues are too: for each, the one of it and those after it that ends first.
+        // Calls are in invoke order, so the empty dequeues are too: for each, the first to end of it and those after.
         var firstToEndFrom = new int[empties.Count];
         for (var i = empties.Count - 1; i >= 0; i--)
-            firstToEndFrom[i] = i + 1 < empties.Count && calls[empties[firstToEndFrom[i + 1]]].CompletedAt < calls[empties[i]].CompletedAt
-                ? firstToEndFrom[i + 1] : i;
-        // The first "empty" answer to end among those begun after `at`, as (its end, its call); (int.MaxValue, -1): none.
+        {
+            var later = i + 1 < empties.Count ? firstToEndFrom[i + 1] : -1;
+            var laterEndsFirst = later >= 0 && calls[empties[later]].CompletedAt < calls[empties[i]].CompletedAt;
+            firstToEndFrom[i] = laterEndsFirst ? later : i;
+        }
+        // The first "empty" answer to end of those begun after `at`: (its end, its call), or (int.MaxValue, -1).
         (int End, int Call) FirstEmptyAfter(int at)
         {
             var lo = 0;
@@ -149,7 +154,7 @@ public sealed class QueueChecker(string source = "history") : IChecker
         }
 
         List<ElementEvent> lost = [], duplicated = [], unexpected = [], failedPresent = [];
-        var lostDeadlines = new List<int>(); // per lost element: indeterminate dequeues begun before this may have taken it
+        var lostDeadlines = new List<int>(); // per lost element: a dequeue begun before this may have taken it
         var emptyWhileQueued = new List<EmptyWhileQueued>();
         int recovered = 0, notDrained = 0, emptyWhileQueuedCount = 0;
         foreach (var (x, e) in entries)
@@ -171,8 +176,8 @@ public sealed class QueueChecker(string source = "history") : IChecker
             if (emptyCall >= 0 && emptyEnd < e.FirstDequeueInvokeAt && e.Seen >= e.MaybeEnqueued)
             {
                 if (emptyWhileQueued.Count < ElementList.Cap)
-                    emptyWhileQueued.Add(new EmptyWhileQueued(x, calls[e.OkEnqueueCall].Invoke.Index, calls[emptyCall].Invoke.Index,
-                        calls[e.FirstDequeueCall].Invoke.Index));
+                    emptyWhileQueued.Add(new EmptyWhileQueued(x, calls[e.OkEnqueueCall].Invoke.Index,
+                        calls[emptyCall].Invoke.Index, calls[e.FirstDequeueCall].Invoke.Index));
                 emptyWhileQueuedCount++;
             }
             if (!e.Attempted) unexpected.Add(Event(x, e, calls));
@@ -192,7 +197,8 @@ public sealed class QueueChecker(string source = "history") : IChecker
         return new CheckResult(Name, VerdictOf(report), Summarize(report), report);
     }
 
-    static Entry NewEntry() => new() { OkAt = int.MaxValue, SeenCall = -1, OkEnqueueCall = -1, FirstDequeueInvokeAt = int.MaxValue, FirstDequeueCall = -1 };
+    static Entry NewEntry() =>
+        new() { OkAt = int.MaxValue, SeenCall = -1, OkEnqueueCall = -1, FirstDequeueInvokeAt = int.MaxValue, FirstDequeueCall = -1 };
 
     /// <summary>
     /// How many lost elements the indeterminate dequeues can account for at most: each takes one element, and

@@ -30,7 +30,8 @@ public sealed record SetReport(
 /// <summary>
 /// Jepsen's set checker, made exact. Clients add unique integers and read the whole set; the final read is
 /// the last ok read invoked. An element acknowledged (add ok) or read before the final read was invoked must
-/// be in it, as the set only grows: missing, it is lost (as in Jepsen's set-full, so is an indeterminate add once read). An element no add ever tried is unexpected; one whose add failed
+/// be in it, as the set only grows: missing, it is lost (as in Jepsen's set-full, an indeterminate add once
+/// read counts). An element no add ever tried is unexpected; one whose add failed
 /// (certainly did not happen) yet is read anywhere is failed-but-present. Any of these is invalid. An
 /// indeterminate add may show up (recovered) or not, and an add concurrent with the final read may or may
 /// not be in it: neither is judged. Without an ok read, or with adds invoked after the final read ended,
