@@ -51,6 +51,15 @@ public sealed class Args
             : throw new UsageException($"--{name} needs a {(zeroAllowed ? "non-negative" : "positive")} number of seconds, not '{v}'");
     }
 
+    /// <summary>
+    /// A limit in seconds (see Seconds). One of thousands of years or more (1e300, Infinity) means no limit:
+    /// TimeSpan.MaxValue, which every consumer reads as "never".
+    /// </summary>
+    public TimeSpan? Limit(string name, bool zeroAllowed = false) =>
+        Seconds(name, zeroAllowed) is not { } s ? null
+        : s * TimeSpan.TicksPerSecond >= 4e18 ? TimeSpan.MaxValue
+        : TimeSpan.FromTicks((long)Math.Round(s * TimeSpan.TicksPerSecond));
+
     /// <summary>A whole number in [min, max]; `what` names it in the error ("a positive number of megabytes").</summary>
     public long? Integer(string name, long min, long max, string what)
     {

@@ -8,11 +8,15 @@ public class CheckCommandTests
 {
     static readonly string Corpus = global::Checker.Tests.RepositoryPaths.Corpus;
 
-    internal static (int Exit, string Out, string Err) Checker(params string[] args)
+    internal static (int Exit, string Out, string Err) Checker(params string[] args) => CheckerWith([], args);
+
+    /// <summary>Runs checker with these environment variables set as well.</summary>
+    static (int Exit, string Out, string Err) CheckerWith(Dictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
@@ -130,6 +134,30 @@ public class CheckCommandTests
         }
     }
 
+    [Fact]
+    public void Jepsen_standard_ending_and_a_header_node_nobody_addressed_are_not_recovery_failures()
+    {
+        // n1 and n2 serve; a partition from 3 s to 8 s; the heal, then nothing for 10 s, then final reads. n3 is in the header only.
+        var lines = new List<string> { """{"header":{"nodes":["n1","n2","n3"]}}""" };
+        void Op(int p, string type, double at, string? node = null) =>
+            lines.Add($"{{\"process\":{p},\"type\":\"{type}\",\"f\":\"write\",\"value\":1,\"time\":{(long)(at * 1e9)}" +
+                      $"{(node is null ? "" : $",\"node\":\"{node}\"")}}}");
+        void Nemesis(string f, double at) => lines.Add($"{{\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"{f}\",\"value\":null,\"time\":{(long)(at * 1e9)}}}");
+        for (var t = 0.1; t < 3; t += 0.5) { Op(0, "invoke", t, "n1"); Op(0, "ok", t + 0.1); Op(1, "invoke", t, "n2"); Op(1, "ok", t + 0.1); }
+        Nemesis("start-partition", 3);
+        Nemesis("stop-partition", 8);
+        Op(0, "invoke", 18.2, "n1"); Op(0, "ok", 18.3); Op(1, "invoke", 18.2, "n2"); Op(1, "ok", 18.3);
+        var file = TempHistory([.. lines]);
+        try
+        {
+            var (exit, output, err) = Checker("check", file);
+            Assert.True(exit == 0, output + err);
+            Assert.Contains("recovery valid: recovered after 1 of 1 heals", output);
+            Assert.Contains("n3: no client addressed it, so it is not judged", output);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Theory]
     [InlineData("check")]
     [InlineData("check", "x.jsonl", "--timeout", "soon")]
@@ -165,6 +193,72 @@ public class CheckCommandTests
             var (exit, _, err) = Checker("check", file, option, value);
             Assert.Equal(4, exit);
             Assert.Contains(option, err);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Theory]
+    [InlineData("set", "5")]
+    [InlineData("set", "\"abc\"")]
+    [InlineData("fifo-queue", "{\"a\":1}")]
+    [InlineData("unordered-queue", "7")]
+    public void An_initial_value_a_collection_model_cannot_start_from_is_usage_not_an_empty_start(string model, string initial)
+    {
+        var file = TempHistory(J(0, "invoke", model == "set" ? "add" : "enqueue", "1"), J(0, "ok", model == "set" ? "add" : "enqueue", "1"));
+        try
+        {
+            var (exit, _, err) = Checker("check", file, "--model", model, "--initial", initial);
+            Assert.Equal(4, exit);
+            Assert.Contains("--initial", err);
+            Assert.Contains("list of its elements", err);
+            (exit, _, _) = Checker("check", file, "--model", model, "--initial", "[2]");
+            Assert.Equal(0, exit);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Theory]
+    [InlineData("set", "add", "1", "[1]")]
+    [InlineData("queue", "enqueue", "1", null)]
+    [InlineData("bank", "transfer", "{\"from\":0,\"to\":1,\"amount\":1}", "{\"0\":5,\"1\":5}")]
+    [InlineData("mutex", "acquire", "null", null)]
+    [InlineData(null, "write", "1", "1")]
+    public void Every_checker_past_the_memory_bound_is_unknown_memory_and_within_it_judges(string? workload, string f, string value, string? read)
+    {
+        // The runtime alone holds more than 8 MB: the bound is passed whatever the history.
+        var lines = new List<string> { J(0, "invoke", f, value), J(0, "ok", f, value) };
+        if (read is not null) lines.AddRange([J(1, "invoke", "read", "null"), J(1, "ok", "read", read)]);
+        if (workload == "queue") lines.AddRange([J(1, "invoke", "dequeue", "null"), J(1, "ok", "dequeue", "1")]);
+        var file = TempHistory([.. lines]);
+        try
+        {
+            string[] how = workload is null ? [] : workload == "bank" ? ["--workload", "bank", "--bank-total", "10"] : ["--workload", workload];
+            var (exit, output, err) = Checker(["check", file, .. how, "--memory", "8"]);
+            Assert.True(exit == 2, output + err);
+            Assert.Contains("verdict: UNKNOWN", output);
+            Assert.Contains("memory limit reached (the process's resident memory passed 8 MB)", output);
+            (exit, output, err) = Checker(["check", file, .. how, "--memory", "2000"]);
+            Assert.True(exit == 0, output + err);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Without_memory_the_process_is_bounded_by_a_share_of_what_it_may_use_and_answers_unknown_not_a_crash()
+    {
+        // 38 concurrent indeterminate enqueues and 19 dequeues: a fifo queue's every order of them. Given a 256 MB
+        // heap, the default bound (half of it) stops the search; unbounded, it ran out of memory (exit 70).
+        var lines = new List<string>();
+        for (var p = 0; p < 38; p++) lines.Add(J(p, "invoke", "enqueue", $"{p}"));
+        for (var p = 38; p < 57; p++) lines.Add(J(p, "invoke", "dequeue", "null"));
+        for (var p = 0; p < 38; p++) lines.Add(J(p, "info", "enqueue", $"{p}"));
+        for (var p = 38; p < 57; p++) lines.Add(J(p, "ok", "dequeue", $"{(p - 38) * 2}"));
+        var file = TempHistory([.. lines]);
+        try
+        {
+            var (exit, output, err) = CheckerWith(new() { ["DOTNET_GCHeapHardLimit"] = "0x10000000" }, "check", file, "--model", "fifo-queue");
+            Assert.True(exit == 2, output + err);
+            Assert.Contains("memory limit reached", output);
         }
         finally { File.Delete(file); }
     }

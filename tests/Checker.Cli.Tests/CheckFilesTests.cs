@@ -45,6 +45,38 @@ public class CheckFilesTests
     }
 
     [Fact]
+    public void With_json_every_line_is_json_even_for_a_file_that_cannot_be_read()
+    {
+        var valid = Path.Combine(Jepsen, "etcd_002.log");
+        var missing = Path.Combine(Jepsen, "no-such-history.log");
+        var (exit, output, _) = Checker("check", valid, missing, "--json");
+        Assert.Equal(3, exit);
+        var lines = Lines(output).Select(JObject.Parse).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("valid", (string?)lines[0]["verdict"]);
+        Assert.Equal(missing, (string?)lines[1]["file"]);
+        Assert.Equal(3, (int)lines[1]["exit"]!);
+        Assert.Contains("no such file", (string?)lines[1]["error"]);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "1e300")]
+    [InlineData("--timeout", "Infinity")]
+    [InlineData("--recovery-budget", "1e300")]
+    [InlineData("--stall", "1e300")]
+    [InlineData("--shrink", "1e300")]
+    public void A_huge_limit_is_no_limit_for_every_file(string option, string value)
+    {
+        var invalid = Path.Combine(Jepsen, "etcd_000.log");
+        var valid = Path.Combine(Jepsen, "etcd_002.log");
+        var (exit, output, err) = Checker("check", valid, invalid, option, value);
+        Assert.True(exit == 1, err);
+        var lines = Lines(output);
+        Assert.StartsWith($"{valid}: VALID", lines[0]);
+        Assert.StartsWith($"{invalid}: INVALID", lines[1]);
+    }
+
+    [Fact]
     public void A_quoted_glob_checks_every_matching_file_in_name_order()
     {
         var (exit, output, _) = Checker("check", Path.Combine(Jepsen, "etcd_00?.log"), "--json");

@@ -20,7 +20,7 @@ public class WorkloadCheckCommandTests
             var (exit, output, _) = Run("check", file, "--workload", "set");
             Assert.Equal(1, exit);
             Assert.Contains("verdict: INVALID", output);
-            Assert.Contains("lost (acknowledged before the final read began, missing from it): 2 (added op 2)", output);
+            Assert.Contains("lost (acknowledged, or read, before the final read began, missing from it): 2 (added op 2)", output);
             var (jsonExit, json, _) = Run("check", file, "--workload", "set", "--json");
             Assert.Equal(1, jsonExit);
             var lost = JObject.Parse(json)["checks"]!["set"]!["details"]!["lost"]!;

@@ -66,6 +66,9 @@ public class SpecTests
     [InlineData("""{"checker":{"model":"set"}}""", "checker.model")]
     [InlineData("""{"workload":{"valueBytes":2000000}}""", "workload.valueBytes")]
     [InlineData("""{"nemesis":{"stallAfterBytes":0}}""", "nemesis.stallAfterBytes")]
+    [InlineData("""{"nemesis":{"faults":null}}""", "nemesis.faults")]
+    [InlineData("""{"nodes":{"hosts":null}}""", "nodes.hosts")]
+    [InlineData("""{"client":{"mode":null}}""", "client.mode")]
     public void A_bad_value_is_an_error_naming_the_field(string json, string field)
     {
         var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(json, "t.json"));

@@ -29,12 +29,14 @@ public static class CheckCommand
           --bank-accounts N  the accounts are 0..N-1 (default: every account the history names)
           --format F     auto (default), jsonl, edn or log (Jepsen's text log)
           --initial V    the object's initial value, as JSON or EDN (default: nil; "" for kv); for
-                         multi-register a map of keys to values, as in Knossos: '{"x":0,"y":0}'
+                         multi-register a map of keys to values, as in Knossos: '{"x":0,"y":0}';
+                         for set and the queues a list of elements
           --nil-reads-unknown  read as Knossos does: an ok read of nil reads a value nobody knows (register,
                          cas-register, multi-register). Either way the output says when the other reading
                          would change the verdict.
-          --timeout S    give up after S seconds: the verdict is then unknown
+          --timeout S    give up after S seconds: the verdict is then unknown (1e300 or Infinity: no limit)
           --memory MB    give up when the process's resident memory passes MB: the verdict is then unknown
+                         (default: half the memory available to the process)
           --no-split     check the history as one object instead of key by key
           --shrink S     at most S seconds shrinking a counterexample (default 5; never longer than the
                          search took, or half a second; 0: no shrinking)
@@ -42,7 +44,7 @@ public static class CheckCommand
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
                          heal, every node must serve an ok op within S seconds of calm time, counted
-                         across fault windows (default 10)
+                         across fault windows and only while the node was asked (default 10)
           --stall S      ... and, once serving, never go S seconds of calm time without one (default 5)
         exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage, 5 the report folder cannot be written
 
@@ -81,17 +83,17 @@ public static class CheckCommand
         var initialText = args.Get("initial");
         var initial = initialText is null ? null : InitialValue.Parse(initialText);
         var nilUnknown = args.Flag("nil-reads-unknown");
-        var timeout = args.Seconds("timeout");
+        var timeout = args.Limit("timeout");
         var memoryMb = args.Integer("memory", 1, (1L << 30) - 1, "a positive number of megabytes");
-        var shrink = args.Seconds("shrink", zeroAllowed: true);
+        var shrink = args.Limit("shrink", zeroAllowed: true);
         var split = !args.Flag("no-split");
         var json = args.Flag("json");
         var reportDir = args.Get("report");
         var defaults = RecoveryOptions.Default;
         var recovery = defaults with
         {
-            Budget = args.Seconds("recovery-budget") is { } rb ? TimeSpan.FromSeconds(rb) : defaults.Budget,
-            Stall = args.Seconds("stall") is { } st ? TimeSpan.FromSeconds(st) : defaults.Stall,
+            Budget = args.Limit("recovery-budget") ?? defaults.Budget,
+            Stall = args.Limit("stall") ?? defaults.Stall,
         };
         args.RejectUnknown();
 
@@ -103,17 +105,23 @@ public static class CheckCommand
         HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
         var history = loaded.Ops;
         var notes = loaded.Notes.ToList();
+        // The whole process is bounded, by --memory or by default by a share of the memory available to it.
+        var processBytes = memoryMb is { } givenMb ? givenMb << 20 : MemoryGuard.DefaultLimitBytes;
         var options = new LinearizabilityOptions
         {
-            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
+            Timeout = timeout == TimeSpan.MaxValue ? null : timeout, // a limit past any run is none
             SplitByKey = split,
-            ShrinkTime = TimeSpan.FromSeconds(shrink ?? 5),
+            ShrinkTime = shrink ?? TimeSpan.FromSeconds(5),
             Source = path,
-            // The search's cache gets half: the rest is the history, the stacks and the garbage not yet collected.
-            MemoryBudgetBytes = memoryMb is { } budgetMb ? (budgetMb << 20) / 2 : new LinearizabilityOptions().MemoryBudgetBytes,
-            ProcessMemoryBytes = memoryMb is { } limitMb ? limitMb << 20 : null,
+            // The search's cache and states get half (by default at most 1 GB): the rest is the history, the
+            // stacks and the garbage not yet collected.
+            MemoryBudgetBytes = memoryMb is not null
+                ? processBytes / 2
+                : Math.Min(new LinearizabilityOptions().MemoryBudgetBytes, processBytes / 2),
+            ProcessMemoryBytes = processBytes,
         };
         using var cancel = new CancellationTokenSource();
+        using var guard = new MemoryGuard(processBytes, cancel);
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
@@ -130,6 +138,8 @@ public static class CheckCommand
         if (WorkloadCheckers.Serves(workload) is { } serves) recovery = recovery with { Serves = serves };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
+        guard.CheckNow(); // the checks may have ended between two of its samples
+        results = results.Select(guard.Judge).ToList();
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
         if (json)
         {

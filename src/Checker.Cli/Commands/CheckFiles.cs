@@ -49,11 +49,26 @@ public static class CheckFiles
                 return code;
             }
             worst = Math.Max(worst, code);
-            stdout.WriteLine(json && code is 0 or 1 or 2
-                ? Newtonsoft.Json.Linq.JToken.Parse(output.ToString()).ToString(Newtonsoft.Json.Formatting.None)
-                : Summary(file, code, output.ToString(), errors.ToString()));
+            stdout.WriteLine(!json ? Summary(file, code, output.ToString(), errors.ToString())
+                : code is 0 or 1 or 2
+                    ? Newtonsoft.Json.Linq.JToken.Parse(output.ToString()).ToString(Newtonsoft.Json.Formatting.None)
+                : ErrorJson(file, code, errors.ToString()));
         }
         return worst;
+    }
+
+    /// <summary>With --json every line is JSON: a file that could not be checked is its exit code and error.</summary>
+    static string ErrorJson(string file, int code, string errors) =>
+        new Newtonsoft.Json.Linq.JObject { ["file"] = file, ["exit"] = code, ["error"] = FirstError(code, errors) }
+            .ToString(Newtonsoft.Json.Formatting.None);
+
+    /// <summary>The error the file's check printed first, without the program's name.</summary>
+    static string FirstError(int code, string errors)
+    {
+        var error = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()
+                    ?? $"exit {code}";
+        const string prefix = "checker: ";
+        return error.StartsWith(prefix) ? error[prefix.Length..] : error;
     }
 
     /// <summary>One line: the file, its verdict and the linearizability summary, or its error.</summary>
@@ -61,12 +76,7 @@ public static class CheckFiles
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var verdict = lines.FirstOrDefault(l => l.StartsWith("verdict: "))?["verdict: ".Length..];
-        if (verdict is null)
-        {
-            var error = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? $"exit {code}";
-            const string prefix = "checker: ";
-            return $"{file}: ERROR (exit {code}) {(error.StartsWith(prefix) ? error[prefix.Length..] : error)}";
-        }
+        if (verdict is null) return $"{file}: ERROR (exit {code}) {FirstError(code, errors)}";
         var summary = lines.SkipWhile(l => !l.StartsWith("verdict: ")).Skip(1).FirstOrDefault() ?? "";
         return $"{file}: {verdict}  {summary}";
     }

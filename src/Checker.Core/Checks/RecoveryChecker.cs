@@ -9,9 +9,19 @@ namespace Checker.Core.Checks;
 /// <param name="Nodes">Every node's name, so a node that never answers is still judged; null: the nodes seen in the history.</param>
 /// <param name="Serves">Whether a completion shows its node serving; null: ok completions only. A workload whose
 /// certain answers include a fail (a dequeue that finds the queue empty) says so, or its final drain would look like a stall.</param>
+/// <param name="ClientsNeverIdle">The clients kept asking every node all through the history (Checker's own runs, whose
+/// workers never pause for long): all calm time counts, and every node in Nodes is judged. False (a history whose
+/// schedule is unknown, such as Jepsen's, which sleeps before its final reads): only calm time in which the node was
+/// asked counts, and a node no client addressed is not judged.</param>
 public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null,
-    Func<Op, bool>? Serves = null)
+    Func<Op, bool>? Serves = null, bool ClientsNeverIdle = false)
 {
+    /// <summary>
+    /// While a node's op is outstanding it is asked; so it is across a pause of at most this long between an
+    /// answer and the next try on it (a client's think time). A longer pause is time nobody asked it.
+    /// </summary>
+    public static readonly TimeSpan AskedAcross = TimeSpan.FromSeconds(1);
+
     /// <summary>The defaults of `checker check`: 10 s of calm time to come back after a heal, 5 s of calm time without service is a stall.</summary>
     public static RecoveryOptions Default => new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
 }
@@ -23,6 +33,10 @@ public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, 
 /// serves, it must not stall in calm time while its clients keep trying. Invalid names the heal and the
 /// calm time counted. A heal whose budget the history did not last out is not judged (no verdict, no
 /// guess); the check as a whole is not judged when no heal and no calm span could be judged.
+/// Unless the clients are known never to idle, a node's clock runs only while it is asked: a history that
+/// sleeps after a heal (Jepsen's standard ending) is judged from its next try, and a node nobody asked is
+/// not judged, since a check that cannot know the schedule must not read silence as refusal. Nor is time
+/// after a nemesis op it cannot read (until the next one) counted as calm.
 /// </summary>
 public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 {
@@ -34,13 +48,18 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         if (history.Any(o => o.Time < 0)) return new CheckResult(Name, Verdict.NotJudged, "not judged: the history has no times, so recovery cannot be measured");
         var origin = history.Min(o => o.Time);
         var end = history.Max(o => o.Time);
-        var clock = new CalmClock(FaultWindows.From(history), end);
+        var windows = FaultWindows.From(history);
+        var clock = new CalmClock(windows, end);
         double Sec(long t) => Math.Round(t / 1e9, 3); // seconds since the test began: the history's own time base
-        var budget = (long)options.Budget.TotalNanoseconds;
-        var stall = (long)options.Stall.TotalNanoseconds;
+        var budget = Nanoseconds(options.Budget);
+        var stall = Nanoseconds(options.Stall);
 
-        var (okTimes, invokeTimes, byNode) = ClientTimes(history);
+        var (okTimes, invokeTimes, asked, byNode) = ClientTimes(history, end);
         var nodes = (options.Nodes ?? okTimes.Keys.Concat(invokeTimes.Keys).Distinct().Order(StringComparer.Ordinal).ToList()).ToList();
+        var unaddressed = options.ClientsNeverIdle ? [] : nodes.Where(n => !invokeTimes.ContainsKey(n)).ToList();
+        nodes = nodes.Except(unaddressed).ToList();
+        var judgedAny = false;
+        var unreadable = options.ClientsNeverIdle ? [] : Unreadable(history, end);
         var heals = clock.Faults.Where(f => f.Healed).ToList();
         var problems = new List<string>();
         var stalls = new List<StallWindow>();
@@ -51,6 +70,12 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         foreach (var n in nodes)
         {
             var oks = okTimes.GetValueOrDefault(n) ?? [];
+            // The node's own clock: calm time, and unless clients never idle, only while the node was asked.
+            var nodeClock = options.ClientsNeverIdle
+                ? clock
+                : new CalmClock([.. windows, .. unreadable, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)],
+                    end);
+            judgedAny |= nodeClock.Between(origin, end) >= stall;
             var servingFrom = new List<(long From, long To)>(); // calm spans in which the node is judged for stalls
             long? owed = null; // the first heal since which the node has not served
             int owedHeal = -1;
@@ -66,7 +91,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
                     owed = at;
                     owedHeal = h;
                 }
-                var deadline = clock.After(owed.Value, budget); // null: the history ends first
+                var deadline = nodeClock.After(owed.Value, budget); // null: the history ends first
                 var ok = FirstAtOrAfter(oks, owed.Value);
                 var okInTime = ok is { } t0 && (deadline is null || t0 <= deadline);
                 if (okInTime && ok < nextHeal)
@@ -78,8 +103,8 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
                 {
                     // The budget of calm time ran out before the node served: judged, whatever came after.
                     for (var k = owedHeal; k <= h; k++) outcomes[k] = "not-recovered";
-                    var counted = clock.CalmBetween(owed.Value, d).Select(c => $"{Sec(c.From):0.0}s..{Sec(c.To):0.0}s");
-                    problems.Add($"not recovered: {n} served no ok operation within {options.Budget.TotalSeconds:0.#}s of calm time after the " +
+                    var counted = nodeClock.CalmBetween(owed.Value, d).Select(c => $"{Sec(c.From):0.0}s..{Sec(c.To):0.0}s");
+                    problems.Add($"not recovered: {n} served no ok operation within {options.Budget.TotalSeconds:0.#}s of calm time{Asked} after the " +
                                  $"{string.Join("+", heals[owedHeal].Kinds)} heal at {Sec(owed.Value):0.0}s (calm time counted: {string.Join(", ", counted)}" +
                                  $"{(ok is { } late ? $"; its next ok at {Sec(late):0.0}s" : "; no ok after it")})");
                     owed = null;
@@ -88,14 +113,14 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
                 else if (deadline is null && nextHeal == long.MaxValue)
                 {
                     for (var k = owedHeal; k <= h; k++) outcomes[k] = "not-judged";
-                    notJudged.Add($"{n}: the history ends {clock.Between(owed.Value, end) / 1e9:0.0}s of calm time after the heal at {Sec(owed.Value):0.0}s, before the {options.Budget.TotalSeconds:0.#}s budget");
+                    notJudged.Add($"{n}: the history ends {nodeClock.Between(owed.Value, end) / 1e9:0.0}s of calm time{Asked} after the heal at {Sec(owed.Value):0.0}s, before the {options.Budget.TotalSeconds:0.#}s budget");
                 }
                 // Otherwise the node is still owed at the next heal: its budget carries on across the next fault window.
             }
             if (owed is null && cursor < end) servingFrom.Add((cursor, end));
             if (heals.Count == 0) servingFrom = [(origin, end)];
             foreach (var (from, to) in servingFrom)
-                foreach (var (ca, cb) in clock.CalmBetween(from, to))
+                foreach (var (ca, cb) in nodeClock.CalmBetween(from, to))
                     foreach (var (a, b, tries) in Gaps(oks, invokeTimes.GetValueOrDefault(n), ca, cb, stall))
                     {
                         stalls.Add(new StallWindow(n, Sec(a), Sec(b), tries));
@@ -108,12 +133,53 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, healReports, stalls, outage, byNode);
         var outageLine = outage is null ? "" : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s ({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
         var tally = Tally(healReports, nodes.Count, byNode);
+        if (unaddressed.Count > 0)
+            notJudged.Add($"{string.Join(", ", unaddressed)}: no client addressed it, so it is not judged");
         var notes = notJudged.Count > 0 ? "\n" + string.Join("\n", notJudged.Distinct()) : "";
         if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems) + "\n" + tally + notes + outageLine, report);
-        var judgedAny = healReports.Any(h => h.Outcome != "not-judged") || clock.Between(origin, end) >= stall;
+        judgedAny |= healReports.Any(h => h.Outcome != "not-judged");
         return judgedAny
             ? new CheckResult(Name, Verdict.Valid, tally + "; no stall while calm" + notes + outageLine, report)
             : new CheckResult(Name, Verdict.NotJudged, "not judged: " + tally + notes + outageLine, report);
+    }
+
+    /// <summary>How the summary qualifies calm time: only the time the node was asked, unless clients never idle.</summary>
+    string Asked => options.ClientsNeverIdle ? "" : " in which it was asked";
+
+    /// <summary>A limit in nanoseconds of history time; TimeSpan.MaxValue (no limit), or near, is long.MaxValue.</summary>
+    static long Nanoseconds(TimeSpan t) => t.Ticks >= long.MaxValue / 100 ? long.MaxValue : t.Ticks * 100;
+
+    /// <summary>
+    /// Nemesis ops the check cannot read as a fault's start or end (a clock bump, a fault of the test's own):
+    /// from each to the next nemesis op, calm cannot be told from fault, so none of that time is counted.
+    /// </summary>
+    static List<FaultWindow> Unreadable(IReadOnlyList<Op> history, long end)
+    {
+        var completions = history.Where(o => o.IsNemesis && o.Type != OpType.Invoke).ToList();
+        var spans = new List<FaultWindow>();
+        for (var i = 0; i < completions.Count; i++)
+            if (FaultWindows.Classify(completions[i].F).Kind is null)
+            {
+                var until = i + 1 < completions.Count ? completions[i + 1].Time : end;
+                spans.Add(new FaultWindow("unreadable", completions[i].Time, until, ""));
+            }
+        return spans;
+    }
+
+    /// <summary>
+    /// The spans in [origin, end] in which nobody asked the node: outside every one of its ops (invoke to
+    /// completion, or to the end for one never completed) and not within AskedAcross of the next.
+    /// </summary>
+    static IEnumerable<FaultWindow> Unasked(List<(long From, long To)> ops, long origin, long end)
+    {
+        var bridge = RecoveryOptions.AskedAcross.Ticks * 100;
+        var cursor = origin; // asked up to here (or the start)
+        foreach (var (from, to) in ops.OrderBy(o => o.From))
+        {
+            if (from - cursor > bridge) yield return new FaultWindow("unasked", cursor, from, "");
+            cursor = Math.Max(cursor, to);
+        }
+        if (end - cursor > bridge) yield return new FaultWindow("unasked", cursor, end, "");
     }
 
     /// <summary>Every heal counted by outcome, so a summary never claims more than was judged.</summary>
@@ -147,25 +213,38 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 
     /// <summary>
     /// Ok completion and invoke times of client ops, by node: the node the options map the process to,
-    /// else the node the op's invoke names in the history, else the one cluster.
+    /// else the node the op's invoke names in the history, else the one cluster. Asked: each op's span on
+    /// its node, invoke to completion (any completion), or to the history's end for one never completed.
     /// </summary>
-    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked, string ByNode) ClientTimes(IReadOnlyList<Op> history)
+    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked, Dictionary<string, List<(long, long)>> Asked,
+        string ByNode) ClientTimes(IReadOnlyList<Op> history, long end)
     {
         var ok = new Dictionary<string, List<long>>();
         var invoked = new Dictionary<string, List<long>>();
+        var asked = new Dictionary<string, List<(long, long)>>();
         var fromHistory = options.NodeOf is null && history.Any(o => o.Node is not null);
         var current = new Dictionary<int, string>(); // process -> node of its latest invoke
+        var pending = new Dictionary<int, (string Node, long At)>(); // process -> its outstanding invoke
+        void Asked(string node, long from, long to)
+        {
+            if (!asked.TryGetValue(node, out var spans)) asked[node] = spans = [];
+            spans.Add((from, to));
+        }
         foreach (var op in history)
         {
-            if (op.IsNemesis || (op.Type != OpType.Invoke && !(options.Serves?.Invoke(op) ?? op.Type == OpType.Ok))) continue;
+            if (op.IsNemesis) continue;
             if (fromHistory && op.Type == OpType.Invoke) current[op.Process] = op.Node ?? "unnamed";
             var node = options.NodeOf?.Invoke(op.Process) ?? (fromHistory ? current.GetValueOrDefault(op.Process, op.Node ?? "unnamed") : "cluster");
+            if (op.Type == OpType.Invoke) pending[op.Process] = (node, op.Time);
+            else if (pending.Remove(op.Process, out var began)) Asked(began.Node, began.At, op.Time);
+            if (op.Type != OpType.Invoke && !(options.Serves?.Invoke(op) ?? op.Type == OpType.Ok)) continue;
             var map = op.Type == OpType.Invoke ? invoked : ok;
             if (!map.TryGetValue(node, out var list)) map[node] = list = [];
             list.Add(op.Time);
         }
+        foreach (var (node, at) in pending.Values) Asked(node, at, end);
         foreach (var l in ok.Values.Concat(invoked.Values)) l.Sort();
-        return (ok, invoked, options.NodeOf is not null ? "check options" : fromHistory ? "history" : "cluster");
+        return (ok, invoked, asked, options.NodeOf is not null ? "check options" : fromHistory ? "history" : "cluster");
     }
 
     static long? FirstAtOrAfter(List<long> times, long from)

@@ -10,19 +10,31 @@ namespace Checker.Core.Linearizability;
 internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken cancel, long? processBytes = null)
 {
     long nextCollect; // the resident size is re-measured after a collection at most once a second
-    readonly long deadline = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+    readonly long deadline = Deadline(timeout);
 
     public long MaxBytes { get; } = maxBytes;
 
     /// <summary>Why the search must stop now, or null to go on.</summary>
     public string? Exhausted(long bytesInUse)
     {
-        if (cancel.IsCancellationRequested) return "cancelled";
+        if (cancel.IsCancellationRequested) // by the caller, or by a guard of the process's memory (see MemoryGuard)
+            return processBytes is { } bound && Environment.WorkingSet > bound ? MemoryPassed(bound) : "cancelled";
         if (Stopwatch.GetTimestamp() > deadline) return "time limit reached";
         if (bytesInUse > MaxBytes) return $"memory limit reached ({MaxBytes >> 20} MB for this search)";
         if (processBytes is { } limit && Environment.WorkingSet > limit && OverAfterCollecting(limit))
-            return $"memory limit reached (the process's resident memory passed {limit >> 20} MB)";
+            return MemoryPassed(limit);
         return null;
+    }
+
+    static string MemoryPassed(long bound) =>
+        $"memory limit reached (the process's resident memory passed {bound >> 20} MB)";
+
+    /// <summary>The timestamp past which the search stops; a limit beyond the clock's range is none.</summary>
+    static long Deadline(TimeSpan? timeout)
+    {
+        if (timeout is not { } t) return long.MaxValue;
+        var ticks = t.TotalSeconds * Stopwatch.Frequency;
+        return ticks >= 4e18 ? long.MaxValue : Stopwatch.GetTimestamp() + (long)ticks; // 4e18: over a century
     }
 
     bool OverAfterCollecting(long limit)

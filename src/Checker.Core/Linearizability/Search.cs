@@ -145,7 +145,8 @@ internal static class Search
             var crashedPass = false; // true while trying the crashed calls that wait apart
             while (true)
             {
-                if ((++steps & 4095) == 0 && (budget.Exhausted(visited.Bytes) ?? (visited.Count > cap ? CapReached : null)) is { } why)
+                if ((++steps & 4095) == 0
+                    && (budget.Exhausted(visited.Bytes + table.Bytes) ?? (visited.Count > cap ? CapReached : null)) is { } why)
                     return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
                 var blocking = returns.Next[Head]; // the first pending return, or -1 when all are passed
                 if (blocking < 0)

@@ -27,6 +27,15 @@ internal sealed class StateTable
 
     public int Count => states.Count;
 
+    /// <summary>
+    /// Approximate bytes held: the states and the transitions, for the memory budget. A model whose states
+    /// are collections (a queue's every order of its elements) can hold far more here than the search's cache.
+    /// </summary>
+    public long Bytes { get; private set; }
+
+    const long TransitionBytes = 40; // a Dictionary<long, int> entry and its bucket, with the table's slack
+    const long StateEntryBytes = 80; // a slot in the list, an entry and bucket in the id map
+
     public object? this[int id] => states[id];
 
     /// <summary>The state after ops[op] taken from state, or -1 if the op is inconsistent there.</summary>
@@ -36,6 +45,7 @@ internal sealed class StateTable
         if (transitions.TryGetValue(key, out var next)) return next;
         next = model.Step(states[state], ops[op], out var after) ? Intern(after) : -1;
         transitions[key] = next;
+        Bytes += TransitionBytes;
         return next;
     }
 
@@ -47,8 +57,21 @@ internal sealed class StateTable
         id = states.Count;
         states.Add(state);
         ids[key] = id;
+        Bytes += StateEntryBytes + OwnBytes(state);
         return id;
     }
+
+    /// <summary>
+    /// What a new state adds: immutable collections share all but a path of nodes with the state they came
+    /// from (about log2 of their size), a string is its characters, anything else a small object.
+    /// </summary>
+    static long OwnBytes(object? state) => state switch
+    {
+        null => 0,
+        string s => 24 + 2L * s.Length,
+        System.Collections.ICollection c => 64 * (2 + (long)Math.Log2(c.Count + 1)),
+        _ => 32,
+    };
 
     readonly record struct StateKey(object? State)
     {

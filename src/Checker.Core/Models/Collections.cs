@@ -8,7 +8,8 @@ namespace Checker.Core.Models;
 public sealed class SetModel(object? initial) : Model
 {
     public override string Name => "set";
-    public override object? Initial { get; } = ImmutableHashSet.CreateRange(Values.Comparer, initial as IEnumerable<object?> ?? []);
+    public override object? Initial { get; } =
+        ImmutableHashSet.CreateRange(Values.Comparer, CollectionModels.Elements(initial, "set"));
 
     public override string? Problem(Operation op) => op.F switch
     {
@@ -42,7 +43,7 @@ public sealed class SetModel(object? initial) : Model
 public sealed class UnorderedQueueModel(object? initial) : Model
 {
     public override string Name => "unordered-queue";
-    public override object? Initial { get; } = Counts(initial as IEnumerable<object?> ?? []);
+    public override object? Initial { get; } = Counts(CollectionModels.Elements(initial, "unordered-queue"));
 
     static ImmutableDictionary<object, object?> Counts(IEnumerable<object?> items)
     {
@@ -86,7 +87,8 @@ public sealed class UnorderedQueueModel(object? initial) : Model
 public sealed class FifoQueueModel(object? initial) : Model
 {
     public override string Name => "fifo-queue";
-    public override object? Initial { get; } = ImmutableList.CreateRange(initial as IEnumerable<object?> ?? []);
+    public override object? Initial { get; } =
+        ImmutableList.CreateRange(CollectionModels.Elements(initial, "fifo-queue"));
 
     public override string? Problem(Operation op) =>
         op.F is "enqueue" or "dequeue" ? null : $"the fifo-queue model has no operation '{op.F}' (enqueue, dequeue)";
@@ -106,4 +108,24 @@ public sealed class FifoQueueModel(object? initial) : Model
         next = queue.RemoveAt(0);
         return true;
     }
+}
+
+/// <summary>What the collection models share.</summary>
+static class CollectionModels
+{
+    /// <summary>
+    /// The elements an initial value names: a list or set of them; nil is empty. Anything else (a number,
+    /// a string, a map) is an ArgumentException: starting from an empty collection instead would be a guess.
+    /// </summary>
+    public static IEnumerable<object?> Elements(object? initial, string model) => initial switch
+    {
+        null => [],
+        string or IDictionary => throw new ArgumentException(NotAList(initial, model)),
+        IEnumerable elements => elements.Cast<object?>().ToList(),
+        _ => throw new ArgumentException(NotAList(initial, model)),
+    };
+
+    static string NotAList(object initial, string model) =>
+        $"the {model} model's initial value is a list of its elements (for example [1 2] or [1,2]), " +
+        $"not {Values.Format(initial)}";
 }

@@ -14,21 +14,26 @@ public sealed record BankOptions(long Total, bool AllowNegative = false, int? Ac
 /// <summary>One ok read that breaks the bank's invariants, named by its records.</summary>
 /// <param name="Index">Index of the read's ok record (where the balances are).</param>
 /// <param name="Time">That record's time in nanoseconds; -1 in an untimed history.</param>
-/// <param name="Kinds">wrong-total, negative, missing-account, unexpected-account.</param>
+/// <param name="Kinds">nil-balance, wrong-total, negative, missing-account, unexpected-account.</param>
 /// <param name="Balances">The balances read, by account (at most 64 accounts; beyond, only the negative ones).</param>
 public sealed record BadRead(long Index, long InvokeIndex, long Time, int Process, long Total, IReadOnlyList<string> Kinds,
-    IReadOnlyList<long> Missing, IReadOnlyList<long> Unexpected, IReadOnlyList<long> Negative, IReadOnlyDictionary<string, long> Balances);
+    IReadOnlyList<long> Missing, IReadOnlyList<long> Unexpected, IReadOnlyList<long> Negative, IReadOnlyDictionary<string, long> Balances)
+{
+    /// <summary>The accounts the read showed with a nil balance.</summary>
+    public IReadOnlyList<long> Nil { get; init; } = [];
+}
 
 /// <summary>What the bank checker found: counts by kind, the range of totals read, and the first bad reads (capped at 1000).</summary>
 public sealed record BankReport(long ExpectedTotal, bool NegativeAllowed, int Accounts, int Reads, int BadReads,
-    int WrongTotal, int Negative, int MissingAccount, int UnexpectedAccount, long? MinTotal, long? MaxTotal, IReadOnlyList<BadRead> FirstBadReads);
+    int WrongTotal, int Negative, int MissingAccount, int UnexpectedAccount, long? MinTotal, long? MaxTotal,
+    IReadOnlyList<BadRead> FirstBadReads, int NilBalance = 0);
 
 /// <summary>
 /// Jepsen's bank checker. Transfers move money between accounts atomically, so money is neither made nor
-/// lost: every ok read (one snapshot of all balances) must show every account, sum to the expected total
-/// and, unless allowed, hold no negative balance. A read that does not is named with its kinds. Transfers
-/// are not judged one by one: whatever they did, only the snapshots can show money appear or vanish. With
-/// no ok read, nothing was observed: unknown.
+/// lost: every ok read (one snapshot of all balances) must show every account with a balance (a nil one is
+/// Jepsen's nil-balance), sum to the expected total and, unless allowed, hold no negative balance. A read
+/// that does not is named with its kinds. Transfers are not judged one by one: whatever they did, only the
+/// snapshots can show money appear or vanish. With no ok read, nothing was observed: unknown.
 /// </summary>
 public sealed class BankChecker(BankOptions options, string source = "history") : IChecker
 {
@@ -41,7 +46,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
         ClientCalls.UnlessCancelled(Name, "cancelled before the bank was judged", () => Judge(history, cancel), cancel);
 
     [Flags]
-    enum Kind : byte { None = 0, WrongTotal = 1, Negative = 2, Missing = 4, Unexpected = 8 }
+    enum Kind : byte { None = 0, WrongTotal = 1, Negative = 2, Missing = 4, Unexpected = 8, NilBalance = 16 }
 
     // Two streamed passes, holding nothing per op: a million-op history is mostly the reader's memory already.
     CheckResult Judge(IReadOnlyList<Op> history, CancellationToken cancel)
@@ -65,7 +70,7 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
             }
         }
         var accounts = options.Accounts ?? named.Count;
-        int reads = 0, bad = 0, wrong = 0, negative = 0, missing = 0, unexpected = 0;
+        int reads = 0, bad = 0, wrong = 0, negative = 0, missing = 0, unexpected = 0, nil = 0;
         long? min = null, max = null;
         var first = new List<BadRead>();
         foreach (var (invoke, done) in ClientCalls.Streamed(history, source, cancel))
@@ -82,9 +87,11 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
             if (kinds.HasFlag(Kind.Negative)) negative++;
             if (kinds.HasFlag(Kind.Missing)) missing++;
             if (kinds.HasFlag(Kind.Unexpected)) unexpected++;
+            if (kinds.HasFlag(Kind.NilBalance)) nil++;
             if (first.Count < ElementList.Cap) first.Add(Describe(invoke, done, total, kinds, named));
         }
-        var report = new BankReport(options.Total, options.AllowNegative, accounts, reads, bad, wrong, negative, missing, unexpected, min, max, first);
+        var report = new BankReport(options.Total, options.AllowNegative, accounts, reads, bad, wrong, negative, missing, unexpected,
+            min, max, first, nil);
         var verdict = reads == 0 ? Verdict.Unknown : bad > 0 ? Verdict.Invalid : Verdict.Valid;
         return new CheckResult(Name, verdict, Summarize(report), report);
     }
@@ -99,20 +106,26 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
         void Visit(object key, object? value)
         {
             var account = Account(key, read);
-            if (value is null) return; // no balance: as good as missing
+            if (options.Accounts is null) named.Add(account);
+            if (value is null)
+            {
+                kinds |= Kind.NilBalance; // there without a balance: Jepsen's nil-balance, not a missing account
+                if (options.Accounts is not { } limit || (account >= 0 && account < limit)) seen.Add(account);
+                else kinds |= Kind.Unexpected;
+                return;
+            }
             var balance = ClientCalls.Integer(value, read, source, $"the balance of account {account}");
             sum += balance;
             if (balance < 0 && !options.AllowNegative) kinds |= Kind.Negative;
             if (options.Accounts is { } n && (account < 0 || account >= n)) kinds |= Kind.Unexpected;
             else seen.Add(account);
-            if (options.Accounts is null) named.Add(account);
         }
         // The readers' maps are Dictionary<object, object?>: enumerated as such, no entry is boxed.
         if (balances is Dictionary<object, object?> map)
             foreach (var (key, value) in map) Visit(key, value);
         else
             foreach (DictionaryEntry e in balances) Visit(e.Key, e.Value);
-        if (sum != options.Total) kinds |= Kind.WrongTotal;
+        if (sum != options.Total && !kinds.HasFlag(Kind.NilBalance)) kinds |= Kind.WrongTotal; // a nil leaves no total
         var total = sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
         return (total, seen.Count, kinds);
     }
@@ -122,13 +135,27 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
     {
         var balances = Shown((IDictionary)read.Value!, read, out var all);
         var expected = options.Accounts is { } n ? Enumerable.Range(0, n).Select(i => (long)i) : named;
-        var names = new[] { (Kind.WrongTotal, "wrong-total"), (Kind.Negative, "negative"), (Kind.Missing, "missing-account"), (Kind.Unexpected, "unexpected-account") };
+        var names = new[]
+        {
+            (Kind.NilBalance, "nil-balance"), (Kind.WrongTotal, "wrong-total"), (Kind.Negative, "negative"),
+            (Kind.Missing, "missing-account"), (Kind.Unexpected, "unexpected-account"),
+        };
         return new BadRead(read.Index, invoke.Index, read.Time, read.Process, total,
             names.Where(k => kinds.HasFlag(k.Item1)).Select(k => k.Item2).ToList(),
             expected.Where(a => !all.ContainsKey(a)).Order().ToList(),
             options.Accounts is { } m ? all.Keys.Where(a => a < 0 || a >= m).Order().ToList() : [],
             options.AllowNegative ? [] : all.Where(a => a.Value < 0).Select(a => a.Key).Order().ToList(),
-            balances);
+            balances) { Nil = NilAccounts((IDictionary)read.Value!, read) };
+    }
+
+    /// <summary>The accounts a read shows with a nil balance, in order.</summary>
+    List<long> NilAccounts(IDictionary balances, Op read)
+    {
+        var nil = new List<long>();
+        foreach (DictionaryEntry kv in balances)
+            if (kv.Value is null) nil.Add(Account(kv.Key, read));
+        nil.Sort();
+        return nil;
     }
 
     static string Summarize(BankReport r)
@@ -138,11 +165,16 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
                    (r.MinTotal == r.MaxTotal ? $", every read's total {r.MinTotal}" : $", totals read {r.MinTotal}..{r.MaxTotal}") +
                    (r.NegativeAllowed ? " (negative balances allowed)" : "");
         if (r.BadReads == 0) return head;
-        var kinds = new[] { ("wrong-total", r.WrongTotal), ("negative", r.Negative), ("missing-account", r.MissingAccount), ("unexpected-account", r.UnexpectedAccount) }
+        var kinds = new[]
+            {
+                ("nil-balance", r.NilBalance), ("wrong-total", r.WrongTotal), ("negative", r.Negative),
+                ("missing-account", r.MissingAccount), ("unexpected-account", r.UnexpectedAccount),
+            }
             .Where(k => k.Item2 > 0).Select(k => $"{k.Item2} {k.Item1}");
         var lines = new List<string> { $"{r.BadReads} bad reads ({string.Join(", ", kinds)}) of {head}" };
         lines.AddRange(r.FirstBadReads.Take(5).Select(b =>
             $"read op {b.Index} (process {b.Process}{(b.Time >= 0 ? $", {b.Time / 1e9:0.000} s" : "")}): total {b.Total}" +
+            (b.Nil.Count > 0 ? $", nil balance of account {string.Join(", ", b.Nil)}" : "") +
             (b.Negative.Count > 0 ? $", negative {string.Join(", ", b.Negative.Select(a => $"account {a} = {b.Balances.GetValueOrDefault(Key(a))}"))}" : "") +
             (b.Missing.Count > 0 ? $", missing account {string.Join(", ", b.Missing)}" : "") +
             (b.Unexpected.Count > 0 ? $", unexpected account {string.Join(", ", b.Unexpected)}" : "")));

@@ -29,8 +29,9 @@ public sealed record SetReport(
 
 /// <summary>
 /// Jepsen's set checker, made exact. Clients add unique integers and read the whole set; the final read is
-/// the last ok read invoked. An add acknowledged (ok) before the final read was invoked must be in it, as the
-/// set only grows: missing, it is lost. An element no add ever tried is unexpected; one whose add failed
+/// the last ok read invoked. An element acknowledged (add ok) or read before the final read was invoked must
+/// be in it, as the set only grows: missing, it is lost (as in Jepsen's set-full, an indeterminate add once
+/// read counts). An element no add ever tried is unexpected; one whose add failed
 /// (certainly did not happen) yet is read anywhere is failed-but-present. Any of these is invalid. An
 /// indeterminate add may show up (recovered) or not, and an add concurrent with the final read may or may
 /// not be in it: neither is judged. Without an ok read, or with adds invoked after the final read ended,
@@ -48,6 +49,7 @@ public sealed class SetChecker(string source = "history") : IChecker
         public long AddIndex, AddTime;
         public int InvokeAt;     // the first attempt's invoke position
         public int OkAt;         // the earliest ok completion of an add of it; int.MaxValue: none
+        public int KnownAt;      // when it was certainly in the set: OkAt, or the completion of a read that showed it
         public bool MaybeAdded;  // some add of it did not fail
         public bool InFinal;
         public int SeenCall;     // the call of the first ok read that showed it; -1: none
@@ -73,7 +75,11 @@ public sealed class SetChecker(string source = "history") : IChecker
                     ref var e = ref CollectionsMarshal.GetValueRefOrAddDefault(entries, x, out var existed);
                     if (!existed)
                     {
-                        e = new Entry { AddIndex = call.Invoke.Index, AddTime = call.Invoke.Time, InvokeAt = call.InvokeAt, OkAt = int.MaxValue, SeenCall = -1 };
+                        e = new Entry
+                        {
+                            AddIndex = call.Invoke.Index, AddTime = call.Invoke.Time, InvokeAt = call.InvokeAt, OkAt = int.MaxValue,
+                            KnownAt = int.MaxValue, SeenCall = -1,
+                        };
                         attempted++;
                     }
                     if (call.Outcome != OpType.Fail) e.MaybeAdded = true;
@@ -111,6 +117,7 @@ public sealed class SetChecker(string source = "history") : IChecker
                     continue;
                 }
                 Sighted(ref e, r);
+                e.KnownAt = Math.Min(e.KnownAt, read.CompletedAt);
                 if (isFinal && !e.InFinal)
                 {
                     e.InFinal = true;
@@ -135,7 +142,7 @@ public sealed class SetChecker(string source = "history") : IChecker
                 ok++;
                 if (e.OkAt == int.MaxValue) recovered++;
             }
-            else if (e.OkAt < finalCall.InvokeAt) lost.Add(Event(x, e, calls));
+            else if (Math.Min(e.OkAt, e.KnownAt) < finalCall.InvokeAt) lost.Add(Event(x, e, calls)); // the set only grows
             else if (e.InvokeAt > finalCall.CompletedAt) after++;
             else indeterminate++;
         }
@@ -159,7 +166,7 @@ public sealed class SetChecker(string source = "history") : IChecker
             $"{r.Ok} ok ({r.Recovered} recovered from indeterminate adds), {r.Lost.Count} lost, {r.Unexpected.Count} unexpected, " +
             $"{r.FailedButPresent.Count} failed but present, {r.Indeterminate} indeterminate",
         };
-        if (r.Lost.Count > 0) lines.Add($"lost (acknowledged before the final read began, missing from it): {r.Lost.Name("added", "read")}");
+        if (r.Lost.Count > 0) lines.Add($"lost (acknowledged, or read, before the final read began, missing from it): {r.Lost.Name("added", "read")}");
         if (r.Unexpected.Count > 0) lines.Add($"unexpected (read, never added): {r.Unexpected.Name("added", "read")}");
         if (r.FailedButPresent.Count > 0) lines.Add($"failed but present (the add failed, yet it was read): {r.FailedButPresent.Name("added", "read")}");
         if (r.AddedAfterFinalRead > 0)

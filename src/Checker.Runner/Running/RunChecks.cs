@@ -29,7 +29,8 @@ public static class RunChecks
             new StatsChecker(),
             new RecoveryChecker(new RecoveryOptions(
                 TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
-                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves)),
+                p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves,
+                ClientsNeverIdle: true)), // the generator keeps every worker asking its node all run long
         };
         // Writes must go on under a fault that leaves a majority connected, after the recovery budget's grace for a failover.
         if (Core.Workloads.WorkloadWrites.For(workload?.Name) is { } isWrite)

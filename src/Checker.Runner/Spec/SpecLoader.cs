@@ -41,6 +41,7 @@ public static class SpecLoader
             if (root[section] is { Type: not JTokenType.Object } bad)
                 throw new SpecException($"{source}: field '{section}' must be an object, not {Describe(bad.Type)}");
         RequireWholeNumbers(root, Shape(root), source);
+        RejectNulls(root, Shape(root), source);
         // The suite's fields are set aside, read by the suite, and put back with their defaults.
         var common = (JObject)root.DeepClone();
         var dbFields = SetAside(common, "db", typeof(DbSpec));
@@ -94,6 +95,21 @@ public static class SpecLoader
             var d = given.Value<double>();
             if (d != Math.Floor(d) || d is < int.MinValue or > int.MaxValue)
                 throw new SpecException($"{source}: field '{given.Path}' needs a whole number, not {given.ToString(Formatting.None)}");
+        }
+    }
+
+    /// <summary>
+    /// A null where the field has a value by default ("faults": null, "hosts": null) is an error naming it:
+    /// null is kept for the fields whose default is null (no candidate build, no key file).
+    /// </summary>
+    static void RejectNulls(JObject given, JObject shape, string source)
+    {
+        foreach (var p in given.Properties())
+        {
+            if (shape[p.Name] is not { } expected) continue; // an unknown field: reported as such later
+            if (p.Value.Type == JTokenType.Null && expected.Type != JTokenType.Null)
+                throw new SpecException($"{source}: field '{p.Value.Path}' needs {Describe(expected.Type)}, not null");
+            if (p.Value is JObject inner && expected is JObject innerShape) RejectNulls(inner, innerShape, source);
         }
     }
 

@@ -23,8 +23,10 @@ public class RecoveryCheckerTests
         public List<Op> Ops() => ops.OrderBy(o => o.Time).Select((o, i) => o with { Index = i }).ToList();
     }
 
+    /// <summary>Checked as a run checks its own history: its clients never idle.</summary>
     static CheckResult Check(History h, double budget = 5, double stall = 3) =>
-        new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(budget), TimeSpan.FromSeconds(stall), p => $"n{p % 2 + 1}", ["n1", "n2"])).Check(h.Ops());
+        new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(budget), TimeSpan.FromSeconds(stall), p => $"n{p % 2 + 1}", ["n1", "n2"],
+            ClientsNeverIdle: true)).Check(h.Ops());
 
     /// <summary>Ok ops every half second from `from`; starting at 0.01 puts the first invoke at time 0.</summary>
     static History Steady(History h, double from, double to, params int[] processes)
@@ -197,5 +199,78 @@ public class RecoveryCheckerTests
         Assert.Equal(7.5, outage.To, 2);
         Assert.Equal(["kill"], outage.Faults);
         Assert.Contains("longest stretch with no ok operation anywhere: 5.0s (2.5s..7.5s, during kill)", r.Summary);
+    }
+    /// <summary>Checked as `checker check` checks a history whose schedule it cannot know (Jepsen's): no node map, clients may idle.</summary>
+    static CheckResult CheckUnscheduled(History h, double budget = 10, double stall = 5, IReadOnlyList<string>? nodes = null) =>
+        new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(budget), TimeSpan.FromSeconds(stall), Nodes: nodes)).Check(h.Ops());
+
+    [Fact]
+    public void Jepsen_standard_ending_heal_then_sleep_then_final_reads_is_recovered_not_a_failure()
+    {
+        // Ops until a partition; the partition's ops fail; the heal at 20 s; (gen/sleep 10): nothing asked; final reads at 30.5 s.
+        var h = Steady(new History(), 0.01, 10, 0, 1).Nemesis("start-partition", 10);
+        for (var t = 10.5; t < 20; t += 0.5) h.Failed(0, t).Failed(1, t);
+        h.Nemesis("stop-partition", 20);
+        h.Ok(0, 30.5).Ok(1, 30.5);
+        var r = CheckUnscheduled(h);
+        Assert.Equal(Verdict.Valid, r.Verdict);
+        Assert.Equal("recovered", Assert.Single(((RecoveryReport)r.Details!).Heals).Outcome);
+        // Known never to idle, the same silence is a cluster that did not come back.
+        var asRun = new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), ClientsNeverIdle: true)).Check(h.Ops());
+        Assert.Equal(Verdict.Invalid, asRun.Verdict);
+    }
+
+    [Fact]
+    public void A_pause_in_asking_is_no_stall_but_asking_without_an_answer_after_it_is()
+    {
+        var quiet = Steady(new History(), 0.01, 20, 0, 1);
+        quiet.Failed(0, 30).Ok(0, 30.5).Ok(1, 30.5); // 10 s with nobody asking, then one refusal and service
+        Assert.Equal(Verdict.Valid, CheckUnscheduled(quiet).Verdict);
+
+        var refused = Steady(new History(), 0.01, 20, 0, 1);
+        for (var t = 30.0; t < 40; t += 0.5) refused.Failed(0, t).Failed(1, t); // asked for 10 s, never served
+        refused.Ok(0, 40.5);
+        var r = CheckUnscheduled(refused);
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Contains("stall: cluster completed no ok operation from 30.0s to 40.5s", r.Summary);
+    }
+
+    [Fact]
+    public void A_cluster_asked_after_the_sleep_and_refusing_for_the_budget_is_not_recovered()
+    {
+        var h = Steady(new History(), 0.01, 10, 0, 1).Nemesis("start-partition", 10).Nemesis("stop-partition", 20);
+        for (var t = 30.0; t < 45; t += 0.5) h.Failed(0, t).Failed(1, t); // final reads refused for 15 s
+        h.Ok(0, 45.5);
+        var r = CheckUnscheduled(h);
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Contains("not recovered: cluster served no ok operation within 10s of calm time in which it was asked after the partition heal at 20.0s", r.Summary);
+        Assert.Contains("calm time counted: 30.0s..40.0s", r.Summary);
+    }
+
+    [Fact]
+    public void A_node_named_in_the_header_that_no_client_addressed_is_not_judged()
+    {
+        var ops = new List<Op>();
+        long i = 0;
+        void Add(int p, OpType t, double at, string? node, string f = "read") => ops.Add(new Op(i++, (long)(at * S), p, t, f, null) { Node = t == OpType.Invoke ? node : null });
+        for (var t = 0.5; t < 3; t += 0.5) { Add(0, OpType.Invoke, t - 0.1, "n1"); Add(0, OpType.Ok, t, null); Add(1, OpType.Invoke, t - 0.1, "n2"); Add(1, OpType.Ok, t, null); }
+        Add(Op.NemesisProcess, OpType.Info, 3, null, "start-partition");
+        Add(Op.NemesisProcess, OpType.Info, 4, null, "stop-partition");
+        for (var t = 4.5; t < 20; t += 0.5) { Add(0, OpType.Invoke, t - 0.1, "n1"); Add(0, OpType.Ok, t, null); Add(1, OpType.Invoke, t - 0.1, "n2"); Add(1, OpType.Ok, t, null); }
+        var r = new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3), Nodes: ["n1", "n2", "n3"])).Check(ops);
+        Assert.Equal(Verdict.Valid, r.Verdict);
+        Assert.Contains("n3: no client addressed it, so it is not judged", r.Summary);
+        Assert.DoesNotContain("n3", string.Join(",", ((RecoveryReport)r.Details!).Heals.Single().SecondsByNode.Keys));
+    }
+
+    [Fact]
+    public void Time_after_a_nemesis_op_the_check_cannot_read_is_not_calm()
+    {
+        // A clock bump from 5 s to 12 s during which every op fails: not a stall "while no fault was active".
+        var h = Steady(new History(), 0.01, 5, 0, 1).Nemesis("bump-clock", 5);
+        for (var t = 5.5; t < 12; t += 0.5) h.Failed(0, t).Failed(1, t);
+        h.Nemesis("reset-clock", 12);
+        Steady(h, 12.5, 20, 0, 1);
+        Assert.Equal(Verdict.Valid, CheckUnscheduled(h, stall: 3).Verdict);
     }
 }

@@ -82,6 +82,22 @@ public class BankCheckerTests
         Assert.Equal(["unexpected-account"], Check(extra, new BankOptions(30, Accounts: 3)).Report.FirstBadReads.Single().Kinds);
     }
 
+    [Fact]
+    public void A_nil_balance_is_an_error_even_for_an_account_no_other_op_names()
+    {
+        var h = new Recorder()
+            .Call(0, "transfer", Move(0, 1, 1), OpType.Ok)
+            .Call(1, "read", null, OpType.Ok, new Dictionary<object, object?>(Values.Comparer!) { ["0"] = 15L, ["1"] = 15L, ["2"] = null });
+        var (r, report) = Check(h, new BankOptions(30));
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        var bad = Assert.Single(report.FirstBadReads);
+        Assert.Equal(["nil-balance"], bad.Kinds);
+        Assert.Equal([2L], bad.Nil);
+        Assert.Equal(1, report.NilBalance);
+        Assert.Contains("nil balance of account 2", r.Summary);
+        Assert.Equal(["nil-balance"], Check(h, new BankOptions(30, Accounts: 3)).Report.FirstBadReads.Single().Kinds);
+    }
+
     [Theory]
     [InlineData("""{"index":0,"time":0,"process":0,"type":"invoke","f":"read","value":null}""" + "\n" + """{"index":1,"time":1,"process":0,"type":"ok","f":"read","value":{"0":10,"1":-1,"2":11}}""")]
     [InlineData("{:index 0 :time 0 :process 0 :type :invoke :f :read :value nil}\n{:index 1 :time 1 :process 0 :type :ok :f :read :value {0 10 1 -1 2 11}}")]

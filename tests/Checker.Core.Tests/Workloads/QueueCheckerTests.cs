@@ -72,6 +72,66 @@ public class QueueCheckerTests
     }
 
     [Fact]
+    public void A_lost_element_whose_only_indeterminate_dequeue_began_after_the_empty_answer_is_certainly_lost()
+    {
+        var h = new Recorder();
+        Enqueue(h, 1); Enqueue(h, 2); Dequeue(h, 1);
+        Empty(h);
+        h.Call(2, "dequeue", null, OpType.Info); // begun after the queue was found empty: it cannot have taken 2 before that
+        var (r, report) = Check(h);
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Equal((1, 1, "invalid"), (report.Lost.Count, report.CertainlyLost, report.LostJudged));
+
+        var concurrent = new Recorder();
+        Enqueue(concurrent, 1); Enqueue(concurrent, 2); Dequeue(concurrent, 1);
+        concurrent.Invoke(2, "dequeue"); // begun before the empty answer ended: it may have taken 2
+        Empty(concurrent);
+        concurrent.Info(2, "dequeue");
+        Assert.Equal(Verdict.Unknown, Check(concurrent).Result.Verdict);
+    }
+
+    [Fact]
+    public void An_empty_answer_while_an_acknowledged_element_was_queued_and_dequeued_later_is_invalid()
+    {
+        var h = new Recorder();
+        Enqueue(h, 1); Empty(h); Dequeue(h, 1); Empty(h);
+        var (r, report) = Check(h);
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Equal(1, report.EmptyWhileQueuedCount);
+        Assert.Equal(new EmptyWhileQueued(1, 0, 2, 4), Assert.Single(report.EmptyWhileQueued!));
+        Assert.Contains("empty while queued: 1 elements were in the queue when a dequeue answered \"empty\": 1 (enqueued op 0, empty op 2, dequeued op 4)", r.Summary);
+    }
+
+    [Fact]
+    public void An_empty_answer_concurrent_with_the_enqueue_or_before_its_acknowledgement_or_with_a_copy_to_spare_is_fine()
+    {
+        // The enqueue is acknowledged only after the empty dequeue began: the dequeue may have come first.
+        var concurrent = new Recorder().Invoke(0, "enqueue", 1L).Invoke(1, "dequeue").Ok(0, "enqueue", 1L).Fail(1, "dequeue", error: "empty");
+        Dequeue(concurrent, 1, process: 2); Empty(concurrent, process: 2);
+        Assert.Equal(Verdict.Valid, Check(concurrent).Result.Verdict);
+
+        // Indeterminate: it may have taken effect only later.
+        var unacknowledged = new Recorder();
+        Enqueue(unacknowledged, 1, OpType.Info); Empty(unacknowledged); Dequeue(unacknowledged, 1); Empty(unacknowledged);
+        Assert.Equal(Verdict.Valid, Check(unacknowledged).Result.Verdict);
+
+        // The dequeue of 1 began before the empty answer ended: it may have taken 1 first.
+        var overlapping = new Recorder();
+        Enqueue(overlapping, 1);
+        overlapping.Invoke(2, "dequeue");
+        Empty(overlapping);
+        overlapping.Ok(2, "dequeue", 1L);
+        Assert.Equal(Verdict.Valid, Check(overlapping).Result.Verdict);
+
+        // Enqueued twice, dequeued ok once: an indeterminate dequeue before the empty answer may have taken the other copy.
+        var twice = new Recorder();
+        Enqueue(twice, 1); Enqueue(twice, 1, OpType.Info);
+        twice.Call(2, "dequeue", null, OpType.Info);
+        Empty(twice); Dequeue(twice, 1); Empty(twice, process: 3);
+        Assert.Equal(0, Check(twice).Report.EmptyWhileQueuedCount);
+    }
+
+    [Fact]
     public void Without_an_empty_dequeue_loss_is_not_judged_but_other_anomalies_still_count()
     {
         var h = new Recorder();

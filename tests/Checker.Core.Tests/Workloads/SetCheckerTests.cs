@@ -42,7 +42,27 @@ public class SetCheckerTests
         Assert.Equal((2L, 2L), (lost.Element, lost.AddIndex!.Value));
         Assert.Equal(2_000_000, lost.AddTime);
         Assert.Contains("1 lost", r.Summary);
-        Assert.Contains("lost (acknowledged before the final read began, missing from it): 2 (added op 2", r.Summary);
+        Assert.Contains("lost (acknowledged, or read, before the final read began, missing from it): 2 (added op 2", r.Summary);
+    }
+
+    [Fact]
+    public void An_indeterminate_add_read_once_and_missing_from_a_later_final_read_is_lost_as_in_set_full()
+    {
+        var h = Adds((1, OpType.Info), (2, OpType.Ok)).Call(1, "read", null, OpType.Ok, Recorder.List(1, 2))
+            .Call(1, "read", null, OpType.Ok, Recorder.List(2));
+        var (r, report) = Check(h);
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Equal(1L, Assert.Single(report.Lost.First).Element);
+    }
+
+    [Fact]
+    public void An_indeterminate_add_read_only_by_a_read_still_running_when_the_final_read_began_may_be_missing_from_it()
+    {
+        // Read A (process 1) shows 1 but completes after the final read (process 2) began: the final read may come first.
+        var h = Adds((1, OpType.Info)).Invoke(1, "read").Invoke(2, "read").Ok(1, "read", Recorder.List(1)).Ok(2, "read", Recorder.List());
+        var (r, report) = Check(h);
+        Assert.Equal(Verdict.Valid, r.Verdict);
+        Assert.Equal(0, report.Lost.Count);
     }
 
     [Fact]

@@ -109,6 +109,54 @@ public class WorkloadDifferentialTests
     }
 
     /// <summary>
+    /// Adds and two reads, the second (final) one sometimes overlapping the first, against a simulated set
+    /// that sometimes forgets an element between the reads: whenever the set checker says invalid, the set
+    /// model (an exact linearizability search) must agree, including when an indeterminate add was read once.
+    /// </summary>
+    [Fact]
+    public void Set_checker_with_an_earlier_read_is_invalid_only_when_no_order_explains_the_history()
+    {
+        var rng = new Random(5151);
+        int invalid = 0, readThenLost = 0;
+        for (var i = 0; i < 4000; i++)
+        {
+            var events = new List<(double Time, Op Op)>();
+            var effects = new Dictionary<long, double>();
+            for (var x = 0; x < rng.Next(1, 6); x++)
+            {
+                var call = rng.NextDouble() * 6;
+                var end = call + rng.NextDouble() * 4;
+                var outcome = rng.NextDouble() switch { < 0.45 => OpType.Ok, < 0.6 => OpType.Fail, _ => OpType.Info };
+                events.Add((call, new Op(0, 0, x, OpType.Invoke, "add", (long)x)));
+                events.Add((end, new Op(0, 0, x, outcome, "add", (long)x)));
+                if (outcome == OpType.Ok) effects[x] = call + rng.NextDouble() * (end - call);
+                else if (outcome == OpType.Info && rng.Next(2) == 0) effects[x] = call + rng.NextDouble() * 6;
+            }
+            var first = (Call: 2 + rng.NextDouble() * 4, Return: 0.0);
+            first.Return = first.Call + rng.NextDouble() * 3;
+            var second = (Call: first.Call + rng.NextDouble() * 5, Return: 0.0);
+            second.Return = Math.Max(second.Call, first.Return) + rng.NextDouble() * 3;
+            List<object?> Read(double at, bool forget) =>
+                effects.Where(e => e.Value < at).Select(e => e.Key).Where(_ => !forget || rng.NextDouble() < 0.7).Order().Select(x => (object?)x).ToList();
+            events.Add((first.Call, new Op(0, 0, 98, OpType.Invoke, "read", null)));
+            events.Add((first.Return, new Op(0, 0, 98, OpType.Ok, "read", Read(first.Call + rng.NextDouble() * (first.Return - first.Call), false))));
+            events.Add((second.Call, new Op(0, 0, 99, OpType.Invoke, "read", null)));
+            events.Add((second.Return, new Op(0, 0, 99, OpType.Ok, "read", Read(second.Call + rng.NextDouble() * (second.Return - second.Call), rng.NextDouble() < 0.5))));
+            var history = events.OrderBy(e => e.Time).Select((e, k) => e.Op with { Index = k, Time = (long)(e.Time * 1e6) }).ToList();
+            var got = new SetChecker().Check(history);
+            if (got.Verdict != Verdict.Invalid) continue;
+            var model = new LinearizabilityChecker(new SetModel(null), new LinearizabilityOptions { ShrinkTime = TimeSpan.Zero }).Check(history);
+            if (model.Verdict != Verdict.Invalid)
+                Assert.Fail($"history {i}: the set checker says invalid, the set model {model.Verdict}:\n{string.Join("\n", history)}\n{got.Summary}");
+            invalid++;
+            var report = (SetReport)got.Details!;
+            var acknowledged = history.Where(o => o.Type == OpType.Ok && o.F == "add").Select(o => (long)o.Value!).ToHashSet();
+            if (report.Lost.First.Any(e => !acknowledged.Contains(e.Element))) readThenLost++;
+        }
+        Assert.True(invalid > 300 && readThenLost > 30, $"{invalid} invalid, {readThenLost} with an indeterminate add read and then lost");
+    }
+
+    /// <summary>
     /// Workers alternating acquire and release against a simulated lock that sometimes misbehaves (grants a
     /// held lock, acknowledges a release it did not do) and workers that sometimes release a lock they do not hold; an indeterminate op retires its process, as in a run.
     /// </summary>
