@@ -77,6 +77,29 @@ public sealed class SuiteTests : IDisposable
         Assert.DoesNotContain(" 0 ", table); // missing figures are "-", never zero
     }
 
+    [Fact]
+    public void A_self_test_member_expects_invalid_so_finding_its_bug_passes_and_missing_it_fails()
+    {
+        var members = SuiteFile.Load([Suite($$"""
+            [ { "spec": "{{Spec}}", "overrides": { "db.install": "candidate:zookeeper-2201" }, "expect": "invalid" }, { "spec": "{{Spec}}" } ]
+            """)], []);
+        Assert.Equal([Verdict.Invalid, Verdict.Valid], members.Select(m => m.Expect));
+        var found = InvalidRun() with { Expect = Verdict.Invalid };
+        var missed = found with { Verdict = Verdict.Valid };
+        var valid = found with { Verdict = Verdict.Valid, Expect = Verdict.Valid };
+        Assert.Equal(0, SuiteRunner.ExitCode([found, valid]));
+        Assert.Equal(1, SuiteRunner.ExitCode([missed, valid]));
+        Assert.Equal(2, SuiteRunner.ExitCode([found with { Verdict = Verdict.Unknown }, valid]));
+        Assert.Contains("invalid (expected)", SuiteOutput.Table([found]));
+        var junit = SuiteOutput.JUnit([found, missed]);
+        Assert.Equal("expected invalid: the known bug was not found", junit.Descendants("failure").Single().Attribute("message")!.Value);
+        Assert.Equal("1", junit.Descendants("testsuite").Single().Attribute("failures")!.Value);
+        Assert.Equal("0", junit.Descendants("testsuite").Single().Attribute("errors")!.Value);
+
+        var e = Assert.Throws<SpecException>(() => SuiteFile.Load([Suite($$"""[ { "spec": "{{Spec}}", "expect": "broken" } ]""")], []));
+        Assert.Contains("field 'expect'", e.Message);
+    }
+
     /// <summary>An invalid run whose minimal counterexample starts after op 66, from state 2.</summary>
     static SuiteResult InvalidRun()
     {

@@ -1,3 +1,4 @@
+using Checker.Core.Checks;
 using System.Globalization;
 using Checker.Runner.Spec;
 using Newtonsoft.Json;
@@ -8,7 +9,9 @@ namespace Checker.Cli.Suites;
 /// <summary>One test of a suite: a spec with its overrides, run Repeat times.</summary>
 /// <param name="Label">How the summary and JUnit name it: the spec's test name and its own overrides.</param>
 /// <param name="Overrides">Every override applied (the member's, then the command line's), recorded in results.json.</param>
-public sealed record SuiteMember(string Label, TestSpec Spec, int Repeat, IReadOnlyList<KeyValuePair<string, string>> Overrides);
+/// <param name="Expect">The verdict the test should reach: valid, or invalid for a self-test on a build with a known bug.</param>
+public sealed record SuiteMember(string Label, TestSpec Spec, int Repeat, IReadOnlyList<KeyValuePair<string, string>> Overrides,
+    Verdict Expect = Verdict.Valid);
 
 /// <summary>
 /// What `checker run` is given: spec files, or suite files (a JSON list of {spec, overrides, repeat},
@@ -49,15 +52,23 @@ public static class SuiteFile
         for (var i = 0; i < list.Count; i++)
         {
             var where = $"{path}: test {i + 1}";
-            if (list[i] is not JObject item) throw new SpecException($"{where}: must be an object {{spec, overrides, repeat}}");
+            if (list[i] is not JObject item) throw new SpecException($"{where}: must be an object {{spec, overrides, repeat, expect}}");
             foreach (var p in item.Properties())
-                if (p.Name is not ("spec" or "overrides" or "repeat")) throw new SpecException($"{where}: unknown field '{p.Name}' (spec, overrides, repeat)");
+                if (p.Name is not ("spec" or "overrides" or "repeat" or "expect"))
+                    throw new SpecException($"{where}: unknown field '{p.Name}' (spec, overrides, repeat, expect)");
             if (item["spec"] is not JValue { Type: JTokenType.String } specName) throw new SpecException($"{where}: field 'spec' must name a spec file");
             var repeat = item["repeat"] switch
             {
                 null => 1,
                 JValue { Type: JTokenType.Integer } r when (long)r! is >= 1 and <= 1000 => (int)(long)r!,
                 _ => throw new SpecException($"{where}: field 'repeat' must be a whole number from 1 to 1000"),
+            };
+            var expect = item["expect"] switch
+            {
+                null => Verdict.Valid,
+                JValue { Type: JTokenType.String } e when (string)e! == "valid" => Verdict.Valid,
+                JValue { Type: JTokenType.String } e when (string)e! == "invalid" => Verdict.Invalid,
+                _ => throw new SpecException($"{where}: field 'expect' must be \"valid\" or \"invalid\""),
             };
             var own = item["overrides"] switch
             {
@@ -69,7 +80,7 @@ public static class SuiteFile
             TestSpec spec;
             try { spec = SpecLoader.Load(specPath, [.. own, .. commandLine]); }
             catch (SpecException e) { throw new SpecException($"{where}: {e.Message}"); }
-            yield return new SuiteMember(Label(specPath, own, commandLine, spec.Name), spec, repeat, [.. own, .. commandLine]);
+            yield return new SuiteMember(Label(specPath, own, commandLine, spec.Name), spec, repeat, [.. own, .. commandLine], expect);
         }
     }
 

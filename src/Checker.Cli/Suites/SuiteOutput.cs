@@ -32,6 +32,7 @@ public static class SuiteOutput
 
     public static string VerdictText(SuiteResult r) =>
         r.Verdict is { } v ? v.ToString().ToLowerInvariant() + (r.Interrupted ? " (interrupted)" : "")
+            + (r.Expect == Core.Checks.Verdict.Invalid ? v == Core.Checks.Verdict.Invalid ? " (expected)" : " (expected invalid)" : "")
         : r.Error is not null ? "error" : "skipped";
 
     static string Num(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
@@ -50,15 +51,17 @@ public static class SuiteOutput
                 new XAttribute("name", name), new XAttribute("time", r.Seconds.ToString("0.000", CultureInfo.InvariantCulture)));
             if (r.Skipped) tc.Add(new XElement("skipped", new XAttribute("message", "not run: the suite was interrupted")));
             else if (r.Error is not null) tc.Add(new XElement("error", new XAttribute("message", "the test could not run"), new XAttribute("type", "error"), r.Error));
-            else if (r.Verdict == Core.Checks.Verdict.Invalid) tc.Add(new XElement("failure", new XAttribute("message", "invalid"), new XAttribute("type", "invalid"), Explanation(r)));
-            else if (r.Verdict != Core.Checks.Verdict.Valid) tc.Add(new XElement("error", new XAttribute("message", VerdictText(r)), new XAttribute("type", "unknown"), Explanation(r)));
+            else if (r.Failed && r.Expect == Core.Checks.Verdict.Invalid)
+                tc.Add(new XElement("failure", new XAttribute("message", "expected invalid: the known bug was not found"), new XAttribute("type", "missed"), Explanation(r)));
+            else if (r.Failed) tc.Add(new XElement("failure", new XAttribute("message", "invalid"), new XAttribute("type", "invalid"), Explanation(r)));
+            else if (r.Verdict != r.Expect) tc.Add(new XElement("error", new XAttribute("message", VerdictText(r)), new XAttribute("type", "unknown"), Explanation(r)));
             if (r.Folder is not null) tc.Add(new XElement("system-out", $"run folder: {new Uri(Path.GetFullPath(r.Folder)).AbsoluteUri}\nreport: {new Uri(Path.Combine(Path.GetFullPath(r.Folder), "index.html")).AbsoluteUri}"));
             return tc;
         }).ToList();
         var suite = new XElement("testsuite", new XAttribute("name", suiteName),
             new XAttribute("tests", results.Count),
-            new XAttribute("failures", results.Count(r => r.Verdict == Core.Checks.Verdict.Invalid)),
-            new XAttribute("errors", results.Count(r => !r.Skipped && r.Verdict is not (Core.Checks.Verdict.Invalid or Core.Checks.Verdict.Valid))),
+            new XAttribute("failures", results.Count(r => r.Failed)),
+            new XAttribute("errors", results.Count(r => !r.Skipped && !r.Failed && r.Verdict != r.Expect)),
             new XAttribute("skipped", results.Count(r => r.Skipped)),
             new XAttribute("time", results.Sum(r => r.Seconds).ToString("0.000", CultureInfo.InvariantCulture)),
             cases);

@@ -32,7 +32,7 @@ public sealed class DbSpec
 {
     /// <summary>The database suite: "zookeeper".</summary>
     public string Name { get; set; } = "zookeeper";
-    /// <summary>A candidate build to test (a directory or an archive); null: the installed package.</summary>
+    /// <summary>A candidate build to test (a directory, an archive, or candidate:NAME, a ZooKeeper release with a known bug put back); null: the installed package.</summary>
     public string? Install { get; set; }
     /// <summary>Seconds to wait for the cluster to serve at setup.</summary>
     public double StartTimeout { get; set; } = 60;

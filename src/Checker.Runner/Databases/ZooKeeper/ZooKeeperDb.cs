@@ -29,11 +29,12 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
 
     public async Task SetupAsync(CancellationToken ct)
     {
+        var release = await Candidates.CandidateBuilder.ResolveAsync(candidate, log, ct);
         await Task.WhenAll(provider.Nodes.Select(async node =>
         {
             installs[node.Name] = await ZooKeeperInstall.OnNodeAsync(
                 (c, a, t) => provider.RunAsync(node, c, a, t), (l, r, t) => provider.UploadAsync(node, l, r, t),
-                candidate, $"{node.Directory}/install", node.Name, log, ct);
+                release, $"{node.Directory}/install", node.Name, log, ct);
             await provider.RunAsync(node, "mkdir", ["-p", DataDir(node)], ct);
             await provider.WriteFileAsync(node, $"{DataDir(node)}/myid", $"{node.Id}\n", ct);
             await provider.WriteFileAsync(node, ConfigPath(node), Config(node), ct);

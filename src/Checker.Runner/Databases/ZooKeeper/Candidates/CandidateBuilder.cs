@@ -17,6 +17,22 @@ public static class CandidateBuilder
     /// <summary>$CHECKER_CACHE/candidates, else $XDG_CACHE_HOME/checker/candidates, else ~/.cache/checker/candidates.</summary>
     public static string CacheDirectory => Path.Combine(Path.GetDirectoryName(NodeImage.CacheDirectory)!, "candidates");
 
+    /// <summary>The prefix by which db.install names a candidate Checker builds: "candidate:zookeeper-2201".</summary>
+    public const string Prefix = "candidate:";
+
+    /// <summary>
+    /// db.install as a path: a "candidate:NAME" is built (or found in the cache) and its folder returned;
+    /// anything else is returned as it is.
+    /// </summary>
+    public static async Task<string?> ResolveAsync(string? install, Action<string> log, CancellationToken ct)
+    {
+        if (install is null || !install.StartsWith(Prefix, StringComparison.Ordinal)) return install;
+        var name = install[Prefix.Length..];
+        var candidate = BugCandidate.Named(name) ?? throw new EnvironmentException(
+            $"db.install: no candidate '{name}' (known: {string.Join(", ", BugCandidate.All.Select(c => c.Name))})");
+        return await EnsureAsync(candidate, CacheDirectory, log, ct);
+    }
+
     /// <summary>What the build needs on this machine: Debian's jars, javac, and dpkg-source.</summary>
     static readonly (string Package, string Path)[] Needs =
     [
