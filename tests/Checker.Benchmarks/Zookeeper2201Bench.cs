@@ -20,6 +20,9 @@ public static class Zookeeper2201Bench
         var runs = args.FirstOrDefault(a => int.TryParse(a, out _)) is { } n ? int.Parse(n) : 5;
         var docker = args.Contains("--docker");
         var results = Directory.CreateTempSubdirectory("checker-2201-").FullName;
+        // Docker nodes run on a daemon of the benchmark's own, as the Docker tests' do.
+        using var daemon = docker ? Checker.Tests.TestDockerd.Start() : null;
+        if (daemon is not null) Environment.SetEnvironmentVariable("DOCKER_HOST", daemon.Endpoint);
         try
         {
             var candidate = CandidateBuilder.EnsureAsync(BugCandidate.Zookeeper2201, CandidateBuilder.CacheDirectory, Console.Error.WriteLine,
@@ -53,7 +56,11 @@ public static class Zookeeper2201Bench
             Console.Error.WriteLine($"zookeeper-2201 bench: {e.Message}");
             return 5;
         }
-        finally { Directory.Delete(results, recursive: true); }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_HOST", null);
+            Directory.Delete(results, recursive: true);
+        }
     }
 
     /// <summary>The first line of an invalid check's summary, cut to a readable length.</summary>
