@@ -72,7 +72,10 @@ public sealed class AvailabilityChecker(AvailabilityOptions options) : IChecker
             judged.Add(new AvailabilityWindow(fault, connected, Sec(from), Sec(to), Sec(longest)));
             foreach (var (a, b) in gaps)
             {
-                var tried = writes.Where(o => o.Invoke.Time >= a && o.Invoke.Time < b).ToList();
+                // Writes sent to a node every connected group holds come first: their stall is the majority's own.
+                var core = connected.Skip(1).Aggregate(connected[0].AsEnumerable(), (x, g) => x.Intersect(g)).ToHashSet();
+                var tried = writes.Where(o => o.Invoke.Time >= a && o.Invoke.Time < b)
+                    .OrderBy(o => o.Invoke.Node is { } n && core.Contains(n) ? 0 : 1).ThenBy(o => o.Invoke.Time).ToList();
                 stalls.Add(new WriteStall(fault, connected, Sec(a), Sec(b),
                     tried.Take(5).Select(o => Describe(o.Invoke, o.Completion)).Append(tried.Count > 5 ? $"and {tried.Count - 5} more" : null)
                         .OfType<string>().ToList()));
