@@ -11,6 +11,18 @@ public sealed class DockerNodeTests(DockerFixture docker)
 {
     static string NewRoot() => $"/tmp/checker-dockertest-{Guid.NewGuid():N}"[..40];
 
+    /// <summary>The process's command line once it holds `expected`, or what it holds after 30 s (a loaded machine is slow to exec).</summary>
+    static async Task<string> CommandLineOfAsync(int pid, string expected)
+    {
+        var line = "";
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(20))
+        {
+            line = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            if (line.Contains(expected, StringComparison.Ordinal)) break;
+        }
+        return line;
+    }
+
     [Fact]
     public async Task A_container_node_runs_commands_holds_files_signals_its_server_and_is_removed_at_teardown()
     {
@@ -60,7 +72,8 @@ public sealed class DockerNodeTests(DockerFixture docker)
 
             var server = await provider.StartAsync(n1, "sleeper", "sleep", ["1000"], $"{n1.Directory}/sleeper.log", CancellationToken.None);
             Assert.True(await provider.IsRunningAsync(server, CancellationToken.None));
-            Assert.Contains("sleep 1000", File.ReadAllText($"/proc/{server.Pid}/cmdline").Replace('\0', ' ')); // the host pid of the process in the container
+            // The host pid of the process in the container; its shell may not have exec'd sleep yet, so wait for it to.
+            Assert.Contains("sleep 1000", await CommandLineOfAsync(server.Pid, "sleep 1000"));
             await provider.SignalAsync(server, NodeSignal.Stop, CancellationToken.None);
             Assert.Equal('T', await StateOfAsync(server.Pid));
             await provider.StopAsync(server, CancellationToken.None);
