@@ -34,8 +34,8 @@ public static class HistoryFile
         if (Directory.Exists(path)) throw new HistoryFormatException(path, 0, "is a folder, not a history file");
         using var reader = new GuardedReader(File.OpenRead(path), path);
         var header = new HistoryHeader();
-        var ops = Read(reader, path, format, header, out var used).ToList();
         var notes = new List<string>();
+        var ops = Read(reader, path, format, header, notes, out var used).ToList();
         if (reader.Padding is { } pad)
             notes.Add($"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run leaves); the {ops.Count} records before them were read");
         var untimed = ops.Count(o => o.Time < 0);
@@ -66,9 +66,10 @@ public static class HistoryFile
     };
 
     public static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format = HistoryFormat.Auto) =>
-        Read(reader, source, format, null, out _);
+        Read(reader, source, format, null, null, out _);
 
-    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header, out HistoryFormat used)
+    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header, List<string>? notes,
+        out HistoryFormat used)
     {
         if (format == HistoryFormat.Auto)
         {
@@ -81,14 +82,18 @@ public static class HistoryFile
         {
             HistoryFormat.JsonLines => JsonLinesHistory.Read(reader, source, header),
             HistoryFormat.Edn => EdnHistory.Read(reader, source),
-            _ => JepsenLog.Read(reader, source),
+            _ => JepsenLog.Read(reader, source, notes),
         };
     }
 
-    /// <summary>Guesses the format from the start of the text: JSON objects, EDN forms, or Jepsen log lines.</summary>
+    /// <summary>
+    /// Tells the format from the structure of the text's start: a JSON object ({ then a quoted name) is JSON
+    /// Lines, any other map, vector, list or tagged form is EDN, and text whose lines include a log record
+    /// (a level such as INFO at a line's start) or a Jepsen op line is a Jepsen log. Text inside a record
+    /// never decides it.
+    /// </summary>
     public static HistoryFormat Detect(string head, string source)
     {
-        if (JepsenLog.Looks(head)) return HistoryFormat.JepsenLog;
         var i = 0;
         while (i < head.Length)
         {
@@ -102,9 +107,10 @@ public static class HistoryFile
         {
             var j = i + 1;
             while (j < head.Length && char.IsWhiteSpace(head[j])) j++;
-            return j < head.Length && head[j] == '"' ? HistoryFormat.JsonLines : HistoryFormat.Edn;
+            return j < head.Length && head[j] is '"' or '}' ? HistoryFormat.JsonLines : HistoryFormat.Edn;
         }
         if (c is '[' or '(' or '#') return HistoryFormat.Edn;
+        if (JepsenLog.Looks(head[i..])) return HistoryFormat.JepsenLog;
         throw new HistoryFormatException(source, 1, "cannot tell the history's format (JSON Lines, EDN or Jepsen log); pass --format");
     }
 
