@@ -26,8 +26,8 @@ public static class HistoryFile
 
     /// <summary>
     /// Reads every op of the file with what the reading noticed. Invalid UTF-8, a NUL byte with text
-    /// after it, a negative or out-of-range time are bad input naming the line; a file that ends in
-    /// NUL padding is read up to it, and a note says so.
+    /// after it, a negative or out-of-range time, and records out of order (<see cref="HistoryOrder"/>)
+    /// are bad input naming the line; a file that ends in NUL padding is read up to it, and a note says so.
     /// </summary>
     public static LoadedHistory Open(string path, HistoryFormat format = HistoryFormat.Auto)
     {
@@ -36,11 +36,13 @@ public static class HistoryFile
         var header = new HistoryHeader();
         var notes = new List<string>();
         var ops = Read(reader, path, format, header, notes, out var used).ToList();
+        HistoryOrder.Check(ops, path);
         if (reader.Padding is { } pad)
             notes.Add($"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run leaves); the {ops.Count} records before them were read");
         var untimed = ops.Count(o => o.Time < 0);
         if (untimed > 0 && untimed < ops.Count)
             notes.Add($"{untimed} of {ops.Count} records have no time: the history is ordered by position and recovery is not judged");
+        ops = QueueDrains.Expand(ops, path, notes);
         return new LoadedHistory(ops, used, notes, header);
     }
 
