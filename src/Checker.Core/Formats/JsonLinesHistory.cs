@@ -27,31 +27,83 @@ public static class JsonLinesHistory
         long nextIndex = 0;
         var sharing = new Sharing();
         var bytes = new byte[1024];
-        var lineNo = 0;
-        while (input.ReadLine() is { } line)
+        var lines = new LineReader(input);
+        while (lines.Next(out var line))
         {
-            lineNo++;
-            if (line.AsSpan().Trim(" \t\r").IsEmpty) continue; // JSON's white space only
+            if (line.Span.Trim(" \t\r").IsEmpty) continue; // JSON's white space only
             var length = System.Text.Encoding.UTF8.GetMaxByteCount(line.Length);
             if (bytes.Length < length) bytes = new byte[Math.Max(length, bytes.Length * 2)];
-            length = System.Text.Encoding.UTF8.GetBytes(line, bytes);
+            length = System.Text.Encoding.UTF8.GetBytes(line.Span, bytes);
             Op? op;
             try
             {
-                op = ParseLine(bytes.AsSpan(0, length), nextIndex, lineNo, nextIndex == 0 ? header ?? new HistoryHeader() : null, sharing);
+                op = ParseLine(bytes.AsSpan(0, length), nextIndex, lines.Number, nextIndex == 0 ? header ?? new HistoryHeader() : null, sharing);
             }
             catch (JsonException e)
             {
-                throw new HistoryFormatException(source, lineNo, $"not a JSON object: {Plain(e)}");
+                throw new HistoryFormatException(source, lines.Number, $"not a JSON object: {Plain(e)}");
             }
             catch (Exception e) when (e is FormatException or OverflowException or InvalidOperationException)
             {
-                throw new HistoryFormatException(source, lineNo, e.Message);
+                throw new HistoryFormatException(source, lines.Number, e.Message);
             }
             if (op is null) continue; // the header
             nextIndex = op.Index + 1;
             yield return sharing.Echo(op);
         }
+    }
+
+    /// <summary>
+    /// The lines of a text, each handed out as a view of one reused buffer (no string per line: a history can
+    /// have millions). Only "\n" ends a line, so line numbers agree with the other readers'; a "\r" before it
+    /// is dropped.
+    /// </summary>
+    sealed class LineReader(TextReader input)
+    {
+        char[] buffer = new char[1 << 16];
+        int start, end;
+        bool ended;
+
+        /// <summary>1-based number of the line last handed out.</summary>
+        public int Number { get; private set; }
+
+        /// <summary>The next line, valid until the next call; false at the end.</summary>
+        public bool Next(out ReadOnlyMemory<char> line)
+        {
+            var searched = start;
+            while (true)
+            {
+                var nl = Array.IndexOf(buffer, '\n', searched, end - searched);
+                if (nl >= 0)
+                {
+                    line = Trim(buffer.AsMemory(start, nl - start));
+                    start = nl + 1;
+                    Number++;
+                    return true;
+                }
+                if (ended)
+                {
+                    line = Trim(buffer.AsMemory(start, end - start));
+                    var any = start < end;
+                    start = end;
+                    if (any) Number++;
+                    return any;
+                }
+                searched = end - start;
+                if (start > 0)
+                {
+                    Array.Copy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2); // one long line
+                var n = input.Read(buffer, end, buffer.Length - end);
+                if (n == 0) ended = true;
+                end += n;
+            }
+        }
+
+        static ReadOnlyMemory<char> Trim(ReadOnlyMemory<char> line) => line.Span.EndsWith('\r') ? line[..^1] : line;
     }
 
     /// <summary>System.Text.Json's message without its position (the line is named already) and its advice.</summary>
@@ -105,11 +157,11 @@ public static class JsonLinesHistory
                     break;
                 case Field.Process: process = Process(ref reader); break;
                 case Field.Node:
-                    node = reader.TokenType == JsonTokenType.String ? sharing.Name(reader.GetString()!) : throw new FormatException("field \"node\" must be a string");
+                    node = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader) : throw new FormatException("field \"node\" must be a string");
                     break;
-                case Field.Type: type = ParseType(reader.TokenType == JsonTokenType.String ? reader.GetString() : null); break;
+                case Field.Type: type = Type(ref reader); break;
                 case Field.F:
-                    f = reader.TokenType == JsonTokenType.String ? sharing.Name(reader.GetString()!) : throw new FormatException("field \"f\" must be a string");
+                    f = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader) : throw new FormatException("field \"f\" must be a string");
                     break;
                 case Field.Key: key = ReadValue(ref reader, sharing); break;
                 case Field.Value: value = ReadValue(ref reader, sharing); break;
@@ -169,6 +221,14 @@ public static class JsonLinesHistory
         JsonTokenType.StartObject => "an object",
         var other => other.ToString(),
     };
+
+    static OpType Type(ref Utf8JsonReader r) =>
+        r.TokenType != JsonTokenType.String ? ParseType(null)
+        : r.ValueTextEquals("invoke"u8) ? OpType.Invoke
+        : r.ValueTextEquals("ok"u8) ? OpType.Ok
+        : r.ValueTextEquals("fail"u8) ? OpType.Fail
+        : r.ValueTextEquals("info"u8) ? OpType.Info
+        : ParseType(r.GetString());
 
     internal static OpType ParseType(string? s) => s switch
     {
@@ -232,7 +292,13 @@ public static class JsonLinesHistory
         readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> keyLookup;
         readonly List<List<KeyValuePair<object, object?>>> buffers = [];
 
-        public Sharing() => keyLookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
+
+        public Sharing()
+        {
+            keyLookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+            nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
 
         public string Name(string s)
         {
@@ -241,16 +307,22 @@ public static class JsonLinesHistory
             return s;
         }
 
-        /// <summary>An object key: the shared string for these characters (up to a bound), read without a new string when shared.</summary>
-        public string Key(ref Utf8JsonReader r)
+        /// <summary>A string value that names something (an f, a node): shared, and read without a new string when it is.</summary>
+        public string Name(ref Utf8JsonReader r) => Shared(ref r, names, nameLookup, MaxNames);
+
+        /// <summary>An object key: shared (up to a bound), and read without a new string when it is.</summary>
+        public string Key(ref Utf8JsonReader r) => Shared(ref r, keys, keyLookup, MaxKeys);
+
+        static string Shared(ref Utf8JsonReader r, Dictionary<string, string> table,
+            Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, int max)
         {
             if (r.HasValueSequence || r.ValueSpan.Length > 128) return r.GetString()!;
             Span<char> chars = stackalloc char[128];
             var n = r.CopyString(chars);
-            if (keyLookup.TryGetValue(chars[..n], out var key)) return key;
-            key = chars[..n].ToString();
-            if (keys.Count < MaxKeys) keys[key] = key;
-            return key;
+            if (lookup.TryGetValue(chars[..n], out var shared)) return shared;
+            shared = chars[..n].ToString();
+            if (table.Count < max) table[shared] = shared;
+            return shared;
         }
 
         /// <summary>A small integer's shared box (boxes never change, so sharing them is safe), else a new one.</summary>

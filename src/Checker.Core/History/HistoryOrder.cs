@@ -51,5 +51,5 @@ public static class HistoryOrder
 
     static string At(Op op) => op.Line > 0 ? $" (line {op.Line})" : $" (op {op.Index})";
 
-    static string Seconds(long nanos) => $"{nanos / 1e9:0.000000} s";
+    static string Seconds(long nanos) => $"{(nanos / 1e9).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture)} s";
 }

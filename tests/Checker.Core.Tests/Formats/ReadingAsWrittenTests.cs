@@ -167,6 +167,21 @@ public class ReadingAsWrittenTests
         Assert.Throws<HistoryFormatException>(() => Read("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":\"\\x41\"}"));
     }
 
+    [Fact]
+    public void Json_lines_longer_than_any_buffer_and_crlf_endings_read_whole_with_their_line_numbers()
+    {
+        var elements = string.Join(",", Enumerable.Range(0, 100_000));
+        var text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\r\n\r\n" +
+                   $"{{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":[{elements}]}}\r\n" +
+                   "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}";
+        var loaded = Open(text);
+        Assert.Equal(3, loaded.Ops.Count);
+        Assert.Equal(100_000, ((List<object?>)loaded.Ops[1].Value!).Count);
+        Assert.Equal([1, 3, 4], loaded.Ops.Select(o => o.Line));
+        var e = Assert.Throws<HistoryFormatException>(() => Open(text + ",}"));
+        Assert.Equal(4, e.Line);
+    }
+
     static List<Op> WriteThenRead(string written, string read) => Read($$"""
         {:process 0, :type :invoke, :f :write, :value {{written}}}
         {:process 0, :type :ok, :f :write, :value {{written}}}
