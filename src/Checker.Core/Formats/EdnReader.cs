@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
+using System.Text.RegularExpressions;
 using Checker.Core.History;
 
 namespace Checker.Core.Formats;
@@ -218,7 +220,7 @@ public sealed partial class EdnReader
             "formfeed" => '\f',
             _ when name.Length == 1 => name[0],
             _ when name.StartsWith('u') && name.Length == 5
-                && int.TryParse(name[1..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code) => (char)code,
+                && int.TryParse(name[1..], NumberStyles.AllowHexSpecifier, Invariant, out var code) => (char)code,
             _ when name.StartsWith('o') && name.Length is >= 2 and <= 4 && name[1..].All(c => c is >= '0' and <= '7')
                 && Convert.ToInt32(name[1..], 8) is var octal and <= 0xFF => (char)octal,
             _ => throw Error($"unknown character \\{name}"),
@@ -251,38 +253,42 @@ public sealed partial class EdnReader
         if (token.EndsWith('M'))
             return decimal.TryParse(token[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : throw Error($"bad number '{token}'");
         var body = c is '-' or '+' ? token.AsSpan(1) : token.AsSpan();
-        if (body.Length is > 0 and <= 18 && (body[0] != '0' || body.Length == 1) && !body.ContainsAnyExceptInRange('0', '9'))
-            return long.Parse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); // the common case, fast
+        var plain = body.Length is > 0 and <= 18 && (body[0] != '0' || body.Length == 1);
+        if (plain && !body.ContainsAnyExceptInRange('0', '9'))
+            return long.Parse(token, NumberStyles.AllowLeadingSign, Invariant); // the common case, fast
         if (ClojureInteger().Match(token) is { Success: true } integer) return Integer(token, integer);
         if (token.EndsWith('N')) throw Error($"bad number '{token}'");
-        if (ClojureFloat().IsMatch(token) && double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        if (ClojureFloat().IsMatch(token) && double.TryParse(token, NumberStyles.Float, Invariant, out var d)) return d;
         // A ratio: integer/integer, exact (Clojure's 4/2 is 2, and 1/2 is no double).
         var slash = token.IndexOf('/');
-        if (slash > 0 && System.Numerics.BigInteger.TryParse(token[..slash], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var num)
+        if (slash > 0 && BigInteger.TryParse(token[..slash], NumberStyles.AllowLeadingSign, Invariant, out var num)
             && token[(slash + 1)..] is { Length: > 0 } denText && denText.All(char.IsAsciiDigit)
-            && System.Numerics.BigInteger.TryParse(denText, NumberStyles.None, CultureInfo.InvariantCulture, out var den))
+            && BigInteger.TryParse(denText, NumberStyles.None, Invariant, out var den))
             return den.IsZero ? throw Error($"bad number '{token}': a ratio's denominator is 0") : Ratio.Of(num, den);
         throw Error($"bad number '{token}'");
     }
 
-    /// <summary>Clojure's integer syntax: decimal, 0x hexadecimal, 0-led octal (010 is 8), radix (2r101), an optional N.</summary>
-    [System.Text.RegularExpressions.GeneratedRegex("^([-+]?)(?:(0)|([1-9][0-9]*)|0[xX]([0-9A-Fa-f]+)|0([0-7]+)|([1-9][0-9]?)[rR]([0-9A-Za-z]+)|(0[0-9]+))N?$")]
-    private static partial System.Text.RegularExpressions.Regex ClojureInteger();
+    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?$")]
-    private static partial System.Text.RegularExpressions.Regex ClojureFloat();
+    /// <summary>Clojure's integers: decimal, 0x hexadecimal, 0-led octal (010 is 8), radix (2r101), then N.</summary>
+    [GeneratedRegex(
+        "^([-+]?)(?:(0)|([1-9][0-9]*)|0[xX]([0-9A-Fa-f]+)|0([0-7]+)|([1-9][0-9]?)[rR]([0-9A-Za-z]+)|(0[0-9]+))N?$")]
+    private static partial Regex ClojureInteger();
+
+    [GeneratedRegex("^[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?$")]
+    private static partial Regex ClojureFloat();
 
     /// <summary>The integer a Clojure reader reads: long when it fits, else BigInteger; never rounded.</summary>
-    object Integer(string token, System.Text.RegularExpressions.Match m)
+    object Integer(string token, Match m)
     {
-        if (m.Groups[8].Success) throw Error($"bad number '{token}': a leading 0 makes it octal, and it has digits past 7");
+        if (m.Groups[8].Success) throw Error($"bad number '{token}': a leading 0 makes it octal, with digits past 7");
         var (digits, radix) = m.Groups[2].Success ? ("0", 10)
             : m.Groups[3].Success ? (m.Groups[3].Value, 10)
             : m.Groups[4].Success ? (m.Groups[4].Value, 16)
             : m.Groups[5].Success ? (m.Groups[5].Value, 8)
-            : (m.Groups[7].Value, int.Parse(m.Groups[6].Value, CultureInfo.InvariantCulture));
+            : (m.Groups[7].Value, int.Parse(m.Groups[6].Value, Invariant));
         if (radix > 36) throw Error($"bad number '{token}': radix {radix} is past 36");
-        var value = System.Numerics.BigInteger.Zero;
+        var value = BigInteger.Zero;
         foreach (var ch in digits)
         {
             var digit = ch <= '9' ? ch - '0' : char.ToLowerInvariant(ch) - 'a' + 10;

@@ -70,8 +70,8 @@ public static class HistoryFile
     public static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format = HistoryFormat.Auto) =>
         Read(reader, source, format, null, null, out _);
 
-    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header, List<string>? notes,
-        out HistoryFormat used)
+    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header,
+        List<string>? notes, out HistoryFormat used)
     {
         if (format == HistoryFormat.Auto)
         {

@@ -48,11 +48,15 @@ public static partial class JepsenLog
         }
         if (foreign * 2 > lines)
             throw new HistoryFormatException(source, firstForeign,
-                $"not a Jepsen log: {foreign} of its {lines} lines (from line {firstForeign}) come before any log record, so they would be skipped " +
-                $"and the history judged on the {read} op lines found; is the format right (--format)?");
+                $"not a Jepsen log: {foreign} of its {lines} lines (from line {firstForeign}) come before any log " +
+                $"record, so they would be skipped and the history judged on the {read} op lines found; " +
+                "is the format right (--format)?");
         if (notes is not null && logLines + foreign > 0)
+        {
+            var before = foreign > 0 ? $", {foreign} before the first log record, from line {firstForeign}" : "";
             notes.Add($"read as a Jepsen log: {read} op lines read, {logLines + foreign} of {lines} lines skipped " +
-                $"({logLines} other log output{(foreign > 0 ? $", {foreign} before the first log record, from line {firstForeign}" : "")})");
+                $"({logLines} other log output{before})");
+        }
     }
 
     /// <summary>True if the text looks like a Jepsen log: one of its lines is a log record or an op line.</summary>
@@ -63,7 +67,7 @@ public static partial class JepsenLog
         return false;
     }
 
-    /// <summary>A log record's first line: a level, after an optional date and time, at the start of the line.</summary>
+    /// <summary>A log record's first line: a level at the line's start, after an optional date and time.</summary>
     static bool IsRecord(string line) => RecordStart().IsMatch(line);
 
     [GeneratedRegex(@"^(\d{4}-\d\d-\d\d([ T][0-9:,.]+)?(\{\w+\}|Z)?\s+)?(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b")]
@@ -99,8 +103,9 @@ public static partial class JepsenLog
         var fields = tabbed
             ? message.Split('\t', 5, StringSplitOptions.TrimEntries)
             : message.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries);
-        if (tabbed) fields = fields.Where((f, i) => i >= 3 || f.Length > 0).ToArray(); // runs of tabs between the first fields
-        if (fields.Length < 3) throw new HistoryFormatException(source, lineNo, "expected 'process type f value' in an op line");
+        if (tabbed) fields = fields.Where((f, i) => i >= 3 || f.Length > 0).ToArray(); // runs of tabs before the value
+        if (fields.Length < 3)
+            throw new HistoryFormatException(source, lineNo, "expected 'process type f value' in an op line");
         var process = fields[0] == ":nemesis" ? Op.NemesisProcess
             : int.TryParse(fields[0], out var p) && p >= 0 ? p
             : throw new HistoryFormatException(source, lineNo, $"process must be a number or :nemesis, not '{fields[0]}'");
@@ -121,7 +126,8 @@ public static partial class JepsenLog
             try
             {
                 value = edn.ReadForm();
-                if (!edn.AtEnd) throw new HistoryFormatException(source, lineNo, $"more than one value in '{fields[3]}'");
+                if (!edn.AtEnd)
+                    throw new HistoryFormatException(source, lineNo, $"more than one value in '{fields[3]}'");
             }
             catch (HistoryFormatException e)
             {
@@ -138,7 +144,7 @@ public static partial class JepsenLog
         return new Op(index, -1, process, type, f, value, null, error, lineNo);
     }
 
-    /// <summary>The error as the other readers give it: a keyword's or string's name, else the text as printed.</summary>
+    /// <summary>The error as the other readers give it: a keyword's or string's name, else the printed text.</summary>
     static string ErrorText(string printed)
     {
         try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.Json;
 using Checker.Core.History;
 using JsonWriter = Newtonsoft.Json.JsonWriter;
@@ -31,13 +32,14 @@ public static class JsonLinesHistory
         while (lines.Next(out var line))
         {
             if (line.Span.Trim(" \t\r").IsEmpty) continue; // JSON's white space only
-            var length = System.Text.Encoding.UTF8.GetMaxByteCount(line.Length);
+            var length = Encoding.UTF8.GetMaxByteCount(line.Length);
             if (bytes.Length < length) bytes = new byte[Math.Max(length, bytes.Length * 2)];
-            length = System.Text.Encoding.UTF8.GetBytes(line.Span, bytes);
+            length = Encoding.UTF8.GetBytes(line.Span, bytes);
             Op? op;
             try
             {
-                op = ParseLine(bytes.AsSpan(0, length), nextIndex, lines.Number, nextIndex == 0 ? header ?? new HistoryHeader() : null, sharing);
+                var headerAllowed = nextIndex == 0 ? header ?? new HistoryHeader() : null;
+                op = ParseLine(bytes.AsSpan(0, length), nextIndex, lines.Number, headerAllowed, sharing);
             }
             catch (JsonException e)
             {
@@ -114,13 +116,19 @@ public static class JsonLinesHistory
         return (at > 0 ? message[..at] : message).TrimEnd(' ', '.', '|');
     }
 
-    static readonly JsonReaderOptions Strict = new() { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, MaxDepth = 256 };
+    static readonly JsonReaderOptions Strict = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 256,
+    };
 
-    /// <summary>One line: an op, or (only before the first op, when header is given) the header, returning null.</summary>
+    /// <summary>One line: an op, or (only before the first op, when header is given) the header: null.</summary>
     static Op? ParseLine(ReadOnlySpan<byte> line, long defaultIndex, int lineNo, HistoryHeader? header, Sharing sharing)
     {
         var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(Strict));
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new FormatException("expected a JSON object");
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new FormatException("expected a JSON object");
         long index = defaultIndex, time = -1;
         int? process = null;
         OpType? type = null;
@@ -157,18 +165,25 @@ public static class JsonLinesHistory
                     break;
                 case Field.Process: process = Process(ref reader); break;
                 case Field.Node:
-                    node = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader) : throw new FormatException("field \"node\" must be a string");
+                    node = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader)
+                        : throw new FormatException("field \"node\" must be a string");
                     break;
                 case Field.Type: type = Type(ref reader); break;
                 case Field.F:
-                    f = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader) : throw new FormatException("field \"f\" must be a string");
+                    f = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader)
+                        : throw new FormatException("field \"f\" must be a string");
                     break;
                 case Field.Key: key = ReadValue(ref reader, sharing); break;
                 case Field.Value: value = ReadValue(ref reader, sharing); break;
                 case Field.Error:
-                    error = ReadValue(ref reader, sharing) switch { null => null, string s => sharing.Name(s), var other => Values.Format(other) };
+                    error = ReadValue(ref reader, sharing) switch
+                    {
+                        null => null,
+                        string s => sharing.Name(s),
+                        var other => Values.Format(other),
+                    };
                     break;
-                default: ReadValue(ref reader, null); break; // unknown fields are tolerated (checked as JSON) and dropped
+                default: ReadValue(ref reader, null); break; // unknown fields: read strictly, then dropped
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject) throw new FormatException("truncated JSON object");
@@ -186,7 +201,8 @@ public static class JsonLinesHistory
     {
         if (r.TokenType != JsonTokenType.Number || IsFloat(r.ValueSpan))
             throw new FormatException($"field \"{field}\" must be an integer, not {Describe(ref r)}");
-        return r.TryGetInt64(out var l) ? l : throw new FormatException($"field \"{field}\" is out of range ({Describe(ref r)}): it must fit in 64 bits");
+        return r.TryGetInt64(out var l) ? l
+            : throw new FormatException($"field \"{field}\" is out of range ({Describe(ref r)}): it must fit 64 bits");
     }
 
     static bool IsFloat(ReadOnlySpan<byte> number) => number.IndexOfAny(".eE"u8) >= 0;
@@ -195,13 +211,16 @@ public static class JsonLinesHistory
     static int Process(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.String && r.ValueTextEquals("nemesis"u8)) return Op.NemesisProcess;
-        if (r.TokenType == JsonTokenType.Number && !IsFloat(r.ValueSpan) && r.TryGetInt64(out var l) && l is >= 0 and <= int.MaxValue) return (int)l;
-        throw new FormatException($"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(ref r)}");
+        var integer = r.TokenType == JsonTokenType.Number && !IsFloat(r.ValueSpan);
+        if (integer && r.TryGetInt64(out var l) && l is >= 0 and <= int.MaxValue) return (int)l;
+        throw new FormatException(
+            $"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(ref r)}");
     }
 
     static void ReadHeader(ref Utf8JsonReader r, HistoryHeader header)
     {
-        if (ReadValue(ref r, null) is not IDictionary<object, object?> fields) throw new FormatException("field \"header\" must be an object");
+        if (ReadValue(ref r, null) is not IDictionary<object, object?> fields)
+            throw new FormatException("field \"header\" must be an object");
         if (fields.TryGetValue("start", out var start))
             header.Start = start is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
                 ? t.ToUniversalTime()
@@ -215,8 +234,8 @@ public static class JsonLinesHistory
     static string Describe(ref Utf8JsonReader r) => r.TokenType switch
     {
         JsonTokenType.String => $"the string {Values.Format(r.GetString())}",
-        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(r.ValueSpan),
-        JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => System.Text.Encoding.UTF8.GetString(r.ValueSpan),
+        JsonTokenType.Number => Encoding.UTF8.GetString(r.ValueSpan),
+        JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => Encoding.UTF8.GetString(r.ValueSpan),
         JsonTokenType.StartArray => "an array",
         JsonTokenType.StartObject => "an object",
         var other => other.ToString(),
@@ -239,7 +258,7 @@ public static class JsonLinesHistory
         _ => throw new FormatException($"field \"type\" must be invoke, ok, fail or info, not {(s is null ? "missing" : $"\"{s}\"")}"),
     };
 
-    /// <summary>A JSON value as plain data: integers exact (long, or BigInteger however big), other numbers double.</summary>
+    /// <summary>A JSON value as plain data: integers exact (long, or BigInteger however big), others double.</summary>
     static object? ReadValue(ref Utf8JsonReader r, Sharing? sharing, int depth = 0)
     {
         switch (r.TokenType)
@@ -252,12 +271,14 @@ public static class JsonLinesHistory
                 var raw = r.ValueSpan;
                 if (IsFloat(raw))
                     return r.TryGetDouble(out var d) && double.IsFinite(d) ? d
-                        : throw new FormatException($"the number {System.Text.Encoding.UTF8.GetString(raw)} is beyond a double's range");
+                        : throw new FormatException($"{Encoding.UTF8.GetString(raw)} is past a double's range");
                 if (r.TryGetInt64(out var l)) return Sharing.Integer(l);
-                return BigInteger.Parse(System.Text.Encoding.UTF8.GetString(raw), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); // exact, however big
+                var digits = Encoding.UTF8.GetString(raw);
+                return BigInteger.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             case JsonTokenType.StartArray:
                 var list = new List<object?>();
-                while (r.Read() && r.TokenType != JsonTokenType.EndArray) list.Add(ReadValue(ref r, sharing, depth + 1));
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                    list.Add(ReadValue(ref r, sharing, depth + 1));
                 return list;
             case JsonTokenType.StartObject:
                 // Entries first, then a dictionary of just their size: a history can hold a million small maps.
@@ -307,7 +328,7 @@ public static class JsonLinesHistory
             return s;
         }
 
-        /// <summary>A string value that names something (an f, a node): shared, and read without a new string when it is.</summary>
+        /// <summary>A string naming something (an f, a node): shared, and read with no new string when it is.</summary>
         public string Name(ref Utf8JsonReader r) => Shared(ref r, names, nameLookup, MaxNames);
 
         /// <summary>An object key: shared (up to a bound), and read without a new string when it is.</summary>
@@ -325,8 +346,9 @@ public static class JsonLinesHistory
             return shared;
         }
 
-        /// <summary>A small integer's shared box (boxes never change, so sharing them is safe), else a new one.</summary>
-        public static object Integer(long value) => value is >= SmallFrom and <= SmallTo ? Small[value - SmallFrom] : value;
+        /// <summary>A small integer's shared box (boxes never change: sharing them is safe), else a new one.</summary>
+        public static object Integer(long value) =>
+            value is >= SmallFrom and <= SmallTo ? Small[value - SmallFrom] : value;
 
         /// <summary>
         /// A completion that restates its invoke's map or list (a transfer's {from, to, amount}) gets the invoke's
@@ -415,7 +437,8 @@ public static class JsonLinesHistory
                 w.WriteEndObject();
                 break;
             case string s: w.WriteValue(s); break;
-            case Keyword or Symbol or NilKey or Ratio or Character: w.WriteValue(v.ToString()); break; // JSON has none of these: ":a", "1/2", "\\a" as strings
+            // JSON has none of these: they are written as strings, ":a", "1/2", "\\a".
+            case Keyword or Symbol or NilKey or Ratio or Character: w.WriteValue(v.ToString()); break;
             case System.Numerics.BigInteger b: w.WriteRawValue(b.ToString(CultureInfo.InvariantCulture)); break;
             case System.Collections.IEnumerable items:
                 w.WriteStartArray();

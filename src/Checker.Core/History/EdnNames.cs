@@ -45,14 +45,14 @@ public sealed record Ratio
     public System.Numerics.BigInteger Numerator { get; }
     public System.Numerics.BigInteger Denominator { get; }
 
-    /// <summary>A ratio in lowest terms with a positive denominator; use <see cref="Of"/> to get an integer when it is one.</summary>
+    /// <summary>A ratio in lowest terms, its denominator positive; made by <see cref="Of"/>.</summary>
     Ratio(System.Numerics.BigInteger numerator, System.Numerics.BigInteger denominator)
     {
         Numerator = numerator;
         Denominator = denominator;
     }
 
-    /// <summary>numerator/denominator as Clojure reads it: a long (or BigInteger) when whole, else a Ratio in lowest terms.</summary>
+    /// <summary>numerator/denominator as Clojure reads it: a long (or BigInteger) when whole, else a Ratio.</summary>
     public static object Of(System.Numerics.BigInteger numerator, System.Numerics.BigInteger denominator)
     {
         if (denominator.IsZero) throw new DivideByZeroException("a ratio's denominator is 0");

@@ -16,7 +16,7 @@ public static class QueueDrains
 {
     public const string Drain = "drain", Dequeue = "dequeue", Enqueue = "enqueue", EmptyError = "empty";
 
-    /// <summary>The history with every drain read as dequeues; the same list when it has none (or is no queue history).</summary>
+    /// <summary>The history with every drain read as dequeues; the same list without drains (or enqueues).</summary>
     public static List<Op> Expand(List<Op> ops, string source, List<string> notes)
     {
         if (!ops.Any(o => o.F == Drain && !o.IsNemesis) || !ops.Any(o => o.F is Enqueue or Dequeue)) return ops;
@@ -40,7 +40,8 @@ public static class QueueDrains
         var nextProcess = ops.Where(o => !o.IsNemesis).Max(o => o.Process) + 1;
         var firstProcess = nextProcess;
         var result = new List<Op>(ops.Count + 16);
-        var pending = new Dictionary<Op, (int FirstProcess, IList Elements)>(ReferenceEqualityComparer.Instance); // completion -> its dequeues
+        // An ok drain's completion -> the first of its dequeues' processes, and the elements it took.
+        var pending = new Dictionary<Op, (int FirstProcess, IList Elements)>(ReferenceEqualityComparer.Instance);
         int drains = 0, elements = 0;
         for (var i = 0; i < ops.Count; i++)
         {
@@ -55,8 +56,9 @@ public static class QueueDrains
                 var done = completionOf[i];
                 if (done is null || done.Type == OpType.Info)
                     throw new HistoryFormatException(source, done?.Line ?? op.Line,
-                        $"a drain that {(done is null ? "never completed" : "completed info")} (process {op.Process}, invoked on line {op.Line}): " +
-                        "the elements it took are unknown, so the queue cannot be judged");
+                        $"a drain that {(done is null ? "never completed" : "completed info")} " +
+                        $"(process {op.Process}, invoked on line {op.Line}): the elements it took are unknown, " +
+                        "so the queue cannot be judged");
                 if (done.Type == OpType.Fail)
                 {
                     result.Add(op with { F = Dequeue });
@@ -66,7 +68,8 @@ public static class QueueDrains
                 {
                     IList list => list,
                     ICollection set and not IDictionary => set.Cast<object?>().ToList(),
-                    _ => throw new HistoryFormatException(source, done.Line, $"an ok drain's value must be the list of elements it took, not {Values.Format(done.Value)}"),
+                    _ => throw new HistoryFormatException(source, done.Line,
+                        $"an ok drain's value must be the list of elements it took, not {Values.Format(done.Value)}"),
                 };
                 pending[done] = (nextProcess, taken);
                 for (var k = 0; k <= taken.Count; k++)
@@ -83,11 +86,13 @@ public static class QueueDrains
             }
             for (var k = 0; k < drain.Elements.Count; k++)
                 result.Add(op with { Process = drain.FirstProcess + k, F = Dequeue, Value = drain.Elements[k] });
-            result.Add(op with { Process = drain.FirstProcess + drain.Elements.Count, Type = OpType.Fail, F = Dequeue, Value = null, Error = EmptyError });
+            var empty = drain.FirstProcess + drain.Elements.Count;
+            result.Add(op with { Process = empty, Type = OpType.Fail, F = Dequeue, Value = null, Error = EmptyError });
         }
         if (drains > 0)
-            notes.Add($"{drains} ok drain{(drains == 1 ? "" : "s")} read as Jepsen's total-queue reads them: {elements} ok dequeues, each at any moment " +
-                $"during its drain, and a dequeue that found the queue empty as each drain ended (processes {firstProcess} to {nextProcess - 1})");
+            notes.Add($"{drains} ok drain{(drains == 1 ? "" : "s")} read as Jepsen's total-queue reads them: " +
+                $"{elements} ok dequeues, each at any moment during its drain, and a dequeue that found the queue " +
+                $"empty as each drain ended (processes {firstProcess} to {nextProcess - 1})");
         return result;
     }
 }

@@ -72,6 +72,6 @@ public sealed record LinearizabilityReport(
     IReadOnlyList<object?> UnknownKeys,
     KeyFailure? Failure)
 {
-    /// <summary>What a reader of the verdict should know about how the ops were read (values taken from completions).</summary>
+    /// <summary>What a reader of the verdict should know about how ops were read (values from completions).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
