@@ -135,6 +135,7 @@ public static class JsonLinesHistory
         string? f = null, error = null, node = null;
         object? key = null, value = null;
         var isHeader = false;
+        var seen = 0; // the fields read so far, one bit each
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("header"u8))
@@ -155,6 +156,9 @@ public static class JsonLinesHistory
                 : reader.ValueTextEquals("value"u8) ? Field.Value
                 : reader.ValueTextEquals("error"u8) ? Field.Error
                 : Field.Other;
+            if (field != Field.Other && (seen & (1 << (int)field)) != 0)
+                throw new FormatException($"field \"{field.ToString().ToLowerInvariant()}\" appears twice: which one holds?");
+            seen |= 1 << (int)field;
             reader.Read();
             switch (field)
             {
@@ -290,7 +294,8 @@ public static class JsonLinesHistory
                     entries.Add(KeyValuePair.Create((object)k, ReadValue(ref r, sharing, depth + 1)));
                 }
                 var map = new Dictionary<object, object?>(entries.Count, Values.Comparer!);
-                foreach (var (k, v) in entries) map[k] = v;
+                foreach (var (k, v) in entries)
+                    if (!map.TryAdd(k, v)) throw new FormatException($"key {Values.Format(k)} appears twice in one object");
                 entries.Clear();
                 return map;
             default: throw new FormatException($"unexpected JSON token {r.TokenType}");

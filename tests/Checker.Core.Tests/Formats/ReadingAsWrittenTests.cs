@@ -165,6 +165,12 @@ public class ReadingAsWrittenTests
         Assert.Equal("a\u00e9\n\"", op.Value);
         Assert.Throws<HistoryFormatException>(() => Read("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1} {}"));
         Assert.Throws<HistoryFormatException>(() => Read("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":\"\\x41\"}"));
+        // Names appearing twice: which one holds is anyone's guess, so neither is taken.
+        var twice = Assert.Throws<HistoryFormatException>(() =>
+            Read("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1,\"value\":2}"));
+        Assert.Contains("\"value\" appears twice", twice.Message);
+        Assert.Throws<HistoryFormatException>(() =>
+            Read("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":{\"a\":1,\"a\":2}}"));
     }
 
     [Fact]
