@@ -184,6 +184,7 @@ public static class CheckCommand
         if (initial is System.Collections.IDictionary map && name == "multi-register")
             notes.AddRange(InitialValue.UnusedKeys(map, ops));
         var result = new LinearizabilityChecker(Make(nilUnknown), options).Check(ops, cancel);
+        if (Pairing.CompletionValuesNote(ops) is { } taken) notes.Add(taken);
         // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
         // lenient VALID can change under the other reading, so only then is the other reading tried.
         if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0)

@@ -1,17 +1,20 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
+using System.Text.RegularExpressions;
 using Checker.Core.History;
 
 namespace Checker.Core.Formats;
 
 /// <summary>
 /// A streaming reader of EDN forms as plain values: nil, booleans, integers (long, or BigInteger past
-/// 64 bits: never rounded), doubles (ratios become double), decimals (1.5M), strings, characters (as
-/// one-char strings), keywords (<see cref="Keyword"/>) and symbols (<see cref="Symbol"/>), which stay
-/// apart from strings, vectors and lists (List), sets (HashSet) and maps (Dictionary). Tagged
+/// 64 bits: never rounded), doubles, ratios (<see cref="Ratio"/>: 1/2 stays exact, 4/2 is the integer 2),
+/// decimals (1.5M), strings, characters (<see cref="Character"/>), keywords (<see cref="Keyword"/>) and
+/// symbols (<see cref="Symbol"/>), which stay apart from strings as Clojure keeps them, vectors and
+/// lists (List), sets (HashSet) and maps (Dictionary). Tagged
 /// elements (#inst "...", #jepsen.history.Op{...}) yield the tagged form; #_ discards the next form.
 /// </summary>
-public sealed class EdnReader
+public sealed partial class EdnReader
 {
     readonly TextReader input;
     readonly string source;
@@ -201,22 +204,27 @@ public sealed class EdnReader
         }
     }
 
-    string ReadChar()
+    Character ReadChar()
     {
         var first = Next();
         if (first == -1) throw Error("unexpected end of input after '\\'");
         var rest = ReadToken();
         var name = (char)first + rest;
-        return name switch
+        return new Character(name switch
         {
-            "newline" => "\n",
-            "space" => " ",
-            "tab" => "\t",
-            "return" => "\r",
-            _ when name.Length == 1 => name,
-            _ when name.StartsWith('u') && name.Length == 5 => ((char)int.Parse(name[1..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString(),
+            "newline" => '\n',
+            "space" => ' ',
+            "tab" => '\t',
+            "return" => '\r',
+            "backspace" => '\b',
+            "formfeed" => '\f',
+            _ when name.Length == 1 => name[0],
+            _ when name.StartsWith('u') && name.Length == 5
+                && int.TryParse(name[1..], NumberStyles.AllowHexSpecifier, Invariant, out var code) => (char)code,
+            _ when name.StartsWith('o') && name.Length is >= 2 and <= 4 && name[1..].All(c => c is >= '0' and <= '7')
+                && Convert.ToInt32(name[1..], 8) is var octal and <= 0xFF => (char)octal,
             _ => throw Error($"unknown character \\{name}"),
-        };
+        });
     }
 
     string ReadToken()
@@ -244,15 +252,50 @@ public sealed class EdnReader
         if (!numeric) return new Symbol(token);
         if (token.EndsWith('M'))
             return decimal.TryParse(token[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : throw Error($"bad number '{token}'");
-        var t = token.TrimEnd('N');
-        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
-        if (System.Numerics.BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)) return big;
+        var body = c is '-' or '+' ? token.AsSpan(1) : token.AsSpan();
+        var plain = body.Length is > 0 and <= 18 && (body[0] != '0' || body.Length == 1);
+        if (plain && !body.ContainsAnyExceptInRange('0', '9'))
+            return long.Parse(token, NumberStyles.AllowLeadingSign, Invariant); // the common case, fast
+        if (ClojureInteger().Match(token) is { Success: true } integer) return Integer(token, integer);
         if (token.EndsWith('N')) throw Error($"bad number '{token}'");
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
-        var slash = t.IndexOf('/');
-        if (slash > 0 && double.TryParse(t[..slash], NumberStyles.Float, CultureInfo.InvariantCulture, out var num)
-            && double.TryParse(t[(slash + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var den) && den != 0)
-            return num / den;
+        if (ClojureFloat().IsMatch(token) && double.TryParse(token, NumberStyles.Float, Invariant, out var d)) return d;
+        // A ratio: integer/integer, exact (Clojure's 4/2 is 2, and 1/2 is no double).
+        var slash = token.IndexOf('/');
+        if (slash > 0 && BigInteger.TryParse(token[..slash], NumberStyles.AllowLeadingSign, Invariant, out var num)
+            && token[(slash + 1)..] is { Length: > 0 } denText && denText.All(char.IsAsciiDigit)
+            && BigInteger.TryParse(denText, NumberStyles.None, Invariant, out var den))
+            return den.IsZero ? throw Error($"bad number '{token}': a ratio's denominator is 0") : Ratio.Of(num, den);
         throw Error($"bad number '{token}'");
+    }
+
+    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Clojure's integers: decimal, 0x hexadecimal, 0-led octal (010 is 8), radix (2r101), then N.</summary>
+    [GeneratedRegex(
+        "^([-+]?)(?:(0)|([1-9][0-9]*)|0[xX]([0-9A-Fa-f]+)|0([0-7]+)|([1-9][0-9]?)[rR]([0-9A-Za-z]+)|(0[0-9]+))N?$")]
+    private static partial Regex ClojureInteger();
+
+    [GeneratedRegex("^[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?$")]
+    private static partial Regex ClojureFloat();
+
+    /// <summary>The integer a Clojure reader reads: long when it fits, else BigInteger; never rounded.</summary>
+    object Integer(string token, Match m)
+    {
+        if (m.Groups[8].Success) throw Error($"bad number '{token}': a leading 0 makes it octal, with digits past 7");
+        var (digits, radix) = m.Groups[2].Success ? ("0", 10)
+            : m.Groups[3].Success ? (m.Groups[3].Value, 10)
+            : m.Groups[4].Success ? (m.Groups[4].Value, 16)
+            : m.Groups[5].Success ? (m.Groups[5].Value, 8)
+            : (m.Groups[7].Value, int.Parse(m.Groups[6].Value, Invariant));
+        if (radix > 36) throw Error($"bad number '{token}': radix {radix} is past 36");
+        var value = BigInteger.Zero;
+        foreach (var ch in digits)
+        {
+            var digit = ch <= '9' ? ch - '0' : char.ToLowerInvariant(ch) - 'a' + 10;
+            if (digit >= radix) throw Error($"bad number '{token}': digit '{ch}' in radix {radix}");
+            value = value * radix + digit;
+        }
+        if (m.Groups[1].Value == "-") value = -value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 }

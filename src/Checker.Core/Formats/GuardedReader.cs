@@ -75,6 +75,34 @@ public sealed class GuardedReader : TextReader
 
     public override int Peek() => Fill() ? buf[pos] : -1;
 
+    /// <summary>
+    /// The next line without its "\n" (and a "\r" before it), or null at the end. Only "\n" ends a line, so
+    /// line numbers agree with the other readers'; a lone "\r" stays in the line.
+    /// </summary>
+    public override string? ReadLine()
+    {
+        if (!Fill()) return null;
+        System.Text.StringBuilder? longLine = null;
+        while (true)
+        {
+            var rest = buf.AsSpan(pos, len - pos);
+            var nl = rest.IndexOf('\n');
+            if (nl >= 0)
+            {
+                pos += nl + 1;
+                line++;
+                var text = rest[..nl];
+                if (longLine is null) return new string(text.EndsWith('\r') ? text[..^1] : text);
+                longLine.Append(text);
+                if (longLine.Length > 0 && longLine[^1] == '\r') longLine.Length--;
+                return longLine.ToString();
+            }
+            (longLine ??= new System.Text.StringBuilder()).Append(rest);
+            pos = len;
+            if (!Fill()) return longLine.ToString();
+        }
+    }
+
     /// <summary>Past the first NUL only NULs (and white space) may follow: then it is padding, else bad input.</summary>
     void EndAtPadding(char[] buffer, int from, int to)
     {

@@ -26,21 +26,23 @@ public static class HistoryFile
 
     /// <summary>
     /// Reads every op of the file with what the reading noticed. Invalid UTF-8, a NUL byte with text
-    /// after it, a negative or out-of-range time are bad input naming the line; a file that ends in
-    /// NUL padding is read up to it, and a note says so.
+    /// after it, a negative or out-of-range time, and records out of order (<see cref="HistoryOrder"/>)
+    /// are bad input naming the line; a file that ends in NUL padding is read up to it, and a note says so.
     /// </summary>
     public static LoadedHistory Open(string path, HistoryFormat format = HistoryFormat.Auto)
     {
         if (Directory.Exists(path)) throw new HistoryFormatException(path, 0, "is a folder, not a history file");
         using var reader = new GuardedReader(File.OpenRead(path), path);
         var header = new HistoryHeader();
-        var ops = Read(reader, path, format, header, out var used).ToList();
         var notes = new List<string>();
+        var ops = Read(reader, path, format, header, notes, out var used).ToList();
+        HistoryOrder.Check(ops, path);
         if (reader.Padding is { } pad)
             notes.Add($"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run leaves); the {ops.Count} records before them were read");
         var untimed = ops.Count(o => o.Time < 0);
         if (untimed > 0 && untimed < ops.Count)
             notes.Add($"{untimed} of {ops.Count} records have no time: the history is ordered by position and recovery is not judged");
+        ops = QueueDrains.Expand(ops, path, notes);
         return new LoadedHistory(ops, used, notes, header);
     }
 
@@ -66,9 +68,10 @@ public static class HistoryFile
     };
 
     public static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format = HistoryFormat.Auto) =>
-        Read(reader, source, format, null, out _);
+        Read(reader, source, format, null, null, out _);
 
-    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header, out HistoryFormat used)
+    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header,
+        List<string>? notes, out HistoryFormat used)
     {
         if (format == HistoryFormat.Auto)
         {
@@ -81,14 +84,18 @@ public static class HistoryFile
         {
             HistoryFormat.JsonLines => JsonLinesHistory.Read(reader, source, header),
             HistoryFormat.Edn => EdnHistory.Read(reader, source),
-            _ => JepsenLog.Read(reader, source),
+            _ => JepsenLog.Read(reader, source, notes),
         };
     }
 
-    /// <summary>Guesses the format from the start of the text: JSON objects, EDN forms, or Jepsen log lines.</summary>
+    /// <summary>
+    /// Tells the format from the structure of the text's start: a JSON object ({ then a quoted name) is JSON
+    /// Lines, any other map, vector, list or tagged form is EDN, and text whose lines include a log record
+    /// (a level such as INFO at a line's start) or a Jepsen op line is a Jepsen log. Text inside a record
+    /// never decides it.
+    /// </summary>
     public static HistoryFormat Detect(string head, string source)
     {
-        if (JepsenLog.Looks(head)) return HistoryFormat.JepsenLog;
         var i = 0;
         while (i < head.Length)
         {
@@ -102,9 +109,10 @@ public static class HistoryFile
         {
             var j = i + 1;
             while (j < head.Length && char.IsWhiteSpace(head[j])) j++;
-            return j < head.Length && head[j] == '"' ? HistoryFormat.JsonLines : HistoryFormat.Edn;
+            return j < head.Length && head[j] is '"' or '}' ? HistoryFormat.JsonLines : HistoryFormat.Edn;
         }
         if (c is '[' or '(' or '#') return HistoryFormat.Edn;
+        if (JepsenLog.Looks(head[i..])) return HistoryFormat.JepsenLog;
         throw new HistoryFormatException(source, 1, "cannot tell the history's format (JSON Lines, EDN or Jepsen log); pass --format");
     }
 

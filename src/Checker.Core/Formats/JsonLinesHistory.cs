@@ -1,6 +1,11 @@
 using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
 using Checker.Core.History;
-using Newtonsoft.Json;
+using JsonWriter = Newtonsoft.Json.JsonWriter;
+using JsonTextWriter = Newtonsoft.Json.JsonTextWriter;
+using Formatting = Newtonsoft.Json.Formatting;
 
 namespace Checker.Core.Formats;
 
@@ -11,113 +16,215 @@ namespace Checker.Core.Formats;
 /// "process" is a non-negative integer, or "nemesis"; "time" is non-negative nanoseconds since the test
 /// began (a history either times every record or none); "key", "error" and "node" are optional.
 /// "node" names the node a client op was sent to (see <see cref="Op.Node"/>).
+/// Each line is read as strict JSON (RFC 8259): no comments, no leading zeros (010), no hexadecimal,
+/// no NaN, Infinity or undefined, no single quotes, no trailing commas; anything else is bad input
+/// naming the line.
 /// </summary>
 public static class JsonLinesHistory
 {
-    /// <summary>Reads ops as a stream, one JSON reader for the whole input; a bad line throws naming source and line.</summary>
+    /// <summary>Reads ops as a stream, one line at a time; a bad line throws naming source and line.</summary>
     public static IEnumerable<Op> Read(TextReader input, string source, HistoryHeader? header = null)
     {
-        using var reader = new JsonTextReader(input)
-        {
-            SupportMultipleContent = true,
-            DateParseHandling = DateParseHandling.None,
-            FloatParseHandling = FloatParseHandling.Double,
-            CloseInput = false,
-            // Object keys repeat on every line ("index", a bank read's "0".."7"): one string each, not one per line.
-            PropertyNameTable = new SharedNames(),
-        };
         long nextIndex = 0;
         var sharing = new Sharing();
-        while (true)
+        var bytes = new byte[1024];
+        var lines = new LineReader(input);
+        while (lines.Next(out var line))
         {
-            Op op;
-            var line = reader.LineNumber;
+            if (line.Span.Trim(" \t\r").IsEmpty) continue; // JSON's white space only
+            var length = Encoding.UTF8.GetMaxByteCount(line.Length);
+            if (bytes.Length < length) bytes = new byte[Math.Max(length, bytes.Length * 2)];
+            length = Encoding.UTF8.GetBytes(line.Span, bytes);
+            Op? op;
             try
             {
-                if (!reader.Read()) yield break;
-                line = reader.LineNumber;
-                if (reader.TokenType != JsonToken.StartObject) throw new FormatException("expected a JSON object");
-                var parsed = ParseObject(reader, nextIndex, line, nextIndex == 0 ? header ?? new HistoryHeader() : null, sharing);
-                if (parsed is null) continue; // the header
-                op = parsed;
+                var headerAllowed = nextIndex == 0 ? header ?? new HistoryHeader() : null;
+                op = ParseLine(bytes.AsSpan(0, length), nextIndex, lines.Number, headerAllowed, sharing);
             }
             catch (JsonException e)
             {
-                throw new HistoryFormatException(source, Math.Max(line, reader.LineNumber), $"not a JSON object: {e.Message}");
+                throw new HistoryFormatException(source, lines.Number, $"not a JSON object: {Plain(e)}");
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or OverflowException or InvalidOperationException)
             {
-                throw new HistoryFormatException(source, line, e.Message);
+                throw new HistoryFormatException(source, lines.Number, e.Message);
             }
-            catch (OverflowException e)
-            {
-                throw new HistoryFormatException(source, line, e.Message);
-            }
+            if (op is null) continue; // the header
             nextIndex = op.Index + 1;
             yield return sharing.Echo(op);
         }
     }
 
-    /// <summary>One record: an op, or (only before the first op, when header is given) the header, returning null.</summary>
-    static Op? ParseObject(JsonTextReader reader, long defaultIndex, int lineNo, HistoryHeader? header, Sharing sharing)
+    /// <summary>
+    /// The lines of a text, each handed out as a view of one reused buffer (no string per line: a history can
+    /// have millions). Only "\n" ends a line, so line numbers agree with the other readers'; a "\r" before it
+    /// is dropped.
+    /// </summary>
+    sealed class LineReader(TextReader input)
     {
+        char[] buffer = new char[1 << 16];
+        int start, end;
+        bool ended;
+
+        /// <summary>1-based number of the line last handed out.</summary>
+        public int Number { get; private set; }
+
+        /// <summary>The next line, valid until the next call; false at the end.</summary>
+        public bool Next(out ReadOnlyMemory<char> line)
+        {
+            var searched = start;
+            while (true)
+            {
+                var nl = Array.IndexOf(buffer, '\n', searched, end - searched);
+                if (nl >= 0)
+                {
+                    line = Trim(buffer.AsMemory(start, nl - start));
+                    start = nl + 1;
+                    Number++;
+                    return true;
+                }
+                if (ended)
+                {
+                    line = Trim(buffer.AsMemory(start, end - start));
+                    var any = start < end;
+                    start = end;
+                    if (any) Number++;
+                    return any;
+                }
+                searched = end - start;
+                if (start > 0)
+                {
+                    Array.Copy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2); // one long line
+                var n = input.Read(buffer, end, buffer.Length - end);
+                if (n == 0) ended = true;
+                end += n;
+            }
+        }
+
+        static ReadOnlyMemory<char> Trim(ReadOnlyMemory<char> line) => line.Span.EndsWith('\r') ? line[..^1] : line;
+    }
+
+    /// <summary>System.Text.Json's message without its position (the line is named already) and its advice.</summary>
+    static string Plain(JsonException e)
+    {
+        var message = e.Message;
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (at > 0 ? message[..at] : message).TrimEnd(' ', '.', '|');
+    }
+
+    static readonly JsonReaderOptions Strict = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 256,
+    };
+
+    /// <summary>One line: an op, or (only before the first op, when header is given) the header: null.</summary>
+    static Op? ParseLine(ReadOnlySpan<byte> line, long defaultIndex, int lineNo, HistoryHeader? header, Sharing sharing)
+    {
+        var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(Strict));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new FormatException("expected a JSON object");
         long index = defaultIndex, time = -1;
         int? process = null;
         OpType? type = null;
         string? f = null, error = null, node = null;
         object? key = null, value = null;
-        while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+        var isHeader = false;
+        var seen = 0; // the fields read so far, one bit each
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = (string)reader.Value!;
-            if (!reader.Read()) break;
-            switch (name)
+            if (reader.ValueTextEquals("header"u8))
             {
-                case "header" when header is not null:
-                    ReadHeader(reader, header);
-                    while (reader.Read() && reader.TokenType == JsonToken.PropertyName) reader.Skip();
-                    if (reader.TokenType != JsonToken.EndObject) throw new FormatException("truncated JSON object");
-                    return null;
-                case "header": throw new FormatException("a header record may only come before the first op");
-                case "index": index = Integer(reader, name); break;
-                case "time":
-                    time = Integer(reader, name);
+                if (header is null) throw new FormatException("a header record may only come before the first op");
+                reader.Read();
+                ReadHeader(ref reader, header);
+                isHeader = true;
+                continue;
+            }
+            var field = reader.ValueTextEquals("index"u8) ? Field.Index
+                : reader.ValueTextEquals("time"u8) ? Field.Time
+                : reader.ValueTextEquals("process"u8) ? Field.Process
+                : reader.ValueTextEquals("node"u8) ? Field.Node
+                : reader.ValueTextEquals("type"u8) ? Field.Type
+                : reader.ValueTextEquals("f"u8) ? Field.F
+                : reader.ValueTextEquals("key"u8) ? Field.Key
+                : reader.ValueTextEquals("value"u8) ? Field.Value
+                : reader.ValueTextEquals("error"u8) ? Field.Error
+                : Field.Other;
+            if (field != Field.Other && (seen & (1 << (int)field)) != 0)
+                throw new FormatException($"field \"{field.ToString().ToLowerInvariant()}\" appears twice: which one holds?");
+            seen |= 1 << (int)field;
+            reader.Read();
+            switch (field)
+            {
+                case Field.Index: index = Integer(ref reader, "index"); break;
+                case Field.Time:
+                    time = Integer(ref reader, "time");
                     if (time < 0) throw new FormatException($"field \"time\" must not be negative ({time}): times count from the test's start");
                     break;
-                case "process": process = Process(reader); break;
-                case "node": node = reader.TokenType == JsonToken.String ? sharing.Name((string)reader.Value!) : throw new FormatException("field \"node\" must be a string"); break;
-                case "type": type = ParseType(reader.Value as string); break;
-                case "f": f = reader.Value is string fs ? sharing.Name(fs) : throw new FormatException("field \"f\" must be a string"); break;
-                case "key": key = ReadValue(reader, sharing); break;
-                case "value": value = ReadValue(reader, sharing); break;
-                case "error": error = ReadValue(reader, sharing) switch { null => null, string s => sharing.Name(s), var other => Values.Format(other) }; break;
-                default: reader.Skip(); break; // unknown fields are tolerated and dropped
+                case Field.Process: process = Process(ref reader); break;
+                case Field.Node:
+                    node = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader)
+                        : throw new FormatException("field \"node\" must be a string");
+                    break;
+                case Field.Type: type = Type(ref reader); break;
+                case Field.F:
+                    f = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader)
+                        : throw new FormatException("field \"f\" must be a string");
+                    break;
+                case Field.Key: key = ReadValue(ref reader, sharing); break;
+                case Field.Value: value = ReadValue(ref reader, sharing); break;
+                case Field.Error:
+                    error = ReadValue(ref reader, sharing) switch
+                    {
+                        null => null,
+                        string s => sharing.Name(s),
+                        var other => Values.Format(other),
+                    };
+                    break;
+                default: ReadValue(ref reader, null); break; // unknown fields: read strictly, then dropped
             }
         }
-        if (reader.TokenType != JsonToken.EndObject) throw new FormatException("truncated JSON object");
+        if (reader.TokenType != JsonTokenType.EndObject) throw new FormatException("truncated JSON object");
+        if (reader.Read()) throw new FormatException("text after the JSON object: one object per line");
+        if (isHeader) return null;
         if (process is null) throw new FormatException("missing field \"process\"");
         if (type is null) throw new FormatException("missing field \"type\"");
         if (f is null) throw new FormatException("missing field \"f\"");
         return new Op(index, time, process.Value, type.Value, f, value, key, error, lineNo) { Node = node };
     }
 
-    static long Integer(JsonTextReader r, string field) => r.TokenType switch
-    {
-        JsonToken.Integer when r.Value is long l => l,
-        JsonToken.Integer => throw new FormatException($"field \"{field}\" is out of range ({r.Value}): it must fit in 64 bits"),
-        _ => throw new FormatException($"field \"{field}\" must be an integer, not {Describe(r)}"),
-    };
+    enum Field { Index, Time, Process, Node, Type, F, Key, Value, Error, Other }
 
-    /// <summary>A client process is a non-negative integer; the fault injector is "nemesis". Nothing else is a process.</summary>
-    static int Process(JsonTextReader r)
+    static long Integer(ref Utf8JsonReader r, string field)
     {
-        if (r.TokenType == JsonToken.String && (string)r.Value! == "nemesis") return Op.NemesisProcess;
-        if (r.TokenType == JsonToken.Integer && r.Value is long l && l is >= 0 and <= int.MaxValue) return (int)l;
-        throw new FormatException($"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(r)}");
+        if (r.TokenType != JsonTokenType.Number || IsFloat(r.ValueSpan))
+            throw new FormatException($"field \"{field}\" must be an integer, not {Describe(ref r)}");
+        return r.TryGetInt64(out var l) ? l
+            : throw new FormatException($"field \"{field}\" is out of range ({Describe(ref r)}): it must fit 64 bits");
     }
 
-    static void ReadHeader(JsonTextReader r, HistoryHeader header)
+    static bool IsFloat(ReadOnlySpan<byte> number) => number.IndexOfAny(".eE"u8) >= 0;
+
+    /// <summary>A client process is a non-negative integer; the fault injector is "nemesis". Nothing else is a process.</summary>
+    static int Process(ref Utf8JsonReader r)
     {
-        if (ReadValue(r) is not IDictionary<object, object?> fields) throw new FormatException("field \"header\" must be an object");
+        if (r.TokenType == JsonTokenType.String && r.ValueTextEquals("nemesis"u8)) return Op.NemesisProcess;
+        var integer = r.TokenType == JsonTokenType.Number && !IsFloat(r.ValueSpan);
+        if (integer && r.TryGetInt64(out var l) && l is >= 0 and <= int.MaxValue) return (int)l;
+        throw new FormatException(
+            $"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(ref r)}");
+    }
+
+    static void ReadHeader(ref Utf8JsonReader r, HistoryHeader header)
+    {
+        if (ReadValue(ref r, null) is not IDictionary<object, object?> fields)
+            throw new FormatException("field \"header\" must be an object");
         if (fields.TryGetValue("start", out var start))
             header.Start = start is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
                 ? t.ToUniversalTime()
@@ -128,7 +235,23 @@ public static class JsonLinesHistory
                 : throw new FormatException($"header field \"nodes\" must be a list of node names, not {Values.Format(nodes)}");
     }
 
-    static string Describe(JsonTextReader r) => r.Value is null ? r.TokenType.ToString() : $"{r.TokenType} {r.Value}";
+    static string Describe(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.String => $"the string {Values.Format(r.GetString())}",
+        JsonTokenType.Number => Encoding.UTF8.GetString(r.ValueSpan),
+        JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => Encoding.UTF8.GetString(r.ValueSpan),
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        var other => other.ToString(),
+    };
+
+    static OpType Type(ref Utf8JsonReader r) =>
+        r.TokenType != JsonTokenType.String ? ParseType(null)
+        : r.ValueTextEquals("invoke"u8) ? OpType.Invoke
+        : r.ValueTextEquals("ok"u8) ? OpType.Ok
+        : r.ValueTextEquals("fail"u8) ? OpType.Fail
+        : r.ValueTextEquals("info"u8) ? OpType.Info
+        : ParseType(r.GetString());
 
     internal static OpType ParseType(string? s) => s switch
     {
@@ -139,69 +262,69 @@ public static class JsonLinesHistory
         _ => throw new FormatException($"field \"type\" must be invoke, ok, fail or info, not {(s is null ? "missing" : $"\"{s}\"")}"),
     };
 
-    static object? ReadValue(JsonTextReader r, Sharing? sharing = null, int depth = 0)
+    /// <summary>A JSON value as plain data: integers exact (long, or BigInteger however big), others double.</summary>
+    static object? ReadValue(ref Utf8JsonReader r, Sharing? sharing, int depth = 0)
     {
         switch (r.TokenType)
         {
-            case JsonToken.Null or JsonToken.Undefined: return null;
-            case JsonToken.Integer: return r.Value is long l ? Sharing.Integer(l, r.Value) : r.Value is System.Numerics.BigInteger ? r.Value : Convert.ToInt64(r.Value, CultureInfo.InvariantCulture); // exact, however big
-            case JsonToken.Float: return Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
-            case JsonToken.String or JsonToken.Boolean: return r.Value;
-            case JsonToken.StartArray:
+            case JsonTokenType.Null: return null;
+            case JsonTokenType.True: return true;
+            case JsonTokenType.False: return false;
+            case JsonTokenType.String: return r.GetString();
+            case JsonTokenType.Number:
+                var raw = r.ValueSpan;
+                if (IsFloat(raw))
+                    return r.TryGetDouble(out var d) && double.IsFinite(d) ? d
+                        : throw new FormatException($"{Encoding.UTF8.GetString(raw)} is past a double's range");
+                if (r.TryGetInt64(out var l)) return Sharing.Integer(l);
+                var digits = Encoding.UTF8.GetString(raw);
+                return BigInteger.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            case JsonTokenType.StartArray:
                 var list = new List<object?>();
-                while (r.Read() && r.TokenType != JsonToken.EndArray) list.Add(ReadValue(r, sharing, depth + 1));
-                if (r.TokenType != JsonToken.EndArray) throw new FormatException("truncated JSON array");
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                    list.Add(ReadValue(ref r, sharing, depth + 1));
                 return list;
-            case JsonToken.StartObject:
+            case JsonTokenType.StartObject:
                 // Entries first, then a dictionary of just their size: a history can hold a million small maps.
                 var entries = sharing?.Entries(depth) ?? [];
-                while (r.Read() && r.TokenType == JsonToken.PropertyName)
+                while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                 {
-                    var k = (string)r.Value!;
+                    var k = sharing is null ? r.GetString()! : sharing.Key(ref r);
                     r.Read();
-                    entries.Add(KeyValuePair.Create((object)k, ReadValue(r, sharing, depth + 1)));
+                    entries.Add(KeyValuePair.Create((object)k, ReadValue(ref r, sharing, depth + 1)));
                 }
-                if (r.TokenType != JsonToken.EndObject) throw new FormatException("truncated JSON object");
                 var map = new Dictionary<object, object?>(entries.Count, Values.Comparer!);
-                foreach (var (k, v) in entries) map[k] = v;
+                foreach (var (k, v) in entries)
+                    if (!map.TryAdd(k, v)) throw new FormatException($"key {Values.Format(k)} appears twice in one object");
                 entries.Clear();
                 return map;
             default: throw new FormatException($"unexpected JSON token {r.TokenType}");
         }
     }
 
-    /// <summary>The object keys read so far, handed out again instead of a new string each time (up to a bound).</summary>
-    sealed class SharedNames : JsonNameTable
-    {
-        const int Max = 65_536; // keys can be data (a kv store's keys): past this many, new ones are not kept
-        readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
-        readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup;
-
-        public SharedNames() => lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        /// <summary>The shared string for these characters; null past the bound, and the reader makes its own.</summary>
-        public override string? Get(char[] key, int start, int length)
-        {
-            var chars = key.AsSpan(start, length);
-            if (lookup.TryGetValue(chars, out var name)) return name;
-            if (names.Count >= Max) return null;
-            name = chars.ToString();
-            names[name] = name;
-            return name;
-        }
-    }
-
     /// <summary>
     /// What one read of a history shares between its records so that a long history stays small in memory:
-    /// one string per operation name, error and node, one box per small integer, and the buffers maps are read into.
+    /// one string per operation name, error, node and object key, one box per small integer, and the
+    /// buffers maps are read into.
     /// </summary>
     sealed class Sharing
     {
         const int MaxNames = 4096; // errors may be unique messages: past this many, strings are no longer shared
+        const int MaxKeys = 65_536; // keys can be data (a kv store's keys): past this many, new ones are not kept
         const long SmallFrom = -1024, SmallTo = 16383;
         static readonly object[] Small = Enumerable.Range((int)SmallFrom, (int)(SmallTo - SmallFrom + 1)).Select(i => (object)(long)i).ToArray();
         readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+        readonly Dictionary<string, string> keys = new(StringComparer.Ordinal);
+        readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> keyLookup;
         readonly List<List<KeyValuePair<object, object?>>> buffers = [];
+
+        readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
+
+        public Sharing()
+        {
+            keyLookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+            nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
 
         public string Name(string s)
         {
@@ -210,8 +333,27 @@ public static class JsonLinesHistory
             return s;
         }
 
-        /// <summary>A small integer's shared box (boxes never change, so sharing them is safe), else the reader's own.</summary>
-        public static object Integer(long value, object box) => value is >= SmallFrom and <= SmallTo ? Small[value - SmallFrom] : box;
+        /// <summary>A string naming something (an f, a node): shared, and read with no new string when it is.</summary>
+        public string Name(ref Utf8JsonReader r) => Shared(ref r, names, nameLookup, MaxNames);
+
+        /// <summary>An object key: shared (up to a bound), and read without a new string when it is.</summary>
+        public string Key(ref Utf8JsonReader r) => Shared(ref r, keys, keyLookup, MaxKeys);
+
+        static string Shared(ref Utf8JsonReader r, Dictionary<string, string> table,
+            Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, int max)
+        {
+            if (r.HasValueSequence || r.ValueSpan.Length > 128) return r.GetString()!;
+            Span<char> chars = stackalloc char[128];
+            var n = r.CopyString(chars);
+            if (lookup.TryGetValue(chars[..n], out var shared)) return shared;
+            shared = chars[..n].ToString();
+            if (table.Count < max) table[shared] = shared;
+            return shared;
+        }
+
+        /// <summary>A small integer's shared box (boxes never change: sharing them is safe), else a new one.</summary>
+        public static object Integer(long value) =>
+            value is >= SmallFrom and <= SmallTo ? Small[value - SmallFrom] : value;
 
         /// <summary>
         /// A completion that restates its invoke's map or list (a transfer's {from, to, amount}) gets the invoke's
@@ -300,7 +442,8 @@ public static class JsonLinesHistory
                 w.WriteEndObject();
                 break;
             case string s: w.WriteValue(s); break;
-            case Keyword or Symbol or NilKey: w.WriteValue(v.ToString()); break; // JSON has no keywords: ":a", a string
+            // JSON has none of these: they are written as strings, ":a", "1/2", "\\a".
+            case Keyword or Symbol or NilKey or Ratio or Character: w.WriteValue(v.ToString()); break;
             case System.Numerics.BigInteger b: w.WriteRawValue(b.ToString(CultureInfo.InvariantCulture)); break;
             case System.Collections.IEnumerable items:
                 w.WriteStartArray();

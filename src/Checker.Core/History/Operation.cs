@@ -7,7 +7,8 @@ namespace Checker.Core.History;
 /// return time and no output.
 /// </summary>
 /// <param name="Id">Dense 0-based number within the list it belongs to.</param>
-/// <param name="Input">The invoke's value (what the client asked for).</param>
+/// <param name="Input">The invoke's value (what the client asked for); for an ok write or cas whose completion
+/// restates another value, the completion's, as in Knossos (see <see cref="InputFromCompletion"/>).</param>
 /// <param name="Output">The ok completion's value (what the client saw); null when crashed.</param>
 /// <param name="Call">Invoke time, in the history's time unit (nanoseconds, or position when untimed).</param>
 /// <param name="Return">Completion time; long.MaxValue when crashed.</param>
@@ -24,6 +25,15 @@ public sealed record Operation(
     Op Invoke,
     Op? Completion)
 {
+    /// <summary>
+    /// True when Input is the ok completion's value rather than the invoke's (a write or cas that completed
+    /// with another value: Knossos takes the completion's); <see cref="InvokedWith"/> then holds the invoke's.
+    /// </summary>
+    public bool InputFromCompletion { get; init; }
+
+    /// <summary>The invoke's value when <see cref="InputFromCompletion"/>; null otherwise.</summary>
+    public object? InvokedWith { get; init; }
+
     public Operation WithId(int id) => this with { Id = id };
 
     public override string ToString() =>

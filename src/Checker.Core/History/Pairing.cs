@@ -50,6 +50,9 @@ public static class Pairing
             if (timed && op.Time < invoke.Time)
                 throw new HistoryFormatException(source, op.Line,
                     $"time runs backwards: process {op.Process}'s {op.F} completes at {op.Time} before its invoke at {invoke.Time} (index {invoke.Index}{LineOf(invoke)})");
+            if (!timed && op.Index < invoke.Index)
+                throw new HistoryFormatException(source, op.Line, $"process {op.Process}'s {op.F} completes at index " +
+                    $"{op.Index}, before its invoke at index {invoke.Index}{LineOf(invoke)}: it could never be placed");
             var slot = slots[op.Process];
             var pending = result[slot];
             switch (op.Type)
@@ -57,6 +60,17 @@ public static class Pairing
                 case OpType.Ok:
                     var output = split ? Untuple(op, source).Value : op.Value;
                     result[slot] = pending with { Output = output, Crashed = false, Return = at, Completion = op };
+                    // Knossos takes an ok op's value from its completion: a write or cas that completes with
+                    // another value than it was invoked with did what the completion says.
+                    // (A cas completing with anything but a [from to] pair restates nothing the model could take.)
+                    if ((op.F == "write" ? output is not null : op.F == "cas" && output is IList<object?> { Count: 2 })
+                        && !Values.Same(output, pending.Input))
+                        result[slot] = result[slot] with
+                        {
+                            Input = output,
+                            InvokedWith = pending.Input,
+                            InputFromCompletion = true,
+                        };
                     break;
                 case OpType.Fail:
                     result[slot] = pending with { Completion = op, Id = -1 };
@@ -95,6 +109,22 @@ public static class Pairing
             }
         }
         return attempts;
+    }
+
+    /// <summary>
+    /// A note for the ok writes and cas ops whose completion's value differs from the invoke's, which are
+    /// judged by the completion's value as Knossos judges them; null when there are none.
+    /// </summary>
+    public static string? CompletionValuesNote(IReadOnlyList<Operation> ops)
+    {
+        var taken = ops.Where(o => o.InputFromCompletion).ToList();
+        if (taken.Count == 0) return null;
+        var first = taken[0];
+        var (completes, they) = taken.Count == 1 ? ("op completes", "it was") : ("ops complete", "they were");
+        return $"{taken.Count} ok {completes} with another value than {they} invoked with; as Knossos does, " +
+            $"the completion's value is taken (first: process {first.Process} {first.F} invoked with " +
+            $"{Values.Format(first.InvokedWith)}, completed with {Values.Format(first.Input)}, " +
+            $"op {first.Invoke.Index}{(first.Completion?.Line > 0 ? $", line {first.Completion.Line}" : "")})";
     }
 
     static string LineOf(Op op) => op.Line > 0 ? $", line {op.Line}" : "";

@@ -105,7 +105,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             outcomes.Values.Sum(o => o.Configurations),
             cause,
             verdict == Verdict.Invalid ? [] : unknown.Select(i => parts[i].Key).ToList(),
-            failure);
+            failure) { Notes = Pairing.CompletionValuesNote(ops) is { } note ? [note] : [] };
         return new CheckResult(Name, verdict, Summarize(report), report);
     }
 

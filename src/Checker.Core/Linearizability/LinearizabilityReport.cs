@@ -70,4 +70,8 @@ public sealed record LinearizabilityReport(
     long Configurations,
     string? Cause,
     IReadOnlyList<object?> UnknownKeys,
-    KeyFailure? Failure);
+    KeyFailure? Failure)
+{
+    /// <summary>What a reader of the verdict should know about how ops were read (values from completions).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

@@ -67,11 +67,11 @@ public class FormatTests
         Assert.Equal(false, items[2]);
         Assert.Equal(-42L, items[3]);
         Assert.Equal(3.5, items[4]);
-        Assert.Equal(0.5, items[5]);
+        Assert.Equal(Ratio.Of(1, 2), items[5]); // exact, as Clojure reads it: no double
         Assert.Equal(12L, items[6]);
         Assert.Equal("a\"b\n", items[7]);
-        Assert.Equal("x", items[8]);
-        Assert.Equal("\n", items[9]);
+        Assert.Equal(new Character('x'), items[8]); // a character, not a string
+        Assert.Equal(new Character('\n'), items[9]);
         Assert.Equal(new Keyword("kw/ns"), items[10]);
         Assert.Equal(new Symbol("sym"), items[11]);
         Assert.True(Values.Same(new HashSet<object?>(Values.Comparer) { 2L, 1L }, items[12]));
