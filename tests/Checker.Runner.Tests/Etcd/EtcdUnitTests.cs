@@ -74,6 +74,16 @@ public sealed class EtcdUnitTests : IDisposable
         await db.TeardownAsync();
     }
 
+    [Fact]
+    public async Task Members_run_with_pre_vote_unless_the_spec_turns_it_off()
+    {
+        await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
+        EtcdDb Db(params (string Field, string Value)[] overrides) =>
+            new(Spec.SpecSections.Read<EtcdSettings>(EtcdSpec(overrides).Db.Settings, "db"), null, TimeSpan.FromSeconds(1), provider, null, "unit", _ => { });
+        Assert.Contains("--pre-vote=true", Db().Arguments(provider.Nodes[0]));
+        Assert.Contains("--pre-vote=false", Db(("db.pre-vote", "false")).Arguments(provider.Nodes[0]));
+    }
+
     static Spec.TestSpec EtcdSpec(params (string Field, string Value)[] overrides) =>
         Spec.SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
 

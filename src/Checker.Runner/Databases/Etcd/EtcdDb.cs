@@ -61,6 +61,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
         "--initial-cluster-token", $"checker-{runId}",
         "--heartbeat-interval", settings.HeartbeatMs.ToString(CultureInfo.InvariantCulture),
         "--election-timeout", settings.ElectionMs.ToString(CultureInfo.InvariantCulture),
+        settings.PreVote ? "--pre-vote=true" : "--pre-vote=false",
         "--logger", "zap",
     ];
 
