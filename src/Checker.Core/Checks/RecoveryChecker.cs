@@ -9,8 +9,9 @@ namespace Checker.Core.Checks;
 /// <param name="Nodes">Every node's name, so a node that never answers is still judged; null: the nodes seen in the history.</param>
 /// <param name="Serves">Whether a completion shows its node serving; null: ok completions only. A workload whose
 /// certain answers include a fail (a dequeue that finds the queue empty) says so, or its final drain would look like a stall.</param>
-/// <param name="Elections">The leader elections the node logs show, when the database's logs were read: a stall names the one
-/// during it as its likely cause, and a re-election a heal set off is judged as that heal's recovery. Null: no logs read.</param>
+/// <param name="Elections">The leader elections the node logs show, when the database's logs were read: a
+/// stall names the one during it as its likely cause, and a re-election a heal set off is judged as that
+/// heal's recovery. Null: no logs read.</param>
 public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null,
     Func<Op, bool>? Serves = null, IReadOnlyList<LeaderElection>? Elections = null)
 {

@@ -115,7 +115,8 @@ public static class TestRunner
 
         var ops = history.Snapshot();
         Log($"checking {ops.Count} history records");
-        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None, cutShort: interrupted || failure is not null);
+        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None, cutShort: interrupted || failure is not null,
+            elections: ElectionsFromLogs(plan?.Db, folder, history.StartedAt, Log));
         var verdict = Verdicts.Combine(checks.Select(c => c.Verdict));
         // A cut-short run proves less than it claims: it is never valid, and not judging is not enough either.
         if ((interrupted || failure is not null) && verdict is Verdict.Valid or Verdict.NotJudged) verdict = Verdict.Unknown;
@@ -123,6 +124,27 @@ public static class TestRunner
         foreach (var c in checks) Log($"{c.Checker}: {c.Verdict} {c.Summary}");
         failure?.Throw(); // the results are written; the caller still learns why the run could not finish
         return new RunOutcome(folder, verdict, checks, interrupted);
+    }
+
+    /// <summary>
+    /// The leader elections in the collected node logs, for the recovery check; null when the database has
+    /// no such logs or they cannot be read.
+    /// </summary>
+    static IReadOnlyList<LeaderElection>? ElectionsFromLogs(IDb? db, RunFolder folder, DateTimeOffset origin,
+        Action<string> log)
+    {
+        if (db is not IElectionLogDb logs) return null;
+        try
+        {
+            var elections = logs.ElectionsFromLogs(folder.NodeLogs, origin);
+            log($"node logs: {elections.Count} spans without a leader");
+            return elections;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"node logs: could not read the leader elections: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Each node's clock offset from the runner's, in ms with its error (no clock is ever changed).</summary>

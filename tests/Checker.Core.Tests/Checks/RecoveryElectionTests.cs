@@ -26,7 +26,8 @@ public class RecoveryElectionTests
         Add(Op.NemesisProcess, OpType.Info, 24, "stop-partition");
         for (var t = 24.5; t <= stallFrom; t += 0.3) { Ok(0, t); Ok(1, t); }
         Ok(0, stallFrom);
-        foreach (var (p, at) in new[] { (0, stallFrom + 0.2), (2, stallFrom + 0.4) }) // processes 0 and 2 talk to n1; each op times out
+        // Processes 0 and 2 talk to n1; each op times out.
+        foreach (var (p, at) in new[] { (0, stallFrom + 0.2), (2, stallFrom + 0.4) })
         {
             Add(p, OpType.Invoke, at);
             Add(p, OpType.Info, at + 3, error: TimedOut);
@@ -37,10 +38,12 @@ public class RecoveryElectionTests
     }
 
     static CheckResult Check(List<Op> history, IReadOnlyList<LeaderElection>? elections) =>
-        new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), p => $"n{p % 2 + 1}", ["n1", "n2"],
-            Elections: elections)).Check(history);
+        new RecoveryChecker(new RecoveryOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), p => $"n{p % 2 + 1}",
+            ["n1", "n2"], Elections: elections)).Check(history);
 
-    static LeaderElection Election(double lost, double? elected, string trigger = "a MsgAppResp with the higher term 7 from n2") =>
+    const string Rejoin = "a MsgAppResp with the higher term 7 from n2";
+
+    static LeaderElection Election(double lost, double? elected, string trigger = Rejoin) =>
         new("n1", (long)(lost * S), elected is { } e ? (long)(e * S) : null, 5, elected is null ? null : 8, trigger);
 
     [Fact]
@@ -57,19 +60,20 @@ public class RecoveryElectionTests
     {
         var r = Check(RejoinHistory(), [Election(27.1, 30.0)]);
         Assert.True(r.Verdict == Verdict.Valid, r.Summary);
-        Assert.Contains("n1: no ok operation from 26.3s to 31.9s was a leader election (term 5→8) in n1's log at 27.1s..30.0s", r.Summary);
+        Assert.Contains("n1: no ok operation from 26.3s to 31.9s was a leader election (term 5→8) in n1's log at " +
+                        "27.1s..30.0s", r.Summary);
         Assert.Contains("which the partition heal at 24.0s set off: judged as that heal's recovery", r.Summary);
         Assert.Empty(((RecoveryReport)r.Details!).Stalls);
     }
 
     [Fact]
-    public void A_re_election_that_keeps_the_node_from_serving_past_the_heals_budget_is_still_a_stall_naming_the_election()
+    public void A_re_election_that_outlasts_the_heals_budget_is_still_a_stall_naming_the_election()
     {
         var r = Check(RejoinHistory(stallFrom: 26.3, stallTo: 36.5), [Election(27.1, null)]);
         Assert.Equal(Verdict.Invalid, r.Verdict);
         Assert.Contains("stall: n1 completed no ok operation from 26.3s to 36.5s", r.Summary);
-        Assert.Contains("likely cause: a leader election (from term 5, no leader again before the log ends) in n1's log at 27.1s, " +
-                        "set off by a MsgAppResp with the higher term 7 from n2", r.Summary);
+        Assert.Contains("likely cause: a leader election (from term 5, no leader again before the log ends) " +
+                        $"in n1's log at 27.1s, set off by {Rejoin}", r.Summary);
     }
 
     [Fact]

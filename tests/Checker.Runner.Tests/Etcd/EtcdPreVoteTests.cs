@@ -28,23 +28,27 @@ public sealed class EtcdPreVoteTests(ITestOutputHelper output)
         var logPath = Path.Combine(follower.Directory, EtcdDb.LogName);
         var electionsBefore = CountElections(logPath);
 
-        await cluster.Network.PartitionAsync(Grudge.Between([follower.Name], cluster.Nodes.Where(n => n != follower).Select(n => n.Name)),
-            PartitionMode.Drop, default);
+        var others = cluster.Nodes.Where(n => n != follower).Select(n => n.Name);
+        await cluster.Network.PartitionAsync(Grudge.Between([follower.Name], others), PartitionMode.Drop, default);
         // Cut off until it has stood at least three times (each stand raises the term without pre-vote).
-        await UntilAsync(() => Task.FromResult(CountElections(logPath) >= electionsBefore + 3), "the isolated follower to stand three times");
+        await UntilAsync(() => Task.FromResult(CountElections(logPath) >= electionsBefore + 3),
+            "the isolated follower to stand three times");
         await cluster.Network.HealAsync(default);
         // Back once it serves a linearizable read: it follows a leader the whole cluster agrees on.
         await UntilAsync(async () => await ServesAsync(cluster, follower), "the follower to serve again");
 
         var after = await StatusAsync(cluster, follower);
         var leaderAfter = cluster.Nodes.First(n => StatusAsync(cluster, n).Result.Header.MemberId == after.Leader);
-        output.WriteLine($"pre-vote {preVote}: leader {leader} at term {termBefore}, after the heal {leaderAfter} at term {after.RaftTerm}");
+        output.WriteLine($"pre-vote {preVote}: leader {leader} at term {termBefore}, " +
+                         $"after the heal {leaderAfter} at term {after.RaftTerm}");
         if (preVote)
         {
             Assert.Equal(termBefore, after.RaftTerm);
             Assert.Equal(leader, leaderAfter);
         }
-        else Assert.True(after.RaftTerm > termBefore + 1, $"term {termBefore} -> {after.RaftTerm}: the rejoin should have forced an election");
+        else
+            Assert.True(after.RaftTerm > termBefore + 1,
+                $"term {termBefore} -> {after.RaftTerm}: the rejoin should have forced an election");
     }
 
     /// <summary>How often the member began an election or a pre-vote, as its log says.</summary>
@@ -64,14 +68,14 @@ public sealed class EtcdPreVoteTests(ITestOutputHelper output)
         using var channel = new EtcdChannel(host, port, TimeSpan.FromSeconds(2));
         try
         {
-            await channel.Client.GetAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("pre-vote-probe") },
-                deadline: DateTime.UtcNow.AddSeconds(2));
+            var probe = new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("pre-vote-probe") };
+            await channel.Client.GetAsync(probe, deadline: DateTime.UtcNow.AddSeconds(2));
             return true;
         }
         catch (RpcException) { return false; }
     }
 
-    /// <summary>Waits for a condition, however slow the machine; a minute without it fails the test naming what never happened.</summary>
+    /// <summary>Waits for a condition however slow the machine; a minute without it fails, naming it.</summary>
     static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
         var giveUp = DateTime.UtcNow.AddMinutes(1);

@@ -27,7 +27,8 @@ public sealed class LocalEtcdCluster : IAsyncDisposable
     {
         var provider = LocalNodeProvider.Create(members, Directory.CreateTempSubdirectory("checker-etcd-").FullName);
         var network = await Networks.StartAsync(new Spec.TestSpec { Nodes = new Spec.NodesSpec { Count = members } }, provider, new EtcdSuite().PeerPorts, default);
-        var db = new EtcdDb(settings ?? new EtcdSettings(), null, TimeSpan.FromSeconds(60), provider, network, "test", _ => { });
+        var db = new EtcdDb(settings ?? new EtcdSettings(), null, TimeSpan.FromSeconds(60), provider, network,
+            "test", _ => { });
         var cluster = new LocalEtcdCluster(provider, network, db);
         var started = System.Diagnostics.Stopwatch.StartNew();
         try { await db.SetupAsync(CancellationToken.None); }

@@ -14,7 +14,7 @@ public sealed class EtcdChannel : IDisposable
 
     public EtcdClient Client { get; }
 
-    /// <summary>etcd's watch service on the same connection, as its raw gRPC stream (a watch per call, nothing shared or retried).</summary>
+    /// <summary>etcd's watch service on the same connection: one stream per call, nothing shared or retried.</summary>
     public Etcdserverpb.Watch.WatchClient Watches { get; }
 
     public EtcdChannel(string host, int port, TimeSpan connectTimeout)

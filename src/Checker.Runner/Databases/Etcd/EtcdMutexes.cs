@@ -50,10 +50,16 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
 
     int takeTries;
 
-    /// <summary>How many times an acquire sent its txn to take the lock: one, plus one for each wake after the lock was freed.</summary>
+    /// <summary>
+    /// How many times acquires sent their txn to take the lock: once each, and once more for each wake after
+    /// the lock was freed.
+    /// </summary>
     internal int TakeTries => Volatile.Read(ref takeTries);
 
-    /// <summary>The metadata etcd's clients send for a watch that must end when its member loses the leader (clientv3's WithRequireLeader).</summary>
+    /// <summary>
+    /// The metadata etcd's own clients send for a watch that must end when its member loses the leader
+    /// (clientv3's WithRequireLeader); without it, a watch on a cut-off member waits silently.
+    /// </summary>
     static readonly Metadata RequireLeader = new() { { "hasleader", "true" } };
 
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this, dice);
@@ -110,7 +116,8 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                     return Completion.Ok(null);
                 }
                 if (DateTime.UtcNow >= waitUntil || ct.IsCancellationRequested) break;
-                if (!await WaitForReleaseAsync(taken.Header.Revision + 1, waitUntil < deadline ? waitUntil : deadline, ct))
+                var waitEnd = waitUntil < deadline ? waitUntil : deadline;
+                if (!await WaitForReleaseAsync(taken.Header.Revision + 1, waitEnd, ct))
                 {
                     // The watch could not be kept (its member lost the leader, or the stream broke): do not spin on it.
                     try { await Task.Delay(dice.Random.Next(50, 150), ct); }
@@ -122,8 +129,9 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
         }
 
         /// <summary>
-        /// Waits until the lock key is deleted at or after revision `from` (a release, or its lease ending), or until `until`.
-        /// True when the wait ended as the watch said (a deletion, or the time was up); false when the watch itself failed.
+        /// Waits until the lock key is deleted at or after revision `from` (a release, or its lease ending), or
+        /// until `until`. True when the wait ended as the watch said (a deletion, or the time was up); false when
+        /// the watch itself failed.
         /// </summary>
         async Task<bool> WaitForReleaseAsync(long from, DateTime until, CancellationToken ct)
         {
