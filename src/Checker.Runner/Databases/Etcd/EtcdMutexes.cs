@@ -150,6 +150,11 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                 return false;
             }
             catch (RpcException e) { return e.StatusCode == StatusCode.DeadlineExceeded; }
+            // Cancelled, or the stream ended before the watch was sent: the wait is over, the txn decides.
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+            {
+                return false;
+            }
         }
 
         async Task<Completion> ReleaseAsync(DateTime deadline, CancellationToken ct)
