@@ -13,8 +13,11 @@ namespace Checker.Core.Checks;
 /// workers never pause for long): all calm time counts, and every node in Nodes is judged. False (a history whose
 /// schedule is unknown, such as Jepsen's, which sleeps before its final reads): only calm time in which the node was
 /// asked counts, and a node no client addressed is not judged.</param>
+/// <param name="Elections">The leader elections the node logs show, when the database's logs were read: a
+/// stall names the one during it as its likely cause, and a re-election a heal set off is judged as that
+/// heal's recovery. Null: no logs read.</param>
 public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null,
-    Func<Op, bool>? Serves = null, bool ClientsNeverIdle = false)
+    Func<Op, bool>? Serves = null, bool ClientsNeverIdle = false, IReadOnlyList<LeaderElection>? Elections = null)
 {
     /// <summary>
     /// While a node's op is outstanding it is asked; so it is across a pause of at most this long between an
@@ -30,7 +33,10 @@ public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, 
 /// Does the cluster come back? After each heal, every node must serve an ok operation within the
 /// budget, counted in calm time: fault windows pause the clock and later heals do not restart it, so
 /// a cluster that serves nothing after a heal fails however short the calm windows are. Once a node
-/// serves, it must not stall in calm time while its clients keep trying. Invalid names the heal and the
+/// serves, it must not stall in calm time while its clients keep trying. A gap in service that the node
+/// logs show as a leader election set off by a heal (begun within the budget of calm time after it) is that
+/// heal's recovery still under way: it is judged by the heal's budget, not as a stall. A stall names its
+/// likely cause from the elections in the logs and the errors of the ops tried. Invalid names the heal and the
 /// calm time counted. A heal whose budget the history did not last out is not judged (no verdict, no
 /// guess); the check as a whole is not judged when no heal and no calm span could be judged.
 /// Unless the clients are known never to idle, a node's clock runs only while it is asked: a history that
@@ -123,8 +129,14 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
                 foreach (var (ca, cb) in nodeClock.CalmBetween(from, to))
                     foreach (var (a, b, tries) in Gaps(oks, invokeTimes.GetValueOrDefault(n), ca, cb, stall))
                     {
+                        if (StallCauses.HealRecovery(n, a, b, options.Elections, clock, budget, Sec) is { } recovering)
+                        {
+                            notJudged.Add(recovering);
+                            continue;
+                        }
                         stalls.Add(new StallWindow(n, Sec(a), Sec(b), tries));
-                        problems.Add($"stall: {n} completed no ok operation from {Sec(a):0.0}s to {Sec(b):0.0}s while no fault was active ({tries} tried)");
+                        problems.Add($"stall: {n} completed no ok operation from {Sec(a):0.0}s to {Sec(b):0.0}s while no fault was active ({tries} tried)" +
+                                     StallCauses.Cause(n, a, b, options.Elections, history, options.NodeOf));
                     }
         }
 

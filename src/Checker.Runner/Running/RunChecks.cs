@@ -17,8 +17,12 @@ public static class RunChecks
     /// The run ended early (Ctrl-C, a failure): a wrong answer in what was recorded is still wrong, but
     /// a missing one (no success, no recovery) may be only the cut, so those checks cannot say invalid.
     /// </param>
+    /// <param name="elections">
+    /// The leader elections the database's node logs show, if it has such logs
+    /// (see <see cref="RecoveryOptions.Elections"/>).
+    /// </param>
     public static List<CheckResult> Run(TestSpec spec, IWorkload? workload, Func<CheckResult, CheckResult>? explain, IReadOnlyList<Op> history,
-        CancellationToken ct, bool cutShort = false)
+        CancellationToken ct, bool cutShort = false, IReadOnlyList<LeaderElection>? elections = null)
     {
         var nodes = Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList();
         var checkers = new List<IChecker>();
@@ -30,7 +34,8 @@ public static class RunChecks
             new RecoveryChecker(new RecoveryOptions(
                 TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall),
                 p => nodes[Generator.NodeOf(p, spec.Concurrency, spec.Nodes.Count)], nodes, workload is null ? null : workload.Serves,
-                ClientsNeverIdle: true)), // the generator keeps every worker asking its node all run long
+                ClientsNeverIdle: true, // the generator keeps every worker asking its node all run long
+                Elections: elections)),
         };
         // Writes must go on under a fault that leaves a majority connected, after the recovery budget's grace for a failover.
         if (Core.Workloads.WorkloadWrites.For(workload?.Name) is { } isWrite)

@@ -117,7 +117,8 @@ public static class TestRunner
 
         var ops = history.Snapshot();
         Log($"checking {ops.Count} history records");
-        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None, cutShort: interrupted || failure is not null);
+        var checks = RunChecks.Run(spec, plan?.Workload, plan?.Explain, ops, CancellationToken.None, cutShort: interrupted || failure is not null,
+            elections: ElectionsFromLogs(plan?.Db, folder, history.StartedAt, extra, Log));
         var verdict = Verdicts.Combine(checks.Select(c => c.Verdict));
         // A cut-short run proves less than it claims: it is never valid, and not judging is not enough either.
         if ((interrupted || failure is not null) && verdict is Verdict.Valid or Verdict.NotJudged) verdict = Verdict.Unknown;
@@ -125,6 +126,48 @@ public static class TestRunner
         foreach (var c in checks) Log($"{c.Checker}: {c.Verdict} {c.Summary}");
         failure?.Throw(); // the results are written; the caller still learns why the run could not finish
         return new RunOutcome(folder, verdict, checks, interrupted);
+    }
+
+    /// <summary>
+    /// The leader elections in the collected node logs, for the recovery check, on the runner's clock: a node
+    /// with a clock of its own has its measured offset taken off. Null when the database has no such logs, they
+    /// cannot be read, or a node's clock offset is too uncertain to place an election against the history.
+    /// </summary>
+    static IReadOnlyList<LeaderElection>? ElectionsFromLogs(IDb? db, RunFolder folder, DateTimeOffset origin,
+        Dictionary<string, object?> extra, Action<string> log)
+    {
+        if (db is not IElectionLogDb logs) return null;
+        try
+        {
+            var elections = logs.ElectionsFromLogs(folder.NodeLogs, origin);
+            if (extra.GetValueOrDefault("clockOffsetsMs") is Dictionary<string, object?> offsets)
+            {
+                double Ms(string node, string field) =>
+                    offsets.GetValueOrDefault(node) is Dictionary<string, object?> o && o.GetValueOrDefault(field) is double v
+                        ? v
+                        : 0;
+                if (offsets.Keys.FirstOrDefault(n => Ms(n, "error") > 100) is { } vague)
+                {
+                    log($"node logs: {vague}'s clock offset is known only to ±{Ms(vague, "error"):0} ms: " +
+                        "its elections cannot be placed against the history, so none are used");
+                    return null;
+                }
+                // The offset is the node's clock minus the runner's.
+                long Shift(string node, long t) => t - (long)(Ms(node, "offset") * 1e6);
+                elections = elections.Select(e => e with
+                {
+                    LostAt = Shift(e.Node, e.LostAt),
+                    ElectedAt = e.ElectedAt is { } at ? Shift(e.Node, at) : null,
+                }).ToList();
+            }
+            log($"node logs: {elections.Count} spans without a leader");
+            return elections;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log($"node logs: could not read the leader elections: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Each node's clock offset from the runner's, in ms with its error (no clock is ever changed).</summary>

@@ -37,6 +37,32 @@ public sealed class EtcdMutexBankClientTests(SharedEtcdCluster shared) : IClassF
     }
 
     [Fact]
+    public async Task A_blocked_acquire_waits_on_a_watch_and_is_granted_by_the_release_not_by_polling()
+    {
+        var prefix = SharedEtcdCluster.FreshPrefix();
+        var longOps = TimeSpan.FromSeconds(20); // an acquire waits up to 10 s: far longer than the hold below
+        var mutexes = new EtcdMutexes(shared.Endpoints, prefix, longOps, ConnectTimeout, 0, 1);
+        await using var a = mutexes.Create(0);
+        await using var b = mutexes.Create(1);
+        Assert.Equal(Completion.Ok(null), await a.InvokeAsync(Acquire, default));
+        Assert.Equal(1, mutexes.TakeTries);
+
+        var waiting = b.InvokeAsync(Acquire, default);
+        while (mutexes.TakeTries < 2 && !waiting.IsCompleted) await Task.Delay(20); // b was refused once and now waits
+        await Task.Delay(1000); // a poll would have tried many times by now; a watch has not woken
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(2, mutexes.TakeTries);
+        var aHeld = (await LockAsync(prefix))!.Value;
+
+        Assert.Equal(Completion.Ok(null), await a.InvokeAsync(Release, default));
+        Assert.Equal(Completion.Ok(null), await waiting);
+        // Exactly one more try: the one the deletion woke, and it took the lock.
+        Assert.Equal(3, mutexes.TakeTries);
+        Assert.NotEqual(aHeld, (await LockAsync(prefix))!.Value);
+        Assert.Equal(Completion.Ok(null), await b.InvokeAsync(Release, default));
+    }
+
+    [Fact]
     public async Task A_holder_whose_lease_ran_out_releases_ok_saying_so_and_a_closed_holder_frees_the_lock()
     {
         var prefix = SharedEtcdCluster.FreshPrefix();

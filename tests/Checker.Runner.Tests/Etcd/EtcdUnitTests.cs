@@ -74,6 +74,68 @@ public sealed class EtcdUnitTests : IDisposable
         await db.TeardownAsync();
     }
 
+    [Fact]
+    public async Task Members_run_with_pre_vote_unless_the_spec_turns_it_off()
+    {
+        await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
+        IReadOnlyList<string> Arguments(params (string Field, string Value)[] overrides)
+        {
+            var settings = Spec.SpecSections.Read<EtcdSettings>(EtcdSpec(overrides).Db.Settings, "db");
+            var db = new EtcdDb(settings, null, TimeSpan.FromSeconds(1), provider, null, "unit", _ => { });
+            return db.Arguments(provider.Nodes[0]);
+        }
+        Assert.Contains("--pre-vote=true", Arguments());
+        Assert.Contains("--pre-vote=false", Arguments(("db.pre-vote", "false")));
+    }
+
+    [Fact]
+    public void Leader_elections_are_read_from_the_members_logs_with_what_set_them_off()
+    {
+        // The shape of etcd 3.4's zap log when a member cut off without pre-vote rejoins with a higher term (n2 here).
+        static string Line(string ts, string msg) =>
+            $"{{\"level\":\"info\",\"ts\":\"2026-12-07T01:15:{ts}Z\",\"caller\":\"raft/raft.go:1\",\"msg\":\"{msg}\"}}";
+        var origin = new DateTimeOffset(2026, 12, 7, 1, 15, 0, TimeSpan.Zero);
+        var logs = new Dictionary<string, IEnumerable<string>>
+        {
+            ["n1"] =
+            [
+                Line("03.694", "raft.node: aaa elected leader ccc at term 16"),
+                Line("09.593", "aaa [term: 16] received a MsgVote message with higher term from bbb [term: 19]"),
+                Line("09.593", "raft.node: aaa lost leader ccc at term 19"),
+                "not json",
+                Line("10.996", "raft.node: aaa elected leader ccc at term 20"),
+            ],
+            ["n2"] =
+            [
+                Line("03.692", "raft.node: bbb lost leader bbb at term 15"),
+                Line("05.292", "bbb is starting a new election at term 15"),
+            ],
+            ["n3"] =
+            [
+                Line("00.100", "raft.node: ccc elected leader bbb at term 15"),
+                Line("03.692", "ccc is starting a new election at term 15"),
+                Line("03.693", "raft.node: ccc lost leader bbb at term 16"),
+                Line("03.694", "raft.node: ccc elected leader ccc at term 16"),
+                Line("08.314", "ccc [term: 16] received a MsgAppResp message with higher term from bbb [term: 18]"),
+                Line("08.314", "raft.node: ccc lost leader ccc at term 18"),
+                Line("10.995", "raft.node: ccc elected leader ccc at term 20"),
+            ],
+        };
+        var elections = EtcdElections.Parse(logs, origin);
+        Assert.Equal(4, elections.Count);
+        var rejoin = elections.Single(e => e.Node == "n3" && e.FromTerm == 16);
+        Assert.Equal(20, rejoin.ToTerm);
+        Assert.Equal(8.314, rejoin.LostAt / 1e9, 3);
+        Assert.Equal(10.995, rejoin.ElectedAt!.Value / 1e9, 3);
+        Assert.Equal("a leader election (term 16→20) in n3's log at 8.3s..11.0s, " +
+                     "set off by a MsgAppResp with the higher term 18 from n2", rejoin.Describe());
+        var timedOut = elections.Single(e => e.Node == "n3" && e.FromTerm == 15);
+        Assert.Equal("its own election timeout (no word from the leader)", timedOut.Trigger);
+        var cutOff = elections.Single(e => e.Node == "n2");
+        Assert.Null(cutOff.ElectedAt); // its log ends without a leader
+        Assert.Equal("a MsgVote with the higher term 19 from n2", elections.Single(e => e.Node == "n1").Trigger);
+    }
+
     static Spec.TestSpec EtcdSpec(params (string Field, string Value)[] overrides) =>
         Spec.SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
 

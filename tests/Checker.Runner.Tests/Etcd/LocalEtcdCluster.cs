@@ -23,11 +23,12 @@ public sealed class LocalEtcdCluster : IAsyncDisposable
         Db = db;
     }
 
-    public static async Task<LocalEtcdCluster> StartAsync(int members = 3)
+    public static async Task<LocalEtcdCluster> StartAsync(int members = 3, EtcdSettings? settings = null)
     {
         var provider = LocalNodeProvider.Create(members, Directory.CreateTempSubdirectory("checker-etcd-").FullName);
         var network = await Networks.StartAsync(new Spec.TestSpec { Nodes = new Spec.NodesSpec { Count = members } }, provider, new EtcdSuite().PeerPorts, default);
-        var db = new EtcdDb(new EtcdSettings(), null, TimeSpan.FromSeconds(60), provider, network, "test", _ => { });
+        var db = new EtcdDb(settings ?? new EtcdSettings(), null, TimeSpan.FromSeconds(60), provider, network,
+            "test", _ => { });
         var cluster = new LocalEtcdCluster(provider, network, db);
         var started = System.Diagnostics.Stopwatch.StartNew();
         try { await db.SetupAsync(CancellationToken.None); }

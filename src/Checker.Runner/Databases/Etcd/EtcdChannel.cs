@@ -14,6 +14,9 @@ public sealed class EtcdChannel : IDisposable
 
     public EtcdClient Client { get; }
 
+    /// <summary>etcd's watch service on the same connection: one stream per call, nothing shared or retried.</summary>
+    public Etcdserverpb.Watch.WatchClient Watches { get; }
+
     public EtcdChannel(string host, int port, TimeSpan connectTimeout)
     {
         channel = GrpcChannel.ForAddress($"http://{host}:{port}", new GrpcChannelOptions
@@ -29,7 +32,9 @@ public sealed class EtcdChannel : IDisposable
             DisposeHttpClient = true,
             ThrowOperationCanceledOnCancellation = false, // a cancelled call is an RpcException(Cancelled), classified like the rest
         });
-        Client = new EtcdClient(channel.CreateCallInvoker());
+        var invoker = channel.CreateCallInvoker();
+        Client = new EtcdClient(invoker);
+        Watches = new Etcdserverpb.Watch.WatchClient(invoker);
     }
 
     /// <summary>Opens the connection now, so a member that is down fails the op that needed it before anything is sent.</summary>

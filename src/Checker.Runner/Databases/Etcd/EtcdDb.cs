@@ -17,7 +17,7 @@ namespace Checker.Runner.Databases.Etcd;
 /// <param name="candidate">A local etcd binary, directory or release .tar.gz to test; null: Debian's etcd on each node.</param>
 /// <param name="startTimeout">How long setup waits for every member to serve.</param>
 public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan startTimeout, INodeProvider provider, INetwork? network, string runId, Action<string> log)
-    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb, IElectionLogDb
 {
     public const int ClientPort = 2379, PeerPort = 2380;
     public const string LogName = "etcd.log";
@@ -61,6 +61,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
         "--initial-cluster-token", $"checker-{runId}",
         "--heartbeat-interval", settings.HeartbeatMs.ToString(CultureInfo.InvariantCulture),
         "--election-timeout", settings.ElectionMs.ToString(CultureInfo.InvariantCulture),
+        settings.PreVote ? "--pre-vote=true" : "--pre-vote=false",
         "--logger", "zap",
     ];
 
@@ -159,6 +160,13 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     /// <summary>Each member's log, and its hosts file when it has one (it shows which address each peer had).</summary>
     public Task CollectLogsAsync(string dir, CancellationToken ct) =>
         servers.CollectAsync(dir, node => [(LogPath(node), LogName), (HostsPath(node), "hosts")], ct);
+
+    /// <summary>The leader elections in each member's collected etcd.log (see <see cref="EtcdElections"/>).</summary>
+    public IReadOnlyList<Core.Checks.LeaderElection> ElectionsFromLogs(string dir, DateTimeOffset origin) =>
+        EtcdElections.Parse(provider.Nodes
+            .Select(n => (n.Name, Path: Path.Combine(dir, n.Name, LogName)))
+            .Where(l => File.Exists(l.Path))
+            .ToDictionary(l => l.Name, l => File.ReadLines(l.Path)), origin);
 
     public async Task TeardownAsync()
     {

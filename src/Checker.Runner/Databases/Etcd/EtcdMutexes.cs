@@ -7,10 +7,13 @@ namespace Checker.Runner.Databases.Etcd;
 
 /// <summary>
 /// One lock in etcd, the key prefix/mutex/lock, held by whoever created it. An acquire grants a lease
-/// and polls a txn: if the lock key was never created (create revision 0), put it with this holder's
-/// id, attached to the lease. A release is a txn: if the lock key holds this holder's id, delete it;
-/// then the lease is revoked. An acquire that finds the lock taken until its poll bound (half the op
-/// timeout) fails: nothing is held.
+/// and tries a txn: if the lock key was never created (create revision 0), put it with this holder's
+/// id, attached to the lease. When the key is taken, the acquire waits on a watch for the key's
+/// deletion from the revision right after its refused txn (so a release between the two is not
+/// missed), then tries again: a waiter wakes when the lock is freed, not at a poll interval. The txn
+/// alone decides who holds the lock; the watch only says when to try. A release is a txn: if the
+/// lock key holds this holder's id, delete it; then the lease is revoked. An acquire that finds the
+/// lock taken until its wait bound (half the op timeout) fails: nothing is held.
 ///
 /// The lease is what frees the lock when its holder dies or is cut off mid-op (its key goes when the
 /// lease runs out or is revoked), and also what can take the lock from a live holder that does not
@@ -37,13 +40,27 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
 
     /// <summary>
     /// The lease's time to live in seconds: at least 5, and two op timeouts. An acquire ok comes at
-    /// most half an op timeout (its poll) after the grant, so a holder that releases within its next
+    /// most half an op timeout (its wait) after the grant, so a holder that releases within its next
     /// op keeps the lease for its whole hold unless it stalls for longer than an op timeout.
     /// </summary>
     public long LeaseTtl { get; } = Math.Max(5, (long)Math.Ceiling(2 * opTimeout.TotalSeconds));
 
     /// <summary>How many releases found their lock gone because its lease had expired while held.</summary>
     public int ExpiredReleases => Volatile.Read(ref expired);
+
+    int takeTries;
+
+    /// <summary>
+    /// How many times acquires sent their txn to take the lock: once each, and once more for each wake after
+    /// the lock was freed.
+    /// </summary>
+    internal int TakeTries => Volatile.Read(ref takeTries);
+
+    /// <summary>
+    /// The metadata etcd's own clients send for a watch that must end when its member loses the leader
+    /// (clientv3's WithRequireLeader); without it, a watch on a cut-off member waits silently.
+    /// </summary>
+    static readonly Metadata RequireLeader = new() { { "hasleader", "true" } };
 
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this, dice);
 
@@ -78,16 +95,14 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
             var take = new TxnRequest();
             take.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
             take.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = mutex.lockKey, Value = holder, Lease = lease } });
-            var pollUntil = DateTime.UtcNow + 0.5 * mutex.OpTimeout;
+            var waitUntil = DateTime.UtcNow + 0.5 * mutex.OpTimeout;
             while (true)
             {
+                TxnResponse taken;
                 try
                 {
-                    if ((await Etcd.TransactionAsync(take, deadline: deadline, cancellationToken: ct)).Succeeded)
-                    {
-                        held = true;
-                        return Completion.Ok(null);
-                    }
+                    Interlocked.Increment(ref mutex.takeTries);
+                    taken = await Etcd.TransactionAsync(take, deadline: deadline, cancellationToken: ct);
                 }
                 catch (RpcException e)
                 {
@@ -95,12 +110,51 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                     if (outcome.Type == Core.History.OpType.Fail) await RevokeAsync(); // nothing taken; an unknown one keeps its lease until dispose
                     return outcome;
                 }
-                if (DateTime.UtcNow >= pollUntil) break;
-                try { await Task.Delay(dice.Random.Next(50, 150), ct); }
-                catch (OperationCanceledException) { break; }
+                if (taken.Succeeded)
+                {
+                    held = true;
+                    return Completion.Ok(null);
+                }
+                if (DateTime.UtcNow >= waitUntil || ct.IsCancellationRequested) break;
+                var waitEnd = waitUntil < deadline ? waitUntil : deadline;
+                if (!await WaitForReleaseAsync(taken.Header.Revision + 1, waitEnd, ct))
+                {
+                    // The watch could not be kept (its member lost the leader, or the stream broke): do not spin on it.
+                    try { await Task.Delay(dice.Random.Next(50, 150), ct); }
+                    catch (OperationCanceledException) { break; }
+                }
             }
             await RevokeAsync();
             return Completion.Fail($"{Core.Workloads.MutexChecker.NotGrantedError}: the lock stayed held by another");
+        }
+
+        /// <summary>
+        /// Waits until the lock key is deleted at or after revision `from` (a release, or its lease ending), or
+        /// until `until`. True when the wait ended as the watch said (a deletion, or the time was up); false when
+        /// the watch itself failed.
+        /// </summary>
+        async Task<bool> WaitForReleaseAsync(long from, DateTime until, CancellationToken ct)
+        {
+            using var call = Watches.Watch(RequireLeader, until, ct);
+            try
+            {
+                var create = new WatchCreateRequest { Key = mutex.lockKey, StartRevision = from };
+                create.Filters.Add(WatchCreateRequest.Types.FilterType.Noput); // only deletions wake a waiter
+                await call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = create }, ct);
+                while (await call.ResponseStream.MoveNext(ct))
+                {
+                    var response = call.ResponseStream.Current;
+                    if (response.Canceled) return false; // e.g. the revision was compacted: try the txn again
+                    if (response.Events.Any(e => e.Type == Mvccpb.Event.Types.EventType.Delete)) return true;
+                }
+                return false;
+            }
+            catch (RpcException e) { return e.StatusCode == StatusCode.DeadlineExceeded; }
+            // Cancelled, or the stream ended before the watch was sent: the wait is over, the txn decides.
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+            {
+                return false;
+            }
         }
 
         async Task<Completion> ReleaseAsync(DateTime deadline, CancellationToken ct)

@@ -9,6 +9,13 @@ public sealed class EtcdSettings : ISpecSettings
     public int HeartbeatMs { get; set; } = 100;
     /// <summary>etcd's --election-timeout: how long a follower waits for the leader before it stands.</summary>
     public int ElectionMs { get; set; } = 1000;
+    /// <summary>
+    /// etcd's --pre-vote, on as operators run etcd (and etcd 3.5's default; 3.4 ships it off): a member
+    /// asks whether it could win before it raises its term, so a member that rejoins after being cut
+    /// off does not unseat a working leader with the term its failed elections raised. False runs
+    /// etcd 3.4's default, where each such rejoin costs the cluster an election.
+    /// </summary>
+    public bool PreVote { get; set; } = true;
 
     /// <summary>etcd itself refuses to start with an election timeout under 5 heartbeats or over 50 s.</summary>
     public string? Problem() =>

@@ -18,6 +18,9 @@ public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan op
     /// <summary>The open channel's client (only within PerformAsync).</summary>
     protected EtcdClient Etcd => channel!.Client;
 
+    /// <summary>The open channel's watch service (only within PerformAsync).</summary>
+    protected Watch.WatchClient Watches => channel!.Watches;
+
     public async Task OpenAsync(CancellationToken ct)
     {
         if (channel is not null) return;
