@@ -17,7 +17,7 @@ namespace Checker.Runner.Databases.Etcd;
 /// <param name="candidate">A local etcd binary, directory or release .tar.gz to test; null: Debian's etcd on each node.</param>
 /// <param name="startTimeout">How long setup waits for every member to serve.</param>
 public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan startTimeout, INodeProvider provider, INetwork? network, string runId, Action<string> log)
-    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb, IElectionLogDb
+    : IDb, IKillableDb, IPausableDb, IPrimaryDb, ILogCollectingDb, IVersionedDb, IElectionLogDb, IThreadDumpingDb
 {
     public const int ClientPort = 2379, PeerPort = 2380;
     public const string LogName = "etcd.log";
@@ -25,6 +25,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
     readonly NodeServers servers = new(provider);
     readonly ConcurrentDictionary<string, EtcdInstall> installs = new();
     readonly EtcdPeerNames names = new(provider.Nodes, network is null ? null : network.PeerAddress);
+    readonly ConcurrentQueue<(string Node, string Dump)> goroutineDumps = new();
 
     public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, ClientPort);
 
@@ -63,6 +64,7 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
         "--election-timeout", settings.ElectionMs.ToString(CultureInfo.InvariantCulture),
         settings.PreVote ? "--pre-vote=true" : "--pre-vote=false",
         "--logger", "zap",
+        "--enable-pprof", // /debug/pprof on the client URL: goroutine dumps while a stall lasts
     ];
 
     /// <summary>Starts the member if it is not running; with its data dir intact, it rejoins as the same member.</summary>
@@ -157,9 +159,42 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
 
     public Task ResumeAsync(Node node, CancellationToken ct) => servers.ResumeAsync(node, ct);
 
-    /// <summary>Each member's log, and its hosts file when it has one (it shows which address each peer had).</summary>
-    public Task CollectLogsAsync(string dir, CancellationToken ct) =>
-        servers.CollectAsync(dir, node => [(LogPath(node), LogName), (HostsPath(node), "hosts")], ct);
+    /// <summary>
+    /// Every running member's goroutines with their stacks (pprof's goroutine profile at debug=2, which the
+    /// member serves without stopping), kept for CollectLogsAsync; a member that does not answer is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DumpThreadsAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var dumped = new List<string>();
+        foreach (var node in provider.Nodes)
+        {
+            if (servers.Of(node) is not { } p || !await provider.IsRunningAsync(p, ct)) continue;
+            try
+            {
+                var dump = await http.GetStringAsync($"http://{node.Address}:{ClientPort}/debug/pprof/goroutine?debug=2", ct);
+                goroutineDumps.Enqueue((node.Name, $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss.fff} UTC\n{dump}"));
+                dumped.Add(node.Name);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
+        }
+        return dumped;
+    }
+
+    /// <summary>
+    /// Each member's log, and its hosts file when it has one (it shows which address each peer had); each
+    /// goroutine dump taken during the run as threads-N.txt beside them.
+    /// </summary>
+    public async Task CollectLogsAsync(string dir, CancellationToken ct)
+    {
+        await servers.CollectAsync(dir, node => [(LogPath(node), LogName), (HostsPath(node), "hosts")], ct);
+        foreach (var group in goroutineDumps.GroupBy(d => d.Node))
+        {
+            var n = 0;
+            Directory.CreateDirectory(Path.Combine(dir, group.Key));
+            foreach (var (_, dump) in group) await File.WriteAllTextAsync(Path.Combine(dir, group.Key, $"threads-{++n}.txt"), dump, ct);
+        }
+    }
 
     /// <summary>The leader elections in each member's collected etcd.log (see <see cref="EtcdElections"/>).</summary>
     public IReadOnlyList<Core.Checks.LeaderElection> ElectionsFromLogs(string dir, DateTimeOffset origin) =>
