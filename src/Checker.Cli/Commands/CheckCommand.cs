@@ -45,7 +45,9 @@ public static class CheckCommand
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
                          heal, every node must serve an ok op within S seconds of calm time, counted
                          across fault windows and only while the node was asked (default 10)
-          --stall S      ... and, once serving, never go S seconds of calm time without one (default 5)
+          --stall S      ... and, once serving, never go S seconds of calm time without one (default 5); with
+                         the nodes named in its header, writes must also go on, after the budget's grace,
+                         while a fault leaves a majority connected (the availability check)
         exit: 0 valid, 1 invalid, 2 unknown, 3 bad input, 4 usage, 5 the report folder cannot be written
 
         Several files (or a quoted glob such as 'logs/*.edn') are checked one after another in one
@@ -138,6 +140,10 @@ public static class CheckCommand
         if (WorkloadCheckers.Serves(workload) is { } serves) recovery = recovery with { Serves = serves };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
+        // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a majority is connected.
+        if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis) && loaded.Header.Nodes is { Count: > 0 } nodes
+            && WorkloadWrites.For(workload ?? ((modelName ?? "register").Contains("register") ? "register" : null)) is { } isWrite)
+            results.Add(new AvailabilityChecker(new AvailabilityOptions(recovery.Budget, recovery.Stall, nodes, isWrite)).Check(history, cancel.Token));
         guard.CheckNow(); // the checks may have ended between two of its samples
         results = results.Select(guard.Judge).ToList();
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));

@@ -67,6 +67,11 @@ public sealed class AvailabilityChecker(AvailabilityOptions options) : IChecker
                               $"{options.Stall.TotalSeconds:0.#}s stall limit");
                 continue;
             }
+            if (!writes.Any(o => o.Invoke.Time >= from && o.Invoke.Time <= to))
+            {
+                notJudged.Add($"{fault}: no write was tried after the grace");
+                continue;
+            }
             var gaps = Gaps(okWrites, writes, from, to, stall).ToList();
             var longest = gaps.Count == 0 ? 0 : gaps.Max(g => g.To - g.From);
             judged.Add(new AvailabilityWindow(fault, connected, Sec(from), Sec(to), Sec(longest)));
