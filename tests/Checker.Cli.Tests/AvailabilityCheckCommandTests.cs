@@ -4,6 +4,7 @@ using System.Text;
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker check` on a history that names its nodes judges writes under faults that leave a majority connected.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public sealed class AvailabilityCheckCommandTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("checker-availability-").FullName;

@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker check` as users run it: a real process, its output and its exit code.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public class CheckCommandTests
 {
     static readonly string Corpus = global::Checker.Tests.RepositoryPaths.Corpus;

@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker check` on several histories (files and globs) in one process, and with shrinking off.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public class CheckFilesTests
 {
     static readonly string Jepsen = Path.Combine(global::Checker.Tests.RepositoryPaths.Corpus, "jepsen");

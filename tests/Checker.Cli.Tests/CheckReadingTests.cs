@@ -2,6 +2,7 @@
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker check` on files as their writers wrote them: exit codes and what the output says.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public class CheckReadingTests
 {
     static (int Exit, string Out, string Err) Run(params string[] args) => CheckCommandTests.Checker(args);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker run` on the etcd spec when etcd cannot be had: a message saying what to pass, and exit 5.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public sealed class EtcdRunCommandTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("checker-etcd-cli-").FullName;

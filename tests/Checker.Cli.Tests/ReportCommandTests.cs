@@ -1,6 +1,7 @@
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker report RUN` as its help describes it: the run's pages, and the runs index above it.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public sealed class ReportCommandTests : IDisposable
 {
     readonly string root = Directory.CreateTempSubdirectory("checker-cli-report-index-").FullName;

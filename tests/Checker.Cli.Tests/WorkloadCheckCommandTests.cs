@@ -3,6 +3,7 @@ using Newtonsoft.Json.Linq;
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker check --workload`: set, queue, mutex and bank histories judged by their own checkers, as users run them.</summary>
+[Trait("Tier", "Integration")] // a checker process per test
 public class WorkloadCheckCommandTests
 {
     static (int Exit, string Out, string Err) Run(params string[] args) => CheckCommandTests.Checker(args);

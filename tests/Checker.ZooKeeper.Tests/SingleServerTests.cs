@@ -2,6 +2,7 @@ using Checker.ZooKeeper.Tests.Infrastructure;
 
 namespace Checker.ZooKeeper.Tests;
 
+[Trait("Tier", "Integration")] // a real ZooKeeper server (a JVM)
 [Collection(SingleServerCollection.Name)]
 public class SingleServerTests(SingleServerFixture zk)
 {

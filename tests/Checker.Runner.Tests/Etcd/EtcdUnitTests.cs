@@ -22,7 +22,7 @@ public sealed class EtcdUnitTests : IDisposable
             candidate, $"{node.Directory}/install", node.Name, _ => { }, default);
     }
 
-    [Fact]
+    [Fact, Trait("Tier", "Integration")] // starts etcd or tar
     public async Task A_candidate_that_is_not_there_or_holds_no_etcd_is_an_environment_error_that_says_what_to_pass()
     {
         await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
@@ -33,7 +33,7 @@ public sealed class EtcdUnitTests : IDisposable
         Assert.Contains("tar.gz", empty.Message);
     }
 
-    [Fact]
+    [Fact, Trait("Tier", "Integration")] // starts etcd or tar
     public async Task A_release_tarball_a_directory_or_the_binary_is_put_on_the_node_and_found_there()
     {
         await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
@@ -55,7 +55,7 @@ public sealed class EtcdUnitTests : IDisposable
         Assert.True(!OperatingSystem.IsWindows() && File.GetUnixFileMode(fromArchive.Binary).HasFlag(UnixFileMode.UserExecute));
     }
 
-    [Fact]
+    [Fact, Trait("Tier", "Integration")] // starts etcd or tar
     public async Task Without_a_candidate_Debians_etcd_is_found()
     {
         await using var nodes = LocalNodeProvider.Create(1, Path.Combine(dir, "nodes"));
@@ -64,7 +64,7 @@ public sealed class EtcdUnitTests : IDisposable
         Assert.Contains("etcd-server", debian.Source);
     }
 
-    [Fact]
+    [Fact, Trait("Tier", "Integration")] // starts etcd or tar
     public async Task A_member_that_exits_at_start_is_reported_at_once_with_its_log()
     {
         await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
