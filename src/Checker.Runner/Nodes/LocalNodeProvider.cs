@@ -20,6 +20,9 @@ public sealed class LocalNodeProvider : INodeProvider
 
     public string Kind => "local";
 
+    /// <summary>Every node is a process on this machine, sharing its packages.</summary>
+    public string MachineOf(Node node) => Machines.ThisMachine;
+
     public IReadOnlyList<Node> Nodes { get; }
 
     /// <summary>The second octet of every address of this run: nodes are 127.Subnet.0.k.</summary>

@@ -31,6 +31,9 @@ public sealed class NetnsNodeProvider : INodeProvider
     }
 
     public string Kind => "netns";
+
+    /// <summary>Every node is a process on this machine, sharing its packages.</summary>
+    public string MachineOf(Node node) => Machines.ThisMachine;
     public IReadOnlyList<Node> Nodes => processes.Nodes;
 
     /// <summary>Runs argv inside the node's namespace: the iptables network acts on the nodes through this.</summary>
