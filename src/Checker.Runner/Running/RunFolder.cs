@@ -14,21 +14,22 @@ public sealed class RunFolder
     public string NodeLogs => Path.Combine(Dir, "nodes");
 
     readonly string? previousLatest; // where latest pointed before this run moved it
-    readonly bool testDirCreated;
+    readonly List<string> made; // the folders above Dir this run made, innermost first
 
-    RunFolder(string dir, string runId, string? previousLatest, bool testDirCreated)
+    RunFolder(string dir, string runId, string? previousLatest, List<string> made)
     {
         Dir = dir;
         RunId = runId;
         this.previousLatest = previousLatest;
-        this.testDirCreated = testDirCreated;
+        this.made = made;
     }
 
     /// <summary>Creates a fresh folder for the test (a second run in the same second gets a suffix) and points latest at it.</summary>
     public static RunFolder Create(string resultsRoot, string testName)
     {
         var testDir = Path.GetFullPath(Path.Combine(resultsRoot, testName));
-        var testDirCreated = !Directory.Exists(testDir);
+        var made = new List<string>();
+        for (var d = testDir; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) made.Add(d);
         Directory.CreateDirectory(testDir);
         var stamp = DateTime.Now.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
         var name = stamp;
@@ -42,12 +43,13 @@ public sealed class RunFolder
             File.CreateSymbolicLink(latest, name);
         }
         catch (IOException) { } // another run raced us to it; the folder itself is what matters
-        return new RunFolder(dir, $"{testName}-{name}-{Environment.ProcessId}", previousLatest, testDirCreated);
+        return new RunFolder(dir, $"{testName}-{name}-{Environment.ProcessId}", previousLatest, made);
     }
 
     /// <summary>
     /// Removes the folder of a run that was refused before it started, and points latest back where it pointed
-    /// (a test folder this run made is removed too when nothing else is in it): a refusal leaves only its message.
+    /// (the folders above it this run made are removed too while nothing else is in them): a refusal leaves only
+    /// its message.
     /// </summary>
     public void Discard()
     {
@@ -61,8 +63,12 @@ public sealed class RunFolder
                 File.Delete(latest);
                 if (previousLatest is not null) File.CreateSymbolicLink(latest, previousLatest);
             }
-            if (testDirCreated && !Directory.EnumerateFileSystemEntries(testDir).Any()) Directory.Delete(testDir);
+            foreach (var folder in made)
+            {
+                if (Directory.EnumerateFileSystemEntries(folder).Any()) break;
+                Directory.Delete(folder);
+            }
         }
-        catch (IOException) { } // another run moved latest meanwhile: it points at that run, which is right
+        catch (IOException) { } // another run moved latest or wrote beside it meanwhile: what it made stays
     }
 }

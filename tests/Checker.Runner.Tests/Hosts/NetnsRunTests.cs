@@ -75,6 +75,11 @@ public sealed class NetnsRunTests : IDisposable
         Assert.Null(TestRunner.FolderOf(e));
         Assert.Equal(["20260101T000000", "latest"], Directory.GetFileSystemEntries(testDir).Select(Path.GetFileName).Order());
         Assert.Equal("20260101T000000", new FileInfo(Path.Combine(testDir, "latest")).LinkTarget);
+
+        // Into a results folder that is not there yet: it is not made either.
+        var fresh = Path.Combine(results, "fresh", "results");
+        await Assert.ThrowsAsync<SpecException>(() => TestRunner.RunAsync(spec, new RunOptions(fresh, 34), CancellationToken.None));
+        Assert.False(Directory.Exists(Path.Combine(results, "fresh")));
     }
 
     public void Dispose() => Directory.Delete(results, recursive: true);
