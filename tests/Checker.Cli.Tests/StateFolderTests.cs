@@ -79,6 +79,30 @@ public sealed class StateFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_nodes_folder_or_hosts_state_file_another_user_planted_is_refused_and_left_as_it_is()
+    {
+        var planted = Directory.CreateDirectory(Path.Combine(work, "checker-run")).FullName;
+        File.SetUnixFileMode(planted, (UnixFileMode)0b111_111_111);
+        Chown(planted, Nobody);
+        Assert.Throws<UnsafeStateException>(() => LocalNodeProvider.Create(1, planted));
+        Assert.Empty(Directory.GetFileSystemEntries(planted));
+
+        // A link where the state's new file goes, pointing at a file root would overwrite.
+        var target = Path.Combine(work, "precious");
+        File.WriteAllText(target, "keep");
+        var state = Path.Combine(work, "checker-run.hosts.json");
+        File.CreateSymbolicLink(state + ".tmp", target);
+        Assert.Throws<UnsafeStateException>(() => new HostsState { Prefix = "ck0000" }.Save(state));
+        Assert.Equal("keep", File.ReadAllText(target));
+
+        // A state file nobody wrote names nothing for root to remove.
+        File.Delete(state + ".tmp");
+        File.WriteAllText(state, "{ \"Prefix\": \"ck0000\", \"Namespaces\": [\"theirs\"] }");
+        Chown(state, Nobody);
+        Assert.Throws<UnsafeStateException>(() => HostsState.Load(state));
+    }
+
+    [Fact]
     public void Roots_state_lives_in_run_checker_where_only_root_writes_and_a_new_folder_is_its_owners_alone()
     {
         Assert.True(Environment.IsPrivilegedProcess, "this test needs root");

@@ -43,7 +43,7 @@ public sealed class NetnsNodeProvider : INodeProvider
     {
         if (!Environment.IsPrivilegedProcess)
             throw new Databases.EnvironmentException("nodes.isolation netns needs root (namespaces, a bridge, iptables); without root, local nodes use the fault proxy");
-        Directory.CreateDirectory(root);
+        root = Running.StateFolders.Own(root); // a folder another user made beforehand is refused
         var bridge = await HostBridge.CreateAsync(StateFileOf(root), PrefixOf(root), ct);
         try
         {
