@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Checker.Cli.Tests;
 
@@ -14,9 +16,11 @@ public sealed class FreshMachineTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("checker-fresh-").FullName;
 
-    /// <summary>Builds a flat apt repository in $1/repo with the installed zookeeper and libzookeeper-java, as dpkg installed them.</summary>
+    /// <summary>
+    /// Builds a flat apt repository in $1/repo holding the installed zookeeper and libzookeeper-java, as dpkg installed
+    /// them: their files, control fields, conffiles and maintainer scripts.
+    /// </summary>
     const string BuildRepository = """
-        # Builds a flat apt repository at $1/repo holding the installed zookeeper and libzookeeper-java, as dpkg installed them.
         set -eu
         W=$1
         mkdir -p "$W/repo"
@@ -25,24 +29,28 @@ public sealed class FreshMachineTests : IDisposable
           mkdir -p "$stage/DEBIAN"
           dpkg-query -L "$pkg" | while IFS= read -r p; do
             case "$p" in /.|"") continue;; /*) ;; *) continue;; esac
-            if [ -d "$p" ] && [ ! -L "$p" ]; then mkdir -p "$stage$p"; elif [ -e "$p" ] || [ -L "$p" ]; then cp -a --parents "$p" "$stage"; fi
+            if [ -d "$p" ] && [ ! -L "$p" ]; then mkdir -p "$stage$p"
+            elif [ -e "$p" ] || [ -L "$p" ]; then cp -a --parents "$p" "$stage"
+            fi
           done
           dpkg-query -s "$pkg" | grep -v -E '^(Status|Conffiles):' | grep -v -E '^ /' > "$stage/DEBIAN/control"
           dpkg-query -W -f='${Conffiles}\n' "$pkg" | awk 'NF { print $1 }' > "$stage/DEBIAN/conffiles"
           [ -s "$stage/DEBIAN/conffiles" ] || rm "$stage/DEBIAN/conffiles"
           for s in preinst postinst prerm postrm; do
-            if [ -f "/var/lib/dpkg/info/$pkg.$s" ]; then install -m 0755 "/var/lib/dpkg/info/$pkg.$s" "$stage/DEBIAN/$s"; fi
+            script="/var/lib/dpkg/info/$pkg.$s"
+            if [ -f "$script" ]; then install -m 0755 "$script" "$stage/DEBIAN/$s"; fi
           done
           dpkg-deb -Zgzip --root-owner-group --build "$stage" "$W/repo/$pkg.deb" >/dev/null
         done
         cd "$W/repo" && dpkg-scanpackages --multiversion . /dev/null > Packages 2>/dev/null
         """;
 
-    /// <summary>In a private mount namespace: makes the fresh machine in $1, then runs the rest of the arguments there.</summary>
+    /// <summary>
+    /// Run in a private mount namespace: this machine's /usr, /etc and /var under writable layers that vanish with it;
+    /// zookeeper purged, apt's lists emptied and its only source the repository in $1/repo; another apt holding its
+    /// locks (the Python in $HOLD). Then runs the rest of the arguments there.
+    /// </summary>
     const string FreshMachine = """
-        # Inside a private mount namespace: this machine's /usr, /etc and /var under writable layers that vanish with it,
-        # zookeeper purged, apt's lists emptied and its only source the repository in $1/repo; another apt holding its
-        # locks (the Python in $HOLD). Then runs the rest of argv.
         set -eu
         W=$1; shift
         mkdir -p "$W/layers"
@@ -55,7 +63,9 @@ public sealed class FreshMachineTests : IDisposable
         rm -rf /var/lib/apt/lists/* /etc/apt/sources.list.d/*
         mkdir -p /var/lib/apt/lists/partial
         echo "deb [trusted=yes] file:$W/repo ./" > /etc/apt/sources.list
-        if [ -e /usr/share/java/zookeeper.jar ] || dpkg-query -W zookeeper >/dev/null 2>&1; then echo "zookeeper is still there" >&2; exit 99; fi
+        if [ -e /usr/share/java/zookeeper.jar ] || dpkg-query -W zookeeper >/dev/null 2>&1; then
+          echo "zookeeper is still there" >&2; exit 99
+        fi
         python3 -c "$HOLD" "$W/results/zookeeper-register/latest/runner.log" "$W/held" &
         for i in $(seq 600); do [ -e "$W/held" ] && break; sleep 0.1; done
         [ -e "$W/held" ] || { echo "the lock holder did not start (is python3 there?)" >&2; exit 98; }
@@ -91,7 +101,11 @@ public sealed class FreshMachineTests : IDisposable
 
     static async Task<(int Exit, string Output)> RunAsync(IReadOnlyList<string> argv, TimeSpan limit)
     {
-        var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Checker.Tests.RepositoryPaths.Root };
+        var psi = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Checker.Tests.RepositoryPaths.Root,
+        };
         foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -101,9 +115,10 @@ public sealed class FreshMachineTests : IDisposable
         catch (OperationCanceledException)
         {
             // SIGTERM: the runner (unshare and bash exec it) heals and tears down, as it does for Ctrl-C.
-            using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)])!)
+                await term.WaitForExitAsync();
             await p.WaitForExitAsync();
-            throw new TimeoutException($"'{string.Join(' ', argv)}' did not finish in {limit}: {await stdout}{await stderr}");
+            throw new TimeoutException($"'{string.Join(' ', argv)}' took over {limit}: {await stdout}{await stderr}");
         }
         return (p.ExitCode, await stdout + await stderr);
     }
@@ -117,32 +132,37 @@ public sealed class FreshMachineTests : IDisposable
         Assert.True(build.Exit == 0, build.Output);
 
         var results = Path.Combine(work, "results");
-        var run = await RunAsync(["env", $"HOLD={HoldAptLocks}", "unshare", "--mount", "--propagation", "private", "bash", "-c", FreshMachine, "fresh", work,
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "6", "--nemesis.faults", "kill-random",
-            "--nemesis.initial-delay", "1", "--nemesis.interval", "3", "--nemesis.duration", "1",
-            "--results", results, "--runs-dir", Path.Combine(work, "runs")], TimeSpan.FromMinutes(8));
+        string[] checkerRun =
+        [
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "checker.dll"), "run", "--time-limit", "6",
+            "--nemesis.faults", "kill-random", "--nemesis.initial-delay", "1",
+            "--nemesis.interval", "3", "--nemesis.duration", "1",
+            "--results", results, "--runs-dir", Path.Combine(work, "runs"),
+        ];
+        var run = await RunAsync(["env", $"HOLD={HoldAptLocks}", "unshare", "--mount", "--propagation", "private",
+            "bash", "-c", FreshMachine, "fresh", work, .. checkerRun], TimeSpan.FromMinutes(8));
 
         var log = Path.Combine(results, "zookeeper-register", "latest", "runner.log");
         var logText = File.Exists(log) ? File.ReadAllText(log) : "(no runner.log)";
         Assert.True(run.Exit == 0, $"exit {run.Exit}\n{run.Output}\n{logText}");
         // The three nodes share this machine: one of them updated the lists and installed, the others found it.
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(logText, "installing Debian's zookeeper package"));
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(logText, "apt knows no zookeeper to install: apt-get update"));
+        Assert.Single(Regex.Matches(logText, "installing Debian's zookeeper package"));
+        Assert.Single(Regex.Matches(logText, "apt knows no zookeeper to install: apt-get update"));
         Assert.Contains("another apt holds the lock on apt's lists: waiting for it", logText);
         Assert.DoesNotContain("apt-get update failed", logText);
         Assert.Contains("zookeeper: Debian", logText);
         // The real machine kept its ZooKeeper: everything happened in the namespace's layers.
         Assert.True(File.Exists("/usr/share/java/zookeeper.jar"));
-        var runId = System.Text.RegularExpressions.Regex.Match(logText, @" run (\S+), seed").Groups[1].Value;
+        var runId = Regex.Match(logText, @" run (\S+), seed").Groups[1].Value;
         Assert.NotEqual("", runId);
         Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir => // no server of the run outlived it
-            File.Exists(Path.Combine(dir, "cmdline")) && ReadOrEmpty(Path.Combine(dir, "cmdline")).Contains($"-Dchecker.run={runId}"));
+            ReadOrEmpty(Path.Combine(dir, "cmdline")).Contains($"-Dchecker.run={runId}"));
     }
 
     static string ReadOrEmpty(string path)
     {
         try { return File.ReadAllText(path); }
-        catch (IOException) { return ""; } // the process ended meanwhile
+        catch (IOException) { return ""; } // the process ended meanwhile (or was never there)
         catch (UnauthorizedAccessException) { return ""; }
     }
 

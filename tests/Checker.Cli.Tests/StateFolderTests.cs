@@ -16,7 +16,9 @@ public sealed class StateFolderTests : IDisposable
     static void Chown(string path, int uid)
     {
         Assert.True(Environment.IsPrivilegedProcess, "these tests need root (they hand files to nobody)");
-        Assert.Equal(0, Checker.Runner.Hosts.Shell.RunAsync(["chown", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), path]).GetAwaiter().GetResult().ExitCode);
+        var owner = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var chown = Checker.Runner.Hosts.Shell.RunAsync(["chown", owner, path]);
+        Assert.Equal(0, chown.GetAwaiter().GetResult().ExitCode);
     }
 
     /// <summary>A registry entry of a dead local run whose nodes' folder is victim: clean would remove it.</summary>
@@ -33,8 +35,9 @@ public sealed class StateFolderTests : IDisposable
         File.WriteAllText(Path.Combine(runs, "garbage.json"), "not json at all");
 
         var actions = await Cleaner.CleanAsync(runs);
-        Assert.Contains(actions, a => a.StartsWith($"skipped {Path.Combine(runs, "empty.json")}: not a registry entry (no runId)", StringComparison.Ordinal));
-        Assert.Contains(actions, a => a.StartsWith($"skipped {Path.Combine(runs, "garbage.json")}: not a registry entry", StringComparison.Ordinal));
+        Assert.Contains($"skipped {Path.Combine(runs, "empty.json")}: not a registry entry (no runId)", actions);
+        var garbage = $"skipped {Path.Combine(runs, "garbage.json")}: not a registry entry";
+        Assert.Contains(actions, a => a.StartsWith(garbage, StringComparison.Ordinal));
         Assert.Equal(0, App.Run(["clean", "--runs-dir", runs]));
     }
 
@@ -107,8 +110,10 @@ public sealed class StateFolderTests : IDisposable
     {
         Assert.True(Environment.IsPrivilegedProcess, "this test needs root");
         Assert.Equal("/run/checker", StateFolders.Base);
-        if (Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is null) Assert.Equal("/run/checker/runs", RunRegistry.DefaultDirectory);
-        if (Environment.GetEnvironmentVariable("CHECKER_LAB_DIR") is null) Assert.Equal("/run/checker/lab", SshLab.DefaultFolder);
+        if (Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is null)
+            Assert.Equal("/run/checker/runs", RunRegistry.DefaultDirectory);
+        if (Environment.GetEnvironmentVariable("CHECKER_LAB_DIR") is null)
+            Assert.Equal("/run/checker/lab", SshLab.DefaultFolder);
 
         var made = StateFolders.Own(Path.Combine(work, "a", "b"));
         Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(made));

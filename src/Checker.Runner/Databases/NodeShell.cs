@@ -44,20 +44,24 @@ public static class NodeShell
             await UpdateAsync(sh, where, log, ct);
             updated = true;
         }
-        var install = await AptGetAsync(sh, ["install", "-y", "-q", "--no-install-recommends", package], ct);
+        string[] installArgs = ["install", "-y", "-q", "--no-install-recommends", package];
+        var install = await AptGetAsync(sh, installArgs, ct);
         if (install.Ok) return;
-        if (updated)
-            throw new EnvironmentException($"{where}: apt-get install {package} failed ({install.ExitCode}): {install.Output.Trim()}");
+        if (updated) throw InstallFailed(where, package, install);
         log($"{where}: apt-get install {package} failed ({install.ExitCode}); apt-get update and once more");
         await UpdateAsync(sh, where, log, ct);
-        install = await AptGetAsync(sh, ["install", "-y", "-q", "--no-install-recommends", package], ct);
-        if (!install.Ok)
-            throw new EnvironmentException($"{where}: apt-get install {package} failed ({install.ExitCode}): {install.Output.Trim()}");
+        install = await AptGetAsync(sh, installArgs, ct);
+        if (!install.Ok) throw InstallFailed(where, package, install);
     }
+
+    static EnvironmentException InstallFailed(string where, string package, CommandResult r) =>
+        new($"{where}: apt-get install {package} failed ({r.ExitCode}): {r.Output.Trim()}");
 
     /// <summary>apt-get, never asking, waiting for dpkg's lock held by another installer.</summary>
     static Task<CommandResult> AptGetAsync(Shell sh, IReadOnlyList<string> args, CancellationToken ct) =>
-        sh("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", "-o", $"DPkg::Lock::Timeout={(int)AptLockWait.TotalSeconds}", .. args], ct);
+        sh("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", "-o", LockTimeout, .. args], ct);
+
+    static readonly string LockTimeout = $"DPkg::Lock::Timeout={(int)AptLockWait.TotalSeconds}";
 
     /// <summary>
     /// apt-get update, tried again while another apt holds the lists' lock (apt-get update does not wait for it).
@@ -70,7 +74,8 @@ public static class NodeShell
         {
             var r = await AptGetAsync(sh, ["update", "-q"], ct);
             if (r.Ok) return;
-            var locked = r.Output.Contains("Could not get lock", StringComparison.Ordinal) || r.Output.Contains("Unable to lock", StringComparison.Ordinal);
+            var locked = r.Output.Contains("Could not get lock", StringComparison.Ordinal)
+                || r.Output.Contains("Unable to lock", StringComparison.Ordinal);
             if (!locked || DateTime.UtcNow > deadline)
             {
                 log($"{where}: apt-get update failed ({r.ExitCode}): {r.Output.Trim()}");
@@ -88,7 +93,8 @@ public static class NodeShell
     static async Task<bool> HasCandidateAsync(Shell sh, string package, CancellationToken ct)
     {
         var r = await sh("apt-cache", ["policy", package], ct);
-        return r.Ok && Lines(r.Output).Any(l => l.StartsWith("Candidate:", StringComparison.Ordinal) && !l.Contains("(none)", StringComparison.Ordinal));
+        return r.Ok && Lines(r.Output).Any(l =>
+            l.StartsWith("Candidate:", StringComparison.Ordinal) && !l.Contains("(none)", StringComparison.Ordinal));
     }
 
     /// <summary>The non-empty lines of a command's output.</summary>

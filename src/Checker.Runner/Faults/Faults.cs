@@ -76,8 +76,9 @@ public static class FaultTable
     /// network can do (each once); and the default faults left out, each with why. A fault named by itself is kept
     /// as named: the validator refuses it when it cannot run.
     /// </summary>
-    public static (List<string> Faults, List<string> LeftOut) ResolveDefaults(IReadOnlyList<string> named, DbNeeds db, NetworkAbilities network,
-        PartitionMode mode, string dbName, string networkKind, NodeNeeds nodes, string nodesKind)
+    public static (List<string> Faults, List<string> LeftOut) ResolveDefaults(IReadOnlyList<string> named, DbNeeds db,
+        NetworkAbilities network, PartitionMode mode, string dbName, string networkKind, NodeNeeds nodes,
+        string nodesKind)
     {
         var faults = new List<string>();
         var leftOut = new List<string>();
@@ -90,7 +91,8 @@ public static class FaultTable
             }
             foreach (var candidate in DefaultFaults)
             {
-                if (Unsupported(ByName[candidate], db, network, mode, dbName, networkKind, nodes, nodesKind) is { } why) leftOut.Add(why);
+                var why = Unsupported(ByName[candidate], db, network, mode, dbName, networkKind, nodes, nodesKind);
+                if (why is not null) leftOut.Add(why);
                 else if (!faults.Contains(candidate)) faults.Add(candidate);
             }
         }

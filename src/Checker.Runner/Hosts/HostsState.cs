@@ -21,11 +21,16 @@ public sealed class HostsState
     /// <summary>Pid files of daemons started in the namespaces (the lab's sshd).</summary>
     public List<string> PidFiles { get; set; } = [];
 
-    /// <summary>The state in path; a file another user owns or may write names nothing root should remove (UnsafeStateException).</summary>
+    /// <summary>
+    /// The state in path; a file another user owns or may write names nothing root should remove
+    /// (UnsafeStateException).
+    /// </summary>
     public static HostsState Load(string path)
     {
-        if (Running.StateFolders.Distrust(path) is { } why) throw new Running.UnsafeStateException($"hosts state {path}: {why}; Checker will not act on it");
-        return JsonConvert.DeserializeObject<HostsState>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty hosts state");
+        if (Running.StateFolders.Distrust(path) is { } why)
+            throw new Running.UnsafeStateException($"hosts state {path}: {why}; Checker will not act on it");
+        return JsonConvert.DeserializeObject<HostsState>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"{path}: empty hosts state");
     }
 
     /// <summary>
@@ -35,15 +40,21 @@ public sealed class HostsState
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (Nodes.Posix.Ownership(path, followLink: false) is not null && Running.StateFolders.Distrust(path) is { } why)
+        if (Nodes.Posix.Ownership(path, followLink: false) is not null
+            && Running.StateFolders.Distrust(path) is { } why)
             throw new Running.UnsafeStateException($"hosts state {path}: {why}; Checker will not use it");
         var tmp = path + ".tmp";
         if (Nodes.Posix.Ownership(tmp, followLink: false) is not null)
         {
-            if (Running.StateFolders.Distrust(tmp) is { } bad) throw new Running.UnsafeStateException($"{tmp}: {bad}; Checker will not use it");
+            if (Running.StateFolders.Distrust(tmp) is { } bad)
+                throw new Running.UnsafeStateException($"{tmp}: {bad}; Checker will not use it");
             File.Delete(tmp); // left by a runner that died while writing
         }
-        using (var file = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite }))
+        var create = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite,
+        };
+        using (var file = new FileStream(tmp, create))
         using (var writer = new StreamWriter(file))
             writer.Write(JsonConvert.SerializeObject(this, Formatting.Indented));
         File.Move(tmp, path, overwrite: true);

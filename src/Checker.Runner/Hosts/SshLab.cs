@@ -40,7 +40,8 @@ public sealed class SshLab
     public static SshLab Load(string folder)
     {
         Trusted(folder);
-        return JsonConvert.DeserializeObject<SshLab>(File.ReadAllText(LabFile(folder))) ?? throw new InvalidDataException($"{LabFile(folder)}: empty");
+        return JsonConvert.DeserializeObject<SshLab>(File.ReadAllText(LabFile(folder)))
+            ?? throw new InvalidDataException($"{LabFile(folder)}: empty");
     }
 
     /// <summary>
@@ -53,7 +54,8 @@ public sealed class SshLab
         if (Running.StateFolders.Distrust(folder, directory: true) is { } why)
             throw new Running.UnsafeStateException($"lab folder {folder}: {why}; Checker will not use it");
         foreach (var file in new[] { LabFile(folder), StateFile(folder) })
-            if (Nodes.Posix.Ownership(file, followLink: false) is not null && Running.StateFolders.Distrust(file) is { } bad)
+            if (Nodes.Posix.Ownership(file, followLink: false) is not null
+                && Running.StateFolders.Distrust(file) is { } bad)
                 throw new Running.UnsafeStateException($"{file}: {bad}; Checker will not use it");
     }
 

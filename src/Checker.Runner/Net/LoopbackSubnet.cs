@@ -48,15 +48,23 @@ public sealed class LoopbackSubnet : IDisposable
     /// </summary>
     static string LockDirectory()
     {
-        const UnixFileMode everyoneReads = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode everyoneReads =
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode everyoneEnters =
+            UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         if (Nodes.Posix.EffectiveUser == 0)
         {
-            var shared = Running.StateFolders.Own(SharedDirectory, everyoneReads | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            var shared = Running.StateFolders.Own(SharedDirectory, everyoneReads | everyoneEnters);
             for (var octet = First; octet < First + Count; octet++)
             {
                 var path = LockFile(shared, octet);
                 if (Nodes.Posix.Ownership(path, followLink: false) is not null) continue;
-                try { new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite, UnixCreateMode = everyoneReads }).Dispose(); }
+                var create = new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite,
+                    UnixCreateMode = everyoneReads,
+                };
+                try { new FileStream(path, create).Dispose(); }
                 catch (IOException) { } // another run made it meanwhile
             }
             return shared;
@@ -67,12 +75,14 @@ public sealed class LoopbackSubnet : IDisposable
 
     static string LockFile(string directory, int octet) => Path.Combine(directory, $"127.{octet}.lock");
 
-    /// <summary>The exclusive lock on S's file, or null when another claim holds it (or it is not a file to trust).</summary>
+    /// <summary>The exclusive lock on S's file, or null when another claim holds it (or it is not a file to trust).
+    /// </summary>
     static FileStream? TryLock(string directory, int octet)
     {
         var path = LockFile(directory, octet);
         var own = directory != SharedDirectory || Nodes.Posix.EffectiveUser == 0;
-        if (Nodes.Posix.Ownership(path, followLink: false) is not null && Running.StateFolders.Distrust(path) is not null) return null;
+        var there = Nodes.Posix.Ownership(path, followLink: false) is not null;
+        if (there && Running.StateFolders.Distrust(path) is not null) return null;
         try
         {
             // FileShare.None makes .NET take flock(LOCK_EX | LOCK_NB) on the descriptor; reading is all a lock needs.

@@ -20,7 +20,7 @@ public static partial class Posix
     /// <summary>The user this process acts as (0: root).</summary>
     public static uint EffectiveUser => GetEuid();
 
-    /// <summary>A file's owner and mode (type bits included), as stat (or lstat, not following a link) gives them.</summary>
+    /// <summary>A file's owner and mode (type bits included), as stat (or lstat, not following a link) gives.</summary>
     public readonly record struct FileOwnership(uint Owner, uint Mode)
     {
         public bool IsLink => (Mode & 0xF000) == 0xA000;
@@ -31,10 +31,13 @@ public static partial class Posix
         public bool Sticky => (Mode & 0x200) != 0;
     }
 
-    /// <summary>The owner and mode of path (of a link itself when followLink is false), or null when there is nothing there.</summary>
+    /// <summary>
+    /// The owner and mode of path (of a link itself when followLink is false), or null when there is nothing there.
+    /// </summary>
     public static FileOwnership? Ownership(string path, bool followLink)
     {
-        // struct stat as Linux lays it out: st_mode and st_uid sit at 24 and 28 on x86-64, at 16 and 24 elsewhere (the generic layout).
+        // struct stat as Linux lays it out: st_mode and st_uid sit at 24 and 28 on x86-64, at 16 and 24 elsewhere
+        // (the generic layout, arm64's).
         var (modeAt, uidAt) = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? (24, 28) : (16, 24);
         var buffer = new byte[256];
         if ((followLink ? Stat(path, buffer) : LStat(path, buffer)) != 0) return null;

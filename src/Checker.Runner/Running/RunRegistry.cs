@@ -72,7 +72,8 @@ public sealed class RunRegistry
     {
         if (Posix.Ownership(directory, followLink: false) is null) return [];
         if (StateFolders.Distrust(directory, directory: true) is { } unsafeFolder)
-            throw new UnsafeStateException($"runs registry {directory}: {unsafeFolder}; Checker will not act on what it names");
+            throw new UnsafeStateException(
+                $"runs registry {directory}: {unsafeFolder}; Checker will not act on what it names");
         var runs = new List<(string, RegisteredRun)>();
         foreach (var file in Directory.GetFiles(directory, "*.json"))
         {
@@ -89,7 +90,8 @@ public sealed class RunRegistry
             }
             catch (Exception e) when (e is JsonException or IOException)
             {
-                skipped?.Add($"skipped {file}: not a registry entry ({e.Message})"); // half-written by a dying runner, or not Checker's
+                // Half-written by a dying runner, or not Checker's.
+                skipped?.Add($"skipped {file}: not a registry entry ({e.Message})");
             }
         }
         return runs;
@@ -104,7 +106,8 @@ public sealed class RunRegistry
         { Provider: null or "" } => "no provider",
         { Processes: null } => "no processes",
         { NodesRoot: { } root } when !Path.IsPathRooted(root) => "nodesRoot is not an absolute path",
-        _ when r.Processes.Any(p => p is null || p.Node is null || p.Host is null || p.Name is null || p.Pid <= 0) => "a process lacks its node, host, name or pid",
+        _ when r.Processes.Any(p => p is null || p.Node is null || p.Host is null || p.Name is null || p.Pid <= 0) =>
+            "a process lacks its node, host, name or pid",
         _ => null,
     };
 }

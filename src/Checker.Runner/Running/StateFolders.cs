@@ -2,7 +2,7 @@ using Checker.Runner.Nodes;
 
 namespace Checker.Runner.Running;
 
-/// <summary>A folder or file of Checker's state that another user could have made or could change: not to be used.</summary>
+/// <summary>A folder or file of Checker's state that another user could have made or could change.</summary>
 public sealed class UnsafeStateException(string message) : Exception(message);
 
 /// <summary>
@@ -21,7 +21,8 @@ public static class StateFolders
         {
             var user = Posix.EffectiveUser;
             if (user == 0) return "/run/checker";
-            return Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Path.IsPathRooted(runtime)
+            var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            return runtime is { Length: > 0 } && Path.IsPathRooted(runtime)
                 ? Path.Combine(runtime, "checker")
                 : Path.Combine(Path.GetTempPath(), $"checker-{user}");
         }
@@ -45,11 +46,12 @@ public static class StateFolders
         if (Posix.Ownership(folder, followLink: false) is null)
         {
             var parent = Path.GetDirectoryName(folder);
-            if (parent is not null && Posix.Ownership(parent, followLink: true) is null) Directory.CreateDirectory(parent);
+            if (parent is not null && Posix.Ownership(parent, followLink: true) is null)
+                Directory.CreateDirectory(parent);
             try { Directory.CreateDirectory(folder, mode); }
             catch (IOException) { } // made meanwhile: judged below like any folder found there
         }
-        if (Distrust(folder, directory: true) is { } why) throw new UnsafeStateException($"{folder}: {why}; Checker will not use it");
+        if (Distrust(folder, directory: true) is { } why) throw Refused(folder, why);
         return folder;
     }
 
@@ -61,22 +63,30 @@ public static class StateFolders
     {
         if (Posix.Ownership(path, followLink: false) is not { } o) return "it is not there";
         if (o.IsLink) return "it is a symbolic link";
-        if (directory ? !o.IsDirectory : !o.IsRegularFile) return directory ? "it is not a folder" : "it is not a regular file";
+        if (directory && !o.IsDirectory) return "it is not a folder";
+        if (!directory && !o.IsRegularFile) return "it is not a regular file";
         if (o.Owner != Posix.EffectiveUser && o.Owner != 0) return $"it is owned by another user (uid {o.Owner})";
-        if (o.WritableByOthers) return $"others may write it (mode {Convert.ToString(o.Mode & 0xFFF, 8)})";
+        if (o.WritableByOthers) return $"others may write it (mode {Octal(o.Mode)})";
         return null;
     }
 
-    /// <summary>Every folder above must be changeable only by this user or root, or be sticky (others cannot rename what is ours).</summary>
+    /// <summary>
+    /// Every folder above must be changeable only by this user or root, or be sticky (then others cannot rename
+    /// what is ours).
+    /// </summary>
     static void CheckAncestors(string folder)
     {
         for (var dir = Path.GetDirectoryName(folder); dir is not null; dir = Path.GetDirectoryName(dir))
         {
             if (Posix.Ownership(dir, followLink: true) is not { } o) continue; // made below, by this user
             if (o.Owner != Posix.EffectiveUser && o.Owner != 0)
-                throw new UnsafeStateException($"{folder}: the folder above it, {dir}, is owned by another user (uid {o.Owner}); Checker will not use it");
+                throw Refused(folder, $"the folder above it, {dir}, is owned by another user (uid {o.Owner})");
             if (o.WritableByOthers && !o.Sticky)
-                throw new UnsafeStateException($"{folder}: others may write the folder above it, {dir} (mode {Convert.ToString(o.Mode & 0xFFF, 8)}); Checker will not use it");
+                throw Refused(folder, $"others may write the folder above it, {dir} (mode {Octal(o.Mode)})");
         }
     }
+
+    static UnsafeStateException Refused(string folder, string why) => new($"{folder}: {why}; Checker will not use it");
+
+    static string Octal(uint mode) => Convert.ToString(mode & 0xFFF, 8);
 }

@@ -151,12 +151,13 @@ public static class TestRunner
     /// Replaces "default" in the spec's faults with the default faults this database, nodes and network can do,
     /// logs each one left out and why, and rewrites the run's spec.json with the faults that will be drawn.
     /// </summary>
-    static void ResolveDefaultFaults(TestSpec spec, IDatabaseSuite suite, INodeProvider nodes, INetwork network, RunFolder folder, Action<string> log)
+    static void ResolveDefaultFaults(TestSpec spec, IDatabaseSuite suite, INodeProvider nodes, INetwork network,
+        RunFolder folder, Action<string> log)
     {
         if (!spec.Nemesis.Faults.Contains(FaultTable.Default)) return;
         var mode = spec.Nemesis.PartitionMode == "drop" ? PartitionMode.Drop : PartitionMode.Blackhole;
-        var (faults, leftOut) = FaultTable.ResolveDefaults(spec.Nemesis.Faults, suite.Capabilities, network.Abilities, mode, suite.Name,
-            network.Kind, NodeProviders.AbilitiesFor(spec.Nodes), nodes.Kind);
+        var (faults, leftOut) = FaultTable.ResolveDefaults(spec.Nemesis.Faults, suite.Capabilities, network.Abilities,
+            mode, suite.Name, network.Kind, NodeProviders.AbilitiesFor(spec.Nodes), nodes.Kind);
         foreach (var why in leftOut) log($"left out of the default faults: {why}");
         spec.Nemesis.Faults = faults;
         File.WriteAllText(folder.Spec, SpecLoader.ToJson(spec));

@@ -38,7 +38,8 @@ public sealed class NetnsRunTests : IDisposable
     }
 
     static TestSpec DefaultSpec(params (string Field, string Value)[] overrides) =>
-        SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec, overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+        SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
+            overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
 
     [Fact]
     public async Task The_shipped_default_test_runs_on_netns_nodes_with_the_default_faults_their_network_can_do()
@@ -56,7 +57,8 @@ public sealed class NetnsRunTests : IDisposable
         var log = File.ReadAllText(outcome.Folder.Log);
         foreach (var missing in Faults.FaultTable.DefaultFaults.Except(drawn)) // each one left out is logged with why
             Assert.Contains($"left out of the default faults: fault '{missing}' needs", log);
-        Assert.Contains(HistoryFile.Load(outcome.Folder.History), o => o.IsNemesis && o.F.StartsWith("start-", StringComparison.Ordinal));
+        Assert.Contains(HistoryFile.Load(outcome.Folder.History),
+            o => o.IsNemesis && o.F.StartsWith("start-", StringComparison.Ordinal));
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
     }
 
@@ -69,16 +71,19 @@ public sealed class NetnsRunTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(testDir, "latest"), "20260101T000000");
         // This kernel has no tc netem (as the SSH lab's tests also find), which only the network's probe learns.
         var spec = DefaultSpec(("nodes.isolation", "netns"), ("time-limit", "5"), ("nemesis.faults", "slow"));
-        var e = await Assert.ThrowsAsync<SpecException>(() => TestRunner.RunAsync(spec, new RunOptions(results, 33), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<SpecException>(
+            () => TestRunner.RunAsync(spec, new RunOptions(results, 33), CancellationToken.None));
 
         Assert.Contains("'slow'", e.Message);
         Assert.Null(TestRunner.FolderOf(e));
-        Assert.Equal(["20260101T000000", "latest"], Directory.GetFileSystemEntries(testDir).Select(Path.GetFileName).Order());
+        Assert.Equal(["20260101T000000", "latest"],
+            Directory.GetFileSystemEntries(testDir).Select(Path.GetFileName).Order());
         Assert.Equal("20260101T000000", new FileInfo(Path.Combine(testDir, "latest")).LinkTarget);
 
         // Into a results folder that is not there yet: it is not made either.
         var fresh = Path.Combine(results, "fresh", "results");
-        await Assert.ThrowsAsync<SpecException>(() => TestRunner.RunAsync(spec, new RunOptions(fresh, 34), CancellationToken.None));
+        await Assert.ThrowsAsync<SpecException>(
+            () => TestRunner.RunAsync(spec, new RunOptions(fresh, 34), CancellationToken.None));
         Assert.False(Directory.Exists(Path.Combine(results, "fresh")));
     }
 
