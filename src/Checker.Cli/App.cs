@@ -72,7 +72,8 @@ public static class App
         {
             return BadInputError(e.Message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException
+            or Runner.Running.UnsafeStateException)
         {
             // A folder that cannot be written, a full disk, a file the user may not read: the machine, not the input.
             return EnvironmentError(e.Message);

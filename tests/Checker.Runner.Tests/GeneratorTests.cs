@@ -87,6 +87,28 @@ public class GeneratorTests
         Assert.Equal(Verdict.Invalid, Linearizable(ops));
     }
 
+    [Fact]
+    public void Every_line_of_a_recorded_history_file_is_one_JSON_object()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"checker-history-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            using (var history = HistoryRecorder.ToFile(path, ["n1", "n2"]))
+            {
+                history.Record(0, OpType.Invoke, "write", 3L, node: "n1");
+                history.Record(0, OpType.Ok, "write", 3L);
+            }
+            var text = File.ReadAllText(path);
+            Assert.EndsWith("\n", text);
+            var lines = text[..^1].Split('\n');
+            Assert.Equal(3, lines.Length); // the header and two ops, no blank line a strict JSON Lines reader trips on
+            Assert.All(lines, line => Assert.Equal(System.Text.Json.JsonValueKind.Object,
+                System.Text.Json.JsonDocument.Parse(line).RootElement.ValueKind));
+            Assert.True(System.Text.Json.JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("header", out _));
+        }
+        finally { File.Delete(path); }
+    }
+
     /// <summary>Every fifth op of each client ends indeterminate (after taking effect or not).</summary>
     sealed class FlakyFactory(IClientFactory inner) : IClientFactory
     {

@@ -16,7 +16,31 @@ public class SpecTests
         Assert.Equal("zookeeper-register", spec.Name);
         Assert.Equal(3, spec.Nodes.Count);
         Assert.True(SyncReads(spec));
-        Assert.Contains("partition-isolate-leader", spec.Nemesis.Faults);
+        Assert.Equal([Faults.FaultTable.Default], spec.Nemesis.Faults);
+    }
+
+    [Fact]
+    public void Default_is_the_default_faults_that_can_run_and_a_fault_named_by_itself_is_left_to_the_validator()
+    {
+        // An iptables network on a kernel without tc netem, and a database that cannot name a leader.
+        const Net.NetworkAbilities network =
+            Net.NetworkAbilities.Drop | Net.NetworkAbilities.Blackhole | Net.NetworkAbilities.OneWay
+            | Net.NetworkAbilities.Loss;
+        var (faults, leftOut) = Faults.FaultTable.ResolveDefaults(["kill-random", "default", "loss"],
+            Faults.DbNeeds.Kill | Faults.DbNeeds.Pause, network, Net.PartitionMode.Blackhole, "db", "iptables",
+            Faults.NodeNeeds.None, "netns");
+        Assert.Equal(["kill-random", "partition-random-halves", "partition-isolate-one", "partition-majorities-ring",
+            "partition-bridge", "partition-one-way", "pause-random", "loss"], faults);
+        Assert.Equal(3, leftOut.Count);
+        Assert.Contains(leftOut, w => w.StartsWith("fault 'slow' needs the network", StringComparison.Ordinal));
+        Assert.Contains(leftOut, w => w.StartsWith("fault 'kill-leader' needs the database", StringComparison.Ordinal));
+
+        // Named by itself, the same fault is refused, naming it.
+        var spec = SpecLoader.Load(Workload, [new("nemesis.faults", "default,slow"), new("nodes.isolation", "netns")]);
+        const Faults.DbNeeds everything = Faults.DbNeeds.Kill | Faults.DbNeeds.Pause | Faults.DbNeeds.Primary;
+        var e = Assert.Throws<SpecException>(
+            () => SpecValidator.ValidateFaults(spec, everything, network, "db", "iptables"));
+        Assert.Contains("fault 'slow' needs the network to delay packets", e.Message);
     }
 
     [Fact]

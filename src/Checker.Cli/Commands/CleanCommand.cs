@@ -10,11 +10,13 @@ public static class CleanCommand
                checker clean --results DIR [--keep N] [--older-than DAYS] [--dry-run]
 
         Stops the node processes of earlier runs whose runner is gone (e.g. killed with SIGKILL), as
-        recorded in the runs registry (/tmp/checker-runs, or CHECKER_RUNS_DIR), and removes their
+        recorded in the runs registry (/run/checker/runs for root, else $XDG_RUNTIME_DIR/checker/runs or
+        /tmp/checker-UID/runs; or CHECKER_RUNS_DIR), and removes their
         directories. Only processes Checker started are touched. For Docker nodes, the run's containers
         (labelled checker.run) are removed from the daemon it used, with its veths and bridge; other
         containers are left alone. --force also stops runs still running.
-        --runs-dir reads another registry.
+        --runs-dir reads another registry. A registry folder or file owned by another user, or that others
+        may write, is not read; a file that is not a registry entry is skipped, saying so.
 
         With --keep or --older-than, prunes old run folders under --results (default results) instead:
         per test, runs beyond the newest N, or older than DAYS days, are removed, but never the newest

@@ -11,8 +11,9 @@ public static class LabCommand
                checker lab down [--dir DIR]             stop them and remove everything the lab made
 
           Each host is a network namespace on a bridge, with its own sshd on port 22 of 127.S.1.k.
-          Host keys, a client key and a known_hosts file are made in DIR (default /tmp/checker-lab,
-          or CHECKER_LAB_DIR). Needs root and Debian's openssh-server.
+          Host keys, a client key and a known_hosts file are made in DIR (default /run/checker/lab,
+          or CHECKER_LAB_DIR), which only root may enter; a DIR another user owns or others may write
+          is refused. Needs root and Debian's openssh-server.
         exit: 0 done, 4 usage, 5 the lab could not be made (the message says why)
         """;
 

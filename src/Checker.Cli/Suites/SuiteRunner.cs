@@ -53,9 +53,11 @@ public sealed class SuiteRunner(RunOptions options, TextWriter log)
         try { outcome = await TestRunner.RunAsync(m.Spec, options with { Overrides = overrides }, cancel); }
         catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
         {
-            // The run folder (if any) keeps the log; the suite goes on with the next test.
+            // The run folder (if any) keeps the log and results; the suite goes on with the next test.
             log.WriteLine($"checker: {m.Label}: the test could not run: {e.Message}");
-            return new SuiteResult(m.Label, attempt, null, null, null, e.Message, false, clock.Elapsed.TotalSeconds);
+            var folder = TestRunner.FolderOf(e);
+            if (folder is not null) WriteReport(folder);
+            return new SuiteResult(m.Label, attempt, null, null, folder, e.Message, false, clock.Elapsed.TotalSeconds);
         }
         WriteReport(outcome.Folder.Dir);
         RunFigures? figures = null;

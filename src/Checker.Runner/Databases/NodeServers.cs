@@ -12,6 +12,18 @@ public sealed class NodeServers(INodeProvider provider)
 {
     readonly ConcurrentDictionary<string, NodeProcess> servers = new();
 
+    /// <summary>
+    /// Sets up every node, the machines in parallel: on each machine its first node first (it finds the database,
+    /// or installs it), then the machine's other nodes together, which find what the first one installed. Nodes
+    /// sharing a machine never run apt at once.
+    /// </summary>
+    public static Task OncePerMachineAsync(INodeProvider provider, Func<Node, Task> setUp) =>
+        Task.WhenAll(provider.Nodes.GroupBy(provider.MachineOf).Select(async machine =>
+        {
+            await setUp(machine.First());
+            await Task.WhenAll(machine.Skip(1).Select(setUp));
+        }));
+
     /// <summary>The node's server process, if one was started and not killed.</summary>
     public NodeProcess? Of(Node node) => servers.TryGetValue(node.Name, out var p) ? p : null;
 

@@ -15,21 +15,86 @@ public static class NodeShell
         if (!r.Ok) throw new EnvironmentException($"{where}: {command} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Output.Trim()}");
     }
 
+    /// <summary>How long apt waits for another apt or dpkg on the node to finish before it gives up.</summary>
+    public static readonly TimeSpan AptLockWait = TimeSpan.FromMinutes(10);
+
     /// <summary>
-    /// Installs a Debian package on the node, as root there (else an EnvironmentException saying what to
-    /// install, or what to pass instead); when apt does not know the package, it updates and tries again,
-    /// as a fresh machine knows no packages until it updates.
+    /// Installs a Debian package on the node, as root there (else an EnvironmentException saying what to install,
+    /// or what to pass instead). A package another installer put there meanwhile is left as it is. When apt knows
+    /// no installable version (a fresh machine's lists are empty until it updates), the lists are updated first;
+    /// an install that fails anyway (lists naming a version the mirror no longer has) updates and tries once more.
+    /// apt and dpkg hold locks while they work: an apt-get waits for them (dpkg's through DPkg::Lock::Timeout,
+    /// the lists' by trying again), so installs on one machine from other runs or hosts take turns.
     /// </summary>
     public static async Task InstallDebianPackageAsync(this Shell sh, string where, string package, string instead, Action<string> log, CancellationToken ct)
     {
         var root = await sh("id", ["-u"], ct);
         if (root.Output.Trim() != "0")
             throw new EnvironmentException($"no {package} on {where}: install Debian's package there (sudo apt-get install {package}), or {instead}");
+        if (await IsInstalledAsync(sh, package, ct))
+        {
+            log($"{where}: Debian's {package} package is installed");
+            return;
+        }
         log($"{where}: installing Debian's {package} package");
-        string[] install = ["install", "-y", "-q", "--no-install-recommends", package];
-        if ((await sh("apt-get", install, ct)).Ok) return;
-        await sh("apt-get", ["update", "-q"], ct);
-        await sh.MustAsync(where, "apt-get", install, ct);
+        var updated = false;
+        if (!await HasCandidateAsync(sh, package, ct))
+        {
+            log($"{where}: apt knows no {package} to install: apt-get update");
+            await UpdateAsync(sh, where, log, ct);
+            updated = true;
+        }
+        string[] installArgs = ["install", "-y", "-q", "--no-install-recommends", package];
+        var install = await AptGetAsync(sh, installArgs, ct);
+        if (install.Ok) return;
+        if (updated) throw InstallFailed(where, package, install);
+        log($"{where}: apt-get install {package} failed ({install.ExitCode}); apt-get update and once more");
+        await UpdateAsync(sh, where, log, ct);
+        install = await AptGetAsync(sh, installArgs, ct);
+        if (!install.Ok) throw InstallFailed(where, package, install);
+    }
+
+    static EnvironmentException InstallFailed(string where, string package, CommandResult r) =>
+        new($"{where}: apt-get install {package} failed ({r.ExitCode}): {r.Output.Trim()}");
+
+    /// <summary>apt-get, never asking, waiting for dpkg's lock held by another installer.</summary>
+    static Task<CommandResult> AptGetAsync(Shell sh, IReadOnlyList<string> args, CancellationToken ct) =>
+        sh("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", "-o", LockTimeout, .. args], ct);
+
+    static readonly string LockTimeout = $"DPkg::Lock::Timeout={(int)AptLockWait.TotalSeconds}";
+
+    /// <summary>
+    /// apt-get update, tried again while another apt holds the lists' lock (apt-get update does not wait for it).
+    /// A failure of another kind is logged and left to the install, whose message then says what is missing.
+    /// </summary>
+    static async Task UpdateAsync(Shell sh, string where, Action<string> log, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + AptLockWait;
+        for (var waited = false; ; waited = true)
+        {
+            var r = await AptGetAsync(sh, ["update", "-q"], ct);
+            if (r.Ok) return;
+            var locked = r.Output.Contains("Could not get lock", StringComparison.Ordinal)
+                || r.Output.Contains("Unable to lock", StringComparison.Ordinal);
+            if (!locked || DateTime.UtcNow > deadline)
+            {
+                log($"{where}: apt-get update failed ({r.ExitCode}): {r.Output.Trim()}");
+                return;
+            }
+            if (!waited) log($"{where}: another apt holds the lock on apt's lists: waiting for it");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    static async Task<bool> IsInstalledAsync(Shell sh, string package, CancellationToken ct) =>
+        (await sh("dpkg-query", ["-W", "-f=${Status}", package], ct)).Output.Trim() == "install ok installed";
+
+    /// <summary>True when apt's lists offer a version of the package (apt-cache policy names a candidate).</summary>
+    static async Task<bool> HasCandidateAsync(Shell sh, string package, CancellationToken ct)
+    {
+        var r = await sh("apt-cache", ["policy", package], ct);
+        return r.Ok && Lines(r.Output).Any(l =>
+            l.StartsWith("Candidate:", StringComparison.Ordinal) && !l.Contains("(none)", StringComparison.Ordinal));
     }
 
     /// <summary>The non-empty lines of a command's output.</summary>

@@ -61,6 +61,48 @@ public static class FaultTable
 
     static readonly Dictionary<string, Fault> ByName = All.ToDictionary(f => f.Name);
 
+    /// <summary>The name that stands, in nemesis.faults, for every fault of DefaultFaults the test can do.</summary>
+    public const string Default = "default";
+
+    /// <summary>
+    /// The faults "default" may stand for: partitions of every shape, kills and pauses of a random node and of the
+    /// leader, and slow links. Only those the database, the nodes and the network can do are drawn; the rest are left
+    /// out with a line in the log, so the default test runs on every node kind.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultFaults =
+    [
+        "partition-random-halves", "partition-isolate-one", "partition-isolate-leader", "partition-majorities-ring",
+        "partition-bridge", "partition-one-way", "kill-random", "kill-leader", "pause-random", "slow",
+    ];
+
+    /// <summary>
+    /// The faults to draw from: those named, with "default" replaced by the default faults this database, nodes and
+    /// network can do (each once); and the default faults left out, each with why. A fault named by itself is kept
+    /// as named: the validator refuses it when it cannot run.
+    /// </summary>
+    public static (List<string> Faults, List<string> LeftOut) ResolveDefaults(IReadOnlyList<string> named, DbNeeds db,
+        NetworkAbilities network, PartitionMode mode, string dbName, string networkKind, NodeNeeds nodes,
+        string nodesKind)
+    {
+        var faults = new List<string>();
+        var leftOut = new List<string>();
+        foreach (var name in named)
+        {
+            if (name != Default)
+            {
+                if (!faults.Contains(name)) faults.Add(name);
+                continue;
+            }
+            foreach (var candidate in DefaultFaults)
+            {
+                var why = Unsupported(ByName[candidate], db, network, mode, dbName, networkKind, nodes, nodesKind);
+                if (why is not null) leftOut.Add(why);
+                else if (!faults.Contains(candidate)) faults.Add(candidate);
+            }
+        }
+        return (faults, leftOut);
+    }
+
     public static IEnumerable<string> Names => All.Select(f => f.Name);
 
     public static Fault? Find(string name) => ByName.GetValueOrDefault(name);

@@ -44,8 +44,8 @@ public sealed class HistoryRecorder : IDisposable
     {
         var output = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read), new System.Text.UTF8Encoding(false));
         var recorder = new HistoryRecorder(output);
+        // The header record ends its own line.
         JsonLinesHistory.WriteHeader(output, new HistoryHeader { Start = recorder.StartedAt, Nodes = nodes?.ToList() });
-        output.Write('\n');
         output.Flush();
         return recorder;
     }

@@ -21,15 +21,44 @@ public sealed class HostsState
     /// <summary>Pid files of daemons started in the namespaces (the lab's sshd).</summary>
     public List<string> PidFiles { get; set; } = [];
 
-    public static HostsState Load(string path) =>
-        JsonConvert.DeserializeObject<HostsState>(File.ReadAllText(path))
-        ?? throw new InvalidDataException($"{path}: empty hosts state");
+    /// <summary>
+    /// The state in path; a file another user owns or may write names nothing root should remove
+    /// (UnsafeStateException).
+    /// </summary>
+    public static HostsState Load(string path)
+    {
+        if (Running.StateFolders.Distrust(path) is { } why)
+            throw new Running.UnsafeStateException($"hosts state {path}: {why}; Checker will not act on it");
+        return JsonConvert.DeserializeObject<HostsState>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"{path}: empty hosts state");
+    }
 
+    /// <summary>
+    /// Writes the state through a new file renamed over path, neither following a link nor writing into another's
+    /// file: the state file may sit in a folder others can write (beside a run's nodes in /tmp).
+    /// </summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (Nodes.Posix.Ownership(path, followLink: false) is not null
+            && Running.StateFolders.Distrust(path) is { } why)
+            throw new Running.UnsafeStateException($"hosts state {path}: {why}; Checker will not use it");
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonConvert.SerializeObject(this, Formatting.Indented));
+        if (Nodes.Posix.Ownership(tmp, followLink: false) is not null)
+        {
+            if (Running.StateFolders.Distrust(tmp) is { } bad)
+                throw new Running.UnsafeStateException($"{tmp}: {bad}; Checker will not use it");
+            File.Delete(tmp); // left by a runner that died while writing
+        }
+        var create = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite,
+        };
+        using (var file = new FileStream(tmp, create))
+        using (var writer = new StreamWriter(file))
+            writer.Write(JsonConvert.SerializeObject(this, Formatting.Indented));
         File.Move(tmp, path, overwrite: true);
     }
+
+    const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 }

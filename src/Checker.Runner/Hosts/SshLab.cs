@@ -28,26 +28,44 @@ public sealed class SshLab
     public string RunnerAddress { get; init; } = "";
     public List<LabHost> Hosts { get; init; } = [];
 
-    /// <summary>The default folder: /tmp/checker-lab, or CHECKER_LAB_DIR.</summary>
+    /// <summary>The default folder: StateFolders.Lab (/run/checker/lab for root), or CHECKER_LAB_DIR.</summary>
     public static string DefaultFolder =>
-        Environment.GetEnvironmentVariable("CHECKER_LAB_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "checker-lab");
+        Environment.GetEnvironmentVariable("CHECKER_LAB_DIR") is { Length: > 0 } d ? d : Running.StateFolders.Lab;
 
     static string LabFile(string folder) => Path.Combine(folder, "lab.json");
     static string StateFile(string folder) => Path.Combine(folder, "hosts.json");
 
     public static bool IsUp(string folder) => File.Exists(LabFile(folder)) || File.Exists(StateFile(folder));
 
-    public static SshLab Load(string folder) =>
-        JsonConvert.DeserializeObject<SshLab>(File.ReadAllText(LabFile(folder))) ?? throw new InvalidDataException($"{LabFile(folder)}: empty");
+    public static SshLab Load(string folder)
+    {
+        Trusted(folder);
+        return JsonConvert.DeserializeObject<SshLab>(File.ReadAllText(LabFile(folder)))
+            ?? throw new InvalidDataException($"{LabFile(folder)}: empty");
+    }
+
+    /// <summary>
+    /// A lab's folder holds its keys and names the processes and namespaces root removes: one another user owns or
+    /// may write is refused (UnsafeStateException), as are its files.
+    /// </summary>
+    static void Trusted(string folder)
+    {
+        if (Nodes.Posix.Ownership(folder, followLink: false) is null) return;
+        if (Running.StateFolders.Distrust(folder, directory: true) is { } why)
+            throw new Running.UnsafeStateException($"lab folder {folder}: {why}; Checker will not use it");
+        foreach (var file in new[] { LabFile(folder), StateFile(folder) })
+            if (Nodes.Posix.Ownership(file, followLink: false) is not null
+                && Running.StateFolders.Distrust(file) is { } bad)
+                throw new Running.UnsafeStateException($"{file}: {bad}; Checker will not use it");
+    }
 
     /// <summary>Makes `count` hosts in `folder` (which must not hold a lab) and waits until every sshd accepts connections.</summary>
     public static async Task<SshLab> UpAsync(string folder, int count, CancellationToken ct = default)
     {
         if (count is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(count), "a lab has 1 to 200 hosts");
-        folder = Path.GetFullPath(folder);
+        folder = Running.StateFolders.Own(folder);
         if (IsUp(folder)) throw new InvalidOperationException($"a lab is already up in {folder}; run 'checker lab down' first");
         if (!File.Exists(Sshd)) throw new InvalidOperationException($"{Sshd} is missing: install Debian's openssh-server");
-        Directory.CreateDirectory(folder);
         Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory, which Debian makes only when its own sshd starts
 
         var clientKey = Path.Combine(folder, "id_ed25519");
@@ -148,6 +166,7 @@ public sealed class SshLab
     /// <summary>Stops every sshd and removes the namespaces, veths, bridge and rules, then the folder; safe to repeat.</summary>
     public static async Task<IReadOnlyList<string>> DownAsync(string folder)
     {
+        Trusted(folder);
         var done = await HostBridge.CleanAsync(StateFile(folder));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         return done;

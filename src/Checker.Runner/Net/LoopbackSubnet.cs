@@ -6,11 +6,16 @@ namespace Checker.Runner.Net;
 /// bridge's route turns a local run's 127.S.1.b into an address no socket may bind. Random picks
 /// alone collide now and then, so every claim holds an exclusive lock on a file named after S for as
 /// long as it lives; the lock is the kernel's (flock), so it ends with the process however it ends.
+/// The files are root's, in /run/checker/loopback, made once for every S; other users lock them there too
+/// (a lock needs only reading), or, where root never made them, their own in their state folder. No file
+/// is ever made or changed in a folder another user could write.
 /// </summary>
 public sealed class LoopbackSubnet : IDisposable
 {
-    /// <summary>Where the lock files live; shared by every Checker process on the machine.</summary>
-    static readonly string LockDirectory = Path.Combine(Path.GetTempPath(), "checker-loopback");
+    /// <summary>Root's lock files, which every user's runs lock.</summary>
+    const string SharedDirectory = "/run/checker/loopback";
+
+    const int First = 20, Count = 230;
 
     readonly FileStream held;
 
@@ -25,43 +30,66 @@ public sealed class LoopbackSubnet : IDisposable
     /// </summary>
     public static LoopbackSubnet Claim(Func<int, bool> isFree)
     {
-        Directory.CreateDirectory(LockDirectory);
-        // Every user's runs share the directory and its files, as they share the addresses.
-        ShareWithEveryone(LockDirectory, Everyone | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute | UnixFileMode.StickyBit);
-        var octets = Enumerable.Range(20, 230).ToArray();
+        var directory = LockDirectory();
+        var octets = Enumerable.Range(First, Count).ToArray();
         Random.Shared.Shuffle(octets); // random, so runs started together rarely contend for one file
         foreach (var octet in octets)
         {
-            if (TryLock(octet) is not { } held) continue;
+            if (TryLock(directory, octet) is not { } held) continue;
             if (isFree(octet)) return new LoopbackSubnet(octet, held);
             held.Dispose();
         }
         throw new InvalidOperationException("no free 127.S.0.0/16 loopback subnet: every one tried is claimed by another run or in use");
     }
 
-    /// <summary>The exclusive lock on S's file, or null when another claim holds it.</summary>
-    static FileStream? TryLock(int octet)
+    /// <summary>
+    /// Root makes (or checks) its folder and a file for every S, readable by all; another user locks those when they
+    /// are root's and only root may change them, else files of its own in its state folder.
+    /// </summary>
+    static string LockDirectory()
     {
-        var path = Path.Combine(LockDirectory, $"127.{octet}.lock");
+        const UnixFileMode everyoneReads =
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode everyoneEnters =
+            UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        if (Nodes.Posix.EffectiveUser == 0)
+        {
+            var shared = Running.StateFolders.Own(SharedDirectory, everyoneReads | everyoneEnters);
+            for (var octet = First; octet < First + Count; octet++)
+            {
+                var path = LockFile(shared, octet);
+                if (Nodes.Posix.Ownership(path, followLink: false) is not null) continue;
+                var create = new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite,
+                    UnixCreateMode = everyoneReads,
+                };
+                try { new FileStream(path, create).Dispose(); }
+                catch (IOException) { } // another run made it meanwhile
+            }
+            return shared;
+        }
+        if (Running.StateFolders.Distrust(SharedDirectory, directory: true) is null) return SharedDirectory;
+        return Running.StateFolders.Own(Running.StateFolders.Loopback);
+    }
+
+    static string LockFile(string directory, int octet) => Path.Combine(directory, $"127.{octet}.lock");
+
+    /// <summary>The exclusive lock on S's file, or null when another claim holds it (or it is not a file to trust).
+    /// </summary>
+    static FileStream? TryLock(string directory, int octet)
+    {
+        var path = LockFile(directory, octet);
+        var own = directory != SharedDirectory || Nodes.Posix.EffectiveUser == 0;
+        var there = Nodes.Posix.Ownership(path, followLink: false) is not null;
+        if (there && Running.StateFolders.Distrust(path) is not null) return null;
         try
         {
-            // FileShare.None makes .NET take flock(LOCK_EX | LOCK_NB) on the descriptor.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
-            ShareWithEveryone(path, Everyone);
-            return stream;
+            // FileShare.None makes .NET take flock(LOCK_EX | LOCK_NB) on the descriptor; reading is all a lock needs.
+            return new FileStream(path, own ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.Read, FileShare.None);
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
-    }
-
-    const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-
-    /// <summary>Sets the mode where this user may (the first user to make a file owns it).</summary>
-    static void ShareWithEveryone(string path, UnixFileMode mode)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        try { File.SetUnixFileMode(path, mode); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>Releases the claim; the file stays, empty, for the next run.</summary>

@@ -29,6 +29,12 @@ public interface INodeProvider : IAsyncDisposable
     /// <summary>The nodes, in order n1..nN.</summary>
     IReadOnlyList<Node> Nodes { get; }
 
+    /// <summary>
+    /// The machine the node runs on, as a name equal for nodes that share one (and its packages): a database is
+    /// installed once per machine. By default each node is a machine of its own.
+    /// </summary>
+    string MachineOf(Node node) => $"{Kind}:{node.Name}";
+
     /// <summary>Starts a long-running process on the node, detached from the runner, its output appended to logFile.</summary>
     Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile, CancellationToken ct);
 

@@ -20,6 +20,9 @@ public sealed class LocalNodeProvider : INodeProvider
 
     public string Kind => "local";
 
+    /// <summary>Every node is a process on this machine, sharing its packages.</summary>
+    public string MachineOf(Node node) => Machines.ThisMachine;
+
     public IReadOnlyList<Node> Nodes { get; }
 
     /// <summary>The second octet of every address of this run: nodes are 127.Subnet.0.k.</summary>
@@ -38,8 +41,8 @@ public sealed class LocalNodeProvider : INodeProvider
     /// <summary>Makes count nodes with fresh directories under root; onStart hears of every process started (for the runs registry).</summary>
     public static LocalNodeProvider Create(int count, string root, Action<NodeProcess>? onStart = null)
     {
+        root = Running.StateFolders.Own(root); // a folder another user made beforehand is refused
         var claim = LoopbackSubnet.Claim(NothingListens);
-        Directory.CreateDirectory(root);
         var nodes = Enumerable.Range(1, count)
             .Select(k => new Node($"n{k}", k, $"127.{claim.Octet}.0.{k}", Directory.CreateDirectory(Path.Combine(root, $"n{k}")).FullName))
             .ToList();

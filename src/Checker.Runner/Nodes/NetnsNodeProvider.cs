@@ -31,6 +31,9 @@ public sealed class NetnsNodeProvider : INodeProvider
     }
 
     public string Kind => "netns";
+
+    /// <summary>Every node is a process on this machine, sharing its packages.</summary>
+    public string MachineOf(Node node) => Machines.ThisMachine;
     public IReadOnlyList<Node> Nodes => processes.Nodes;
 
     /// <summary>Runs argv inside the node's namespace: the iptables network acts on the nodes through this.</summary>
@@ -40,7 +43,7 @@ public sealed class NetnsNodeProvider : INodeProvider
     {
         if (!Environment.IsPrivilegedProcess)
             throw new Databases.EnvironmentException("nodes.isolation netns needs root (namespaces, a bridge, iptables); without root, local nodes use the fault proxy");
-        Directory.CreateDirectory(root);
+        root = Running.StateFolders.Own(root); // a folder another user made beforehand is refused
         var bridge = await HostBridge.CreateAsync(StateFileOf(root), PrefixOf(root), ct);
         try
         {

@@ -10,6 +10,12 @@ public sealed record Node(string Name, int Id, string Address, string Directory)
     public override string ToString() => Name;
 }
 
+/// <summary>Where nodes that are processes of this machine run (INodeProvider.MachineOf).</summary>
+public static class Machines
+{
+    public const string ThisMachine = "this machine";
+}
+
 /// <summary>A process started on a node; Pid and StartTime identify it even after the runner is gone.</summary>
 public sealed record NodeProcess(Node Node, string Name, int Pid, long StartTime);
 

@@ -8,6 +8,42 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int sig);
 
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LStat(string path, [Out] byte[] buffer);
+
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Stat(string path, [Out] byte[] buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEuid();
+
+    /// <summary>The user this process acts as (0: root).</summary>
+    public static uint EffectiveUser => GetEuid();
+
+    /// <summary>A file's owner and mode (type bits included), as stat (or lstat, not following a link) gives.</summary>
+    public readonly record struct FileOwnership(uint Owner, uint Mode)
+    {
+        public bool IsLink => (Mode & 0xF000) == 0xA000;
+        public bool IsDirectory => (Mode & 0xF000) == 0x4000;
+        public bool IsRegularFile => (Mode & 0xF000) == 0x8000;
+        /// <summary>Group or others may write it.</summary>
+        public bool WritableByOthers => (Mode & 0b000_010_010) != 0;
+        public bool Sticky => (Mode & 0x200) != 0;
+    }
+
+    /// <summary>
+    /// The owner and mode of path (of a link itself when followLink is false), or null when there is nothing there.
+    /// </summary>
+    public static FileOwnership? Ownership(string path, bool followLink)
+    {
+        // struct stat as Linux lays it out: st_mode and st_uid sit at 24 and 28 on x86-64, at 16 and 24 elsewhere
+        // (the generic layout, arm64's).
+        var (modeAt, uidAt) = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? (24, 28) : (16, 24);
+        var buffer = new byte[256];
+        if ((followLink ? Stat(path, buffer) : LStat(path, buffer)) != 0) return null;
+        return new FileOwnership(BitConverter.ToUInt32(buffer, uidAt), BitConverter.ToUInt32(buffer, modeAt));
+    }
+
     /// <summary>Sends sig to pid; false when the process does not exist.</summary>
     public static bool Signal(int pid, int sig) => Kill(pid, sig) == 0;
 

@@ -60,7 +60,7 @@ public static class Cleaner
     public static async Task<List<string>> CleanAsync(string registryDir, bool force = false)
     {
         var actions = new List<string>();
-        foreach (var (file, run) in RunRegistry.List(registryDir))
+        foreach (var (file, run) in RunRegistry.List(registryDir, actions))
         {
             if (!force && Posix.IsAlive(run.RunnerPid, run.RunnerStartTime))
             {

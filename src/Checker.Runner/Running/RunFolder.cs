@@ -13,28 +13,62 @@ public sealed class RunFolder
     public string Log => Path.Combine(Dir, "runner.log");
     public string NodeLogs => Path.Combine(Dir, "nodes");
 
-    RunFolder(string dir, string runId)
+    readonly string? previousLatest; // where latest pointed before this run moved it
+    readonly List<string> made; // the folders above Dir this run made, innermost first
+
+    RunFolder(string dir, string runId, string? previousLatest, List<string> made)
     {
         Dir = dir;
         RunId = runId;
+        this.previousLatest = previousLatest;
+        this.made = made;
     }
 
     /// <summary>Creates a fresh folder for the test (a second run in the same second gets a suffix) and points latest at it.</summary>
     public static RunFolder Create(string resultsRoot, string testName)
     {
         var testDir = Path.GetFullPath(Path.Combine(resultsRoot, testName));
+        var made = new List<string>();
+        for (var d = testDir; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) made.Add(d);
         Directory.CreateDirectory(testDir);
         var stamp = DateTime.Now.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
         var name = stamp;
         for (var i = 2; Directory.Exists(Path.Combine(testDir, name)); i++) name = $"{stamp}-{i}";
         var dir = Directory.CreateDirectory(Path.Combine(testDir, name)).FullName;
         var latest = Path.Combine(testDir, "latest");
+        var previousLatest = new FileInfo(latest).LinkTarget;
         try
         {
             if (File.Exists(latest) || Directory.Exists(latest) || new FileInfo(latest).LinkTarget is not null) File.Delete(latest);
             File.CreateSymbolicLink(latest, name);
         }
         catch (IOException) { } // another run raced us to it; the folder itself is what matters
-        return new RunFolder(dir, $"{testName}-{name}-{Environment.ProcessId}");
+        return new RunFolder(dir, $"{testName}-{name}-{Environment.ProcessId}", previousLatest, made);
+    }
+
+    /// <summary>
+    /// Removes the folder of a run that was refused before it started, and points latest back where it pointed
+    /// (the folders above it this run made are removed too while nothing else is in them): a refusal leaves only
+    /// its message.
+    /// </summary>
+    public void Discard()
+    {
+        Directory.Delete(Dir, recursive: true);
+        var testDir = Path.GetDirectoryName(Dir)!;
+        var latest = Path.Combine(testDir, "latest");
+        try
+        {
+            if (new FileInfo(latest).LinkTarget == Path.GetFileName(Dir))
+            {
+                File.Delete(latest);
+                if (previousLatest is not null) File.CreateSymbolicLink(latest, previousLatest);
+            }
+            foreach (var folder in made)
+            {
+                if (Directory.EnumerateFileSystemEntries(folder).Any()) break;
+                Directory.Delete(folder);
+            }
+        }
+        catch (IOException) { } // another run moved latest or wrote beside it meanwhile: what it made stays
     }
 }

@@ -15,9 +15,10 @@ public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStart
     List<RegisteredProcess> Processes, Spec.NodesSpec? Ssh = null, string? DockerHost = null);
 
 /// <summary>
-/// The runs registry: one JSON file per live run (default /tmp/checker-runs, or CHECKER_RUNS_DIR),
-/// rewritten whenever the run starts a process and deleted when it ends cleanly. A file whose runner
-/// is gone marks leftovers for `checker clean`.
+/// The runs registry: one JSON file per live run (default StateFolders.Runs: /run/checker/runs for root;
+/// or CHECKER_RUNS_DIR), rewritten whenever the run starts a process and deleted when it ends cleanly. A file
+/// whose runner is gone marks leftovers for `checker clean`. What a file names, clean stops and removes, so a
+/// registry folder or file another user could have written is never read, nor is one that does not parse.
 /// </summary>
 public sealed class RunRegistry
 {
@@ -26,11 +27,11 @@ public sealed class RunRegistry
     readonly string path;
 
     public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "checker-runs");
+        Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : StateFolders.Runs;
 
     public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, Spec.NodesSpec? ssh = null, string? dockerHost = null)
     {
-        Directory.CreateDirectory(directory);
+        directory = StateFolders.Own(directory);
         var self = Environment.ProcessId;
         run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, [],
             ssh is null ? null : new Spec.NodesSpec { Provider = "ssh", Hosts = ssh.Hosts, User = ssh.User, Port = ssh.Port, PrivateKey = ssh.PrivateKey, KnownHosts = ssh.KnownHosts, Sudo = ssh.Sudo },
@@ -62,18 +63,51 @@ public sealed class RunRegistry
         File.Move(tmp, path, overwrite: true);
     }
 
-    public static List<(string Path, RegisteredRun Run)> List(string directory)
+    /// <summary>
+    /// The registered runs. A file that is not to be trusted (another user's, or writable by others) or that is not
+    /// a registry entry (it does not parse, or lacks what an entry holds) is skipped, with a line in skipped saying
+    /// why. A registry folder that is not to be trusted is refused (UnsafeStateException).
+    /// </summary>
+    public static List<(string Path, RegisteredRun Run)> List(string directory, List<string>? skipped = null)
     {
-        if (!Directory.Exists(directory)) return [];
+        if (Posix.Ownership(directory, followLink: false) is null) return [];
+        if (StateFolders.Distrust(directory, directory: true) is { } unsafeFolder)
+            throw new UnsafeStateException(
+                $"runs registry {directory}: {unsafeFolder}; Checker will not act on what it names");
         var runs = new List<(string, RegisteredRun)>();
         foreach (var file in Directory.GetFiles(directory, "*.json"))
         {
+            if (StateFolders.Distrust(file) is { } why)
+            {
+                skipped?.Add($"skipped {file}: {why}");
+                continue;
+            }
             try
             {
-                if (JsonConvert.DeserializeObject<RegisteredRun>(File.ReadAllText(file)) is { } r) runs.Add((file, r));
+                var run = JsonConvert.DeserializeObject<RegisteredRun>(File.ReadAllText(file));
+                if (Invalid(run) is { } problem) skipped?.Add($"skipped {file}: not a registry entry ({problem})");
+                else runs.Add((file, run!));
             }
-            catch (Exception e) when (e is JsonException or IOException) { } // half-written by a dying runner: skip
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                // Half-written by a dying runner, or not Checker's.
+                skipped?.Add($"skipped {file}: not a registry entry ({e.Message})");
+            }
         }
         return runs;
     }
+
+    /// <summary>What an entry lacks that every run writes, or null when it is whole.</summary>
+    static string? Invalid(RegisteredRun? r) => r switch
+    {
+        null => "empty",
+        { RunId: null or "" } => "no runId",
+        { RunnerPid: <= 0 } => "no runnerPid",
+        { Provider: null or "" } => "no provider",
+        { Processes: null } => "no processes",
+        { NodesRoot: { } root } when !Path.IsPathRooted(root) => "nodesRoot is not an absolute path",
+        _ when r.Processes.Any(p => p is null || p.Node is null || p.Host is null || p.Name is null || p.Pid <= 0) =>
+            "a process lacks its node, host, name or pid",
+        _ => null,
+    };
 }

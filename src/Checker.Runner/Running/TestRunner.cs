@@ -68,6 +68,7 @@ public static class TestRunner
         INetwork? network = null;
         DbPlan? plan = null;
         var interrupted = false;
+        var started = false; // the database is being set up: from here on a failure is a run that failed, not a refusal
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
@@ -80,10 +81,13 @@ public static class TestRunner
             extra["network"] = network.Kind;
             if (nodes is INodeClocks clocks)
                 extra["clockOffsetsMs"] = await ClockOffsetsAsync(nodes.Nodes, clocks, Log, cancel);
-            // Now that the network has probed the nodes' kernels: a fault it cannot do is refused before the database starts.
+            // Now that the network has probed the nodes' kernels: "default" becomes the default faults it can do, and a
+            // fault named by itself that it cannot do is refused before the database starts.
+            ResolveDefaultFaults(spec, suite, nodes, network, folder, Log);
             SpecValidator.ValidateFaults(spec, suite.Capabilities, network.Abilities, suite.Name, network.Kind);
             Log($"{nodes.Kind} nodes {string.Join(", ", nodes.Nodes.Select(n => $"{n.Name}={n.Address}"))}; {network.Kind} network");
             plan = suite.Plan(spec, nodes, network, run);
+            started = true;
             var setupClock = Stopwatch.StartNew();
             await plan.Db.SetupAsync(cancel);
             extra["secondsToServing"] = Math.Round(setupClock.Elapsed.TotalSeconds, 3);
@@ -113,6 +117,14 @@ public static class TestRunner
             await TeardownAsync(plan?.Db, network, nodes, folder, Log);
             registry.Remove();
         }
+        if (!started && failure?.SourceException is SpecException)
+        {
+            // Refused before anything of the test ran: the message is all there is to keep.
+            history.Dispose();
+            logFile.Dispose();
+            folder.Discard();
+            failure.Throw();
+        }
         RunConditions.AtEnd(extra, nodes?.Kind, network?.Kind);
 
         var ops = history.Snapshot();
@@ -124,7 +136,12 @@ public static class TestRunner
         if ((interrupted || failure is not null) && verdict is Verdict.Valid or Verdict.NotJudged) verdict = Verdict.Unknown;
         await WriteResultsAsync(folder, spec, verdict, checks, interrupted, extra);
         foreach (var c in checks) Log($"{c.Checker}: {c.Verdict} {c.Summary}");
-        failure?.Throw(); // the results are written; the caller still learns why the run could not finish
+        if (failure is not null)
+        {
+            // The results are written; the caller still learns why the run could not finish, and where it wrote.
+            failure.SourceException.Data[FolderKey] = folder.Dir;
+            failure.Throw();
+        }
         return new RunOutcome(folder, verdict, checks, interrupted);
     }
 
@@ -168,6 +185,27 @@ public static class TestRunner
             log($"node logs: could not read the leader elections: {e.Message}");
             return null;
         }
+    }
+
+    const string FolderKey = "Checker.RunFolder";
+
+    /// <summary>The run folder a failed run wrote (its log and results), or null when it wrote none.</summary>
+    public static string? FolderOf(Exception e) => e.Data[FolderKey] as string;
+
+    /// <summary>
+    /// Replaces "default" in the spec's faults with the default faults this database, nodes and network can do,
+    /// logs each one left out and why, and rewrites the run's spec.json with the faults that will be drawn.
+    /// </summary>
+    static void ResolveDefaultFaults(TestSpec spec, IDatabaseSuite suite, INodeProvider nodes, INetwork network,
+        RunFolder folder, Action<string> log)
+    {
+        if (!spec.Nemesis.Faults.Contains(FaultTable.Default)) return;
+        var mode = spec.Nemesis.PartitionMode == "drop" ? PartitionMode.Drop : PartitionMode.Blackhole;
+        var (faults, leftOut) = FaultTable.ResolveDefaults(spec.Nemesis.Faults, suite.Capabilities, network.Abilities,
+            mode, suite.Name, network.Kind, NodeProviders.AbilitiesFor(spec.Nodes), nodes.Kind);
+        foreach (var why in leftOut) log($"left out of the default faults: {why}");
+        spec.Nemesis.Faults = faults;
+        File.WriteAllText(folder.Spec, SpecLoader.ToJson(spec));
     }
 
     /// <summary>Each node's clock offset from the runner's, in ms with its error (no clock is ever changed).</summary>

@@ -69,8 +69,10 @@ public static class SpecValidator
         var mode = s.Nemesis.PartitionMode == "drop" ? PartitionMode.Drop : PartitionMode.Blackhole;
         foreach (var name in s.Nemesis.Faults)
         {
+            if (name == FaultTable.Default) continue; // stands for the defaults that can run: never refused
             var fault = FaultTable.Find(name);
-            Require(fault is not null, "nemesis.faults", $"names an unknown fault '{name}' (known: {string.Join(", ", FaultTable.Names)})");
+            var known = string.Join(", ", FaultTable.Names.Prepend(FaultTable.Default));
+            Require(fault is not null, "nemesis.faults", $"names an unknown fault '{name}' (known: {known})");
             if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind, NodeProviders.AbilitiesFor(s.Nodes), s.Nodes.Provider) is { } why)
                 throw new SpecException($"field 'nemesis.faults': {why}");
         }

@@ -96,12 +96,12 @@ public sealed class ClientSpec
 /// <summary>The faults and when they happen.</summary>
 public sealed class NemesisSpec
 {
-    /// <summary>Fault names, drawn at random each interval; empty: no faults. See FaultTable.</summary>
-    public List<string> Faults { get; set; } =
-    [
-        "partition-random-halves", "partition-isolate-one", "partition-isolate-leader", "partition-majorities-ring",
-        "partition-bridge", "partition-one-way", "kill-random", "kill-leader", "pause-random", "slow",
-    ];
+    /// <summary>
+    /// Fault names, drawn at random each interval; empty: no faults. See FaultTable. "default" stands for the
+    /// default faults the database, nodes and network can do (FaultTable.DefaultFaults); a fault named by itself
+    /// that cannot run is refused.
+    /// </summary>
+    public List<string> Faults { get; set; } = [Checker.Runner.Faults.FaultTable.Default];
     /// <summary>Seconds from the start of one fault to the start of the next.</summary>
     public double Interval { get; set; } = 15;
     /// <summary>Seconds each fault lasts before it is healed.</summary>

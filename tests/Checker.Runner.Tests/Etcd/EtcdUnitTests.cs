@@ -163,7 +163,7 @@ public sealed class EtcdUnitTests : IDisposable
         var path = Path.Combine(Checker.Tests.RepositoryPaths.Workloads, $"etcd-{workload}.json");
         var spec = Spec.SpecLoader.Load(path, []);
         Assert.Equal(("etcd", workload, "correct"), (spec.Db.Name, spec.Workload.Name, spec.Client.Mode));
-        Assert.Contains("kill-leader", spec.Nemesis.Faults);
+        Assert.Equal([Faults.FaultTable.Default], spec.Nemesis.Faults);
         var bad = Assert.Throws<Spec.SpecException>(() => Spec.SpecLoader.Load(path, [KeyValuePair.Create(field, value)]));
         Assert.Contains(named, bad.Message);
     }

@@ -37,5 +37,55 @@ public sealed class NetnsRunTests : IDisposable
         Assert.DoesNotContain($"127.{subnet}.1.254/", (await Shell.RunAsync(["ip", "-o", "addr"])).Output); // the bridge's address is gone
     }
 
+    static TestSpec DefaultSpec(params (string Field, string Value)[] overrides) =>
+        SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
+            overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
+
+    [Fact]
+    public async Task The_shipped_default_test_runs_on_netns_nodes_with_the_default_faults_their_network_can_do()
+    {
+        // The shipped spec's faults as they are ("default"): only the pace is changed, for a short run.
+        var spec = DefaultSpec(("nodes.isolation", "netns"), ("time-limit", "14"), ("nemesis.interval", "4"),
+            ("nemesis.duration", "2"), ("nemesis.initial-delay", "1"));
+        Assert.Equal([Faults.FaultTable.Default], spec.Nemesis.Faults);
+        var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 32), CancellationToken.None);
+
+        Support.RunAssert.Valid(outcome);
+        var drawn = SpecLoader.Load(outcome.Folder.Spec).Nemesis.Faults; // spec.json holds the faults the run drew from
+        Assert.NotEmpty(drawn);
+        Assert.All(drawn, f => Assert.Contains(f, Faults.FaultTable.DefaultFaults));
+        var log = File.ReadAllText(outcome.Folder.Log);
+        foreach (var missing in Faults.FaultTable.DefaultFaults.Except(drawn)) // each one left out is logged with why
+            Assert.Contains($"left out of the default faults: fault '{missing}' needs", log);
+        Assert.Contains(HistoryFile.Load(outcome.Folder.History),
+            o => o.IsNemesis && o.F.StartsWith("start-", StringComparison.Ordinal));
+        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+    }
+
+    [Fact]
+    public async Task A_fault_named_by_itself_that_the_kernel_cannot_do_is_refused_and_leaves_no_run_folder()
+    {
+        // An earlier run's folder, which latest points at: the refused run must leave both as they were.
+        var testDir = Directory.CreateDirectory(Path.Combine(results, "zookeeper-register")).FullName;
+        Directory.CreateDirectory(Path.Combine(testDir, "20260101T000000"));
+        File.CreateSymbolicLink(Path.Combine(testDir, "latest"), "20260101T000000");
+        // This kernel has no tc netem (as the SSH lab's tests also find), which only the network's probe learns.
+        var spec = DefaultSpec(("nodes.isolation", "netns"), ("time-limit", "5"), ("nemesis.faults", "slow"));
+        var e = await Assert.ThrowsAsync<SpecException>(
+            () => TestRunner.RunAsync(spec, new RunOptions(results, 33), CancellationToken.None));
+
+        Assert.Contains("'slow'", e.Message);
+        Assert.Null(TestRunner.FolderOf(e));
+        Assert.Equal(["20260101T000000", "latest"],
+            Directory.GetFileSystemEntries(testDir).Select(Path.GetFileName).Order());
+        Assert.Equal("20260101T000000", new FileInfo(Path.Combine(testDir, "latest")).LinkTarget);
+
+        // Into a results folder that is not there yet: it is not made either.
+        var fresh = Path.Combine(results, "fresh", "results");
+        await Assert.ThrowsAsync<SpecException>(
+            () => TestRunner.RunAsync(spec, new RunOptions(fresh, 34), CancellationToken.None));
+        Assert.False(Directory.Exists(Path.Combine(results, "fresh")));
+    }
+
     public void Dispose() => Directory.Delete(results, recursive: true);
 }

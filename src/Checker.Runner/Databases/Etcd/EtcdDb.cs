@@ -35,14 +35,14 @@ public sealed class EtcdDb(EtcdSettings settings, string? candidate, TimeSpan st
             throw new EnvironmentException(
                 "etcd on local nodes with peer faults needs root: each member resolves its peers' names through its own " +
                 "hosts file, bind-mounted in a private mount namespace (run as root, or without a peer network)");
-        await Task.WhenAll(provider.Nodes.Select(async node =>
+        await NodeServers.OncePerMachineAsync(provider, async node =>
         {
             installs[node.Name] = await EtcdInstall.OnNodeAsync(
                 (c, a, t) => provider.RunAsync(node, c, a, t), (l, r, t) => provider.UploadAsync(node, l, r, t),
                 candidate, $"{node.Directory}/install", node.Name, log, ct);
             await provider.RunAsync(node, "rm", ["-rf", DataDir(node)], ct);
             if (names.NeedsHostsFiles) await provider.WriteFileAsync(node, HostsPath(node), names.HostsFile(node), ct);
-        }));
+        });
         log($"etcd: {string.Join(", ", installs.Values.Select(i => i.Source).Distinct())}");
         await Task.WhenAll(provider.Nodes.Select(n => RestartAsync(n, ct)));
         await WaitUntilServingAsync(startTimeout, ct);

@@ -30,7 +30,7 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
     public async Task SetupAsync(CancellationToken ct)
     {
         var release = await Candidates.CandidateBuilder.ResolveAsync(candidate, log, ct);
-        await Task.WhenAll(provider.Nodes.Select(async node =>
+        await NodeServers.OncePerMachineAsync(provider, async node =>
         {
             installs[node.Name] = await ZooKeeperInstall.OnNodeAsync(
                 (c, a, t) => provider.RunAsync(node, c, a, t), (l, r, t) => provider.UploadAsync(node, l, r, t),
@@ -38,7 +38,7 @@ public sealed class ZooKeeperDb(ZooKeeperSettings settings, DbSpec db, string? c
             await provider.RunAsync(node, "mkdir", ["-p", DataDir(node)], ct);
             await provider.WriteFileAsync(node, $"{DataDir(node)}/myid", $"{node.Id}\n", ct);
             await provider.WriteFileAsync(node, ConfigPath(node), Config(node), ct);
-        }));
+        });
         log($"zookeeper: {string.Join(", ", installs.Values.Select(i => i.Source).Distinct())}");
         await Task.WhenAll(provider.Nodes.Select(n => RestartAsync(n, ct)));
         await WaitForQuorumAsync(TimeSpan.FromSeconds(db.StartTimeout), ct);
