@@ -75,7 +75,8 @@ public static class CheckCommand
         var workload = args.Get("workload");
         var described = workload is null ? null : WorkloadCatalog.Find(workload);
         if (workload is not null && described?.Checker is null)
-            throw new UsageException($"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCatalog.Checkable)})");
+            throw new UsageException(
+                $"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCatalog.Checkable)})");
         if (workload is not null && modelName is not null)
             throw new UsageException("--model and --workload: give one (a workload has its own checker)");
         var bankTotal = args.Integer("bank-total", long.MinValue, long.MaxValue, "an integer");
@@ -132,7 +133,8 @@ public static class CheckCommand
         };
         var result = described is null
             ? CheckModel(history, path, modelName, initial, nilUnknown, options, notes, cancel.Token)
-            : described.CreateChecker(new(path, options, bankTotal is { } sum ? new BankOptions(sum, allowNegative, bankAccounts) : null))
+            : described.CreateChecker(
+                    new(path, options, bankTotal is { } sum ? new(sum, allowNegative, bankAccounts) : null))
                 .Check(history, cancel.Token);
         List<CheckResult> results = [result];
         // A history that names each client op's node is judged per node, as its run was; the header's
@@ -144,7 +146,8 @@ public static class CheckCommand
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
         // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a majority is connected.
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis) && loaded.Header.Nodes is { Count: > 0 } nodes
-            && (described ?? ((modelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null))?.Writes is { } isWrite)
+            && (described ?? ((modelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null))
+                ?.Writes is { } isWrite)
             results.Add(new AvailabilityChecker(new AvailabilityOptions(recovery.Budget, recovery.Stall, nodes, isWrite)).Check(history, cancel.Token));
         guard.CheckNow(); // the checks may have ended between two of its samples
         results = results.Select(guard.Judge).ToList();

@@ -32,7 +32,7 @@ public static class BuiltInWorkloads
         Writes = op => op.F == QueueChecker.Enqueue,
     };
 
-    /// <summary>No write must keep succeeding (a lock may rightly be held for long): not judged for availability.</summary>
+    /// <summary>No write must keep succeeding (a lock may rightly be held long): not judged for availability.</summary>
     public static readonly WorkloadDescriptor Mutex = new("mutex")
     {
         Checker = o => new MutexChecker((o.Search ?? new LinearizabilityOptions()) with { Source = o.Source }),

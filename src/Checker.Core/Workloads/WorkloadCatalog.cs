@@ -27,7 +27,7 @@ public static class WorkloadCatalog
     /// <summary>The workloads with a checker of their own, which `checker check --workload` judges.</summary>
     public static IReadOnlyList<string> Checkable => all.Where(w => w.Checker is not null).Select(w => w.Name).ToList();
 
-    /// <summary>Adds a workload; registering the same descriptor again does nothing, another of the same name is an error.</summary>
+    /// <summary>Adds a workload; the same one again changes nothing, another of the same name is an error.</summary>
     public static void Register(WorkloadDescriptor workload) =>
         ImmutableInterlocked.Update(ref all, list => list.Find(w => w.Name == workload.Name) switch
         {

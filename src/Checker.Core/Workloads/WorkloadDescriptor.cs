@@ -13,7 +13,7 @@ namespace Checker.Core.Workloads;
 /// <param name="Name">The spec's workload.name; also the name of its checker's check in results.json.</param>
 public sealed record WorkloadDescriptor(string Name)
 {
-    /// <summary>Its own checker, for a run and for `checker check --workload`; null: judged by <see cref="Model"/> alone.</summary>
+    /// <summary>Its own checker, for a run and for `checker check --workload`; null: the model judges.</summary>
     public Func<WorkloadCheckerOptions, IChecker>? Checker { get; init; }
 
     /// <summary>The model (ModelCatalog's name) its histories are also checked against, or null.</summary>
@@ -42,14 +42,16 @@ public sealed record WorkloadDescriptor(string Name)
 
     /// <summary>Its checker; throws ArgumentException when it is judged by a model alone.</summary>
     public IChecker CreateChecker(WorkloadCheckerOptions options) =>
-        (Checker ?? throw new ArgumentException($"the {Name} workload has no checker of its own: it is checked with the {Model} model"))(options);
+        (Checker ?? throw new ArgumentException(
+            $"the {Name} workload has no checker of its own: it is checked with the {Model} model"))(options);
 }
 
-/// <summary>A client mode that makes a known anomaly, and what it does wrong (for the spec's error messages and the README).</summary>
+/// <summary>A client mode that makes a known anomaly, and what it does wrong.</summary>
 public sealed record FaultyClientMode(string Mode, string Does);
 
 /// <summary>What a workload's checker may be given.</summary>
 /// <param name="Source">The history's file name, for messages.</param>
 /// <param name="Search">The linearizability search's options, for checkers that search.</param>
 /// <param name="Bank">The bank's expected total and rules (never guessed from the history).</param>
-public sealed record WorkloadCheckerOptions(string Source = "history", LinearizabilityOptions? Search = null, BankOptions? Bank = null);
+public sealed record WorkloadCheckerOptions(
+    string Source = "history", LinearizabilityOptions? Search = null, BankOptions? Bank = null);

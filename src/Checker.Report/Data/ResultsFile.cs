@@ -31,7 +31,7 @@ public static class ResultsFile
         ["recovery"] = typeof(RecoveryReport),
     };
 
-    /// <summary>The detail record a checker writes: a common one's, or its workload's (named as the workload is).</summary>
+    /// <summary>The detail record a checker writes: a common one's, or its workload's (named as it).</summary>
     static Type? DetailType(string checker) =>
         CommonDetailTypes.GetValueOrDefault(checker) ?? WorkloadCatalog.Find(checker)?.DetailType;
 

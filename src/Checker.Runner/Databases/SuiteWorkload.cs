@@ -21,7 +21,10 @@ public sealed record WorkloadContext<TDatabase>(TestSpec Spec, TDatabase Db, INo
     public double FaultProbability => Spec.Client.Mode == ClientModes.FaultyModeOf(Spec.Workload.Name) ? Spec.Client.FaultProbability : 0;
 }
 
-/// <summary>One workload as a suite runs it: which workload, its settings in the spec's workload section, and how its plan is made.</summary>
+/// <summary>
+/// One workload as a suite runs it: which workload, its settings in the spec's workload section, and
+/// how its plan is made.
+/// </summary>
 public abstract class SuiteWorkload<TDatabase>(WorkloadDescriptor workload)
 {
     public string Name => workload.Name;
@@ -36,11 +39,13 @@ public abstract class SuiteWorkload<TDatabase>(WorkloadDescriptor workload)
     public abstract WorkloadPlan Plan(WorkloadContext<TDatabase> context);
 
     /// <summary>A workload whose fields are the settings type T.</summary>
-    public static SuiteWorkload<TDatabase> Of<T>(WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
+    public static SuiteWorkload<TDatabase> Of<T>(
+        WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
         where T : ISpecSettings, new() =>
         new Typed<T>(workload, plan);
 
-    sealed class Typed<T>(WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan) : SuiteWorkload<TDatabase>(workload)
+    sealed class Typed<T>(WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
+        : SuiteWorkload<TDatabase>(workload)
         where T : ISpecSettings, new()
     {
         public override JObject DefaultSettings() => SpecSections.ToJson(new T());

@@ -67,5 +67,6 @@ public sealed class BankWorkload(BankSettings settings) : IWorkload
     }
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [Descriptor.CreateChecker(new(options.Source, Bank: new(settings.Total, settings.AllowNegative, settings.Accounts)))];
+        [Descriptor.CreateChecker(
+            new(options.Source, Bank: new(settings.Total, settings.AllowNegative, settings.Accounts)))];
 }

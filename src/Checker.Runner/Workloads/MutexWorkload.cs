@@ -28,5 +28,6 @@ public sealed class MutexWorkload : IWorkload
     public Invocation? Final(int worker, int n) => n == 0 ? new(Release, null, null) : null;
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [Descriptor.CreateChecker(new(options.Source, new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false }))];
+        [Descriptor.CreateChecker(
+            new(options.Source, new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false }))];
 }

@@ -42,16 +42,20 @@ public sealed class CounterChecker : IChecker
             }
             if (!invokes.Remove(op.Process, out var invoke)) continue;
             if (op.F == Add) adds.Add((invoke.Index, op.Index, Convert.ToInt64(invoke.Value), op.Type));
-            else if (op.F == Read && op.Type == OpType.Ok) reads.Add((invoke.Index, op.Index, Convert.ToInt64(op.Value)));
+            else if (op.F == Read && op.Type == OpType.Ok)
+                reads.Add((invoke.Index, op.Index, Convert.ToInt64(op.Value)));
         }
         // Adds never completed may have happened at any time after they began.
-        adds.AddRange(invokes.Values.Where(i => i.F == Add).Select(i => (i.Index, long.MaxValue, Convert.ToInt64(i.Value), OpType.Info)));
+        adds.AddRange(invokes.Values.Where(i => i.F == Add)
+            .Select(i => (i.Index, long.MaxValue, Convert.ToInt64(i.Value), OpType.Info)));
         var bad = reads.Where(r =>
             r.Value < adds.Where(a => a.Type == OpType.Ok && a.Completed < r.Invoked).Sum(a => a.Amount)
             || r.Value > adds.Where(a => a.Type != OpType.Fail && a.Invoked < r.Completed).Sum(a => a.Amount)).ToList();
         var report = new CounterReport(adds.Count, reads.Count, bad.Count, bad.Count > 0 ? bad[0].Invoked : null);
         return bad.Count == 0
-            ? new CheckResult(Name, Verdict.Valid, $"{reads.Count} reads, each within what {adds.Count} adds allow", report)
-            : new CheckResult(Name, Verdict.Invalid, $"{bad.Count} of {reads.Count} reads outside what the adds allow (first: op {bad[0].Invoked})", report);
+            ? new CheckResult(Name, Verdict.Valid, $"{reads.Count} reads, each within what {adds.Count} adds allow",
+                report)
+            : new CheckResult(Name, Verdict.Invalid,
+                $"{bad.Count} of {reads.Count} reads outside what the adds allow (first: op {bad[0].Invoked})", report);
     }
 }

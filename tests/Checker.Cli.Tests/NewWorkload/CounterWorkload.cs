@@ -17,7 +17,7 @@ public sealed class CounterSettings : ISpecSettings
         : null;
 }
 
-/// <summary>Adds of 1 to 5 and reads of the whole counter; the final phase reads. What would go to the runner.</summary>
+/// <summary>Adds of 1 to 5 and reads of the whole counter; the final phase reads. What goes to the runner.</summary>
 public sealed class CounterWorkload(CounterSettings settings) : IWorkload
 {
     public WorkloadDescriptor Descriptor => CounterChecker.Workload;
@@ -29,5 +29,6 @@ public sealed class CounterWorkload(CounterSettings settings) : IWorkload
 
     public Invocation? Final(int worker, int n) => new(CounterChecker.Read, null, null);
 
-    public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) => [Descriptor.CreateChecker(new(options.Source))];
+    public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
+        [Descriptor.CreateChecker(new(options.Source))];
 }

@@ -11,7 +11,8 @@ namespace Checker.Cli.Tests.NewWorkload;
 /// A database in this process whose one workload is the counter: its client is what a database suite
 /// adds for a new workload, and its table line is how the suite offers it.
 /// </summary>
-public sealed class InMemoryCounterSuite : DatabaseSuite<InMemoryCounterSuite.NoSettings, InMemoryCounterSuite.CounterDb>
+public sealed class InMemoryCounterSuite
+    : DatabaseSuite<InMemoryCounterSuite.NoSettings, InMemoryCounterSuite.CounterDb>
 {
     public override string Name => "in-memory-counter";
     public override DbNeeds Capabilities => DbNeeds.None;
@@ -23,7 +24,8 @@ public sealed class InMemoryCounterSuite : DatabaseSuite<InMemoryCounterSuite.No
             new(new Counters(c.FaultProbability, c.Run.Seed), new CounterWorkload(w))),
     ];
 
-    protected override CounterDb CreateDb(NoSettings settings, TestSpec spec, INodeProvider nodes, INetwork network, RunContext run) => new();
+    protected override CounterDb CreateDb(
+        NoSettings settings, TestSpec spec, INodeProvider nodes, INetwork network, RunContext run) => new();
 
     public sealed class NoSettings : ISpecSettings
     {
@@ -37,7 +39,10 @@ public sealed class InMemoryCounterSuite : DatabaseSuite<InMemoryCounterSuite.No
         public (string Host, int Port) ClientEndpoint(Node node) => (node.Address, 0);
     }
 
-    /// <summary>One counter shared by every client; in the faulty mode an add is acknowledged but, with that probability, not applied.</summary>
+    /// <summary>
+    /// One counter shared by every client; in the faulty mode an add is acknowledged but, with that
+    /// probability, not applied.
+    /// </summary>
     sealed class Counters(double dropProbability, int seed) : IClientFactory
     {
         readonly double dropProbability = dropProbability;
@@ -54,7 +59,8 @@ public sealed class InMemoryCounterSuite : DatabaseSuite<InMemoryCounterSuite.No
 
             public Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
             {
-                if (op.F == CounterChecker.Read) return Task.FromResult(Completion.Ok(Interlocked.Read(ref counters.value)));
+                if (op.F == CounterChecker.Read)
+                    return Task.FromResult(Completion.Ok(Interlocked.Read(ref counters.value)));
                 if (dice.NextDouble() >= counters.dropProbability) Interlocked.Add(ref counters.value, (long)op.Value!);
                 return Task.FromResult(Completion.Ok(op.Value));
             }

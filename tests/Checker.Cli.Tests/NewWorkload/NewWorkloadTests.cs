@@ -29,7 +29,7 @@ public sealed class NewWorkloadTests : IDisposable
             new("nemesis.initial-delay", "0.2"), new("nemesis.interval", "0.5"), new("nemesis.duration", "0.2"),
             new("recovery.final-reads", "0.3"), new("rate", "200"), new("client.fault-probability", "0.5"),
         ]);
-        // The in-process database is not one Checker ships, so the spec is loaded as a shipped one's and then pointed at it.
+        // The in-process database is not one Checker ships: the spec is loaded as a shipped one's, then pointed at it.
         spec.Db.Settings = new Dictionary<string, JToken>();
         spec.Workload.Name = CounterChecker.Workload.Name;
         spec.Workload.Settings = new Dictionary<string, JToken> { ["addWeight"] = 3, ["readWeight"] = 1 };
@@ -40,26 +40,27 @@ public sealed class NewWorkloadTests : IDisposable
 
     async Task<(RunOutcome Outcome, RunResults Results)> RunAsync(string mode)
     {
-        var outcome = await TestRunner.RunAsync(Spec(mode), new InMemoryCounterSuite(), new RunOptions(results, 7, RunsDirectory: runs),
-            CancellationToken.None);
+        var outcome = await TestRunner.RunAsync(Spec(mode), new InMemoryCounterSuite(),
+            new RunOptions(results, 7, RunsDirectory: runs), CancellationToken.None);
         return (outcome, ResultsFile.Read(outcome.Folder.Results));
     }
 
     [Fact]
-    public async Task A_correct_counter_runs_through_the_lifecycle_and_every_part_of_Checker_knows_it_by_its_registration()
+    public async Task A_correct_counter_runs_through_the_lifecycle_and_all_of_Checker_knows_it_by_one_registration()
     {
         var (outcome, read) = await RunAsync(ClientModes.Correct);
 
         var counter = read.Checks.Single(c => c.Checker == "counter");
         Assert.Equal(Verdict.Valid, counter.Verdict);
-        var report = Assert.IsType<CounterReport>(counter.Details); // the report reads its details typed, from the descriptor
+        var report = Assert.IsType<CounterReport>(counter.Details); // read back typed, by the descriptor
         Assert.True(report.Adds > 0 && report.Reads > 0, $"{report}");
         Assert.Contains(read.Checks, c => c.Checker == "availability"); // its writes, from the descriptor, are judged
         Assert.Contains(read.Checks, c => c.Checker == "recovery");
         // checker check --workload counter: the same checker on the recorded history, found by name.
         Assert.Contains("counter", WorkloadCatalog.Checkable);
         var history = HistoryFile.Open(outcome.Folder.History).Ops;
-        Assert.Equal(Verdict.Valid, WorkloadCatalog.Find("counter")!.CreateChecker(new(outcome.Folder.History)).Check(history).Verdict);
+        var checker = WorkloadCatalog.Find("counter")!.CreateChecker(new(outcome.Folder.History));
+        Assert.Equal(Verdict.Valid, checker.Check(history).Verdict);
         // The run's spec.json is the resolved spec: every default written out, the workload's fields with it.
         var spec = JObject.Parse(File.ReadAllText(outcome.Folder.Spec));
         Assert.Equal("counter", (string?)spec.SelectToken("workload.name"));
@@ -69,7 +70,7 @@ public sealed class NewWorkloadTests : IDisposable
     }
 
     [Fact]
-    public async Task The_counter_s_faulty_mode_from_its_descriptor_drops_adds_and_its_checker_finds_reads_that_miss_them()
+    public async Task The_descriptor_s_faulty_mode_drops_adds_and_the_counter_checker_finds_the_reads_missing_them()
     {
         Assert.Equal("drop-adds", ClientModes.FaultyModeOf("counter"));
         var (_, read) = await RunAsync("drop-adds");

@@ -37,7 +37,8 @@ public class WorkloadCatalogTests
             if (workload.Model is { } model) Assert.Contains(model, ModelCatalog.Names);
             else Assert.NotNull(workload.Checker);
         }
-        Assert.Contains("cas-register model", Assert.Throws<ArgumentException>(() => BuiltInWorkloads.Register.CreateChecker(new())).Message);
+        var judgedByModel = Assert.Throws<ArgumentException>(() => BuiltInWorkloads.Register.CreateChecker(new()));
+        Assert.Contains("cas-register model", judgedByModel.Message);
     }
 
     [Fact]
