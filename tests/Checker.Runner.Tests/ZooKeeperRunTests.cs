@@ -39,7 +39,7 @@ public sealed class ZooKeeperRunTests : IDisposable
         Assert.Equal(spec.Nodes.Count, served);
         var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
         Assert.Equal("valid", (string?)json["verdict"]);
-        Assert.Equal(["linearizable", "stats", "recovery"], ((JObject)json["checks"]!).Properties().Select(p => p.Name));
+        Assert.Equal(["linearizable", "stats", "recovery", "availability"], ((JObject)json["checks"]!).Properties().Select(p => p.Name));
         Assert.True(File.Exists(Path.Combine(outcome.Folder.NodeLogs, "n1", "zookeeper.log")));
         Assert.True(File.Exists(outcome.Folder.Spec) && File.Exists(outcome.Folder.Log));
         Assert.Equal(outcome.Folder.Dir, Path.GetFullPath(Path.Combine(results, spec.Name, new FileInfo(Path.Combine(results, spec.Name, "latest")).LinkTarget!)));

@@ -7,7 +7,7 @@ namespace Checker.Report.Compare;
 /// <summary>
 /// The figures a person compares runs by, read from one run folder's results.json: the verdict, counts
 /// and rates and latency quantiles (the stats check), the longest outage and the time each kind of fault
-/// took to heal (the recovery check), the anomalies (every check that is not valid) and the build each
+/// took to heal (the recovery check), the anomalies (every check that judged and is not valid) and the build each
 /// node ran. A figure results.json lacks is null, never zero: a missing figure must not look like a fast run.
 /// </summary>
 public sealed record RunFigures(
@@ -48,7 +48,7 @@ public sealed record RunFigures(
             stats?.All, stats?.ByF ?? [], stats?.Seconds,
             recovery?.LongestOutage?.Seconds, recovery?.LongestOutage?.Faults ?? [],
             HealTimes(recovery?.Heals ?? []),
-            run.Checks.Where(c => c.Verdict != Core.Checks.Verdict.Valid).Select(c => $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {FirstLine(c.Summary)}").ToList(),
+            run.Checks.Where(c => c.Verdict is not (Core.Checks.Verdict.Valid or Core.Checks.Verdict.NotJudged)).Select(c => $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {FirstLine(c.Summary)}").ToList(),
             ReadVersions(run.Raw["versions"]),
             run.Checks) { Conditions = Conditions.Read(run.Raw) };
     }
