@@ -25,13 +25,13 @@ public sealed record Capabilities(DbNeeds Db, NodeNeeds Nodes, NetworkAbilities 
     /// <summary>What nodes of this type can have done to them beyond their database's processes.</summary>
     public static NodeNeeds OfNodes(Type nodes) => Implements<INodeFreezer>(nodes) ? NodeNeeds.Freeze : NodeNeeds.None;
 
-    /// <summary>What the spec's test will be able to do, known before anything starts (the network not yet probed).</summary>
+    /// <summary>What the spec's test will be able to do, known before anything starts (no network probed).</summary>
     public static Capabilities Planned(IDatabaseSuite suite, NodesSpec nodes)
     {
         var provider = NodeProviders.Of(nodes);
         var network = provider.Network(nodes);
-        return new(OfDb(suite.DbType), OfNodes(provider.NodesType(nodes)), network.Abilities, suite.Name, nodes.Provider,
-            network.Kind);
+        return new(OfDb(suite.DbType), OfNodes(provider.NodesType(nodes)), network.Abilities, suite.Name,
+            nodes.Provider, network.Kind);
     }
 
     /// <summary>What the test can do once its nodes and network are up (the network has probed the kernels).</summary>
@@ -62,5 +62,6 @@ public sealed class FaultTargets(IDb db, INodeProvider nodes, INetwork network)
         network.Abilities, NodesKind: nodes.Kind, NetworkKind: network.Kind);
 
     static T Ask<T>(object target, string what) where T : class =>
-        target as T ?? throw new NotSupportedException($"a fault needs to {what}, which {target.GetType().Name} cannot");
+        target as T
+        ?? throw new NotSupportedException($"a fault needs to {what}, which {target.GetType().Name} cannot");
 }

@@ -6,7 +6,7 @@ using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Nodes;
 
-/// <summary>What a provider's nodes are made with: where their folders go, who hears of each process, the log.</summary>
+/// <summary>What a provider's nodes are made with: where their folders go, who hears of each process, a log.</summary>
 /// <param name="Root">The nodes' folders go under it (it holds the run's id).</param>
 /// <param name="OnStart">Hears of every process started, before the run relies on it (the runs registry).</param>
 /// <param name="Log">Lines about what the provider does that takes long (an image build).</param>
@@ -28,7 +28,7 @@ public interface INodeKind
     /// <summary>Checks its fields; throws SpecException naming the field.</summary>
     void Validate(NodesSpec nodes);
 
-    /// <summary>How many nodes the spec's section makes (nodes.count, unless the provider's fields say otherwise).</summary>
+    /// <summary>How many nodes the section makes (nodes.count, unless the provider's fields say otherwise).</summary>
     int NodeCount(NodesSpec nodes);
 
     /// <summary>
@@ -43,7 +43,7 @@ public interface INodeKind
     /// <summary>Where the run's node folders go, on the nodes; the run's id keeps runs apart.</summary>
     string NodesRoot(string runId);
 
-    /// <summary>What `checker clean` needs to reach the nodes again after the runner died (never a password), or null.</summary>
+    /// <summary>What `checker clean` needs to reach the nodes once the runner died (no password), or null.</summary>
     JObject? Reach(NodesSpec nodes);
 
     /// <summary>Makes the nodes (a node that cannot be reached fails it, naming the node).</summary>

@@ -8,7 +8,12 @@ namespace Checker.Runner.Nodes;
 /// <summary>The node providers a spec may name in nodes.provider: one line each.</summary>
 public static class NodeProviders
 {
-    static readonly List<INodeKind> registered = [new LocalNodeKind(), new SshNodeKind(), new DockerNodeKind()];
+    static readonly List<INodeKind> registered =
+    [
+        new LocalNodeKind(),
+        new SshNodeKind(),
+        new DockerNodeKind(),
+    ];
     static readonly object gate = new();
 
     public static IReadOnlyList<INodeKind> All
@@ -22,9 +27,10 @@ public static class NodeProviders
 
     /// <summary>The provider spec names (checked by the validator: it exists).</summary>
     public static INodeKind Of(NodesSpec spec) =>
-        Find(spec.Provider) ?? throw new SpecException($"field 'nodes.provider' '{spec.Provider}' is not a node provider");
+        Find(spec.Provider)
+        ?? throw new SpecException($"field 'nodes.provider' '{spec.Provider}' is not a node provider");
 
-    /// <summary>Adds a provider beyond the built-in ones (an embedding program's, or a test's); a name is taken once.</summary>
+    /// <summary>Adds a provider beyond the built-in ones (an embedding program's, a test's); each name once.</summary>
     public static void Register(INodeKind kind)
     {
         lock (gate)

@@ -41,8 +41,8 @@ public sealed class NewNodeProviderTests : IDisposable
         Assert.Equal(300, (int)spec.Nodes.Settings["idleSeconds"]);
         Assert.True((bool)spec.Nodes.Settings["holdAll"]); // the provider's default, written into the spec
 
-        var outcome = await TestRunner.RunAsync(spec, new InMemorySuite(), new RunOptions(results, 7, RunsDirectory: runs),
-            CancellationToken.None);
+        var options = new RunOptions(results, 7, RunsDirectory: runs);
+        var outcome = await TestRunner.RunAsync(spec, new InMemorySuite(), options, CancellationToken.None);
 
         Assert.Equal(Verdict.Valid, outcome.Verdict);
         var json = JObject.Parse(File.ReadAllText(outcome.Folder.Results));
@@ -56,21 +56,22 @@ public sealed class NewNodeProviderTests : IDisposable
         Assert.Contains("\"pause-container\"", history);
         Assert.Contains("start-pause", history);
         // Nothing outlives the run: its idle processes, its nodes' folder, its registry entry.
-        var mine = ToyNodeKind.Started.Where(p => p.Node.Directory.Contains(outcome.Folder.RunId, StringComparison.Ordinal))
-            .ToList();
+        var mine = ToyNodeKind.Started
+            .Where(p => p.Node.Directory.Contains(outcome.Folder.RunId, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, mine.Count);
-        Assert.All(mine, p => Assert.False(Posix.IsAlive(p.Pid, p.StartTime), $"{p.Name} on {p.Node} outlived the run"));
+        Assert.All(mine, p =>
+            Assert.False(Posix.IsAlive(p.Pid, p.StartTime), $"{p.Name} on {p.Node} outlived the run"));
         Assert.False(Directory.Exists(new ToyNodeKind().NodesRoot(outcome.Folder.RunId)));
         Assert.Empty(Directory.GetFiles(runs));
     }
 
     [Fact]
-    public async Task Its_nodes_type_without_the_freezer_interface_has_the_whole_node_freeze_refused_before_anything_starts()
+    public async Task Nodes_whose_type_is_no_freezer_have_the_whole_node_freeze_refused_before_anything_starts()
     {
         var suite = new InMemorySuite();
         var e = await Assert.ThrowsAsync<SpecException>(() => TestRunner.RunAsync(
-            Spec("pause-container", ("nodes.hold-all", "false")), suite, new RunOptions(results, 1, RunsDirectory: runs),
-            CancellationToken.None));
+            Spec("pause-container", ("nodes.hold-all", "false")), suite,
+            new RunOptions(results, 1, RunsDirectory: runs), CancellationToken.None));
         Assert.Contains("fault 'pause-container' needs nodes that can be frozen whole", e.Message);
         Assert.Contains("which toy nodes are not", e.Message);
         Assert.Equal(0, suite.Plans);

@@ -2,7 +2,9 @@ using Checker.Runner.Running;
 
 namespace Checker.Runner.Tests.Extending;
 
-/// <summary>Registry entries written before node providers kept their own part (Reach) still lead clean to the nodes.</summary>
+/// <summary>
+/// Registry entries written before node providers kept their own part (Reach) still lead clean to the nodes.
+/// </summary>
 public sealed class RegistryFormatTests : IDisposable
 {
     readonly string runs = Directory.CreateTempSubdirectory("checker-runs-").FullName;
@@ -11,14 +13,16 @@ public sealed class RegistryFormatTests : IDisposable
     public void An_earlier_entrys_ssh_and_docker_fields_are_read_as_what_the_provider_wrote_to_reach_its_nodes()
     {
         File.WriteAllText(Path.Combine(runs, "ssh.json"), """
-            { "RunId": "s", "RunnerPid": 2147483000, "RunnerStartTime": 1, "RunDir": null, "NodesRoot": "/tmp/checker-s",
+            { "RunId": "s", "RunnerPid": 2147483000, "RunnerStartTime": 1, "RunDir": null,
+              "NodesRoot": "/tmp/checker-s",
               "Provider": "ssh", "Processes": [],
               "Ssh": { "Provider": "ssh", "Count": 3, "Hosts": ["10.0.0.1", "10.0.0.2"], "User": "admin", "Port": 2222,
                        "PrivateKey": "/k", "KnownHosts": "/kh", "Sudo": true },
               "DockerHost": null }
             """);
         File.WriteAllText(Path.Combine(runs, "docker.json"), """
-            { "RunId": "d", "RunnerPid": 2147483000, "RunnerStartTime": 1, "RunDir": null, "NodesRoot": "/tmp/checker-d",
+            { "RunId": "d", "RunnerPid": 2147483000, "RunnerStartTime": 1, "RunDir": null,
+              "NodesRoot": "/tmp/checker-d",
               "Provider": "docker", "Processes": [], "Ssh": null, "DockerHost": "unix:///run/other.sock" }
             """);
 

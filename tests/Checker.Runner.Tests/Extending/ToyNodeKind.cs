@@ -28,14 +28,15 @@ public sealed class ToyNodeKind : NodeKind<ToyNodeSettings>
 {
     public const string ProviderName = "toy";
 
-    /// <summary>Every process the toy nodes of any run started, for the tests to see that none outlives its run.</summary>
+    /// <summary>Every process toy nodes of any run started, for the tests to see that none outlives its run.</summary>
     public static ConcurrentBag<NodeProcess> Started { get; } = [];
 
     public override string Name => ProviderName;
 
     public override string NodesRoot(string runId) => Path.Combine(Path.GetTempPath(), $"checker-toy-{runId}");
 
-    protected override Type NodesType(ToyNodeSettings settings) => settings.HoldAll ? typeof(FreezableToyNodes) : typeof(ToyNodes);
+    protected override Type NodesType(ToyNodeSettings settings) =>
+        settings.HoldAll ? typeof(FreezableToyNodes) : typeof(ToyNodes);
 
     protected override NetworkPlan Network(ToyNodeSettings settings) => NetworkPlan.Proxy;
 
@@ -56,7 +57,8 @@ public sealed class ToyNodeKind : NodeKind<ToyNodeSettings>
         return new FreezableToyNodes(processes, idle);
     }
 
-    public override Task<bool> CleanAsync(RegisteredRun run, List<string> actions) => LocalNodeKind.CleanHereAsync(run, actions);
+    public override Task<bool> CleanAsync(RegisteredRun run, List<string> actions) =>
+        LocalNodeKind.CleanHereAsync(run, actions);
 }
 
 /// <summary>Local processes, passed through.</summary>
@@ -67,13 +69,14 @@ public class ToyNodes(LocalNodeProvider processes) : INodeProvider
     public IReadOnlyList<Node> Nodes => processes.Nodes;
     public string MachineOf(Node node) => Machines.ThisMachine;
 
-    public Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile,
-        CancellationToken ct) => processes.StartAsync(node, name, command, args, logFile, ct);
+    public Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args,
+        string logFile, CancellationToken ct) => processes.StartAsync(node, name, command, args, logFile, ct);
 
     public Task SignalAsync(NodeProcess process, NodeSignal signal, CancellationToken ct) =>
         processes.SignalAsync(process, signal, ct);
 
-    public Task<bool> IsRunningAsync(NodeProcess process, CancellationToken ct) => processes.IsRunningAsync(process, ct);
+    public Task<bool> IsRunningAsync(NodeProcess process, CancellationToken ct) =>
+        processes.IsRunningAsync(process, ct);
     public Task StopAsync(NodeProcess process, CancellationToken ct) => processes.StopAsync(process, ct);
 
     public Task<CommandResult> RunAsync(Node node, string command, IReadOnlyList<string> args, CancellationToken ct) =>
@@ -95,7 +98,7 @@ public class ToyNodes(LocalNodeProvider processes) : INodeProvider
     public ValueTask DisposeAsync() => processes.DisposeAsync();
 }
 
-/// <summary>Toy nodes that can be frozen whole: every process the node runs gets SIGSTOP, and SIGCONT to thaw.</summary>
+/// <summary>Toy nodes that can be frozen whole: every process of the node gets SIGSTOP, and SIGCONT to thaw.</summary>
 public sealed class FreezableToyNodes(LocalNodeProvider processes, IReadOnlyList<NodeProcess> idle)
     : ToyNodes(processes), INodeFreezer
 {

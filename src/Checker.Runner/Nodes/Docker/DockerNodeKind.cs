@@ -8,13 +8,16 @@ namespace Checker.Runner.Nodes.Docker;
 /// <summary>The docker provider's fields of the nodes section.</summary>
 public sealed class DockerNodeSettings : ISpecSettings
 {
-    /// <summary>The image the nodes run; null: Checker's node image (built from Debian's packages when missing).</summary>
+    /// <summary>The image the nodes run; null: Checker's node image (built from Debian's if missing).</summary>
     public string? Image { get; set; }
 
-    public string? Problem() => Image is not null && Image.Trim().Length == 0 ? "field 'nodes.image' must name an image" : null;
+    public string? Problem() =>
+        Image is not null && Image.Trim().Length == 0 ? "field 'nodes.image' must name an image" : null;
 }
 
-/// <summary>nodes.provider "docker": one container per node (root), faulted by iptables in each container's namespace.</summary>
+/// <summary>
+/// nodes.provider "docker": one container per node (root), faulted by iptables in each container's namespace.
+/// </summary>
 public sealed class DockerNodeKind : NodeKind<DockerNodeSettings>
 {
     public override string Name => "docker";
@@ -26,10 +29,12 @@ public sealed class DockerNodeKind : NodeKind<DockerNodeSettings>
     // Written as "DockerHost", where registry entries of earlier versions kept it, so both read alike.
     protected override JObject Reach(DockerNodeSettings settings) => new() { ["DockerHost"] = DockerDaemon.Endpoint };
 
-    protected override async Task<INodeProvider> CreateAsync(DockerNodeSettings settings, int count, NodeContext context,
-        CancellationToken ct) =>
-        await DockerNodeProvider.CreateAsync(new DockerNodeOptions(count, context.Root, settings.Image), context.OnStart,
-            context.Log, ct);
+    protected override async Task<INodeProvider> CreateAsync(DockerNodeSettings settings, int count,
+        NodeContext context, CancellationToken ct)
+    {
+        var options = new DockerNodeOptions(count, context.Root, settings.Image);
+        return await DockerNodeProvider.CreateAsync(options, context.OnStart, context.Log, ct);
+    }
 
     /// <summary>
     /// Removes the run's containers (found by their checker.run label), then what is left on this machine: its
@@ -42,7 +47,8 @@ public sealed class DockerNodeKind : NodeKind<DockerNodeSettings>
         try
         {
             using var client = await DockerDaemon.ConnectAsync(endpoint, CancellationToken.None);
-            foreach (var name in await DockerNodeProvider.RemoveContainersAsync(client, DockerNodeProvider.RunLabelOf(root)))
+            var label = DockerNodeProvider.RunLabelOf(root);
+            foreach (var name in await DockerNodeProvider.RemoveContainersAsync(client, label))
                 actions.Add($"run {run.RunId}: removed container {name}");
         }
         catch (Exception e) when (e is DockerNodeException or global::Docker.DotNet.DockerApiException)

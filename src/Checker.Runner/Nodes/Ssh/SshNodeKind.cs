@@ -53,7 +53,8 @@ public sealed class SshNodeKind : NodeKind<SshNodeSettings>
     };
 
     protected override async Task<INodeProvider> CreateAsync(SshNodeSettings settings, int count, NodeContext context,
-        CancellationToken ct) => await SshNodeProvider.ConnectAsync(OptionsOf(settings, context.Root), ct, context.OnStart);
+        CancellationToken ct) =>
+        await SshNodeProvider.ConnectAsync(OptionsOf(settings, context.Root), ct, context.OnStart);
 
     /// <summary>How to reach the spec's SSH nodes, their folders under root.</summary>
     public static SshOptions OptionsOf(Spec.NodesSpec nodes, string root) => OptionsOf(Settings(nodes), root);
