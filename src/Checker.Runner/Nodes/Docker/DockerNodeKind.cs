@@ -42,7 +42,7 @@ public sealed class DockerNodeKind : NodeKind<DockerNodeSettings>
     /// </summary>
     public override async Task<bool> CleanAsync(RegisteredRun run, List<string> actions)
     {
-        if (run.NodesRoot is not { } root) return true;
+        if (run.NodesRoot is not { } root) return await LocalNodeKind.CleanHereAsync(run, actions);
         var endpoint = run.Reach?["DockerHost"]?.ToString() ?? DockerDaemon.Endpoint;
         try
         {
