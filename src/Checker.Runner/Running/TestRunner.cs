@@ -35,7 +35,7 @@ public static class TestRunner
 
     public static async Task<RunOutcome> RunAsync(TestSpec spec, IDatabaseSuite suite, RunOptions options, CancellationToken cancel)
     {
-        // Before anything starts: a fault this database or network cannot do is refused, naming it.
+        // Before anything starts: a fault this database, its nodes or network cannot do is refused, naming it.
         var provider = NodeProviders.Of(spec.Nodes);
         SpecValidator.ValidateFaults(spec, Capabilities.Planned(suite, spec.Nodes));
         var folder = RunFolder.Create(options.ResultsRoot, spec.Name);
