@@ -48,7 +48,8 @@ public static class WorkloadBench
         {
             var records = write(path, Operations);
             var megabytes = new FileInfo(path).Length >> 20;
-            var checker = WorkloadCheckers.Create(name, path, new BankOptions(800), new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(120) });
+            var checker = WorkloadCatalog.Find(name)!.CreateChecker(
+                new(path, new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(120) }, new BankOptions(800)));
             GC.Collect();
             if (Environment.GetEnvironmentVariable("CHECKER_BENCH_DEBUG") == "1")
                 Console.WriteLine($"  after writing: peak working set so far {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB, now {Process.GetCurrentProcess().WorkingSet64 >> 20} MB");

@@ -12,18 +12,8 @@ public class CheckCommandTests
     internal static (int Exit, string Out, string Err) Checker(params string[] args) => CheckerWith([], args);
 
     /// <summary>Runs checker with these environment variables set as well.</summary>
-    static (int Exit, string Out, string Err) CheckerWith(Dictionary<string, string> environment, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (name, value) in environment) psi.Environment[name] = value;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    static (int Exit, string Out, string Err) CheckerWith(Dictionary<string, string> environment, params string[] args) =>
+        ChildProcess.Checker(args, environment);
 
     [Fact]
     public void Invalid_jepsen_log_exits_1_and_explains()

@@ -9,17 +9,7 @@ public class CheckFilesTests
 {
     static readonly string Jepsen = Path.Combine(global::Checker.Tests.RepositoryPaths.Corpus, "jepsen");
 
-    static (int Exit, string Out, string Err) Checker(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "checker.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    static (int Exit, string Out, string Err) Checker(params string[] args) => ChildProcess.Checker(args);
 
     static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 

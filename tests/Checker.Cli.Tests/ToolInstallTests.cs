@@ -12,19 +12,7 @@ public sealed class ToolInstallTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("checker-tool-").FullName;
 
-    static (int Exit, string Out, string Err) Run(string file, string cwd, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    static (int Exit, string Out, string Err) Run(string file, string cwd, params string[] args) => ChildProcess.Run(file, args, cwd);
 
     [Fact]
     public void The_packed_tool_installs_runs_checker_check_and_its_default_spec_from_anywhere_and_uninstalls()

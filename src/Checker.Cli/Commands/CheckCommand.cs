@@ -73,14 +73,16 @@ public static class CheckCommand
         if (modelName is not null && !ModelCatalog.Names.Contains(modelName))
             throw new UsageException($"--model: unknown model '{modelName}' (one of: {string.Join(", ", ModelCatalog.Names)})");
         var workload = args.Get("workload");
-        if (workload is not null && !WorkloadCheckers.Names.Contains(workload))
-            throw new UsageException($"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCheckers.Names)})");
+        var described = workload is null ? null : WorkloadCatalog.Find(workload);
+        if (workload is not null && described?.Checker is null)
+            throw new UsageException(
+                $"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCatalog.Checkable)})");
         if (workload is not null && modelName is not null)
             throw new UsageException("--model and --workload: give one (a workload has its own checker)");
         var bankTotal = args.Integer("bank-total", long.MinValue, long.MaxValue, "an integer");
         var allowNegative = args.Flag("bank-allow-negative");
         var bankAccounts = (int?)args.Integer("bank-accounts", 1, int.MaxValue, "a positive number");
-        if ((bankTotal is not null || allowNegative || bankAccounts is not null) && workload != "bank")
+        if ((bankTotal is not null || allowNegative || bankAccounts is not null) && described != BuiltInWorkloads.Bank)
             throw new UsageException("--bank-total, --bank-allow-negative and --bank-accounts go with --workload bank");
         var initialText = args.Get("initial");
         var initial = initialText is null ? null : InitialValue.Parse(initialText);
@@ -101,7 +103,7 @@ public static class CheckCommand
 
         if (Directory.Exists(path)) return App.BadInputError($"{path}: is a folder, not a history file");
         if (!File.Exists(path)) return App.BadInputError($"{path}: no such file");
-        if (workload == "bank" && bankTotal is null)
+        if (described == BuiltInWorkloads.Bank && bankTotal is null)
             return App.BadInputError($"{path}: the bank checker needs --bank-total N, the sum of all balances as the test set them up; it is never guessed from the history");
         var loaded = HistoryFile.Open(path, format);
         HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
@@ -129,20 +131,23 @@ public static class CheckCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = workload is null
+        var result = described is null
             ? CheckModel(history, path, modelName, initial, nilUnknown, options, notes, cancel.Token)
-            : WorkloadCheckers.Create(workload, path, bankTotal is { } sum ? new BankOptions(sum, allowNegative, bankAccounts) : null, options).Check(history, cancel.Token);
+            : described.CreateChecker(
+                    new(path, options, bankTotal is { } sum ? new(sum, allowNegative, bankAccounts) : null))
+                .Check(history, cancel.Token);
         List<CheckResult> results = [result];
         // A history that names each client op's node is judged per node, as its run was; the header's
         // node list adds nodes no client op reached. Without node fields the cluster is one node.
         if (loaded.Header.Nodes is { } named && history.Any(o => o.Node is not null))
             recovery = recovery with { Nodes = named.Union(history.Select(o => o.Node).OfType<string>()).ToList() };
-        if (WorkloadCheckers.Serves(workload) is { } serves) recovery = recovery with { Serves = serves };
+        if (described?.Serves is { } serves) recovery = recovery with { Serves = serves };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
         // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a majority is connected.
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis) && loaded.Header.Nodes is { Count: > 0 } nodes
-            && WorkloadWrites.For(workload ?? ((modelName ?? "register").Contains("register") ? "register" : null)) is { } isWrite)
+            && (described ?? ((modelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null))
+                ?.Writes is { } isWrite)
             results.Add(new AvailabilityChecker(new AvailabilityOptions(recovery.Budget, recovery.Stall, nodes, isWrite)).Check(history, cancel.Token));
         guard.CheckNow(); // the checks may have ended between two of its samples
         results = results.Select(guard.Judge).ToList();

@@ -23,17 +23,17 @@ public static class ResultsFile
         DateParseHandling = DateParseHandling.None,
     });
 
-    /// <summary>The detail record each checker writes, by the checker's name.</summary>
-    static readonly Dictionary<string, Type> DetailTypes = new()
+    /// <summary>The detail record of each checker every run has, by the checker's name.</summary>
+    static readonly Dictionary<string, Type> CommonDetailTypes = new()
     {
         ["linearizable"] = typeof(LinearizabilityReport),
         ["stats"] = typeof(StatsReport),
         ["recovery"] = typeof(RecoveryReport),
-        ["set"] = typeof(SetReport),
-        ["queue"] = typeof(QueueReport),
-        ["mutex"] = typeof(MutexReport),
-        ["bank"] = typeof(BankReport),
     };
+
+    /// <summary>The detail record a checker writes: a common one's, or its workload's (named as it).</summary>
+    static Type? DetailType(string checker) =>
+        CommonDetailTypes.GetValueOrDefault(checker) ?? WorkloadCatalog.Find(checker)?.DetailType;
 
     /// <summary>Reads results.json; a file that is not what the runner writes throws ReportInputException naming it.</summary>
     public static RunResults Read(string path)
@@ -55,7 +55,7 @@ public static class ResultsFile
     static CheckResult ReadCheck(string name, JToken t)
     {
         var details = t["details"] is { Type: not JTokenType.Null } d
-            ? DetailTypes.TryGetValue(name, out var type) ? d.ToObject(type, Reader) : d
+            ? DetailType(name) is { } type ? d.ToObject(type, Reader) : d
             : null;
         return new CheckResult(name, t["verdict"]?.ToObject<Verdict>(Reader) ?? Verdict.Unknown, (string?)t["summary"] ?? "", details);
     }

@@ -1,4 +1,5 @@
 using Checker.Core.Checks;
+using Checker.Core.Workloads;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
 using Checker.Runner.Workloads;
@@ -20,10 +21,13 @@ public sealed record WorkloadContext<TDatabase>(TestSpec Spec, TDatabase Db, INo
     public double FaultProbability => Spec.Client.Mode == ClientModes.FaultyModeOf(Spec.Workload.Name) ? Spec.Client.FaultProbability : 0;
 }
 
-/// <summary>One workload as a suite runs it: its name, its settings in the spec's workload section, and how its plan is made.</summary>
-public abstract class SuiteWorkload<TDatabase>(string name)
+/// <summary>
+/// One workload as a suite runs it: which workload, its settings in the spec's workload section, and
+/// how its plan is made.
+/// </summary>
+public abstract class SuiteWorkload<TDatabase>(WorkloadDescriptor workload)
 {
-    public string Name => name;
+    public string Name => workload.Name;
 
     /// <summary>The workload's fields with their defaults.</summary>
     public abstract JObject DefaultSettings();
@@ -35,10 +39,14 @@ public abstract class SuiteWorkload<TDatabase>(string name)
     public abstract WorkloadPlan Plan(WorkloadContext<TDatabase> context);
 
     /// <summary>A workload whose fields are the settings type T.</summary>
-    public static SuiteWorkload<TDatabase> Of<T>(string name, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan) where T : ISpecSettings, new() =>
-        new Typed<T>(name, plan);
+    public static SuiteWorkload<TDatabase> Of<T>(
+        WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
+        where T : ISpecSettings, new() =>
+        new Typed<T>(workload, plan);
 
-    sealed class Typed<T>(string name, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan) : SuiteWorkload<TDatabase>(name) where T : ISpecSettings, new()
+    sealed class Typed<T>(WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
+        : SuiteWorkload<TDatabase>(workload)
+        where T : ISpecSettings, new()
     {
         public override JObject DefaultSettings() => SpecSections.ToJson(new T());
         public override string? Problem(TestSpec spec) => Read(spec).Problem();

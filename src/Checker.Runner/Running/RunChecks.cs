@@ -38,7 +38,7 @@ public static class RunChecks
                 Elections: elections)),
         };
         // Writes must go on under a fault that leaves a majority connected, after the recovery budget's grace for a failover.
-        if (Core.Workloads.WorkloadWrites.For(workload?.Name) is { } isWrite)
+        if (workload?.Descriptor.Writes is { } isWrite)
             liveness.Add(new AvailabilityChecker(new AvailabilityOptions(
                 TimeSpan.FromSeconds(spec.Recovery.Budget), TimeSpan.FromSeconds(spec.Recovery.Stall), nodes, isWrite)));
         var results = checkers.Select(c => Guarded(c, history, explain, spec, ct)).ToList();

@@ -254,7 +254,8 @@ public static class TestRunner
         var interrupted = false;
         using var mainPhase = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         // Evidence while a stall lasts: thread dumps, where the database can give them without stopping.
-        await using var stallWatch = plan.Db is IThreadDumpingDb dumping && Core.Workloads.WorkloadWrites.For(plan.Workload.Name) is { } isWrite
+        await using var stallWatch = plan.Db is IThreadDumpingDb dumping
+            && plan.Workload.Descriptor.Writes is { } isWrite
             ? new StallWatch(history, isWrite, TimeSpan.FromSeconds(spec.Recovery.Stall), dumping.DumpThreadsAsync, log)
             : null;
         generator.Start(CancellationToken.None);

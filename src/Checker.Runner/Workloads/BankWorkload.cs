@@ -35,7 +35,7 @@ public sealed class BankWorkload(BankSettings settings) : IWorkload
 {
     public const string Transfer = Core.Workloads.BankChecker.Transfer, Read = Core.Workloads.BankChecker.Read;
 
-    public string Name => "bank";
+    public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Bank;
 
     public Invocation Next(int worker, Random random)
     {
@@ -67,5 +67,6 @@ public sealed class BankWorkload(BankSettings settings) : IWorkload
     }
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [new Core.Workloads.BankChecker(new Core.Workloads.BankOptions(settings.Total, settings.AllowNegative, settings.Accounts), options.Source)];
+        [Descriptor.CreateChecker(
+            new(options.Source, Bank: new(settings.Total, settings.AllowNegative, settings.Accounts)))];
 }

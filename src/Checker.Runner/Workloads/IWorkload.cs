@@ -8,8 +8,11 @@ namespace Checker.Runner.Workloads;
 /// </summary>
 public interface IWorkload
 {
+    /// <summary>What Checker knows of the workload besides its operations: its checker, model, modes, writes.</summary>
+    Core.Workloads.WorkloadDescriptor Descriptor { get; }
+
     /// <summary>The spec's workload.name.</summary>
-    string Name { get; }
+    string Name => Descriptor.Name;
 
     /// <summary>The next operation of the main phase for a worker (0..concurrency-1); called by one worker at a time per worker.</summary>
     Invocation Next(int worker, Random random);
@@ -22,10 +25,9 @@ public interface IWorkload
 
     /// <summary>
     /// Whether a completion shows its node serving, for the recovery check: an ok, or a refusal only a
-    /// serving node gives, as `checker check --workload` judges it too (Core's WorkloadCheckers.Serves).
+    /// serving node gives, as `checker check --workload` judges it too (the descriptor's Serves).
     /// </summary>
-    bool Serves(Core.History.Op completion) =>
-        Core.Workloads.WorkloadCheckers.Serves(Name)?.Invoke(completion) ?? completion.Type == Core.History.OpType.Ok;
+    bool Serves(Core.History.Op completion) => Descriptor.IsServing(completion);
 }
 
 /// <summary>What a workload's checkers may be told by the run.</summary>

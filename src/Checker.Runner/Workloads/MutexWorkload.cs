@@ -19,7 +19,7 @@ public sealed class MutexWorkload : IWorkload
     public const string Acquire = Core.Workloads.MutexChecker.Acquire, Release = Core.Workloads.MutexChecker.Release;
     readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> steps = new();
 
-    public string Name => "mutex";
+    public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Mutex;
 
     public Invocation Next(int worker, Random random) =>
         new(steps.AddOrUpdate(worker, 1, (_, n) => n + 1) % 2 == 1 ? Acquire : Release, null, null);
@@ -28,5 +28,6 @@ public sealed class MutexWorkload : IWorkload
     public Invocation? Final(int worker, int n) => n == 0 ? new(Release, null, null) : null;
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [new Core.Workloads.MutexChecker(new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false, Source = options.Source })];
+        [Descriptor.CreateChecker(
+            new(options.Source, new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false }))];
 }

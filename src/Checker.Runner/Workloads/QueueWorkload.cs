@@ -27,7 +27,7 @@ public sealed class QueueWorkload(QueueSettings settings) : IWorkload
     public const string Enqueue = Core.Workloads.QueueChecker.Enqueue, Dequeue = Core.Workloads.QueueChecker.Dequeue, Empty = Core.Workloads.QueueChecker.EmptyError;
     long next;
 
-    public string Name => "queue";
+    public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Queue;
 
     public Invocation Next(int worker, Random random) =>
         random.NextDouble() * (settings.EnqueueWeight + settings.DequeueWeight) < settings.DequeueWeight
@@ -38,7 +38,7 @@ public sealed class QueueWorkload(QueueSettings settings) : IWorkload
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [
-        new Core.Workloads.QueueChecker(options.Source),
-        SmallHistoryChecker.Linearizable("unordered-queue", settings.ModelLimit, "workload.modelLimit", options),
+        Descriptor.CreateChecker(new(options.Source)),
+        SmallHistoryChecker.Linearizable(Descriptor.Model!, settings.ModelLimit, "workload.modelLimit", options),
     ];
 }

@@ -32,7 +32,7 @@ public sealed class RegisterWorkload(RegisterSettings settings) : IWorkload
 {
     public const string Read = "read", Write = "write", Cas = "cas";
 
-    public string Name => "register";
+    public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Register;
 
     public Invocation Next(int worker, Random random)
     {
@@ -56,7 +56,7 @@ public sealed class RegisterWorkload(RegisterSettings settings) : IWorkload
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [
-        new LinearizabilityChecker(ModelCatalog.Create("cas-register", null),
+        new LinearizabilityChecker(ModelCatalog.Create(Descriptor.Model!, null),
             new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = true, Source = options.Source }),
     ];
 }

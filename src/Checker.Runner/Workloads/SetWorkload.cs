@@ -27,7 +27,7 @@ public sealed class SetWorkload(SetSettings settings) : IWorkload
     public const string Add = Core.Workloads.SetChecker.Add, Read = Core.Workloads.SetChecker.Read;
     long next;
 
-    public string Name => "set";
+    public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Set;
 
     public Invocation Next(int worker, Random random) =>
         random.NextDouble() * (settings.AddWeight + settings.ReadWeight) < settings.ReadWeight
@@ -38,7 +38,7 @@ public sealed class SetWorkload(SetSettings settings) : IWorkload
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
     [
-        new Core.Workloads.SetChecker(options.Source),
-        SmallHistoryChecker.Linearizable("set", settings.ModelLimit, "workload.modelLimit", options),
+        Descriptor.CreateChecker(new(options.Source)),
+        SmallHistoryChecker.Linearizable(Descriptor.Model!, settings.ModelLimit, "workload.modelLimit", options),
     ];
 }

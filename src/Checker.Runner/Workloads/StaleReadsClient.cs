@@ -33,7 +33,8 @@ public sealed class StaleReadsFactory(IClientFactory inner, double probability, 
 
     /// <summary>A register's clients as the spec's client.mode asks: wrapped in stale-reads mode, else as they are.</summary>
     public static IClientFactory ForMode(IClientFactory clients, Spec.ClientSpec client, int seed) =>
-        client.Mode == ClientModes.FaultyModeOf("register") ? new StaleReadsFactory(clients, client.StaleReadProbability, seed) : clients;
+        client.Mode == Core.Workloads.BuiltInWorkloads.Register.FaultyMode!.Mode
+            ? new StaleReadsFactory(clients, client.StaleReadProbability, seed) : clients;
 
     public Task PrepareAsync(CancellationToken ct) => inner.PrepareAsync(ct);
 

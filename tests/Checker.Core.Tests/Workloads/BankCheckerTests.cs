@@ -139,7 +139,8 @@ public class BankCheckerTests
     [Fact]
     public void The_total_is_never_guessed_and_bad_values_name_the_line()
     {
-        Assert.Contains("total", Assert.Throws<ArgumentException>(() => WorkloadCheckers.Create("bank")).Message);
+        Assert.Contains("total",
+            Assert.Throws<ArgumentException>(() => BuiltInWorkloads.Bank.CreateChecker(new())).Message);
         var h = new Recorder().Call(1, "read", null, OpType.Ok, new Dictionary<object, object?>(Values.Comparer!) { ["0"] = "ten" });
         var e = Assert.Throws<HistoryFormatException>(() => new BankChecker(new BankOptions(10), "b.jsonl").Check(h.Ops));
         Assert.Contains("b.jsonl:2", e.Message);

@@ -44,7 +44,7 @@ public sealed class InMemorySuite(bool throwingChecker = false) : IDatabaseSuite
 
     sealed class WithThrowingChecker(IWorkload inner) : IWorkload
     {
-        public string Name => inner.Name;
+        public Core.Workloads.WorkloadDescriptor Descriptor => inner.Descriptor;
         public Invocation Next(int worker, Random random) => inner.Next(worker, random);
         public Invocation? Final(int worker, int n) => inner.Final(worker, n);
         public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) => [.. inner.Checkers(options), new Throwing()];

@@ -1,6 +1,7 @@
 using Checker.Core.Checks;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
+using Checker.Core.Workloads;
 using Checker.Runner.Faults;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
@@ -19,18 +20,18 @@ public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdDb>
 
     protected override IReadOnlyList<SuiteWorkload<EtcdDb>> WorkloadTable { get; } =
     [
-        SuiteWorkload<EtcdDb>.Of<EtcdRegisterSettings>("register", (w, c) =>
+        SuiteWorkload<EtcdDb>.Of<EtcdRegisterSettings>(BuiltInWorkloads.Register, (w, c) =>
             new(StaleReadsFactory.ForMode(new EtcdRegisters(Endpoints(c), Prefix(c), w.SerializableReads, OpTimeout(c), ConnectTimeout(c)), c.Spec.Client, c.Run.Seed), new RegisterWorkload(w), r => Explain(r, w))),
-        SuiteWorkload<EtcdDb>.Of<SetSettings>("set", (w, c) =>
+        SuiteWorkload<EtcdDb>.Of<SetSettings>(BuiltInWorkloads.Set, (w, c) =>
             new(new EtcdSets(Endpoints(c), Prefix(c), OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed), new SetWorkload(w))),
-        SuiteWorkload<EtcdDb>.Of<QueueSettings>("queue", (w, c) =>
+        SuiteWorkload<EtcdDb>.Of<QueueSettings>(BuiltInWorkloads.Queue, (w, c) =>
             new(new EtcdQueues(Endpoints(c), Prefix(c), OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed), new QueueWorkload(w))),
-        SuiteWorkload<EtcdDb>.Of<MutexSettings>("mutex", (w, c) =>
+        SuiteWorkload<EtcdDb>.Of<MutexSettings>(BuiltInWorkloads.Mutex, (w, c) =>
         {
             var mutexes = new EtcdMutexes(Endpoints(c), Prefix(c), OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed);
             return new(mutexes, new MutexWorkload(), r => ExplainMutex(r, mutexes));
         }),
-        SuiteWorkload<EtcdDb>.Of<BankSettings>("bank", (w, c) =>
+        SuiteWorkload<EtcdDb>.Of<BankSettings>(BuiltInWorkloads.Bank, (w, c) =>
             new(new EtcdBanks(Endpoints(c), Prefix(c), w, OpTimeout(c), ConnectTimeout(c), c.FaultProbability, c.Run.Seed), new BankWorkload(w))),
     ];
 

@@ -1,6 +1,7 @@
 using Checker.Core.Checks;
 using Checker.Core.History;
 using Checker.Core.Linearizability;
+using Checker.Core.Workloads;
 using Checker.Runner.Faults;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
@@ -20,18 +21,18 @@ public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperD
 
     protected override IReadOnlyList<SuiteWorkload<ZooKeeperDb>> WorkloadTable { get; } =
     [
-        SuiteWorkload<ZooKeeperDb>.Of<ZooKeeperRegisterSettings>("register", (w, c) =>
+        SuiteWorkload<ZooKeeperDb>.Of<ZooKeeperRegisterSettings>(BuiltInWorkloads.Register, (w, c) =>
             new(StaleReadsFactory.ForMode(new ZooKeeperRegisters(Endpoints(c), Root(c), w.Keys, w.SyncReads, ClientOptions(c), w.ValueBytes), c.Spec.Client, c.Run.Seed), new RegisterWorkload(w), r => Explain(r, w))),
-        SuiteWorkload<ZooKeeperDb>.Of<SetSettings>("set", (w, c) =>
+        SuiteWorkload<ZooKeeperDb>.Of<SetSettings>(BuiltInWorkloads.Set, (w, c) =>
             new(new ZooKeeperSets(Endpoints(c), Root(c), ClientOptions(c), c.FaultProbability, c.Run.Seed), new SetWorkload(w))),
-        SuiteWorkload<ZooKeeperDb>.Of<QueueSettings>("queue", (w, c) =>
+        SuiteWorkload<ZooKeeperDb>.Of<QueueSettings>(BuiltInWorkloads.Queue, (w, c) =>
             new(new ZooKeeperQueues(Endpoints(c), Root(c), ClientOptions(c), c.FaultProbability, c.Run.Seed), new QueueWorkload(w))),
-        SuiteWorkload<ZooKeeperDb>.Of<MutexSettings>("mutex", (w, c) =>
+        SuiteWorkload<ZooKeeperDb>.Of<MutexSettings>(BuiltInWorkloads.Mutex, (w, c) =>
         {
             var clients = new ZooKeeperMutexes(Endpoints(c), Root(c), ClientOptions(c), c.FaultProbability, c.Run.Seed);
             return new(clients, new MutexWorkload(), r => ExplainMutex(r, clients, c.Db.SessionTimeout));
         }),
-        SuiteWorkload<ZooKeeperDb>.Of<BankSettings>("bank", (w, c) =>
+        SuiteWorkload<ZooKeeperDb>.Of<BankSettings>(BuiltInWorkloads.Bank, (w, c) =>
             new(new ZooKeeperBanks(Endpoints(c), Root(c), ClientOptions(c), w, c.FaultProbability, c.Run.Seed), new BankWorkload(w))),
     ];
 
