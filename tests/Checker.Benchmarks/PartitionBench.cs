@@ -27,8 +27,8 @@ public static class PartitionBench
     static async Task<int> RunAsync(int trials, string root)
     {
         var results = new Dictionary<string, List<(double Down, double Next, double Rejoin)>> { ["proxy"] = [], ["netns"] = [] };
-        await using var proxy = await BenchEnsemble.StartAsync(Path.Combine(root, "proxy"), new NodesSpec { Isolation = "proxy" });
-        await using var netns = await BenchEnsemble.StartAsync(Path.Combine(root, "netns"), new NodesSpec { Isolation = "netns" });
+        await using var proxy = await BenchEnsemble.StartAsync(Path.Combine(root, "proxy"), new NodesSpec { Settings = { ["isolation"] = "proxy" } });
+        await using var netns = await BenchEnsemble.StartAsync(Path.Combine(root, "netns"), new NodesSpec { Settings = { ["isolation"] = "netns" } });
         for (var t = 0; t < trials; t++)
             foreach (var (name, e) in new[] { ("proxy", proxy), ("netns", netns) })
             {

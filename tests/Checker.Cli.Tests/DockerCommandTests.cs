@@ -113,7 +113,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         await runner.WaitForPartitionAsync();
         var registered = runner.Registered;
         Assert.Equal("docker", registered.Provider);
-        Assert.Equal(docker.Daemon.Endpoint, registered.DockerHost);
+        Assert.Equal(docker.Daemon.Endpoint, registered.Reach?["DockerHost"]?.ToString());
         var prefix = NetnsNodeProvider.PrefixOf(registered.NodesRoot!) + "-";
         var containers = Enumerable.Range(1, 3).Select(k => DockerNodeProvider.ContainerName(registered.NodesRoot!, k)).ToList();
 

@@ -23,7 +23,7 @@ public sealed class RunConditionsTests : IDisposable
     [Fact]
     public void Conditions_at_start_and_end_name_the_machine_nodes_and_network()
     {
-        var spec = new TestSpec { Nodes = new NodesSpec { Provider = "local", Isolation = "netns", Count = 3 } };
+        var spec = new TestSpec { Nodes = new NodesSpec { Provider = "local", Count = 3, Settings = { ["isolation"] = "netns" } } };
         var extra = new Dictionary<string, object?> { [RunConditions.Field] = RunConditions.AtStart(spec) };
         RunConditions.AtEnd(extra, "netns", "iptables");
         var c = (Dictionary<string, object?>)extra[RunConditions.Field]!;

@@ -81,7 +81,7 @@ public class ShippedSpecsTests
         {
             var bug = name == "zookeeper-2201";
             Assert.Equal(("local", 3, bug ? "netns" : "proxy"),
-                (spec.Nodes.Provider, spec.Nodes.Count, spec.Nodes.Isolation));
+                (spec.Nodes.Provider, spec.Nodes.Count, (string?)spec.Nodes.Settings["isolation"]));
             Assert.Equal((6, bug ? 10.0 : 100.0, bug ? 75.0 : 60.0), (spec.Concurrency, spec.Rate, spec.TimeLimit));
             Assert.Equal(bug ? ["stall-leader-link"] : ["default"], spec.Nemesis.Faults);
             Assert.Equal((bug ? 45.0 : 15.0, bug ? 30.0 : 5.0, bug ? 15.0 : 5.0, "blackhole"),

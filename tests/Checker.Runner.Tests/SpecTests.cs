@@ -27,8 +27,8 @@ public class SpecTests
             Net.NetworkAbilities.Drop | Net.NetworkAbilities.Blackhole | Net.NetworkAbilities.OneWay
             | Net.NetworkAbilities.Loss;
         var (faults, leftOut) = Faults.FaultTable.ResolveDefaults(["kill-random", "default", "loss"],
-            Faults.DbNeeds.Kill | Faults.DbNeeds.Pause, network, Net.PartitionMode.Blackhole, "db", "iptables",
-            Faults.NodeNeeds.None, "netns");
+            new Faults.Capabilities(Faults.DbNeeds.Kill | Faults.DbNeeds.Pause, Faults.NodeNeeds.None, network, "db", "netns",
+                "iptables"), Net.PartitionMode.Blackhole);
         Assert.Equal(["kill-random", "partition-random-halves", "partition-isolate-one", "partition-majorities-ring",
             "partition-bridge", "partition-one-way", "pause-random", "loss"], faults);
         Assert.Equal(3, leftOut.Count);
@@ -39,7 +39,7 @@ public class SpecTests
         var spec = SpecLoader.Load(Workload, [new("nemesis.faults", "default,slow"), new("nodes.isolation", "netns")]);
         const Faults.DbNeeds everything = Faults.DbNeeds.Kill | Faults.DbNeeds.Pause | Faults.DbNeeds.Primary;
         var e = Assert.Throws<SpecException>(
-            () => SpecValidator.ValidateFaults(spec, everything, network, "db", "iptables"));
+            () => SpecValidator.ValidateFaults(spec, new Faults.Capabilities(everything, Faults.NodeNeeds.None, network)));
         Assert.Contains("fault 'slow' needs the network to delay packets", e.Message);
     }
 
@@ -162,7 +162,7 @@ public class SpecTests
     {
         var spec = SpecLoader.Load(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "zookeeper-2201.json"));
         Assert.Equal(["stall-leader-link"], spec.Nemesis.Faults);
-        Assert.Equal("netns", spec.Nodes.Isolation);
+        Assert.Equal("netns", spec.Nodes.Settings["isolation"].ToString());
         Assert.True(spec.Nemesis.Duration >= spec.Recovery.Budget + spec.Recovery.Stall); // long enough for the availability check to judge
         Assert.Contains("\"valueBytes\": 500000", SpecLoader.ToJson(spec));
         Assert.Contains("\"-Dzookeeper.forceSnapshotSync=true\"", SpecLoader.ToJson(spec));

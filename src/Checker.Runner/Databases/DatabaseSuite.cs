@@ -16,15 +16,15 @@ public interface ISpecSettings
 /// <summary>
 /// What every suite does the same way: its db fields are a typed settings class, and each workload it
 /// runs has typed settings of its own; their defaults go into the spec and their problems are spec
-/// errors. A suite adds its name, what its database can do, its peer ports, its database and the
-/// table of its workloads.
+/// errors. A suite adds its name, its peer ports, its database (whose interfaces say what it can do)
+/// and the table of its workloads.
 /// </summary>
 public abstract class DatabaseSuite<TSettings, TDatabase> : IDatabaseSuite
     where TSettings : ISpecSettings, new()
     where TDatabase : IDb
 {
     public abstract string Name { get; }
-    public abstract DbNeeds Capabilities { get; }
+    public Type DbType => typeof(TDatabase);
     public abstract PeerPorts PeerPorts { get; }
 
     /// <summary>The workloads this suite has clients for.</summary>

@@ -17,8 +17,11 @@ public interface IDatabaseSuite
     /// <summary>The spec's db.name.</summary>
     string Name { get; }
 
-    /// <summary>What its database can do, for refusing faults before anything starts.</summary>
-    DbNeeds Capabilities { get; }
+    /// <summary>
+    /// The type of its database: the capability interfaces it implements (IKillableDb, ...) are what the database
+    /// can do, for refusing faults before anything starts (Capabilities.OfDb).
+    /// </summary>
+    Type DbType { get; }
 
     /// <summary>The workloads it has clients for.</summary>
     IReadOnlyList<string> Workloads { get; }

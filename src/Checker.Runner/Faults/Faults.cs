@@ -3,7 +3,7 @@ using Checker.Runner.Net;
 
 namespace Checker.Runner.Faults;
 
-/// <summary>What a fault needs of the database.</summary>
+/// <summary>What a fault needs of the database (what it can do follows from its interfaces: Capabilities.OfDb).</summary>
 [Flags]
 public enum DbNeeds { None = 0, Kill = 1, Pause = 2, Primary = 4 }
 
@@ -80,9 +80,8 @@ public static class FaultTable
     /// network can do (each once); and the default faults left out, each with why. A fault named by itself is kept
     /// as named: the validator refuses it when it cannot run.
     /// </summary>
-    public static (List<string> Faults, List<string> LeftOut) ResolveDefaults(IReadOnlyList<string> named, DbNeeds db,
-        NetworkAbilities network, PartitionMode mode, string dbName, string networkKind, NodeNeeds nodes,
-        string nodesKind)
+    public static (List<string> Faults, List<string> LeftOut) ResolveDefaults(IReadOnlyList<string> named,
+        Capabilities can, PartitionMode mode)
     {
         var faults = new List<string>();
         var leftOut = new List<string>();
@@ -95,7 +94,7 @@ public static class FaultTable
             }
             foreach (var candidate in DefaultFaults)
             {
-                var why = Unsupported(ByName[candidate], db, network, mode, dbName, networkKind, nodes, nodesKind);
+                var why = Unsupported(ByName[candidate], can, mode);
                 if (why is not null) leftOut.Add(why);
                 else if (!faults.Contains(candidate)) faults.Add(candidate);
             }
@@ -114,18 +113,19 @@ public static class FaultTable
     public static NetworkAbilities NetworkNeeds(Fault f, PartitionMode mode) =>
         f.IsPartition ? (mode == PartitionMode.Drop ? NetworkAbilities.Drop : NetworkAbilities.Blackhole) : f.Network;
 
-    /// <summary>Why the fault cannot run on this database and network, or null when it can.</summary>
-    public static string? Unsupported(Fault f, DbNeeds db, NetworkAbilities network, PartitionMode mode, string dbName, string networkKind,
-        NodeNeeds nodes = NodeNeeds.None, string nodesKind = "these")
+    /// <summary>Why the fault cannot run on this database, nodes and network, or null when it can.</summary>
+    public static string? Unsupported(Fault f, Capabilities can, PartitionMode mode)
     {
-        if ((f.Nodes & ~nodes) != NodeNeeds.None)
-            return $"fault '{f.Name}' needs nodes that can be frozen whole (Docker containers), which {nodesKind} nodes are not";
-        var missingDb = f.Db & ~db;
+        if ((f.Nodes & ~can.Nodes) != NodeNeeds.None)
+            return $"fault '{f.Name}' needs nodes that can be frozen whole (Docker containers), " +
+                $"which {can.NodesKind} nodes are not";
+        var missingDb = f.Db & ~can.Db;
         if (missingDb != DbNeeds.None)
-            return $"fault '{f.Name}' needs the database to {Describe(missingDb)}, which {dbName} cannot here";
-        var missingNet = NetworkNeeds(f, mode) & ~network;
+            return $"fault '{f.Name}' needs the database to {Describe(missingDb)}, which {can.DbName} cannot here";
+        var missingNet = NetworkNeeds(f, mode) & ~can.Network;
         if (missingNet != NetworkAbilities.None)
-            return $"fault '{f.Name}' needs the network to {string.Join(" and ", Flags(missingNet).Select(Describe))}, which the {networkKind} network cannot";
+            return $"fault '{f.Name}' needs the network to {string.Join(" and ", Flags(missingNet).Select(Describe))}, " +
+                $"which the {can.NetworkKind} network cannot";
         return null;
     }
 

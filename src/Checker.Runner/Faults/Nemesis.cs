@@ -12,9 +12,11 @@ namespace Checker.Runner.Faults;
 /// "nemesis": invoke then info of start-KIND / stop-KIND, the info's value describing what was done;
 /// "heal" ends all. The actions below are what the table's rows are made of.
 /// </summary>
-public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db, INetwork network, HistoryRecorder history, Random random, Action<string> log,
-    INodeFreezer? freezer = null)
+/// <remarks>What each fault acts on it asks of its targets (FaultTargets), by the interface that gives it.</remarks>
+public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTargets targets, HistoryRecorder history,
+    Random random, Action<string> log)
 {
+    readonly INetwork network = targets.Network;
     readonly HashSet<Node> killed = [];
     readonly HashSet<Node> paused = [];
     readonly HashSet<Node> frozen = [];
@@ -67,16 +69,16 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
     {
         await network.HealAsync(ct);
         var resumed = paused.Concat(frozen).Select(n => (object?)n.Name).ToList();
-        foreach (var n in frozen) await freezer!.ThawAsync(n, ct);
+        foreach (var n in frozen) await targets.Freezer.ThawAsync(n, ct);
         frozen.Clear();
-        foreach (var n in paused) await ((IPausableDb)db).ResumeAsync(n, ct);
+        foreach (var n in paused) await targets.Pausable.ResumeAsync(n, ct);
         paused.Clear();
         var restarted = new List<object?>();
         if (!spec.LeaveKilled)
         {
             foreach (var n in killed)
             {
-                await ((IKillableDb)db).RestartAsync(n, ct);
+                await targets.Killable.RestartAsync(n, ct);
                 restarted.Add(n.Name);
             }
             killed.Clear();
@@ -93,7 +95,7 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
     public IReadOnlyList<Node> Majority() => nodes.OrderBy(_ => random.Next()).Take(nodes.Count / 2 + 1).ToList();
 
     /// <summary>The node that claims leadership; a random one when none answers (a fault must still happen).</summary>
-    public async Task<Node> PrimaryAsync(CancellationToken ct) => await ((IPrimaryDb)db).FindPrimaryAsync(ct) ?? Pick();
+    public async Task<Node> PrimaryAsync(CancellationToken ct) => await targets.Primary.FindPrimaryAsync(ct) ?? Pick();
 
     public async Task<object?> PartitionAsync(Grudge grudge, PartitionMode mode, CancellationToken ct)
     {
@@ -105,7 +107,7 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
     {
         foreach (var n in victims)
         {
-            await ((IKillableDb)db).KillAsync(n, ct);
+            await targets.Killable.KillAsync(n, ct);
             killed.Add(n);
         }
         return victims.Select(n => (object?)n.Name).ToList();
@@ -113,15 +115,14 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
 
     public async Task<object?> PauseAsync(Node victim, CancellationToken ct)
     {
-        await ((IPausableDb)db).PauseAsync(victim, ct);
+        await targets.Pausable.PauseAsync(victim, ct);
         paused.Add(victim);
         return new List<object?> { victim.Name };
     }
 
     public async Task<object?> FreezeAsync(Node victim, CancellationToken ct)
     {
-        if (freezer is null) throw new NotSupportedException($"{victim}: these nodes cannot be frozen whole");
-        await freezer.FreezeAsync(victim, ct);
+        await targets.Freezer.FreezeAsync(victim, ct);
         frozen.Add(victim);
         return new List<object?> { victim.Name };
     }
@@ -130,7 +131,7 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, IDb db,
     {
         var grudge = Partitions.Isolate(Names, victim.Name);
         await network.PartitionAsync(grudge, PartitionMode.Blackhole, ct);
-        await ((IKillableDb)db).KillAsync(victim, ct);
+        await targets.Killable.KillAsync(victim, ct);
         killed.Add(victim);
         return new Dictionary<object, object?> { ["crashed"] = victim.Name, ["partition"] = grudge.ToValue() };
     }

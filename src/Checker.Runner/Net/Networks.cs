@@ -3,38 +3,46 @@ using Checker.Runner.Spec;
 
 namespace Checker.Runner.Net;
 
-/// <summary>Picks the network for a spec's nodes: the fault proxy for local processes, iptables on SSH hosts, netns nodes and containers.</summary>
+/// <summary>What the network between a run's nodes is asked for beyond the nodes: how a proxy ends a blackhole.</summary>
+public sealed record NetworkOptions(HealMode Heal = HealMode.Retransmit)
+{
+    /// <summary>The options a spec asks for.</summary>
+    public static NetworkOptions Of(TestSpec spec) =>
+        new(spec.Nemesis.HealMode == "instant" ? HealMode.Instant : HealMode.Retransmit);
+}
+
+/// <summary>The network a node provider's nodes will get, known before anything starts: its name and what it can do.</summary>
+public sealed record NetworkPlan(string Kind, NetworkAbilities Abilities)
+{
+    /// <summary>Checker's TCP proxy between local processes (no root).</summary>
+    public static readonly NetworkPlan Proxy = new("proxy", ProxyNetwork.Can);
+
+    /// <summary>
+    /// iptables and tc in each node's network namespace: what they can do where the kernel allows; the network's
+    /// probe says for sure once it runs.
+    /// </summary>
+    public static readonly NetworkPlan Iptables = new("iptables", NetworkAbilities.Drop | NetworkAbilities.Blackhole
+        | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth | NetworkAbilities.Delay
+        | NetworkAbilities.Stall);
+}
+
+/// <summary>The networks node providers start: the fault proxy, or iptables through the nodes' shell.</summary>
 public static class Networks
 {
+    /// <summary>The network the spec's nodes will get, as their provider says.</summary>
+    public static NetworkPlan PlanFor(NodesSpec nodes) => NodeProviders.Of(nodes).Network(nodes);
+
     /// <summary>The faults the spec's network will be able to apply, known before anything starts.</summary>
-    public static NetworkAbilities AbilitiesFor(NodesSpec nodes) => nodes.Provider switch
-    {
-        // What iptables and tc can do where the kernel allows; the network's probe says for sure once it runs.
-        _ when UsesIptables(nodes) => NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth
-            | NetworkAbilities.Delay | NetworkAbilities.Stall,
-        _ => ProxyNetwork.Can,
-    };
+    public static NetworkAbilities AbilitiesFor(NodesSpec nodes) => PlanFor(nodes).Abilities;
 
     /// <summary>The name of the network the spec's nodes will get, for messages.</summary>
-    public static string KindFor(NodesSpec nodes) => UsesIptables(nodes) ? "iptables" : "proxy";
+    public static string KindFor(NodesSpec nodes) => PlanFor(nodes).Kind;
 
-    static bool UsesIptables(NodesSpec nodes) => nodes.Provider is "ssh" or "docker" || nodes.Isolation == "netns";
+    /// <summary>Starts the network between the provider's nodes, as the spec asks.</summary>
+    public static Task<INetwork> StartAsync(TestSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct) =>
+        nodes.StartNetworkAsync(NetworkOptions.Of(spec), peers, ct);
 
-    /// <summary>Starts the network between the provider's nodes.</summary>
-    public static Task<INetwork> StartAsync(TestSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct)
-    {
-        if (nodes is LocalNodeProvider local)
-        {
-            string PeerAddress(Node from, Node to) => $"127.{local.Subnet}.{from.Id}.{to.Id}";
-            var heal = spec.Nemesis.HealMode == "instant" ? HealMode.Instant : HealMode.Retransmit;
-            return Task.FromResult<INetwork>(ProxyNetwork.Start(nodes.Nodes, peers, PeerAddress, heal));
-        }
-        if (nodes is Nodes.Ssh.SshNodeProvider ssh) return IptablesAsync(nodes, ssh.Command, ct);
-        if (nodes is NetnsNodeProvider netns) return IptablesAsync(nodes, netns.Command, ct);
-        if (nodes is Nodes.Docker.DockerNodeProvider docker) return IptablesAsync(nodes, docker.Command, ct);
-        throw new NotSupportedException($"no network for {nodes.Kind} nodes");
-    }
-
-    static async Task<INetwork> IptablesAsync(INodeProvider nodes, NodeCommand run, CancellationToken ct) =>
-        await IptablesNetwork.CreateAsync(nodes.Nodes, run, ct);
+    /// <summary>iptables and tc on the nodes, through their shell.</summary>
+    public static async Task<INetwork> IptablesAsync(INodeProvider nodes, INodeShell shell, CancellationToken ct) =>
+        await IptablesNetwork.CreateAsync(nodes.Nodes, shell.ExecAsync, ct);
 }

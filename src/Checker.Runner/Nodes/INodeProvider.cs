@@ -18,12 +18,22 @@ public interface INodeFreezer
 }
 
 /// <summary>
+/// Runs a command as root in a node's network namespace, with the tools the runner's machine or the host has:
+/// what iptables and tc need to fault the node's links.
+/// </summary>
+public interface INodeShell
+{
+    /// <summary>Runs argv (program first) and returns its exit code and output.</summary>
+    Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct);
+}
+
+/// <summary>
 /// Gives the test its nodes and the means to act on them: local processes, SSH hosts or containers.
 /// Every member may be a network round trip, so every member is async. Paths are paths on the node.
 /// </summary>
 public interface INodeProvider : IAsyncDisposable
 {
-    /// <summary>"local", "ssh" or "docker": for logs, results and the runs registry.</summary>
+    /// <summary>A short name of what the nodes are ("local", "netns", "ssh", "docker"), for logs and results.</summary>
     string Kind { get; }
 
     /// <summary>The nodes, in order n1..nN.</summary>
@@ -58,6 +68,12 @@ public interface INodeProvider : IAsyncDisposable
 
     /// <summary>Copies a file from the node to a local path; a missing file is skipped and returns false.</summary>
     Task<bool> FetchAsync(Node node, string path, string localPath, CancellationToken ct);
+
+    /// <summary>
+    /// Starts the network between the nodes, the one that can fault their links: Checker's proxy between local
+    /// processes, or iptables and tc through the nodes' shell.
+    /// </summary>
+    Task<Net.INetwork> StartNetworkAsync(Net.NetworkOptions options, Net.PeerPorts peers, CancellationToken ct);
 
     /// <summary>Stops every process this provider started and removes the nodes' directories; safe to call twice.</summary>
     Task TeardownAsync();

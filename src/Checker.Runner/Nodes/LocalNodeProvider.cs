@@ -174,4 +174,14 @@ public sealed class LocalNodeProvider : INodeProvider
     }
 
     public ValueTask DisposeAsync() => new(TeardownAsync());
+
+    /// <summary>
+    /// Checker's proxy between the nodes: node `from` reaches node `to` at 127.S.from.to, where the proxy listens
+    /// and applies the faults.
+    /// </summary>
+    public Task<INetwork> StartNetworkAsync(NetworkOptions options, PeerPorts peers, CancellationToken ct)
+    {
+        string PeerAddress(Node from, Node to) => $"127.{Subnet}.{from.Id}.{to.Id}";
+        return Task.FromResult<INetwork>(ProxyNetwork.Start(Nodes, peers, PeerAddress, options.Heal));
+    }
 }

@@ -10,7 +10,7 @@ namespace Checker.Runner.Nodes;
 /// state file sits beside the nodes' root (StateFileOf), outliving the nodes' folders until the bridge
 /// is gone, so `checker clean` can remove what a killed runner left.
 /// </summary>
-public sealed class NetnsNodeProvider : INodeProvider
+public sealed class NetnsNodeProvider : INodeProvider, INodeShell
 {
     /// <summary>The names of the bridge, veths and namespaces of the nodes under root begin with this (they are found by it).</summary>
     public static string PrefixOf(string root) =>
@@ -37,7 +37,14 @@ public sealed class NetnsNodeProvider : INodeProvider
     public IReadOnlyList<Node> Nodes => processes.Nodes;
 
     /// <summary>Runs argv inside the node's namespace: the iptables network acts on the nodes through this.</summary>
-    public NodeCommand Command => (node, argv, ct) => Shell.RunAsync(namespaces[node.Name].Exec(argv), ct);
+    public NodeCommand Command => ExecAsync;
+
+    public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
+        Shell.RunAsync(namespaces[node.Name].Exec(argv), ct);
+
+    /// <summary>iptables in each node's namespace.</summary>
+    public Task<INetwork> StartNetworkAsync(NetworkOptions options, PeerPorts peers, CancellationToken ct) =>
+        Networks.IptablesAsync(this, this, ct);
 
     public static async Task<NetnsNodeProvider> CreateAsync(int count, string root, Action<NodeProcess>? onStart, CancellationToken ct)
     {

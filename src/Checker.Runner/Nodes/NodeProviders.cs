@@ -1,43 +1,74 @@
 using Checker.Runner.Nodes.Docker;
 using Checker.Runner.Nodes.Ssh;
 using Checker.Runner.Spec;
+using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Nodes;
 
-/// <summary>Makes the node provider a spec names.</summary>
+/// <summary>The node providers a spec may name in nodes.provider: one line each.</summary>
 public static class NodeProviders
 {
-    public static readonly IReadOnlyList<string> Kinds = ["local", "ssh", "docker"];
+    static readonly List<INodeKind> registered =
+    [
+        new LocalNodeKind(),
+        new SshNodeKind(),
+        new DockerNodeKind(),
+    ];
+    static readonly object gate = new();
 
-    /// <summary>What the spec's nodes can have done to them beyond their database's processes: containers can be frozen whole.</summary>
-    public static Faults.NodeNeeds AbilitiesFor(NodesSpec spec) => spec.Provider == "docker" ? Faults.NodeNeeds.Freeze : Faults.NodeNeeds.None;
+    public static IReadOnlyList<INodeKind> All
+    {
+        get { lock (gate) return registered.ToList(); }
+    }
+
+    public static IReadOnlyList<string> Kinds => All.Select(k => k.Name).ToList();
+
+    public static INodeKind? Find(string? name) => All.FirstOrDefault(k => k.Name == name);
+
+    /// <summary>The provider spec names (checked by the validator: it exists).</summary>
+    public static INodeKind Of(NodesSpec spec) =>
+        Find(spec.Provider)
+        ?? throw new SpecException($"field 'nodes.provider' '{spec.Provider}' is not a node provider");
+
+    /// <summary>Adds a provider beyond the built-in ones (an embedding program's, a test's); each name once.</summary>
+    public static void Register(INodeKind kind)
+    {
+        lock (gate)
+        {
+            if (registered.Any(k => k.Name == kind.Name))
+                throw new InvalidOperationException($"a node provider '{kind.Name}' is registered already");
+            registered.Add(kind);
+        }
+    }
+
+    /// <summary>A field of the provider's, as given or by default; null when the provider has no such field.</summary>
+    public static JToken? Field(NodesSpec spec, string name) =>
+        spec.Settings.TryGetValue(name, out var given) ? given : Find(spec.Provider)?.DefaultSettings()[name];
 
     /// <summary>
-    /// The provider for spec.Nodes: local processes, or hosts over SSH (connected before this returns;
-    /// a host that cannot be reached fails it, naming the host). Nodes' directories go under root, which
-    /// holds the run's name, and every process started is reported to onStart. Docker nodes say through
-    /// log what they do to get their image (a build takes minutes).
+    /// Checks the nodes section: a known provider, and only its fields (a field of another provider is named as
+    /// such), with values it accepts.
     /// </summary>
-    public static async Task<INodeProvider> CreateAsync(NodesSpec spec, string root, Action<NodeProcess> onStart, CancellationToken ct, Action<string>? log = null) => spec.Provider switch
+    public static void Validate(NodesSpec spec)
     {
-        "local" when spec.Isolation == "netns" => await NetnsNodeProvider.CreateAsync(spec.Count, root, onStart, ct),
-        "local" => LocalNodeProvider.Create(spec.Count, root, onStart),
-        "ssh" => await SshNodeProvider.ConnectAsync(SshOptionsOf(spec, root), ct, onStart),
-        "docker" => await DockerNodeProvider.CreateAsync(new DockerNodeOptions(spec.Count, root, spec.Image), onStart, log ?? (_ => { }), ct),
-        _ => throw new NotSupportedException($"no node provider '{spec.Provider}'"),
-    };
+        var kind = Find(spec.Provider) ?? throw new SpecException(
+            $"field 'nodes.provider' '{spec.Provider}' is not a node provider (known: {string.Join(", ", Kinds)})");
+        var own = kind.DefaultSettings();
+        foreach (var field in spec.Settings.Keys.Where(k => own.Property(k) is null))
+        {
+            var owner = All.FirstOrDefault(k => k.DefaultSettings().Property(field) is not null);
+            throw new SpecException(owner is null
+                ? $"unknown field 'nodes.{field}'"
+                : $"field 'nodes.{field}' is only for the {owner.Name} provider");
+        }
+        kind.Validate(spec);
+    }
 
-    public static SshOptions SshOptionsOf(NodesSpec spec, string root) => new()
-    {
-        Hosts = spec.Hosts,
-        User = spec.User,
-        Port = spec.Port,
-        PrivateKey = spec.PrivateKey,
-        Password = spec.Password,
-        KnownHosts = spec.KnownHosts ?? SshOptions.DefaultKnownHosts,
-        AcceptNew = spec.AcceptNew,
-        Sudo = spec.Sudo,
-        ConnectTimeout = TimeSpan.FromSeconds(spec.ConnectTimeout),
-        NodesRoot = root,
-    };
+    /// <summary>
+    /// The provider for the spec's nodes, its nodes made (reached, for remote ones, before this returns). Nodes'
+    /// directories go under root, which holds the run's name, and every process started is reported to onStart.
+    /// </summary>
+    public static Task<INodeProvider> CreateAsync(NodesSpec spec, string root, Action<NodeProcess> onStart,
+        CancellationToken ct, Action<string>? log = null) =>
+        Of(spec).CreateAsync(spec, new NodeContext(root, onStart, log ?? (_ => { })), ct);
 }

@@ -20,7 +20,8 @@ public static class RunConditions
         ["loadAtStart"] = LoadAverage(),
         ["cores"] = Environment.ProcessorCount,
         ["provider"] = spec.Nodes.Provider,
-        ["isolation"] = spec.Nodes.Provider == "local" ? spec.Nodes.Isolation : null,
+        // A provider's isolation field, where it has one (local nodes: proxy or netns).
+        ["isolation"] = Nodes.NodeProviders.Field(spec.Nodes, "isolation")?.ToString(),
         ["nodeCount"] = spec.Nodes.Count,
         ["kernel"] = ReadLine("/proc/sys/kernel/osrelease"),
         ["checker"] = typeof(RunConditions).Assembly

@@ -1,5 +1,6 @@
 using Checker.Runner.Nodes;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Running;
 
@@ -8,11 +9,10 @@ namespace Checker.Runner.Running;
 public sealed record RegisteredProcess(string Node, string Host, string Name, int Pid, long StartTime);
 
 /// <summary>What `checker clean` needs to know about one run: who ran it, on which kind of nodes, and what it started.</summary>
-/// <param name="Provider">The node provider's kind ("local", "ssh"): how to reach the processes to stop them.</param>
-/// <param name="Ssh">For SSH nodes, how to reach them again (never a password: clean then asks for a key).</param>
-/// <param name="DockerHost">For Docker nodes, the daemon their containers are on.</param>
+/// <param name="Provider">The node provider's name (nodes.provider): it knows how to reach the processes to stop them.</param>
+/// <param name="Reach">What the provider wrote down to reach its nodes again (INodeKind.Reach), never a password.</param>
 public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, string Provider,
-    List<RegisteredProcess> Processes, Spec.NodesSpec? Ssh = null, string? DockerHost = null);
+    List<RegisteredProcess> Processes, JObject? Reach = null);
 
 /// <summary>
 /// The runs registry: one JSON file per live run (default StateFolders.Runs: /run/checker/runs for root;
@@ -29,13 +29,11 @@ public sealed class RunRegistry
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : StateFolders.Runs;
 
-    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, Spec.NodesSpec? ssh = null, string? dockerHost = null)
+    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, JObject? reach = null)
     {
         directory = StateFolders.Own(directory);
         var self = Environment.ProcessId;
-        run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, [],
-            ssh is null ? null : new Spec.NodesSpec { Provider = "ssh", Hosts = ssh.Hosts, User = ssh.User, Port = ssh.Port, PrivateKey = ssh.PrivateKey, KnownHosts = ssh.KnownHosts, Sudo = ssh.Sudo },
-            dockerHost);
+        run = new RegisteredRun(runId, self, Posix.StartTime(self), runDir, nodesRoot, provider, [], reach);
         path = Path.Combine(directory, $"{runId}.json");
         Save();
     }
@@ -84,7 +82,7 @@ public sealed class RunRegistry
             }
             try
             {
-                var run = JsonConvert.DeserializeObject<RegisteredRun>(File.ReadAllText(file));
+                var run = Read(File.ReadAllText(file));
                 if (Invalid(run) is { } problem) skipped?.Add($"skipped {file}: not a registry entry ({problem})");
                 else runs.Add((file, run!));
             }
@@ -95,6 +93,22 @@ public sealed class RunRegistry
             }
         }
         return runs;
+    }
+
+    static readonly HashSet<string> EntryFields =
+        typeof(RegisteredRun).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// An entry as written; one of an earlier version, which kept the provider's fields at its top level (Ssh,
+    /// DockerHost), has them read as its Reach, where the providers look for them now.
+    /// </summary>
+    static RegisteredRun? Read(string text)
+    {
+        if (JToken.Parse(text) is not JObject entry) return null;
+        var run = entry.ToObject<RegisteredRun>();
+        if (run is null || run.Reach is not null) return run;
+        var legacy = new JObject(entry.Properties().Where(p => !EntryFields.Contains(p.Name) && p.Value.Type != JTokenType.Null));
+        return legacy.Count > 0 ? run with { Reach = legacy } : run;
     }
 
     /// <summary>What an entry lacks that every run writes, or null when it is whole.</summary>

@@ -35,8 +35,9 @@ public static class TestRunner
 
     public static async Task<RunOutcome> RunAsync(TestSpec spec, IDatabaseSuite suite, RunOptions options, CancellationToken cancel)
     {
-        // Before anything starts: a fault this database or network cannot do is refused, naming it.
-        SpecValidator.ValidateFaults(spec, suite.Capabilities, Networks.AbilitiesFor(spec.Nodes), suite.Name, Networks.KindFor(spec.Nodes));
+        // Before anything starts: a fault this database, its nodes or network cannot do is refused, naming it.
+        var provider = NodeProviders.Of(spec.Nodes);
+        SpecValidator.ValidateFaults(spec, Capabilities.Planned(suite, spec.Nodes));
         var folder = RunFolder.Create(options.ResultsRoot, spec.Name);
         await File.WriteAllTextAsync(folder.Spec, SpecLoader.ToJson(spec), CancellationToken.None);
         var seed = options.Seed ?? Random.Shared.Next();
@@ -51,10 +52,9 @@ public static class TestRunner
         Log($"run {folder.RunId}, seed {seed}, results in {folder.Dir}");
 
         // Each node's folder holds the run's name (and so the test's) and the node's: hosts sharing a filesystem never clash.
-        var nodesRoot = spec.Nodes.Provider == "local" ? Path.Combine(Path.GetTempPath(), $"checker-{folder.RunId}") : $"/tmp/checker-{folder.RunId}";
+        var nodesRoot = provider.NodesRoot(folder.RunId);
         var registry = new RunRegistry(options.RunsDirectory ?? RunRegistry.DefaultDirectory, folder.RunId, folder.Dir,
-            nodesRoot, spec.Nodes.Provider, spec.Nodes.Provider == "ssh" ? spec.Nodes : null,
-            spec.Nodes.Provider == "docker" ? Nodes.Docker.DockerDaemon.Endpoint : null);
+            nodesRoot, spec.Nodes.Provider, provider.Reach(spec.Nodes));
         var run = new RunContext(folder.RunId, nodesRoot, seed, Log);
         using var history = HistoryRecorder.ToFile(folder.History, Enumerable.Range(1, spec.Nodes.Count).Select(k => $"n{k}").ToList());
         var extra = new Dictionary<string, object?>
@@ -72,19 +72,19 @@ public static class TestRunner
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
-            nodes = await NodeProviders.CreateAsync(spec.Nodes, nodesRoot, registry.Add, cancel, line =>
+            nodes = await provider.CreateAsync(spec.Nodes, new NodeContext(nodesRoot, registry.Add, line =>
             {
                 Log(line);
                 options.Progress?.WriteLine($"checker: {line}"); // an image build takes minutes: the user sees why
-            });
-            network = await Networks.StartAsync(spec, nodes, suite.PeerPorts, cancel);
+            }), cancel);
+            network = await nodes.StartNetworkAsync(NetworkOptions.Of(spec), suite.PeerPorts, cancel);
             extra["network"] = network.Kind;
             if (nodes is INodeClocks clocks)
                 extra["clockOffsetsMs"] = await ClockOffsetsAsync(nodes.Nodes, clocks, Log, cancel);
             // Now that the network has probed the nodes' kernels: "default" becomes the default faults it can do, and a
             // fault named by itself that it cannot do is refused before the database starts.
             ResolveDefaultFaults(spec, suite, nodes, network, folder, Log);
-            SpecValidator.ValidateFaults(spec, suite.Capabilities, network.Abilities, suite.Name, network.Kind);
+            SpecValidator.ValidateFaults(spec, Capabilities.Of(suite, nodes, network));
             Log($"{nodes.Kind} nodes {string.Join(", ", nodes.Nodes.Select(n => $"{n.Name}={n.Address}"))}; {network.Kind} network");
             plan = suite.Plan(spec, nodes, network, run);
             started = true;
@@ -201,8 +201,7 @@ public static class TestRunner
     {
         if (!spec.Nemesis.Faults.Contains(FaultTable.Default)) return;
         var mode = spec.Nemesis.PartitionMode == "drop" ? PartitionMode.Drop : PartitionMode.Blackhole;
-        var (faults, leftOut) = FaultTable.ResolveDefaults(spec.Nemesis.Faults, suite.Capabilities, network.Abilities,
-            mode, suite.Name, network.Kind, NodeProviders.AbilitiesFor(spec.Nodes), nodes.Kind);
+        var (faults, leftOut) = FaultTable.ResolveDefaults(spec.Nemesis.Faults, Capabilities.Of(suite, nodes, network), mode);
         foreach (var why in leftOut) log($"left out of the default faults: {why}");
         spec.Nemesis.Faults = faults;
         File.WriteAllText(folder.Spec, SpecLoader.ToJson(spec));
@@ -247,7 +246,8 @@ public static class TestRunner
         var generator = new Generator(new GeneratorOptions(spec.Concurrency, nodes.Nodes.Count, spec.Rate, TimeSpan.FromSeconds(spec.Client.OpTimeout), seed,
                 nodes.Nodes.Select(n => n.Name).ToList()),
             clients, plan.Workload, history);
-        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, plan.Db, network, history, new Random(seed ^ 0x5eed), log, nodes as INodeFreezer);
+        var nemesis = new Nemesis(spec.Nemesis, nodes.Nodes, new FaultTargets(plan.Db, nodes, network), history,
+            new Random(seed ^ 0x5eed), log);
         var phase = "main";
         using var progress = options.Progress is { } w ? new Progress(history, () => $"{phase}: {nemesis.ActiveDescription ?? "no fault"}", w, options.ProgressIsTerminal) : null;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Checker.Runner.Databases;
+using Checker.Runner.Nodes;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Newtonsoft.Json.Serialization;
@@ -46,14 +47,18 @@ public static class SpecLoader
         var common = (JObject)root.DeepClone();
         var dbFields = SetAside(common, "db", typeof(DbSpec));
         var workloadFields = SetAside(common, "workload", typeof(WorkloadSpec));
+        var nodeFields = SetAside(common, "nodes", typeof(NodesSpec));
         TestSpec spec;
         try { spec = common.ToObject<TestSpec>(SpecSections.Strict) ?? throw new SpecException($"{source}: empty spec"); }
         catch (JsonSerializationException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
         catch (JsonReaderException e) { throw new SpecException($"{source}: {Explain(e.Path, e.Message, root)}"); }
         spec.Db?.Settings = dbFields;
         spec.Workload?.Settings = workloadFields;
+        spec.Nodes?.Settings = nodeFields;
         SpecValidator.Validate(spec); // from here on every section is there
-        if (spec.Nodes!.Provider == "ssh") spec.Nodes.Count = spec.Nodes.Hosts.Count; // one node per host
+        var provider = NodeProviders.Of(spec.Nodes!);
+        spec.Nodes!.Settings = Merge(provider.DefaultSettings(), spec.Nodes.Settings);
+        spec.Nodes.Count = provider.NodeCount(spec.Nodes); // ssh: one node per host
         var suite = DatabaseSuites.Find(spec.Db!.Name)!;
         spec.Db.Settings = Merge(suite.DefaultSettings(), spec.Db.Settings);
         spec.Workload!.Settings = Merge(suite.DefaultWorkloadSettings(spec.Workload.Name), spec.Workload.Settings);
@@ -113,12 +118,18 @@ public static class SpecLoader
         }
     }
 
-    static bool IsName(string flag) => Camelize(flag) is "db.name" or "workload.name";
+    static bool IsName(string flag) => Camelize(flag) is "db.name" or "workload.name" or "nodes.provider";
 
     /// <summary>Every field the spec may have, with its default: the common ones and the suite's.</summary>
     static JObject Shape(JObject root)
     {
         var shape = JObject.FromObject(new TestSpec(), Writer);
+        // The named provider's fields, then every other provider's: a field of another provider is refused by name.
+        var nodes = (JObject)shape["nodes"]!;
+        var named = NodeProviders.Find((root["nodes"] as JObject)?["provider"]?.ToString() ?? new NodesSpec().Provider);
+        foreach (var kind in NodeProviders.All.OrderBy(k => k == named ? 0 : 1))
+            foreach (var field in kind.DefaultSettings().Properties().Where(p => nodes.Property(p.Name) is null))
+                nodes.Add(field.Name, field.Value);
         var suite = DatabaseSuites.Find((root["db"] as JObject)?["name"]?.ToString() ?? new DbSpec().Name);
         if (suite is null) return shape;
         var workload = (root["workload"] as JObject)?["name"]?.ToString() ?? new WorkloadSpec().Name;

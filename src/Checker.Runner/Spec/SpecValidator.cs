@@ -27,14 +27,8 @@ public static class SpecValidator
         var suite = DatabaseSuites.Find(s.Db.Name);
         Require(suite is not null, "db.name", $"'{s.Db.Name}' is not a database Checker can test (known: {string.Join(", ", DatabaseSuites.Names)})");
         Require(s.Db.StartTimeout is > 0 and <= Week, "db.startTimeout", "must be positive (at most a week)");
-        Require(NodeProviders.Kinds.Contains(s.Nodes.Provider), "nodes.provider", $"'{s.Nodes.Provider}' is not a node provider (known: {string.Join(", ", NodeProviders.Kinds)})");
         Require(s.Nodes.Count is >= 1 and <= 9, "nodes.count", "must be 1..9");
-        Require(s.Nodes.Isolation is "proxy" or "netns", "nodes.isolation", $"'{s.Nodes.Isolation}' is not an isolation (proxy, netns)");
-        Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Count is >= 1 and <= 9, "nodes.hosts", "must name 1..9 hosts for the ssh provider");
-        Require(s.Nodes.Provider != "ssh" || s.Nodes.Hosts.Distinct().Count() == s.Nodes.Hosts.Count, "nodes.hosts", "must not name a host twice");
-        Require(s.Nodes.Image is null || s.Nodes.Provider == "docker", "nodes.image", "is only for the docker provider");
-        Require(s.Nodes.Image is null || s.Nodes.Image.Trim().Length > 0, "nodes.image", "must name an image");
-        Require(s.Nodes.ConnectTimeout is > 0 and <= 600, "nodes.connectTimeout", "must be positive (at most 600)");
+        NodeProviders.Validate(s.Nodes); // the provider checks its own fields
         Require(suite!.Workloads.Contains(s.Workload.Name), "workload.name", $"'{s.Workload.Name}' is not a workload {suite.Name} runs (known: {string.Join(", ", suite.Workloads)})");
         var faulty = ClientModes.FaultyModeOf(s.Workload.Name);
         Require(s.Client.Mode == ClientModes.Correct || s.Client.Mode == faulty, "client.mode",
@@ -60,11 +54,11 @@ public static class SpecValidator
         Require(s.Recovery.FinalReads is >= 0 and <= Week, "recovery.finalReads", "must be 0..a week");
         Require(s.Checker.Timeout is > 0 and <= Week, "checker.timeout", "must be positive (at most a week)");
         suite.Validate(s);
-        ValidateFaults(s, suite.Capabilities, Networks.AbilitiesFor(s.Nodes), suite.Name, Networks.KindFor(s.Nodes));
+        ValidateFaults(s, Capabilities.Planned(suite, s.Nodes));
     }
 
-    /// <summary>Refuses, naming it, a fault that is unknown or that this database or network cannot do.</summary>
-    public static void ValidateFaults(TestSpec s, DbNeeds db, NetworkAbilities network, string dbName, string networkKind)
+    /// <summary>Refuses, naming it, a fault that is unknown or that this database, nodes or network cannot do.</summary>
+    public static void ValidateFaults(TestSpec s, Capabilities can)
     {
         var mode = s.Nemesis.PartitionMode == "drop" ? PartitionMode.Drop : PartitionMode.Blackhole;
         foreach (var name in s.Nemesis.Faults)
@@ -73,7 +67,7 @@ public static class SpecValidator
             var fault = FaultTable.Find(name);
             var known = string.Join(", ", FaultTable.Names.Prepend(FaultTable.Default));
             Require(fault is not null, "nemesis.faults", $"names an unknown fault '{name}' (known: {known})");
-            if (FaultTable.Unsupported(fault!, db, network, mode, dbName, networkKind, NodeProviders.AbilitiesFor(s.Nodes), s.Nodes.Provider) is { } why)
+            if (FaultTable.Unsupported(fault!, can, mode) is { } why)
                 throw new SpecException($"field 'nemesis.faults': {why}");
         }
     }

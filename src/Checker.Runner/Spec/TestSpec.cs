@@ -41,32 +41,19 @@ public sealed class DbSpec
     public IDictionary<string, JToken> Settings { get; set; } = new Dictionary<string, JToken>();
 }
 
-/// <summary>Where the nodes come from: local processes, hosts reached over SSH, or Docker containers.</summary>
+/// <summary>
+/// Where the nodes come from: the provider's name, how many nodes, and the provider's own fields (for local
+/// nodes: isolation; for ssh: hosts, user, privateKey, ...; for docker: image), checked by the provider.
+/// </summary>
 public sealed class NodesSpec
 {
-    /// <summary>"local": processes on this machine, one loopback address each; "ssh": the hosts below; "docker": one container each (root).</summary>
+    /// <summary>The node provider (see NodeProviders): "local", "ssh" or "docker".</summary>
     public string Provider { get; set; } = "local";
-    /// <summary>How many local nodes (for ssh: the number of hosts).</summary>
+    /// <summary>How many nodes (a provider may set it from its own fields: ssh makes one per host).</summary>
     public int Count { get; set; } = 3;
-    /// <summary>Local nodes: "proxy" (no root; faults by Checker's TCP proxy) or "netns" (root; each node in its own network namespace, faults by iptables).</summary>
-    public string Isolation { get; set; } = "proxy";
-    /// <summary>SSH: the hosts, one node each (n1 is the first).</summary>
-    public List<string> Hosts { get; set; } = [];
-    public string User { get; set; } = "root";
-    public int Port { get; set; } = 22;
-    /// <summary>SSH: the private key file; null: the password.</summary>
-    public string? PrivateKey { get; set; }
-    public string? Password { get; set; }
-    /// <summary>SSH: the known_hosts file host keys are checked against (default ~/.ssh/known_hosts).</summary>
-    public string? KnownHosts { get; set; }
-    /// <summary>SSH: trust and write down the key of a host known_hosts does not list yet (OpenSSH's accept-new).</summary>
-    public bool AcceptNew { get; set; }
-    /// <summary>SSH: run commands with sudo -n (default: when the user is not root).</summary>
-    public bool? Sudo { get; set; }
-    /// <summary>SSH: seconds to wait for each host at setup.</summary>
-    public double ConnectTimeout { get; set; } = 10;
-    /// <summary>Docker: the image the nodes run; null: Checker's node image (built from Debian's packages when missing).</summary>
-    public string? Image { get; set; }
+    /// <summary>The provider's own fields, checked by the provider.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JToken> Settings { get; set; } = new Dictionary<string, JToken>();
 }
 
 /// <summary>The operations the clients perform: the workload's name and its fields (checked by the suite that runs it).</summary>

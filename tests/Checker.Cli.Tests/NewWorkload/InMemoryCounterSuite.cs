@@ -15,7 +15,6 @@ public sealed class InMemoryCounterSuite
     : DatabaseSuite<InMemoryCounterSuite.NoSettings, InMemoryCounterSuite.CounterDb>
 {
     public override string Name => "in-memory-counter";
-    public override DbNeeds Capabilities => DbNeeds.None;
     public override PeerPorts PeerPorts => PeerPorts.None;
 
     protected override IReadOnlyList<SuiteWorkload<CounterDb>> WorkloadTable { get; } =

@@ -76,7 +76,7 @@ public sealed class ImageRecipeTests
         var e = Assert.Throws<SpecException>(() => SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec, [new("nodes.image", "mine:1")]));
         Assert.Contains("field 'nodes.image' is only for the docker provider", e.Message);
         var spec = SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec, [new("nodes.provider", "docker"), new("nodes.image", "mine:1")]);
-        Assert.Equal("mine:1", spec.Nodes.Image);
+        Assert.Equal("mine:1", spec.Nodes.Settings["image"].ToString());
         Assert.Equal("iptables", Net.Networks.KindFor(spec.Nodes));
     }
 }

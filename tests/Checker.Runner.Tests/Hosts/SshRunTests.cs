@@ -57,7 +57,7 @@ public sealed class SshRunTests : IAsyncLifetime
     {
         var spec = Spec();
         var root = $"/tmp/checker-isolate-{Guid.NewGuid():N}";
-        await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(Nodes.NodeProviders.SshOptionsOf(spec.Nodes, root), CancellationToken.None);
+        await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(Nodes.Ssh.SshNodeKind.OptionsOf(spec.Nodes, root), CancellationToken.None);
         await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
         await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"isolate-{Environment.ProcessId}");
     }

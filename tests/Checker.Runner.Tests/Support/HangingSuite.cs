@@ -15,7 +15,7 @@ namespace Checker.Runner.Tests.Support;
 public sealed class HangingSuite(IDatabaseSuite inner, TimeSpan hangAt, TimeSpan hangFor) : IDatabaseSuite
 {
     public string Name => inner.Name;
-    public DbNeeds Capabilities => inner.Capabilities;
+    public Type DbType => inner.DbType;
     public IReadOnlyList<string> Workloads => inner.Workloads;
     public JObject DefaultSettings() => inner.DefaultSettings();
     public JObject DefaultWorkloadSettings(string workload) => inner.DefaultWorkloadSettings(workload);

@@ -20,7 +20,7 @@ public sealed class InMemorySuite(bool throwingChecker = false) : IDatabaseSuite
     public int Plans { get; private set; }
 
     public string Name => "in-memory";
-    public DbNeeds Capabilities => DbNeeds.None;
+    public Type DbType => typeof(Db);
     public IReadOnlyList<string> Workloads => ["register"];
     public JObject DefaultSettings() => new();
     public JObject DefaultWorkloadSettings(string workload) => SpecSections.ToJson(new RegisterSettings());

@@ -15,7 +15,6 @@ public sealed class EtcdSuite : DatabaseSuite<EtcdSettings, EtcdDb>
 {
     public override string Name => "etcd";
 
-    public override DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
 
     public override PeerPorts PeerPorts { get; } = new([EtcdDb.PeerPort]);
 

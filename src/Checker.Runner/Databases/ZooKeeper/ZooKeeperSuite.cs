@@ -16,7 +16,6 @@ public sealed class ZooKeeperSuite : DatabaseSuite<ZooKeeperSettings, ZooKeeperD
 {
     public override string Name => "zookeeper";
 
-    public override DbNeeds Capabilities => DbNeeds.Kill | DbNeeds.Pause | DbNeeds.Primary;
 
     public override PeerPorts PeerPorts { get; } = new([ZooKeeperDb.QuorumPort, ZooKeeperDb.ElectionPort], ZooKeeperDb.HandshakeFor);
 

@@ -25,7 +25,7 @@ public sealed record DockerNodeOptions(int Count, string Root, string? Image = n
 /// process died), pause is SIGSTOP; freezing is Docker's pause of the whole container. Files go in and out
 /// through the archive API. Needs root (the bridge).
 /// </summary>
-public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer
+public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer, INodeShell
 {
     public const string RunLabel = "checker.run";
     public const string NodeLabel = "checker.node";
@@ -51,7 +51,14 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer
     public string RunnerAddress => bridge.RunnerAddress;
 
     /// <summary>Runs argv in the node's network namespace with this machine's tools: the iptables network acts through this (the image needs no iptables).</summary>
-    public NodeCommand Command => (node, argv, ct) => Shell.RunAsync(NamespaceOf(node).Exec(argv), ct);
+    public NodeCommand Command => ExecAsync;
+
+    public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
+        Shell.RunAsync(NamespaceOf(node).Exec(argv), ct);
+
+    /// <summary>iptables in each container's network namespace, with this machine's tools.</summary>
+    public Task<INetwork> StartNetworkAsync(NetworkOptions options, PeerPorts peers, CancellationToken ct) =>
+        Networks.IptablesAsync(this, this, ct);
 
     /// <summary>The node's network namespace (its container's).</summary>
     public NetNamespace NamespaceOf(Node node) => NetNamespace.OfProcess(containers[node.Name].Pid);

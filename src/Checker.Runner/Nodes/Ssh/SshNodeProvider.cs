@@ -16,7 +16,7 @@ namespace Checker.Runner.Nodes.Ssh;
 /// root); servers are started detached with setsid, their output appended to a log on the node, and
 /// identified by pid and start time (field 22 of /proc/PID/stat), so a reused pid is never signalled.
 /// </summary>
-public sealed class SshNodeProvider : INodeProvider, INodeClocks
+public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
 {
     readonly SshOptions options;
     readonly Dictionary<string, SshSession> sessions;
@@ -28,7 +28,14 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks
     public IReadOnlyList<Node> Nodes { get; }
 
     /// <summary>Runs argv on a node; the IptablesNetwork acts on the nodes through this.</summary>
-    public NodeCommand Command => (node, argv, ct) => RunAsync(node, argv[0], argv.Skip(1).ToList(), ct);
+    public NodeCommand Command => ExecAsync;
+
+    public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
+        RunAsync(node, argv[0], argv.Skip(1).ToList(), ct);
+
+    /// <summary>iptables on each host.</summary>
+    public Task<Net.INetwork> StartNetworkAsync(Net.NetworkOptions options, Net.PeerPorts peers, CancellationToken ct) =>
+        Net.Networks.IptablesAsync(this, this, ct);
 
     SshNodeProvider(SshOptions options, IReadOnlyList<Node> nodes, Dictionary<string, SshSession> sessions, Action<NodeProcess>? onStart)
     {
