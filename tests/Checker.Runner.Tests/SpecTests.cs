@@ -167,4 +167,16 @@ public class SpecTests
         Assert.Contains("\"valueBytes\": 500000", SpecLoader.ToJson(spec));
         Assert.Contains("\"-Dzookeeper.forceSnapshotSync=true\"", SpecLoader.ToJson(spec));
     }
+
+    [Fact]
+    public void A_provider_chosen_on_the_command_line_drops_the_files_fields_for_another_provider_but_not_the_flags()
+    {
+        const string file = """{"nodes":{"isolation":"netns"}}""";
+        var spec = SpecLoader.Parse(file, "t.json", [new("nodes.provider", "docker")]);
+        Assert.Equal("docker", spec.Nodes.Provider);
+        Assert.DoesNotContain("isolation", spec.Nodes.Settings.Keys);
+        Assert.Equal("netns", (string?)SpecLoader.Parse(file, "t.json").Nodes.Settings["isolation"]); // the file's own provider keeps it
+        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(file, "t.json", [new("nodes.provider", "docker"), new("nodes.isolation", "netns")]));
+        Assert.Contains("'nodes.isolation' is only for the local provider", e.Message);
+    }
 }

@@ -35,9 +35,12 @@ public static class SpecLoader
         try { root = JObject.Parse(json); }
         catch (JsonReaderException e) { throw new SpecException($"{source}: not a JSON object: {e.Message}"); }
         var flags = (overrides ?? []).ToList();
+        var fileProvider = ProviderOf(root);
+        var fileNodeFields = (root["nodes"] as JObject)?.Properties().Select(p => p.Name).ToList() ?? [];
         // The suite and workload names come first: they decide which other fields exist.
         foreach (var (name, value) in flags.Where(f => IsName(f.Key))) Override(root, name, value, Shape(root));
         foreach (var (name, value) in flags.Where(f => !IsName(f.Key))) Override(root, name, value, Shape(root));
+        if (ProviderOf(root) != fileProvider) DropOtherProvidersFields(root, fileNodeFields, flags);
         foreach (var section in new[] { "db", "nodes", "workload", "client", "nemesis", "recovery", "checker" })
             if (root[section] is { Type: not JTokenType.Object } bad)
                 throw new SpecException($"{source}: field '{section}' must be an object, not {Describe(bad.Type)}");
@@ -142,6 +145,24 @@ public static class SpecLoader
     {
         foreach (var (k, v) in given) defaults[k] = v;
         return defaults.Properties().ToDictionary(p => p.Name, p => p.Value);
+    }
+
+    static string? ProviderOf(JObject root) => (root["nodes"] as JObject)?["provider"]?.Type == JTokenType.String
+        ? (string?)root["nodes"]!["provider"] : new NodesSpec().Provider;
+
+    /// <summary>
+    /// A provider chosen on the command line replaces the file's, and with it the file's fields for providers
+    /// other than the chosen one (a spec made for netns nodes then runs on Docker); a field for another
+    /// provider given on the command line too is still refused by the validator, naming it.
+    /// </summary>
+    static void DropOtherProvidersFields(JObject root, IReadOnlyList<string> fileFields, IReadOnlyList<KeyValuePair<string, string>> flags)
+    {
+        if (root["nodes"] is not JObject nodes || NodeProviders.Find(ProviderOf(root)) is not { } chosen) return;
+        var own = chosen.DefaultSettings();
+        var flagged = flags.Select(f => Camelize(f.Key)).Where(k => k.StartsWith("nodes.", StringComparison.Ordinal))
+            .Select(k => k["nodes.".Length..]).ToHashSet();
+        foreach (var field in fileFields)
+            if (field is not ("provider" or "count") && own.Property(field) is null && !flagged.Contains(field)) nodes.Remove(field);
     }
 
     /// <summary>Sets one field named by a dotted path (kebab-case or camelCase segments) from flag text.</summary>
