@@ -342,6 +342,63 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void A_counterexample_without_nil_reads_decides_the_other_reading_with_no_second_search()
+    {
+        // The read of nil is fine either way; the read of 2 (never written) is what fails, under both readings.
+        // It spans the whole history, so the counterexample starts from the initial state (no cut before it).
+        var file = TempHistory(J(1, "invoke", "read", "null"), J(0, "invoke", "read", "null"), J(0, "ok", "read", "null"),
+            J(0, "invoke", "write", "1"), J(0, "ok", "write", "1"), J(1, "ok", "read", "2"));
+        try
+        {
+            var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false);
+            Assert.Equal(global::Checker.Core.Checks.Verdict.Invalid, strict.Verdict);
+            var searchedAgain = false;
+            var note = Commands.CheckCommand.NilReadNote(strict, ops, "register", 1, nilUnknown: false, _ =>
+            {
+                searchedAgain = true;
+                return CheckInProcess(file, nilReadIsUnknown: true).Result;
+            });
+            Assert.Null(note);
+            Assert.False(searchedAgain);
+            // And the other reading agrees: INVALID too, so no note was the right answer.
+            Assert.Equal(1, Checker("check", file, "--model", "register", "--nil-reads-unknown").Exit);
+            var (exit, output, _) = Checker("check", file, "--model", "register");
+            Assert.Equal(1, exit);
+            Assert.DoesNotContain("ok reads of nil", output);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void When_the_other_reading_is_not_decided_in_its_share_of_time_the_note_says_so()
+    {
+        var file = TempHistory(J(0, "invoke", "write", "1"), J(0, "ok", "write", "1"), J(1, "invoke", "read", "null"), J(1, "ok", "read", "null"));
+        try
+        {
+            var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false);
+            TimeSpan? given = null;
+            var unknown = new global::Checker.Core.Checks.CheckResult("linearizable", global::Checker.Core.Checks.Verdict.Unknown, "unknown", null);
+            var note = Commands.CheckCommand.NilReadNote(strict, ops, "register", 1, nilUnknown: false, limit =>
+            {
+                given = limit;
+                return unknown;
+            });
+            Assert.NotNull(given); // bounded, never the whole search again
+            Assert.Contains("not decided within", note);
+            Assert.Contains("--nil-reads-unknown", note);
+        }
+        finally { File.Delete(file); }
+    }
+
+    static (List<global::Checker.Core.History.Operation> Ops, global::Checker.Core.Checks.CheckResult Result) CheckInProcess(string file, bool nilReadIsUnknown)
+    {
+        var history = global::Checker.Core.Formats.HistoryFile.Open(file, global::Checker.Core.Formats.HistoryFormat.Auto).Ops;
+        var ops = global::Checker.Core.History.Pairing.Pair(history, file, global::Checker.Core.History.TupleKeys.Auto).ToList();
+        var model = global::Checker.Core.Models.ModelCatalog.Create("register", null, nilReadIsUnknown);
+        return (ops, new global::Checker.Core.Linearizability.LinearizabilityChecker(model).Check(ops));
+    }
+
+    [Fact]
     public void Multi_register_initial_is_a_json_or_edn_map_and_nothing_else()
     {
         var file = TempHistory(J(0, "invoke", "txn", "[[\"r\",\"x\",null],[\"r\",\"y\",null]]"), J(0, "ok", "txn", "[[\"r\",\"x\",0],[\"r\",\"y\",7]]"));

@@ -187,15 +187,57 @@ public static class CheckCommand
         if (Pairing.CompletionValuesNote(ops) is { } taken) notes.Add(taken);
         // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
         // lenient VALID can change under the other reading, so only then is the other reading tried.
-        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0)
-        {
-            var other = new LinearizabilityChecker(Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero }).Check(ops, cancel);
-            if (other.Verdict != result.Verdict && other.Verdict != Verdict.Unknown)
-                notes.Add(nilUnknown
-                    ? $"{nils} ok reads of nil: read as reads of nil (without --nil-reads-unknown) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
-                    : $"{nils} ok reads of nil: read as Knossos reads them (--nil-reads-unknown: a value nobody knows) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}");
-        }
+        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0
+            && NilReadNote(result, ops, name, nils, nilUnknown, limit => new LinearizabilityChecker(
+                Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero, Timeout = Shorter(limit, options.Timeout) }).Check(ops, cancel))
+            is { } note)
+            notes.Add(note);
         return result;
+    }
+
+    static TimeSpan? Shorter(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>The other reading of nil reads gets at most this share of the first search's time.</summary>
+    internal const double OtherReadingShare = 0.5;
+
+    /// <summary>...and at least this, so that small histories are always answered.</summary>
+    internal static readonly TimeSpan OtherReadingFloor = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The note on what the other reading of ok reads of nil would decide, or null when it decides the same.
+    /// A strict counterexample without nil reads (nor any before its starting point) decides it at once:
+    /// the other reading changes only nil reads, and weakening every op outside the counterexample, as
+    /// its shrinking did, gives the same non-linearizable history under both readings. Else the other
+    /// reading is searched, for at most a share of the first search's time; the note says when it was cut.
+    /// </summary>
+    internal static string? NilReadNote(CheckResult result, IReadOnlyList<Operation> ops, string model, int nils, bool nilUnknown,
+        Func<TimeSpan?, CheckResult> checkOtherReading)
+    {
+        var report = result.Details as LinearizabilityReport;
+        if (!nilUnknown && report?.Failure is { } f && !WitnessHasNilReads(f, ops, model)) return null;
+        var searched = report is null ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(0, report.Seconds - (report.Failure?.ShrinkSeconds ?? 0)));
+        var limit = TimeSpan.FromTicks(Math.Max(OtherReadingFloor.Ticks, (long)(searched.Ticks * OtherReadingShare)));
+        var other = checkOtherReading(limit);
+        var reading = nilUnknown
+            ? "read as reads of nil (without --nil-reads-unknown)"
+            : "read as Knossos reads them (--nil-reads-unknown: a value nobody knows)";
+        if (other.Verdict == Verdict.Unknown)
+            return $"{nils} ok reads of nil: {reading}, the verdict was not decided within {limit.TotalSeconds:0.##} s " +
+                   $"(that check is given half the search's time, at least {OtherReadingFloor.TotalSeconds:0.##} s)";
+        return other.Verdict != result.Verdict
+            ? $"{nils} ok reads of nil: {reading} the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
+            : null;
+    }
+
+    /// <summary>Whether the counterexample, or the history before its starting point, holds an ok read of nil.</summary>
+    static bool WitnessHasNilReads(KeyFailure f, IReadOnlyList<Operation> ops, string model)
+    {
+        var inWitness = f.Minimal.Select(o => o.InvokeIndex).ToHashSet();
+        var cut = f.MinimalStartsAfter?.Return;
+        return ops.Any(o => !o.Crashed
+                            && (inWitness.Contains(o.Invoke.Index)
+                                || (cut is { } c && o.Return <= c && (f.Key is null || Values.Same(o.Key, f.Key))))
+                            && NilReads.Count(model, [o]) > 0);
     }
 
     /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>
