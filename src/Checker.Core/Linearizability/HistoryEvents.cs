@@ -55,7 +55,8 @@ internal sealed class HistoryEvents
     public readonly int[] CallNode;
 
     /// <param name="ops">Numbered 0..n-1, definite ones first.</param>
-    public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart)
+    /// <param name="filed">Crashed ops kept out of every list (the search files them by the state they need).</param>
+    public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart, bool[]? filed = null)
     {
         var events = new List<(long Time, int Kind, int Op)>(ops.Count + definite);
         foreach (var o in ops)
@@ -77,6 +78,7 @@ internal sealed class HistoryEvents
             IsCall[node] = events[k].Kind == 0;
             if (IsCall[node]) CallNode[op] = node;
             else ReturnNode[op] = node;
+            if (IsCall[node] && op >= definite && filed is not null && filed[op - definite]) continue;
             if (IsCall[node] && op >= definite && crashedApart)
             {
                 CrashedCalls.Append(lastCrashed, node);
