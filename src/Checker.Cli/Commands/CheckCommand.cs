@@ -188,7 +188,7 @@ public static class CheckCommand
         // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
         // lenient VALID can change under the other reading, so only then is the other reading tried.
         if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0
-            && NilReadNote(result, ops, name, nils, nilUnknown, limit => new LinearizabilityChecker(
+            && NilReadNote(result, ops, name, Make(false).Initial is null, nils, nilUnknown, limit => new LinearizabilityChecker(
                 Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero, Timeout = Shorter(limit, options.Timeout) }).Check(ops, cancel))
             is { } note)
             notes.Add(note);
@@ -205,16 +205,22 @@ public static class CheckCommand
 
     /// <summary>
     /// The note on what the other reading of ok reads of nil would decide, or null when it decides the same.
-    /// A strict counterexample without nil reads (nor any before its starting point) decides it at once:
-    /// the other reading changes only nil reads, and weakening every op outside the counterexample, as
-    /// its shrinking did, gives the same non-linearizable history under both readings. Else the other
-    /// reading is searched, for at most a share of the first search's time; the note says when it was cut.
+    /// Two cases are decided without a second search. A read of nil that returned before any op that can
+    /// change its register was called, on a register that starts nil, holds under both readings (the read
+    /// comes first in every order): if every nil read is such, the readings agree. And a strict
+    /// counterexample without other nil reads (nor any before its starting point) fails under both: the
+    /// other reading changes only nil reads, and weakening every op outside the counterexample, as its
+    /// shrinking did, gives the same non-linearizable history under both. Else the other reading is
+    /// searched, for at most a share of the first search's time; the note says when it was cut.
     /// </summary>
-    internal static string? NilReadNote(CheckResult result, IReadOnlyList<Operation> ops, string model, int nils, bool nilUnknown,
+    /// <param name="startsNil">The registers start nil (no --initial, or --initial nil).</param>
+    internal static string? NilReadNote(CheckResult result, IReadOnlyList<Operation> ops, string model, bool startsNil, int nils, bool nilUnknown,
         Func<TimeSpan?, CheckResult> checkOtherReading)
     {
         var report = result.Details as LinearizabilityReport;
-        if (!nilUnknown && report?.Failure is { } f && !WitnessHasNilReads(f, ops, model)) return null;
+        var matters = NilReadsThatMatter(ops, model, startsNil);
+        if (matters.Count == 0) return null;
+        if (!nilUnknown && report?.Failure is { } f && !WitnessHasNilReads(f, ops, matters)) return null;
         var searched = report is null ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(0, report.Seconds - (report.Failure?.ShrinkSeconds ?? 0)));
         var limit = TimeSpan.FromTicks(Math.Max(OtherReadingFloor.Ticks, (long)(searched.Ticks * OtherReadingShare)));
         var other = checkOtherReading(limit);
@@ -229,15 +235,29 @@ public static class CheckCommand
             : null;
     }
 
-    /// <summary>Whether the counterexample, or the history before its starting point, holds an ok read of nil.</summary>
-    static bool WitnessHasNilReads(KeyFailure f, IReadOnlyList<Operation> ops, string model)
+    /// <summary>The ops with ok reads of nil that the two readings may take differently (see NilReadNote).</summary>
+    static List<Operation> NilReadsThatMatter(IReadOnlyList<Operation> ops, string model, bool startsNil)
+    {
+        // Per register (key), when the first op that may change it was called.
+        var firstChange = new Dictionary<object, long>(Values.Comparer!);
+        var noKey = new object();
+        foreach (var o in ops.Where(o => o.F != "read"))
+        {
+            var k = o.Key ?? noKey;
+            firstChange[k] = Math.Min(firstChange.GetValueOrDefault(k, long.MaxValue), o.Call);
+        }
+        return ops.Where(o => !o.Crashed && NilReads.Count(model, [o]) > 0
+                              && !(startsNil && o.F == "read" && o.Return < firstChange.GetValueOrDefault(o.Key ?? noKey, long.MaxValue)))
+            .ToList();
+    }
+
+    /// <summary>Whether the counterexample, or the history before its starting point, holds one of these nil reads.</summary>
+    static bool WitnessHasNilReads(KeyFailure f, IReadOnlyList<Operation> ops, List<Operation> matters)
     {
         var inWitness = f.Minimal.Select(o => o.InvokeIndex).ToHashSet();
         var cut = f.MinimalStartsAfter?.Return;
-        return ops.Any(o => !o.Crashed
-                            && (inWitness.Contains(o.Invoke.Index)
-                                || (cut is { } c && o.Return <= c && (f.Key is null || Values.Same(o.Key, f.Key))))
-                            && NilReads.Count(model, [o]) > 0);
+        return matters.Any(o => inWitness.Contains(o.Invoke.Index)
+                                || (cut is { } c && o.Return <= c && (f.Key is null || Values.Same(o.Key, f.Key))));
     }
 
     /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>
