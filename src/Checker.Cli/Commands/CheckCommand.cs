@@ -39,7 +39,9 @@ public static class CheckCommand
                          (default: half the memory available to the process)
           --no-split     check the history as one object instead of key by key
           --shrink S     at most S seconds shrinking a counterexample (default 5; never longer than the
-                         search took, or half a second; 0: no shrinking)
+                         search took, or half a second; 0: no shrinking, the counterexample is then the
+                         history up to the op that cannot be linearized). It is called minimal only when
+                         shrinking finished; else partly shrunk, with how far it got
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each

@@ -23,7 +23,8 @@ namespace Checker.Core.Linearizability;
 /// - In call order, among the definite calls (Porcupine's order). A linearization is found quickly:
 ///   a crashed operation is used up early, typically just before a write erases it, so it leaves the
 ///   list of candidates. Left for later, every crashed operation called so far stays a candidate at
-///   every dead end, and with hundreds of them the search crawls.
+///   every dead end, and with hundreds of them the search crawls. (Filed operations, below, are tried
+///   first in this order: they were called before the definite candidates, typically.)
 /// - Last: each configuration tries its definite candidates first, its crashed ones only when those
 ///   ran into a return. A configuration that used fewer crashed operations covers those that used
 ///   more (see <see cref="VisitedSet"/>); reaching it first lets the cache prune the rest, which is
