@@ -63,6 +63,7 @@ internal sealed class HistoryEvents
 
     /// <param name="ops">Numbered 0..n-1, definite ones first.</param>
     /// <param name="filed">Crashed ops kept out of every list (the search files them by the state they need).</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart, bool[]? filed = null)
     {
         var events = new Event[ops.Count + definite];

@@ -82,6 +82,9 @@ internal static class Search
 
     /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into a return; else they are listed in call order with the rest.</param>
     /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
+    // Compiled optimized at once: a search runs it once, and its loop is where the time goes (tiered compilation
+    // would run it unoptimized first). Likewise the event lists, the cache and the transitions it calls.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     static SearchOutcome Explore(
         IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig>? ends, bool crashedLast, long cap)
     {

@@ -51,6 +51,7 @@ internal sealed class VisitedSet(int crashedWords)
     /// Records the configuration; false if an earlier one covers it (nothing new to explore).
     /// r: the lowest-numbered definite operation not linearized; high: the highest one linearized.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Add(ulong[] definite, int r, int high, ulong[] crashed, int state, ulong definiteHash)
     {
         // The window: aligned words from r's up to high's, trailing zero words dropped.
@@ -88,6 +89,7 @@ internal sealed class VisitedSet(int crashedWords)
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     bool AddCrashed(int group, ulong[] crashed)
     {
         var length = crashed.Length;
