@@ -3,16 +3,15 @@ using Checker.Core.Linearizability;
 namespace Checker.Cli;
 
 /// <summary>
-/// The minimal counterexample as text, the same wherever Checker prints it (`checker check`, the JUnit
-/// failure of a run): where it starts (the states the history before it allows), its operations, and why.
+/// The counterexample as text, the same wherever Checker prints it (`checker check`, the JUnit failure of
+/// a run): what it is (minimal only when shrinking finished), where it starts (the states the history
+/// before it allows), its operations, and why.
 /// </summary>
 internal static class Counterexample
 {
     public static void Write(TextWriter w, KeyFailure f)
     {
-        var key = f.Key is null ? "" : $" on key {Core.History.Values.Format(f.Key)}";
-        var early = f.MinimalIsMinimal ? "" : ", shrinking stopped early";
-        w.WriteLine($"minimal counterexample{key} ({f.Minimal.Count} ops{early}):");
+        w.WriteLine($"{f.Counterexample}:");
         var from = States(f.MinimalStartsFrom);
         w.WriteLine(f.MinimalStartsAfter is { } after
             ? $"  starting from {from}, the states possible after op {after.InvokeIndex} ({after.F})"

@@ -10,21 +10,27 @@ using Checker.Core.Tests.Support;
 namespace Checker.Benchmarks;
 
 /// <summary>
-/// The shapes of history on which the search was compared with Porcupine (issue 15): one key with a
-/// given count and share of indeterminate operations, one long key without them, an invalid key, the
-/// Porcupine kv logs split and whole, the etcd logs, and a million operations read from JSON Lines.
+/// The shapes of history on which the search was compared with Porcupine: one key with a given count and
+/// share of indeterminate operations, one long key without them, invalid keys, the Porcupine kv logs split
+/// and whole, the etcd logs, a trivial history, and a million operations read from JSON Lines.
 /// Histories are generated with fixed seeds. Each shape runs in its own process, so its peak working set
 /// is its own, after a small warm-up history so the JIT is not what is measured. "search" is the check
 /// without shrinking; "shrink" is the extra time the default shrinker adds on invalid histories.
+/// "process" is `checker check` on the same history written to a file, as a user runs it: a child
+/// process from start to exit (reading, checking, shrinking, printing), with its peak resident memory
+/// (measured by /usr/bin/time; one process per file where the shape says so, the times summed).
 /// </summary>
 public static class CompareShapes
 {
-    sealed record Shape(string Name, string What, Func<Result> Run);
+    sealed record Shape(string Name, string What, Func<Result> Run, Func<CheckRun>? Check = null);
+
+    /// <summary>What `checker check` is run on for the process figures; temporary files are deleted after.</summary>
+    sealed record CheckRun(IReadOnlyList<string> Files, IReadOnlyList<string> Args, bool OnePerFile, bool Temporary);
 
     sealed record Result(string Verdict, double SearchMs, double? ShrinkMs, long Configurations, string Note = "");
 
     static readonly TimeSpan SearchLimit = TimeSpan.FromSeconds(60);
-    static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(150);
+    static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(300);
 
     static IReadOnlyList<Shape> Shapes() =>
     [
@@ -32,6 +38,11 @@ public static class CompareShapes
         OneKey("key-2k-20", 2_000, 0.20),
         OneKey("key-2k-5", 2_000, 0.05),
         OneKey("key-5k-10", 5_000, 0.10),
+        OneKey("key-5k-20", 5_000, 0.20),
+        OneKey("key-20k-5", 20_000, 0.05),
+        OneKey("key-20k-20", 20_000, 0.20),
+        OneKey("key-50k-20", 50_000, 0.20),
+        OneKey("key-100k-20", 100_000, 0.20),
         OneKey("key-10k-5", 10_000, 0.05),
         OneKey("key-10k-20", 10_000, 0.20),
         OneKey("key-100k-3k-writes", 100_000, 0.09, "write"),
@@ -42,8 +53,14 @@ public static class CompareShapes
         OneKey("key-2k-20-invalid", 2_000, 0.20, stale: true),
         OneKey("key-10k-5-invalid", 10_000, 0.05, stale: true),
         OneKey("key-100k-3k-invalid", 100_000, 0.09, "write", stale: true),
-        new("etcd", "102 etcd register logs, in process", () => CorpusGroup("etcd-register", "cas-register", split: true)),
-        new("kv-split", "Porcupine kv logs split by key, in process", () => CorpusGroup("kv-partitioned", "kv", split: true)),
+        OneKey("key-5k-20-invalid", 5_000, 0.20, stale: true),
+        OneKey("key-20k-20-invalid", 20_000, 0.20, stale: true),
+        OneKey("key-20k-5-invalid", 20_000, 0.05, stale: true),
+        new("trivial", "a write and a read, one process", Trivial, () => Written("trivial", TrivialHistory(), "register")),
+        new("etcd", "102 etcd register logs, in process; one process per file", () => CorpusGroup("etcd-register", "cas-register", split: true),
+            () => FromCorpus("etcd-register", "cas-register", onePerFile: true)),
+        new("kv-split", "Porcupine kv logs split by key, in process; one process for all 6", () => CorpusGroup("kv-partitioned", "kv", split: true),
+            () => FromCorpus("kv-partitioned", "kv", onePerFile: false)),
         new("kv-split-detail", "where the time goes on c50-ok split by key", KvSplitDetail),
         new("kv-whole", "Porcupine kv logs checked whole", () => CorpusGroup("kv-nopartition", "kv", split: false)),
         new("big-1m-jsonl", "1,000,000 ops over 1,000 keys, read from JSON Lines", BigFromFile),
@@ -56,12 +73,13 @@ public static class CompareShapes
             var paired = Pairing.Pair(generated.History);
             var r = Measure(ModelCatalog.Create("cas-register"), paired, split: true);
             return r with { Note = $"{paired.Count(o => o.Crashed)} indeterminate" };
-        });
+        }, () => Written(name, BigHistory.Generate(ops, 1, 5, seed: 11, injectStaleRead: stale, crashShare, crashedF).History, "cas-register"));
 
     /// <summary>Runs every shape (or those named), each in a child process; prints one line per shape.</summary>
     public static void RunAll(IReadOnlyList<string> only)
     {
-        Console.WriteLine($"{"shape",-20} {"verdict",-8} {"search ms",10} {"shrink ms",10} {"configs",11} {"peak MB",8}  notes");
+        Console.WriteLine($"{"shape",-20} {"verdict",-8} {"search ms",10} {"shrink ms",10} {"configs",11} {"peak MB",8} " +
+                          $"{"process ms",11} {"proc MB",8}  notes");
         foreach (var shape in Shapes().Where(s => only.Count == 0 || only.Contains(s.Name)))
         {
             var self = Environment.ProcessPath!;
@@ -89,8 +107,71 @@ public static class CompareShapes
         var r = shape.Run();
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 >> 20;
         var shrink = r.ShrinkMs is { } s ? $"{s,10:F0}" : $"{"-",10}";
-        Console.WriteLine($"{shape.Name,-20} {r.Verdict,-8} {r.SearchMs,10:F0} {shrink} {r.Configurations,11:N0} {peak,8}  {r.Note}");
+        var (processMs, processMb, exits) = shape.Check is { } check ? RunChecker(check()) : (double.NaN, 0L, "");
+        var process = double.IsNaN(processMs) ? $"{"-",11} {"-",8}" : $"{processMs,11:F0} {processMb,8}";
+        Console.WriteLine($"{shape.Name,-20} {r.Verdict,-8} {r.SearchMs,10:F0} {shrink} {r.Configurations,11:N0} {peak,8} {process}  " +
+                          $"{r.Note}{(exits.Length > 0 ? $"; checker exit {exits}" : "")}");
     }
+
+    /// <summary>
+    /// `checker check` as a child process (checker.dll beside this benchmark), timed from start to exit, its
+    /// peak resident memory from /usr/bin/time. One process per file when the run says so: the times summed,
+    /// the largest peak kept. The exit codes say the verdicts (0 valid, 1 invalid, 2 unknown).
+    /// </summary>
+    static (double Ms, long PeakMb, string Exits) RunChecker(CheckRun run)
+    {
+        var checker = Path.Combine(AppContext.BaseDirectory, "checker.dll");
+        var groups = run.OnePerFile ? run.Files.Select(f => new[] { f }).ToList() : [run.Files.ToArray()];
+        double total = 0;
+        long peakKb = 0;
+        var exits = new SortedDictionary<int, int>();
+        try
+        {
+            foreach (var files in groups)
+            {
+                var psi = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[] { "-f", "maxrss-kb %M", "dotnet", checker, "check" }.Concat(files).Concat(run.Args)) psi.ArgumentList.Add(a);
+                var clock = Stopwatch.StartNew();
+                using var p = Process.Start(psi)!;
+                var stdout = p.StandardOutput.ReadToEndAsync();
+                var stderr = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                total += clock.Elapsed.TotalMilliseconds;
+                _ = stdout.Result;
+                var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("maxrss-kb ")) ?? "maxrss-kb 0";
+                peakKb = Math.Max(peakKb, long.Parse(line["maxrss-kb ".Length..]));
+                exits[p.ExitCode] = exits.GetValueOrDefault(p.ExitCode) + 1;
+            }
+        }
+        finally
+        {
+            if (run.Temporary) foreach (var f in run.Files) File.Delete(f);
+        }
+        return (total, peakKb >> 10, string.Join(", ", exits.Select(e => groups.Count == 1 ? $"{e.Key}" : $"{e.Key} x{e.Value}")));
+    }
+
+    /// <summary>A generated history written as JSON Lines for `checker check`, with the same time limit as the search.</summary>
+    static CheckRun Written(string name, List<Op> history, string model)
+    {
+        // CHECKER_SHAPES_KEEP=DIR keeps the files there (to run other checkers on the same histories).
+        var keep = Environment.GetEnvironmentVariable("CHECKER_SHAPES_KEEP");
+        var path = keep is not null ? Path.Combine(keep, $"{name}.jsonl") : Path.Combine(Path.GetTempPath(), $"checker-shape-{name}-{Environment.ProcessId}.jsonl");
+        using (var w = new StreamWriter(path)) JsonLinesHistory.WriteAll(w, history);
+        return new CheckRun([path], ["--model", model, "--timeout", $"{SearchLimit.TotalSeconds:F0}"], OnePerFile: true, Temporary: keep is null);
+    }
+
+    static CheckRun FromCorpus(string corpusModel, string model, bool onePerFile) =>
+        new(Corpus.Rows.Where(r => r.Model == corpusModel).Select(r => r.Path).ToList(), ["--model", model], onePerFile, Temporary: false);
+
+    static List<Op> TrivialHistory() =>
+    [
+        new(0, 0, 0, OpType.Invoke, "write", 1L),
+        new(1, 1, 0, OpType.Ok, "write", 1L),
+        new(2, 2, 1, OpType.Invoke, "read", null),
+        new(3, 3, 1, OpType.Ok, "read", 1L),
+    ];
+
+    static Result Trivial() => Measure(ModelCatalog.Create("register"), Pairing.Pair(TrivialHistory()), split: true);
 
     static void WarmUp()
     {

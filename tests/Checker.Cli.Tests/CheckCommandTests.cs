@@ -333,6 +333,97 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void A_counterexample_without_nil_reads_decides_the_other_reading_with_no_second_search()
+    {
+        // The read of nil (concurrent with a write of 3, so the readings could differ on it) is fine either way;
+        // the read of 2 (never written) is what fails, under both readings. It spans the whole history, so
+        // the counterexample starts from the initial state (no cut before it).
+        var file = TempHistory(J(1, "invoke", "read", "null"), J(2, "invoke", "write", "3"), J(0, "invoke", "read", "null"),
+            J(0, "ok", "read", "null"), J(2, "ok", "write", "3"), J(0, "invoke", "write", "1"), J(0, "ok", "write", "1"),
+            J(1, "ok", "read", "2"));
+        try
+        {
+            var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false);
+            Assert.Equal(global::Checker.Core.Checks.Verdict.Invalid, strict.Verdict);
+            var searchedAgain = false;
+            var note = Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, _ =>
+            {
+                searchedAgain = true;
+                return CheckInProcess(file, nilReadIsUnknown: true).Result;
+            });
+            Assert.Null(note);
+            Assert.False(searchedAgain);
+            // And the other reading agrees: INVALID too, so no note was the right answer.
+            Assert.Equal(1, Checker("check", file, "--model", "register", "--nil-reads-unknown").Exit);
+            var (exit, output, _) = Checker("check", file, "--model", "register");
+            Assert.Equal(1, exit);
+            Assert.DoesNotContain("ok reads of nil", output);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void When_the_other_reading_is_not_decided_in_its_share_of_time_the_note_says_so()
+    {
+        var file = TempHistory(J(0, "invoke", "write", "1"), J(0, "ok", "write", "1"), J(1, "invoke", "read", "null"), J(1, "ok", "read", "null"));
+        try
+        {
+            var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false);
+            TimeSpan? given = null;
+            var unknown = new global::Checker.Core.Checks.CheckResult("linearizable", global::Checker.Core.Checks.Verdict.Unknown, "unknown", null);
+            var note = Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, limit =>
+            {
+                given = limit;
+                return unknown;
+            });
+            Assert.NotNull(given); // bounded, never the whole search again
+            Assert.Contains("not decided within", note);
+            Assert.Contains("--nil-reads-unknown", note);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Nil_reads_before_any_write_was_called_need_no_second_search_even_in_an_unshrunk_counterexample()
+    {
+        // The register starts nil and nothing could change it before the read of nil returned: both readings
+        // take that read alike. The read of 2 fails under both.
+        var file = TempHistory(J(0, "invoke", "read", "null"), J(0, "ok", "read", "null"),
+            J(0, "invoke", "write", "1"), J(0, "ok", "write", "1"), J(1, "invoke", "read", "null"), J(1, "ok", "read", "2"));
+        try
+        {
+            var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false, shrink: TimeSpan.Zero);
+            var failure = ((global::Checker.Core.Linearizability.LinearizabilityReport)strict.Details!).Failure!;
+            Assert.Contains(failure.Minimal, o => o.F == "read" && o.Output is null); // the prefix holds the nil read
+            var searchedAgain = false;
+            Assert.Null(Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, _ =>
+            {
+                searchedAgain = true;
+                return CheckInProcess(file, nilReadIsUnknown: true).Result;
+            }));
+            Assert.False(searchedAgain);
+            // With the register starting at 0 the same read of nil is one the readings take differently.
+            Assert.NotNull(Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: false, 1, nilUnknown: false, _ =>
+                CheckInProcess(file, nilReadIsUnknown: true).Result with { Verdict = global::Checker.Core.Checks.Verdict.Unknown }));
+            Assert.Equal(1, Checker("check", file, "--model", "register", "--nil-reads-unknown").Exit);
+            var (exit, output, _) = Checker("check", file, "--model", "register", "--shrink", "0");
+            Assert.Equal(1, exit);
+            Assert.DoesNotContain("ok reads of nil", output);
+        }
+        finally { File.Delete(file); }
+    }
+
+    static (List<global::Checker.Core.History.Operation> Ops, global::Checker.Core.Checks.CheckResult Result) CheckInProcess(
+        string file, bool nilReadIsUnknown, TimeSpan? shrink = null)
+    {
+        var history = global::Checker.Core.Formats.HistoryFile.Open(file, global::Checker.Core.Formats.HistoryFormat.Auto).Ops;
+        var ops = global::Checker.Core.History.Pairing.Pair(history, file, global::Checker.Core.History.TupleKeys.Auto).ToList();
+        var model = global::Checker.Core.Models.ModelCatalog.Create("register", null, nilReadIsUnknown);
+        var options = new global::Checker.Core.Linearizability.LinearizabilityOptions { ShrinkTime = shrink ?? TimeSpan.FromSeconds(5) };
+        return (ops, new global::Checker.Core.Linearizability.LinearizabilityChecker(model, options).Check(ops));
+    }
+
+    [Fact]
     public void Multi_register_initial_is_a_json_or_edn_map_and_nothing_else()
     {
         var file = TempHistory(J(0, "invoke", "txn", "[[\"r\",\"x\",null],[\"r\",\"y\",null]]"), J(0, "ok", "txn", "[[\"r\",\"x\",0],[\"r\",\"y\",7]]"));

@@ -89,14 +89,39 @@ public class CheckFilesTests
     }
 
     [Fact]
-    public void Shrink_zero_turns_shrinking_off_and_a_negative_one_is_refused()
+    public void Shrink_zero_prints_the_history_prefix_as_such_and_a_negative_shrink_is_refused()
     {
         var file = Path.Combine(Jepsen, "etcd_000.log");
         var (exit, output, _) = Checker("check", file, "--shrink", "0");
         Assert.Equal(1, exit);
-        Assert.Contains("minimal counterexample", output);
-        Assert.Contains("shrinking stopped early", output);
+        Assert.DoesNotContain("minimal", output);
+        Assert.Contains("counterexample: the history prefix up to the op that cannot be linearized (29 ops, not shrunk; shrinking is turned off):", output);
+        var failure = JObject.Parse(Checker("check", file, "--shrink", "0", "--json").Out)["checks"]!["linearizable"]!["details"]!["failure"]!;
+        Assert.Equal("historyPrefix", (string?)failure["kind"]);
+        Assert.False((bool)failure["minimalIsMinimal"]!);
+        Assert.Equal(29, ((JArray)failure["minimal"]!).Count);
+        Assert.Equal(29, (int)failure["prefixOps"]!);
+        Assert.StartsWith("counterexample: the history prefix", (string?)failure["counterexample"]);
         (exit, _, _) = Checker("check", file, "--shrink", "-1");
         Assert.Equal(4, exit);
+    }
+
+    [Fact]
+    public void A_shrink_cut_short_is_called_partly_shrunk_with_how_far_it_got_never_minimal()
+    {
+        // A microsecond: the deadline passes during the first re-check, before any weakening step.
+        var file = Path.Combine(Jepsen, "etcd_000.log");
+        var (exit, output, _) = Checker("check", file, "--shrink", "0.000001");
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("minimal counterexample", output);
+        Assert.Contains("partly shrunk counterexample (29 of the 29 ops in the history prefix; shrinking stopped early, " +
+                        "out of its time (0.000001 s) while weakening groups of 14 ops; a smaller set may exist):", output);
+        var failure = JObject.Parse(Checker("check", file, "--shrink", "0.000001", "--json").Out)["checks"]!["linearizable"]!["details"]!["failure"]!;
+        Assert.Equal("partlyShrunk", (string?)failure["kind"]);
+        Assert.False((bool)failure["minimalIsMinimal"]!);
+
+        (exit, output, _) = Checker("check", file);
+        Assert.Equal(1, exit);
+        Assert.Contains("minimal counterexample (1 op, shrunk from 29):", output);
     }
 }

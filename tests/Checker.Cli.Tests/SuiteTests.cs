@@ -126,6 +126,39 @@ public sealed class SuiteTests : IDisposable
     }
 
     [Fact]
+    public void A_partly_shrunk_counterexample_read_back_from_results_json_is_never_called_minimal_in_junit()
+    {
+        OpView Op(int process, string f, object? input, object? output, long index) =>
+            new(process, f, null, input, output, false, index, index + 1, index * 1000, index * 1000 + 500, 0);
+        var failure = new KeyFailure(null, Op(1, "read", null, 1L, 70), null, [], ["3"],
+            [Op(0, "write", 3L, 3L, 68), Op(2, "write", 4L, 4L, 69), Op(1, "read", null, 1L, 70)], false, ["nil"], null)
+        {
+            Kind = CounterexampleKind.PartlyShrunk,
+            PrefixOps = 40,
+            ShrinkStopped = "out of its time (0.5 s) while weakening groups of 2 ops",
+        };
+        var report = new LinearizabilityReport(Verdict.Invalid, "register", 40, 0, 1, 0.1, 100, null, [], failure);
+        var path = Path.Combine(dir, "results.json");
+        File.WriteAllText(path, ResultsJson.Serialize(new Dictionary<string, object?>
+        {
+            ["verdict"] = Verdict.Invalid,
+            ["checks"] = ResultsJson.Checks([new CheckResult("linearizable", Verdict.Invalid, "NOT linearizable", report)]),
+        }));
+        var checks = Checker.Report.Data.ResultsFile.Read(path).Checks.ToList();
+        var back = ((LinearizabilityReport)checks[0].Details!).Failure!;
+        Assert.Equal(CounterexampleKind.PartlyShrunk, back.Kind);
+        Assert.Equal(40, back.PrefixOps);
+
+        var figures = new Checker.Report.Compare.RunFigures("/tmp/x", "register", Verdict.Invalid, null, [], null, null,
+            [], new Dictionary<string, double?>(), [], new Dictionary<string, string>(), checks);
+        var run = new SuiteResult("register", 1, Verdict.Invalid, figures, "/tmp/x", null, false, 2);
+        var text = SuiteOutput.JUnit([run]).Descendants("failure").Single().Value;
+        Assert.DoesNotContain("minimal", text);
+        Assert.Contains("partly shrunk counterexample (3 of the 40 ops in the history prefix; shrinking stopped early, " +
+                        "out of its time (0.5 s) while weakening groups of 2 ops; a smaller set may exist):", text);
+    }
+
+    [Fact]
     public void The_junit_file_starts_with_its_xml_declaration_not_a_byte_order_mark()
     {
         var path = Path.Combine(dir, "junit.xml");

@@ -39,7 +39,9 @@ public static class CheckCommand
                          (default: half the memory available to the process)
           --no-split     check the history as one object instead of key by key
           --shrink S     at most S seconds shrinking a counterexample (default 5; never longer than the
-                         search took, or half a second; 0: no shrinking)
+                         search took, or half a second; 0: no shrinking, the counterexample is then the
+                         history up to the op that cannot be linearized). It is called minimal only when
+                         shrinking finished; else partly shrunk, with how far it got
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
@@ -198,15 +200,77 @@ public static class CheckCommand
         if (Pairing.CompletionValuesNote(ops) is { } taken) notes.Add(taken);
         // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
         // lenient VALID can change under the other reading, so only then is the other reading tried.
-        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0)
-        {
-            var other = new LinearizabilityChecker(Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero }).Check(ops, cancel);
-            if (other.Verdict != result.Verdict && other.Verdict != Verdict.Unknown)
-                notes.Add(nilUnknown
-                    ? $"{nils} ok reads of nil: read as reads of nil (without --nil-reads-unknown) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
-                    : $"{nils} ok reads of nil: read as Knossos reads them (--nil-reads-unknown: a value nobody knows) the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}");
-        }
+        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0
+            && NilReadNote(result, ops, name, Make(false).Initial is null, nils, nilUnknown, limit => new LinearizabilityChecker(
+                Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero, Timeout = Shorter(limit, options.Timeout) }).Check(ops, cancel))
+            is { } note)
+            notes.Add(note);
         return result;
+    }
+
+    static TimeSpan? Shorter(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>The other reading of nil reads gets at most this share of the first search's time.</summary>
+    internal const double OtherReadingShare = 0.5;
+
+    /// <summary>...and at least this, so that small histories are always answered.</summary>
+    internal static readonly TimeSpan OtherReadingFloor = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The note on what the other reading of ok reads of nil would decide, or null when it decides the same.
+    /// Two cases are decided without a second search. A read of nil that returned before any op that can
+    /// change its register was called, on a register that starts nil, holds under both readings (the read
+    /// comes first in every order): if every nil read is such, the readings agree. And a strict
+    /// counterexample without other nil reads (nor any before its starting point) fails under both: the
+    /// other reading changes only nil reads, and weakening every op outside the counterexample, as its
+    /// shrinking did, gives the same non-linearizable history under both. Else the other reading is
+    /// searched, for at most a share of the first search's time; the note says when it was cut.
+    /// </summary>
+    /// <param name="startsNil">The registers start nil (no --initial, or --initial nil).</param>
+    internal static string? NilReadNote(CheckResult result, IReadOnlyList<Operation> ops, string model, bool startsNil, int nils, bool nilUnknown,
+        Func<TimeSpan?, CheckResult> checkOtherReading)
+    {
+        var report = result.Details as LinearizabilityReport;
+        var matters = NilReadsThatMatter(ops, model, startsNil);
+        if (matters.Count == 0) return null;
+        if (!nilUnknown && report?.Failure is { } f && !WitnessHasNilReads(f, ops, matters)) return null;
+        var searched = report is null ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(0, report.Seconds - (report.Failure?.ShrinkSeconds ?? 0)));
+        var limit = TimeSpan.FromTicks(Math.Max(OtherReadingFloor.Ticks, (long)(searched.Ticks * OtherReadingShare)));
+        var other = checkOtherReading(limit);
+        var reading = nilUnknown
+            ? "read as reads of nil (without --nil-reads-unknown)"
+            : "read as Knossos reads them (--nil-reads-unknown: a value nobody knows)";
+        if (other.Verdict == Verdict.Unknown)
+            return $"{nils} ok reads of nil: {reading}, the verdict was not decided within {limit.TotalSeconds:0.##} s " +
+                   $"(that check is given half the search's time, at least {OtherReadingFloor.TotalSeconds:0.##} s)";
+        return other.Verdict != result.Verdict
+            ? $"{nils} ok reads of nil: {reading} the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
+            : null;
+    }
+
+    /// <summary>The ops with ok reads of nil that the two readings may take differently (see NilReadNote).</summary>
+    static List<Operation> NilReadsThatMatter(IReadOnlyList<Operation> ops, string model, bool startsNil)
+    {
+        // Per register (key), when the first op that may change it was called.
+        var firstChange = new Dictionary<object, long>(Values.Comparer!);
+        var noKey = new object();
+        foreach (var o in ops.Where(o => o.F != "read"))
+        {
+            var k = o.Key ?? noKey;
+            firstChange[k] = Math.Min(firstChange.GetValueOrDefault(k, long.MaxValue), o.Call);
+        }
+        return ops.Where(o => !o.Crashed && NilReads.Count(model, [o]) > 0
+                              && !(startsNil && o.F == "read" && o.Return < firstChange.GetValueOrDefault(o.Key ?? noKey, long.MaxValue)))
+            .ToList();
+    }
+
+    /// <summary>Whether the counterexample, or the history before its starting point, holds one of these nil reads.</summary>
+    static bool WitnessHasNilReads(KeyFailure f, IReadOnlyList<Operation> ops, List<Operation> matters)
+    {
+        var inWitness = f.Minimal.Select(o => o.InvokeIndex).ToHashSet();
+        var cut = f.MinimalStartsAfter?.Return;
+        return matters.Any(o => inWitness.Contains(o.Invoke.Index)
+                                || (cut is { } c && o.Return <= c && (f.Key is null || Values.Same(o.Key, f.Key))));
     }
 
     /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>

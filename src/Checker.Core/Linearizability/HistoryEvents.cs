@@ -32,6 +32,13 @@ internal sealed class LinkedEvents(int nodes)
         Next[prev[x]] = x;
         if (Next[x] >= 0) prev[Next[x]] = x;
     }
+
+    /// <summary>A call (Kind 0) or return (Kind 1) in time order: calls first at equal times, then by op.</summary>
+    readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
+    {
+        public int CompareTo(Event other) =>
+            Time != other.Time ? Time.CompareTo(other.Time) : Kind != other.Kind ? Kind - other.Kind : Op.CompareTo(other.Op);
+    }
 }
 
 /// <summary>
@@ -55,21 +62,24 @@ internal sealed class HistoryEvents
     public readonly int[] CallNode;
 
     /// <param name="ops">Numbered 0..n-1, definite ones first.</param>
-    public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart)
+    /// <param name="filed">Crashed ops kept out of every list (the search files them by the state they need).</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart, bool[]? filed = null)
     {
-        var events = new List<(long Time, int Kind, int Op)>(ops.Count + definite);
+        var events = new Event[ops.Count + definite];
+        var count = 0;
         foreach (var o in ops)
         {
-            events.Add((o.Call, 0, o.Id));
-            if (!o.Crashed) events.Add((o.Return, 1, o.Id));
+            events[count++] = new Event(o.Call, 0, o.Id);
+            if (!o.Crashed) events[count++] = new Event(o.Return, 1, o.Id);
         }
-        events.Sort();
-        var nodes = events.Count + 1;
+        Array.Sort(events, 0, count);
+        var nodes = count + 1;
         (Listed, CrashedCalls, Returns) = (new LinkedEvents(nodes), new LinkedEvents(nodes), new LinkedEvents(nodes));
         (OpOf, IsCall, ReturnNode, CallNode) = (new int[nodes], new bool[nodes], new int[ops.Count], new int[ops.Count]);
         Array.Fill(ReturnNode, -1);
         int lastListed = 0, lastCrashed = 0, lastReturn = 0;
-        for (var k = 0; k < events.Count; k++)
+        for (var k = 0; k < count; k++)
         {
             var node = k + 1;
             var op = events[k].Op;
@@ -77,6 +87,7 @@ internal sealed class HistoryEvents
             IsCall[node] = events[k].Kind == 0;
             if (IsCall[node]) CallNode[op] = node;
             else ReturnNode[op] = node;
+            if (IsCall[node] && op >= definite && filed is not null && filed[op - definite]) continue;
             if (IsCall[node] && op >= definite && crashedApart)
             {
                 CrashedCalls.Append(lastCrashed, node);
@@ -89,5 +100,12 @@ internal sealed class HistoryEvents
             Returns.Append(lastReturn, node);
             lastReturn = node;
         }
+    }
+
+    /// <summary>A call (Kind 0) or return (Kind 1) in time order: calls first at equal times, then by op.</summary>
+    readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
+    {
+        public int CompareTo(Event other) =>
+            Time != other.Time ? Time.CompareTo(other.Time) : Kind != other.Kind ? Kind - other.Kind : Op.CompareTo(other.Op);
     }
 }

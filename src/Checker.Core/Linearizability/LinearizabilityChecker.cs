@@ -31,9 +31,10 @@ public sealed record LinearizabilityOptions
     public long? ProcessMemoryBytes { get; init; }
 
     /// <summary>
-    /// Most time allowed for shrinking a counterexample to a minimal one; zero turns shrinking off.
-    /// Shrinking also stops once it has taken as long as the search (or half a second, if longer),
-    /// so it never dominates the check; the report then says it stopped early.
+    /// Most time allowed for shrinking a counterexample to a minimal one; zero turns shrinking off (the
+    /// counterexample is then the history prefix up to the failed operation). Shrinking also stops once it
+    /// has taken as long as the search (or half a second, if longer), so it never dominates the check; the
+    /// report then calls the counterexample partly shrunk and says how far shrinking got.
     /// </summary>
     public TimeSpan ShrinkTime { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -156,7 +157,14 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             shrunk.Minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
             shrunk.Complete,
             startStates.Select(model.Describe).ToList(),
-            shrunk.StartAfter is { } a ? OpView.Of(a) : null) { StartValues = startStates, ShrinkSeconds = clock.Elapsed.TotalSeconds };
+            shrunk.StartAfter is { } a ? OpView.Of(a) : null)
+        {
+            StartValues = startStates,
+            ShrinkSeconds = clock.Elapsed.TotalSeconds,
+            Kind = shrunk.Kind,
+            PrefixOps = shrunk.PrefixOps,
+            ShrinkStopped = shrunk.Stopped,
+        };
     }
 
     static string Summarize(LinearizabilityReport r)

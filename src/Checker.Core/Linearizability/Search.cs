@@ -23,7 +23,8 @@ namespace Checker.Core.Linearizability;
 /// - In call order, among the definite calls (Porcupine's order). A linearization is found quickly:
 ///   a crashed operation is used up early, typically just before a write erases it, so it leaves the
 ///   list of candidates. Left for later, every crashed operation called so far stays a candidate at
-///   every dead end, and with hundreds of them the search crawls.
+///   every dead end, and with hundreds of them the search crawls. (Filed operations, below, are tried
+///   first in this order: they were called before the definite candidates, typically.)
 /// - Last: each configuration tries its definite candidates first, its crashed ones only when those
 ///   ran into a return. A configuration that used fewer crashed operations covers those that used
 ///   more (see <see cref="VisitedSet"/>); reaching it first lets the cache prune the rest, which is
@@ -36,6 +37,12 @@ namespace Checker.Core.Linearizability;
 /// first. Crashed operations that are alike (same f, key and input) are interchangeable once both are
 /// called, so only the earliest-called unused one of each kind is a candidate: any linearization that
 /// uses a later one can use the earlier one in its place.
+///
+/// A crashed operation that can take effect in one state only (a compare-and-set from a value, see
+/// <see cref="Model.OnlyIn"/>) is filed under that state and tried only in configurations in it. Left
+/// in the lists, every such operation called so far (those whose expected value is long gone, or never
+/// was) is asked about in every configuration: the work per configuration grows with the history, and
+/// the search time with its square.
 ///
 /// Where the model says which part of the state an operation touches (kv keys), only candidates on
 /// the same part as the first pending return are tried: operations on other parts commute with them
@@ -75,6 +82,9 @@ internal static class Search
 
     /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into a return; else they are listed in call order with the rest.</param>
     /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
+    // Compiled optimized at once: a search runs it once, and its loop is where the time goes (tiered compilation
+    // would run it unoptimized first). Likewise the event lists, the cache and the transitions it calls.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     static SearchOutcome Explore(
         IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig>? ends, bool crashedLast, long cap)
     {
@@ -90,14 +100,28 @@ internal static class Search
         var n = ops.Count;
         var definite = ops.Count(o => !o.Crashed);
 
-        var events = new HistoryEvents(ops, definite, crashedLast);
+        // Crashed ops that can take effect in one state only are filed under it (in call order) and kept out
+        // of the lists: they are tried only in configurations in that state, not asked about in every one.
+        var table = new StateTable(model, ops);
+        var filed = new bool[n - definite];
+        var filedUnder = new Dictionary<int, List<int>>();
+        var filedAt = new int[n - definite]; // each filed op's place in its state's list
+        foreach (var c in Enumerable.Range(definite, n - definite).OrderBy(c => ops[c].Call).ThenBy(c => c))
+        {
+            if (!model.OnlyIn(ops[c], out var only)) continue;
+            var id = table.Intern(only);
+            if (!filedUnder.TryGetValue(id, out var under)) filedUnder[id] = under = [];
+            filed[c - definite] = true;
+            filedAt[c - definite] = under.Count;
+            under.Add(c);
+        }
+        var events = new HistoryEvents(ops, definite, crashedLast, filedUnder.Count > 0 ? filed : null);
         var (list, crashedCalls, returns) = (events.Listed, events.CrashedCalls, events.Returns);
         var crashedList = crashedLast ? crashedCalls : list; // where crashed calls wait
         var (opOf, isCall, returnNode, callNode) = (events.OpOf, events.IsCall, events.ReturnNode, events.CallNode);
 
         var part = Reductions.PartsOf(ops, model);
         var twin = Reductions.EarlierTwins(ops, definite);
-        var table = new StateTable(model, ops);
         var linearized = new ulong[Math.Max(1, (definite + 63) / 64)];
         var used = new ulong[(n - definite + 63) / 64];
         var zobrist = new ulong[n];
@@ -113,7 +137,13 @@ internal static class Search
 
         bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
 
-        var stack = new List<(int Node, int State, bool CrashedPass, int High)>();
+        // Each configuration tries its candidates in passes: Listed (definite calls, and crashed ones when
+        // they are not last), CrashedApart (crashed calls waiting apart), Filed (those filed under its state).
+        const int Listed = 0, CrashedApart = 1, Filed = 2;
+        var firstPass = crashedLast || filedUnder.Count == 0 ? Listed : Filed;
+        int NextPass(int pass) => crashedLast ? (pass == Filed ? -1 : pass + 1) : pass == Filed ? Listed : -1;
+        bool IsFiled(int op) => op >= definite && filed[op - definite];
+        var stack = new List<(int Node, int State, int Pass, int High)>();
         var high = -1; // the highest-numbered definite operation linearized
         ulong hash = 0;
         var endConfigs = new Dictionary<int, List<ulong[]>>();
@@ -136,13 +166,14 @@ internal static class Search
             {
                 if (!start.Used.Contains(ops[c].Invoke.Index)) continue;
                 Flip(c);
+                if (IsFiled(c)) continue;
                 crashedList.Remove(callNode[c]);
                 usedUp.Add(callNode[c]);
             }
             var state = table.Intern(start.State);
-            var entry = list.Next[Head];
             var focus = Focus();
-            var crashedPass = false; // true while trying the crashed calls that wait apart
+            var pass = firstPass;
+            var entry = First(pass); // a node of the pass's list, or (Filed) a place in the state's list
             while (true)
             {
                 if ((++steps & 4095) == 0
@@ -160,10 +191,11 @@ internal static class Search
                     // same as one taking effect first thing after the cut, where it stays available.
                     RecordEnd(state);
                 }
-                else if (entry >= 0 && (crashedPass ? entry < blocking : isCall[entry]))
+                else if (Candidate(pass, entry, state, blocking) is var op and >= 0)
                 {
-                    var op = opOf[entry];
-                    var skip = (focus >= 0 && part![op] != focus)
+                    var node = pass == Filed ? callNode[op] : entry;
+                    var skip = (IsFiled(op) && Used(op))
+                        || (focus >= 0 && part![op] != focus)
                         || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
                     var after = skip ? -1 : table.Step(state, op);
                     // A crashed operation right after another whose effect it erases (a write after a
@@ -181,31 +213,34 @@ internal static class Search
                         if (visited.Add(linearized, r, newHigh, used, after, newHash))
                         {
                             hash = newHash;
-                            stack.Add((entry, state, crashedPass, high));
+                            stack.Add((node, state, pass, high));
                             high = newHigh;
                             state = after;
-                            if (op >= definite) crashedList.Remove(entry);
+                            if (op >= definite)
+                            {
+                                if (!IsFiled(op)) crashedList.Remove(node);
+                            }
                             else
                             {
-                                list.Remove(entry);
+                                list.Remove(node);
                                 list.Remove(returnNode[op]);
                                 returns.Remove(returnNode[op]);
                                 focus = Focus();
                             }
-                            crashedPass = false;
-                            entry = list.Next[Head];
+                            pass = firstPass;
+                            entry = First(pass);
                             continue;
                         }
                         Flip(op);
                     }
-                    entry = crashedPass ? crashedCalls.Next[entry] : list.Next[entry];
+                    entry = Following(pass, entry);
                     continue;
                 }
-                else if (!crashedPass && crashedCalls.Next[Head] >= 0)
+                else if (NextPass(pass) is var nextPass and >= 0)
                 {
-                    // The definite candidates ran into a return: now the crashed ones called before it.
-                    crashedPass = true;
-                    entry = crashedCalls.Next[Head];
+                    // This pass's candidates ran out (into a return): on to the next kind.
+                    pass = nextPass;
+                    entry = First(pass);
                     continue;
                 }
 
@@ -220,24 +255,27 @@ internal static class Search
                 }
                 if (blocking >= 0 && blocking == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
                 if (stack.Count == 0) break;
-                var (node, before, pass, previousHigh) = stack[^1];
+                var (undoneNode, before, undonePass, previousHigh) = stack[^1];
                 high = previousHigh;
                 stack.RemoveAt(stack.Count - 1);
                 lowWater = Math.Min(lowWater, stack.Count);
-                crashedPass = pass;
-                var undone = opOf[node];
-                if (undone >= definite) crashedList.Restore(node);
+                pass = undonePass;
+                var undone = opOf[undoneNode];
+                if (undone >= definite)
+                {
+                    if (!IsFiled(undone)) crashedList.Restore(undoneNode);
+                }
                 else
                 {
                     returns.Restore(returnNode[undone]);
                     list.Restore(returnNode[undone]);
-                    list.Restore(node);
+                    list.Restore(undoneNode);
                     focus = Focus();
                 }
                 Flip(undone);
                 if (undone < definite) hash ^= zobrist[undone];
                 state = before;
-                entry = pass ? crashedCalls.Next[node] : list.Next[node];
+                entry = pass == Filed ? filedAt[undone - definite] + 1 : Following(pass, undoneNode);
             }
             for (var i = usedUp.Count - 1; i >= 0; i--) crashedList.Restore(usedUp[i]);
         }
@@ -280,6 +318,34 @@ internal static class Search
             if (sets.Any(s => Subset(s, used))) return;
             sets.RemoveAll(s => Subset(used, s));
             sets.Add((ulong[])used.Clone());
+        }
+
+        int First(int pass) => pass switch
+        {
+            Listed => list.Next[Head],
+            CrashedApart => crashedCalls.Next[Head],
+            _ => 0,
+        };
+
+        int Following(int pass, int entry) => pass switch
+        {
+            Listed => list.Next[entry],
+            CrashedApart => crashedCalls.Next[entry],
+            _ => entry + 1,
+        };
+
+        // The op at entry if it is a candidate (called before the first pending return), else -1: this pass is done.
+        int Candidate(int pass, int entry, int state, int blocking)
+        {
+            switch (pass)
+            {
+                case Listed: return entry >= 0 && isCall[entry] ? opOf[entry] : -1;
+                case CrashedApart: return entry >= 0 && entry < blocking ? opOf[entry] : -1;
+                default:
+                    if (!filedUnder.TryGetValue(state, out var under) || entry >= under.Count) return -1;
+                    var op = under[entry];
+                    return callNode[op] < blocking ? op : -1;
+            }
         }
 
         // The part of the state of the first pending return's operation, or -1 to try every candidate.

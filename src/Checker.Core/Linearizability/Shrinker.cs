@@ -6,11 +6,17 @@ using Checker.Core.Models;
 namespace Checker.Core.Linearizability;
 
 /// <summary>A counterexample cut down to what a person needs to read.</summary>
-/// <param name="Minimal">The definite operations that cannot be reconciled.</param>
-/// <param name="Complete">False when time ran out before no further step helped.</param>
+/// <param name="Minimal">The definite operations that cannot be reconciled (minimal only when Kind says so).</param>
+/// <param name="Kind">How far shrinking got: to a minimal set, part of the way, or not at all (the history prefix).</param>
 /// <param name="Starts">Where Minimal starts: the configurations possible at the cut (else where the search began).</param>
 /// <param name="StartAfter">The last operation before the cut, or null if there is no cut.</param>
-internal sealed record Shrunk(List<Operation> Minimal, bool Complete, IReadOnlyList<StartConfig> Starts, Operation? StartAfter);
+/// <param name="PrefixOps">The definite operations of the history prefix shrinking started from.</param>
+/// <param name="Stopped">Why shrinking stopped short of a minimal set (null when it did not).</param>
+internal sealed record Shrunk(
+    List<Operation> Minimal, CounterexampleKind Kind, IReadOnlyList<StartConfig> Starts, Operation? StartAfter, int PrefixOps, string? Stopped)
+{
+    public bool Complete => Kind == CounterexampleKind.Minimal;
+}
 
 /// <summary>
 /// Shrinks a non-linearizable history to a handful of operations. Every step only weakens the history,
@@ -21,6 +27,8 @@ internal sealed record Shrunk(List<Operation> Minimal, bool Complete, IReadOnlyL
 /// 2. Weaken what remains, in ever smaller groups (ddmin): a read-only operation is dropped (it
 ///    constrains but never explains), any other becomes indeterminate (it may take effect, or not).
 ///    A step is kept while the history stays non-linearizable.
+/// The result is minimal (no single operation can be weakened further) only when every step was decided:
+/// a step whose trial ran out of its time proves nothing, so it leaves the result "partly shrunk".
 /// </summary>
 internal static class Shrinker
 {
@@ -29,7 +37,13 @@ internal static class Shrinker
     public static Shrunk Shrink(
         IReadOnlyList<Operation> ops, Operation blocked, Model model, IReadOnlyList<StartConfig> starts, TimeSpan limit, CancellationToken cancel)
     {
-        if (limit <= TimeSpan.Zero) return new Shrunk(ops.Where(o => !o.Crashed).ToList(), false, starts, null);
+        // Operations called after the blocked one returned cannot help it take effect in time: the search
+        // never passed its return, and a later call is never a candidate before it. So the prefix of the
+        // history up to that return is already a counterexample, before any shrinking.
+        var current = ops.Where(o => o.Call <= blocked.Return).ToList();
+        var prefix = Definite(current);
+        Shrunk Unshrunk(string why) => new(prefix, CounterexampleKind.HistoryPrefix, starts, null, prefix.Count, why);
+        if (limit <= TimeSpan.Zero) return Unshrunk("shrinking is turned off");
         var deadline = DateTime.UtcNow + limit;
         Budget Trial(TimeSpan cap)
         {
@@ -37,12 +51,10 @@ internal static class Shrinker
             return new Budget(remaining < cap ? remaining : cap, 256L << 20, cancel);
         }
 
-        // Operations called after the blocked one returned cannot help it take effect in time.
-        var current = ops.Where(o => o.Call <= blocked.Return).ToList();
         Operation? startAfter = null;
         var first = Stopwatch.StartNew();
         if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1)), starts).Verdict != Verdict.Invalid)
-            return new Shrunk(ops.Where(o => !o.Crashed).ToList(), false, starts, null);
+            return Unshrunk($"the prefix could not be checked again within {Seconds(Min(limit, TimeSpan.FromSeconds(1)))}");
         // Each later trial is a weaker history of at most this size. One that takes far longer than this
         // first check is exploring combinations of indeterminate operations: give up on that step.
         var trialCap = TimeSpan.FromTicks(Math.Clamp(first.Elapsed.Ticks * 20, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
@@ -61,11 +73,15 @@ internal static class Shrinker
             break;
         }
 
-        bool StillInvalid(List<Operation> candidate) =>
-            DateTime.UtcNow < deadline
-            && Search.Run(candidate, model, Trial(trialCap), starts).Verdict == Verdict.Invalid;
+        var undecided = 0; // steps whose trial ran out of its time: neither kept nor proven useless
+        bool StillInvalid(List<Operation> candidate)
+        {
+            var verdict = Search.Run(candidate, model, Trial(trialCap), starts).Verdict;
+            if (verdict == Verdict.Unknown && DateTime.UtcNow < deadline && !cancel.IsCancellationRequested) undecided++;
+            return verdict == Verdict.Invalid;
+        }
 
-        var complete = true;
+        string? stopped = null;
         for (var chunk = Math.Max(1, Definite(current).Count / 2); ; chunk /= 2)
         {
             var definite = Definite(current);
@@ -73,17 +89,28 @@ internal static class Shrinker
             {
                 if (DateTime.UtcNow > deadline || cancel.IsCancellationRequested)
                 {
-                    complete = false;
+                    stopped = cancel.IsCancellationRequested
+                        ? "cancelled"
+                        : $"out of its time ({Seconds(limit)}) while weakening groups of {Ops(chunk)}";
                     break;
                 }
                 var group = definite.Skip(start).Take(chunk).Select(o => o.Invoke.Index).ToHashSet();
                 var candidate = Weaken(current, group, model);
                 if (StillInvalid(candidate)) current = candidate;
             }
-            if (!complete || chunk == 1) break;
+            if (stopped is not null || chunk == 1) break;
         }
-        return new Shrunk(Definite(current), complete, starts, startAfter);
+        if (stopped is null && undecided > 0)
+            stopped = $"{undecided} {(undecided == 1 ? "step was" : "steps were")} not decided within {Seconds(trialCap)} each";
+        return new Shrunk(Definite(current), stopped is null ? CounterexampleKind.Minimal : CounterexampleKind.PartlyShrunk,
+            starts, startAfter, prefix.Count, stopped);
     }
+
+    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    static string Seconds(TimeSpan t) => t.TotalSeconds >= 1e6 ? "no limit" : $"{t.TotalSeconds:0.######} s";
+
+    static string Ops(int n) => n == 1 ? "1 op" : $"{n} ops";
 
     /// <summary>Times, latest first, before the blocked operation's call at which no definite operation is in flight.</summary>
     static IEnumerable<long> QuietMoments(List<Operation> ops, Operation blocked)

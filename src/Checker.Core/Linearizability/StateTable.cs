@@ -39,6 +39,7 @@ internal sealed class StateTable
     public object? this[int id] => states[id];
 
     /// <summary>The state after ops[op] taken from state, or -1 if the op is inconsistent there.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int Step(int state, int op)
     {
         var key = ((long)state << 32) | (uint)op;

@@ -15,7 +15,9 @@ namespace Checker.Core.Linearizability;
 /// with the same definite set and state whose crashed set is a subset of its own. The earlier one had
 /// every option this one has and more, because a crashed operation may always be left out; so if the
 /// earlier one could not finish, neither can this one. This is what keeps histories full of
-/// timed-out writes from exploding into every subset of them.
+/// timed-out writes from exploding into every subset of them. Crashed operations are numbered in call
+/// order, so the words past the latest one called are zero in every set: each set is stored without its
+/// trailing zero words.
 /// </summary>
 internal sealed class VisitedSet(int crashedWords)
 {
@@ -31,8 +33,11 @@ internal sealed class VisitedSet(int crashedWords)
     int groups;
     int[] table = NewTable(2048);
 
-    // Chain entries: crashed sets, linked per group.
-    ulong[] entryBits = new ulong[crashedWords == 0 ? 0 : 1024 * crashedWords];
+    // Chain entries: crashed sets (their words up to the last non-zero one), linked per group.
+    ulong[] entryBits = new ulong[crashedWords == 0 ? 0 : 1024];
+    int entryBitsUsed;
+    int[] entryOffset = new int[crashedWords == 0 ? 0 : 1024];
+    int[] entryLength = new int[crashedWords == 0 ? 0 : 1024];
     int[] entryNext = new int[crashedWords == 0 ? 0 : 1024];
     int entries;
 
@@ -40,12 +45,13 @@ internal sealed class VisitedSet(int crashedWords)
     public long Count => crashedWords == 0 ? groups : entries;
 
     /// <summary>Approximate bytes held, for the memory budget.</summary>
-    public long Bytes => groupHash.Length * 28L + windows.Length * 8L + table.Length * 4L + entryBits.Length * 8L + entryNext.Length * 4L;
+    public long Bytes => groupHash.Length * 28L + windows.Length * 8L + table.Length * 4L + entryBits.Length * 8L + entryNext.Length * 12L;
 
     /// <summary>
     /// Records the configuration; false if an earlier one covers it (nothing new to explore).
     /// r: the lowest-numbered definite operation not linearized; high: the highest one linearized.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Add(ulong[] definite, int r, int high, ulong[] crashed, int state, ulong definiteHash)
     {
         // The window: aligned words from r's up to high's, trailing zero words dropped.
@@ -83,15 +89,19 @@ internal sealed class VisitedSet(int crashedWords)
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     bool AddCrashed(int group, ulong[] crashed)
     {
+        var length = crashed.Length;
+        while (length > 0 && crashed[length - 1] == 0) length--;
+        var set = crashed.AsSpan(0, length);
         for (var e = groupFirst[group]; e >= 0; e = entryNext[e])
-            if (IsSubset(entryBits.AsSpan(e * crashedWords, crashedWords), crashed)) return false;
+            if (IsSubset(Entry(e), set)) return false;
         // Entries the new set covers are redundant from now on: unlink them to keep chains short.
         var link = -1;
         for (var e = groupFirst[group]; e >= 0; e = entryNext[e])
         {
-            if (IsSubset(crashed, entryBits.AsSpan(e * crashedWords, crashedWords)))
+            if (IsSubset(set, Entry(e)))
             {
                 if (link < 0) groupFirst[group] = entryNext[e];
                 else entryNext[link] = entryNext[e];
@@ -101,16 +111,25 @@ internal sealed class VisitedSet(int crashedWords)
         if (entries == entryNext.Length)
         {
             Array.Resize(ref entryNext, entries * 2);
-            Array.Resize(ref entryBits, entries * 2 * crashedWords);
+            Array.Resize(ref entryOffset, entries * 2);
+            Array.Resize(ref entryLength, entries * 2);
         }
-        crashed.AsSpan().CopyTo(entryBits.AsSpan(entries * crashedWords, crashedWords));
+        if (entryBitsUsed + length > entryBits.Length) Array.Resize(ref entryBits, Math.Max(entryBits.Length * 2, entryBitsUsed + length));
+        set.CopyTo(entryBits.AsSpan(entryBitsUsed));
+        entryOffset[entries] = entryBitsUsed;
+        entryLength[entries] = length;
+        entryBitsUsed += length;
         entryNext[entries] = groupFirst[group];
         groupFirst[group] = entries++;
         return true;
     }
 
+    ReadOnlySpan<ulong> Entry(int e) => entryBits.AsSpan(entryOffset[e], entryLength[e]);
+
+    /// <summary>Whether every bit of small is in big; words past either's end are zero.</summary>
     static bool IsSubset(ReadOnlySpan<ulong> small, ReadOnlySpan<ulong> big)
     {
+        if (small.Length > big.Length) return false; // small's last word is non-zero, and big has none there
         for (var i = 0; i < small.Length; i++)
             if ((small[i] & ~big[i]) != 0) return false;
         return true;

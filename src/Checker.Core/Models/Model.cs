@@ -38,6 +38,17 @@ public abstract class Model
     /// </summary>
     public virtual object? IndependenceKey(Operation op) => null;
 
+    /// <summary>
+    /// True when a crashed op can take effect in one state only (Step fails in every state not equal to
+    /// it): a compare-and-set from a given value. The search then files it under that state and tries it
+    /// only there, instead of asking the model about it in every configuration.
+    /// </summary>
+    public virtual bool OnlyIn(Operation op, out object? state)
+    {
+        state = null;
+        return false;
+    }
+
     /// <summary>A short rendering of a state for explanations.</summary>
     public virtual string Describe(object? state) => Values.Format(state);
 

@@ -56,6 +56,12 @@ public sealed class CasRegisterModel(object? initial, bool nilReadIsUnknown = fa
         next = state;
         return false;
     }
+
+    public override bool OnlyIn(Operation op, out object? state)
+    {
+        state = op.F == "cas" ? ((IList<object?>)op.Input!)[0] : null;
+        return op.F == "cas";
+    }
 }
 
 /// <summary>A lock: acquire succeeds only when free, release only when held.</summary>
@@ -72,5 +78,12 @@ public sealed class MutexModel(object? initial) : Model
         var held = state is true;
         next = op.F == "acquire";
         return op.F == "acquire" ? !held : held;
+    }
+
+    /// <summary>An acquire takes effect only on a free lock, a release only on a held one.</summary>
+    public override bool OnlyIn(Operation op, out object? state)
+    {
+        state = op.F == "release";
+        return op.F is "acquire" or "release";
     }
 }

@@ -29,9 +29,9 @@ public static class CounterexamplePage
             foreach (var s in f.States) w.Write($"<li><code>{Html.E(s)}</code></li>");
             w.Write("</ul>\n");
 
-            w.Write($"<h2>Minimal counterexample: {(f.Minimal.Count == 1 ? "1 op" : $"{f.Minimal.Count} ops")}</h2>\n");
+            w.Write($"<h2>{Html.E(char.ToUpperInvariant(f.Counterexample[0]) + f.Counterexample[1..])}</h2>\n");
             w.Write("<p class=\"note\">No order of these ops is legal, even letting every other op of the history take effect or not. " +
-                    (f.MinimalIsMinimal ? "" : "<b>Shrinking stopped early: a smaller set may exist.</b> ") + "</p>\n");
+                    (f.MinimalIsMinimal ? "" : "<b>Not minimal: a smaller set may exist.</b> ") + "</p>\n");
             if (f.MinimalStartsFrom.Count > 0)
                 w.Write("<p>These ops start from " + (f.MinimalStartsFrom.Count == 1 ? "the state " : "any of the states ") +
                         string.Join(", ", f.MinimalStartsFrom.Select(s => $"<code>{Html.E(s)}</code>")) +

@@ -88,7 +88,13 @@ public static class AnomalyPlot
         var key = f.Key is null ? "" : $" on key {Values.Format(f.Key)}";
         var count = f.Minimal.Count == 1 ? "1 op" : $"{f.Minimal.Count} ops";
         var from0 = f.MinimalStartsFrom.Count == 0 ? "" : $", starting from {(f.MinimalStartsFrom.Count == 1 ? "state" : "any of the states")} {string.Join(", ", f.MinimalStartsFrom.Take(6))}";
-        var title = FitTitle($"Minimal counterexample{key}: {count} that no order can explain", from0, width);
+        var what = f.Kind switch
+        {
+            CounterexampleKind.Minimal => "Minimal counterexample",
+            CounterexampleKind.HistoryPrefix => "Unshrunk counterexample (the history prefix)",
+            _ => "Partly shrunk counterexample",
+        };
+        var title = FitTitle($"{what}{key}: {count} that no order can explain", from0, width);
         var plot = PlotKit.New(title, d.AxisLabel, "");
         var (from, to) = Range(d, f);
         PlotKit.ShadeFaults(plot, d, from, to);
