@@ -28,6 +28,11 @@ public static class TestData
 
     static string CreateOutputRoot()
     {
+        // A test host that was stopped rather than left to exit never removed its folder: those of dead processes go now.
+        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "checker-report-tests-*"))
+            if (int.TryParse(Path.GetFileName(stale)["checker-report-tests-".Length..], out var pid) && !Directory.Exists($"/proc/{pid}"))
+                try { Directory.Delete(stale, recursive: true); }
+                catch (IOException) { }
         var root = Path.Combine(Path.GetTempPath(), $"checker-report-tests-{Environment.ProcessId}");
         if (Environment.GetEnvironmentVariable("CHECKER_KEEP_TEST_OUTPUT") != "1")
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
