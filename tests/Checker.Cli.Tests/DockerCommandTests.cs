@@ -8,6 +8,8 @@ using Checker.Runner.Running;
 using Checker.Runner.Tests.Docker;
 using Docker.DotNet.Models;
 
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>`checker run` and `checker clean` with Docker nodes, on the tests' own dockerd (needs root).</summary>
@@ -37,7 +39,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         return (p.ExitCode, stdout, await stderr);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Image_build_says_the_image_is_there_and_a_wrong_call_is_a_usage_error()
     {
         var (exit, stdout, _) = await CheckerAsync([], "image", "build");
@@ -49,7 +51,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         Assert.Equal("checker: no Docker daemon at unix:///tmp/checker-no-such-docker.sock (no such socket): start dockerd, or set DOCKER_HOST to its socket\n", stderr);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task No_daemon_is_a_clear_message_and_exit_5()
     {
         var (exit, stderr) = await RunAsync(new() { ["DOCKER_HOST"] = "unix:///tmp/checker-no-such-docker.sock" });
@@ -58,7 +60,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         Assert.DoesNotContain("   at ", stderr); // no stack trace
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_named_image_the_daemon_lacks_is_a_clear_message_and_exit_5()
     {
         var (exit, stderr) = await RunAsync([], "--nodes.image", "checker-no-such-image:1");
@@ -66,7 +68,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         Assert.Contains("nodes.image 'checker-no-such-image:1' is not on the Docker daemon", stderr);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Checkers_image_that_cannot_be_built_is_a_clear_message_and_exit_5()
     {
         // An empty cache and a mirror nothing answers at: the image is missing and mmdebstrap cannot make it.
@@ -80,7 +82,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(work, "cache", "images"), "*.tar")); // no half-built root filesystem is cached
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_container_that_fails_to_start_is_a_clear_message_and_exit_5_and_none_is_left()
     {
         // An image with one file and no program: its containers cannot start.
@@ -98,7 +100,7 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
         Assert.Empty(RunRegistry.List(Path.Combine(work, "runs")));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Clean_removes_the_containers_veths_and_bridge_a_killed_runner_left_and_nothing_else()
     {
         // A container of someone else's on the same daemon.

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>
@@ -123,7 +125,7 @@ public sealed class FreshMachineTests : IDisposable
         return (p.ExitCode, await stdout + await stderr);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task The_default_test_installs_zookeeper_once_on_a_machine_without_it_or_apt_lists_and_runs()
     {
         Assert.True(Environment.UserName == "root", "the fresh-machine test needs root (mount namespaces, dpkg)");

@@ -1,10 +1,12 @@
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>checker lab up/down: prints how to use the lab, and down removes it (needs root).</summary>
 [Trait("Tier", "Slow")]
 public class LabCommandTests
 {
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public void Lab_up_prints_the_flags_and_lab_down_removes_the_lab()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"checker-lab-cli-{Guid.NewGuid():N}");

@@ -2,6 +2,8 @@ using Checker.Runner.Hosts;
 using Checker.Runner.Running;
 using Checker.Cli.Tests.Support;
 
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>A runner with netns nodes killed with SIGKILL mid-test: `checker clean` stops its servers and removes its namespaces, veths and bridge (needs root).</summary>
@@ -10,7 +12,7 @@ public sealed class NetnsRunnerKillTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("checker-netnskill-").FullName;
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Clean_removes_the_namespaces_and_bridge_a_killed_runner_left()
     {
         using var runner = RunnerUnderTest.Start(work, "--nodes.isolation", "netns");

@@ -3,6 +3,8 @@ using Checker.Runner.Running;
 using Checker.Cli.Tests.Support;
 using static Checker.Cli.Tests.Support.RunnerUnderTest;
 
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>A runner killed with SIGKILL mid-test on SSH hosts: `checker clean` stops the servers and removes the chains on every host (needs root).</summary>
@@ -15,7 +17,7 @@ public sealed class SshRunnerKillTests : IAsyncLifetime
 
     public async Task InitializeAsync() => lab = await SshLab.UpAsync(LabDir, 3);
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Clean_stops_the_servers_and_removes_the_chains_on_every_host()
     {
         using var runner = RunnerUnderTest.Start(work, "--nodes", string.Join(',', lab.Hosts.Select(h => h.Address)), "--username", "root",

@@ -2,6 +2,8 @@ using Checker.Runner.Hosts;
 using Checker.Runner.Nodes;
 using Checker.Runner.Running;
 
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>
@@ -27,7 +29,7 @@ public sealed class StateFolderTests : IDisposable
           "Provider": "local", "Processes": [] }
         """;
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_registry_file_that_is_not_an_entry_is_skipped_with_a_message_and_clean_succeeds()
     {
         var runs = Directory.CreateDirectory(Path.Combine(work, "runs")).FullName;
@@ -41,7 +43,7 @@ public sealed class StateFolderTests : IDisposable
         Assert.Equal(0, App.Run(["clean", "--runs-dir", runs]));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_registry_entry_another_user_owns_or_others_may_write_is_never_acted_on()
     {
         var runs = Directory.CreateDirectory(Path.Combine(work, "runs")).FullName;
@@ -70,7 +72,7 @@ public sealed class StateFolderTests : IDisposable
         Assert.Throws<UnsafeStateException>(() => new RunRegistry(planted, "r", null, null, "local"));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public void Lab_up_refuses_a_folder_another_user_made_and_writes_nothing_there()
     {
         var folder = Directory.CreateDirectory(Path.Combine(work, "lab")).FullName;
@@ -81,7 +83,7 @@ public sealed class StateFolderTests : IDisposable
         Assert.Equal(App.Environment, App.Run(["lab", "down", "--dir", folder]));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public void A_nodes_folder_or_hosts_state_file_another_user_planted_is_refused_and_left_as_it_is()
     {
         var planted = Directory.CreateDirectory(Path.Combine(work, "checker-run")).FullName;
@@ -105,7 +107,7 @@ public sealed class StateFolderTests : IDisposable
         Assert.Throws<UnsafeStateException>(() => HostsState.Load(state));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public void Roots_state_lives_in_run_checker_where_only_root_writes_and_a_new_folder_is_its_owners_alone()
     {
         Assert.True(Environment.IsPrivilegedProcess, "this test needs root");

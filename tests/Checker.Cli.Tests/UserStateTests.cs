@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Checker.Runner.Nodes;
 
+using Checker.Tests;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>A user other than root keeps Checker's state in a folder of its own, which no one else may write.</summary>
@@ -10,7 +12,7 @@ public sealed class UserStateTests : IDisposable
     const int Nobody = 65534;
     readonly string work = Directory.CreateTempSubdirectory("checker-user-").FullName;
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_run_as_another_user_keeps_its_runs_registry_in_that_users_runtime_folder()
     {
         Assert.True(Environment.IsPrivilegedProcess, "this test needs root (it runs Checker as nobody)");

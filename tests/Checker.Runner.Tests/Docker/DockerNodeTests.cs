@@ -2,6 +2,8 @@ using Checker.Runner.Hosts;
 using Checker.Runner.Nodes;
 using Checker.Runner.Nodes.Docker;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Docker;
 
 /// <summary>Containers as nodes, on the tests' own dockerd (needs root).</summary>
@@ -23,7 +25,7 @@ public sealed class DockerNodeTests(DockerFixture docker)
         return line;
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_container_node_runs_commands_holds_files_signals_its_server_and_is_removed_at_teardown()
     {
         var root = NewRoot();
@@ -123,7 +125,7 @@ public sealed class DockerNodeTests(DockerFixture docker)
         return last[last.LastIndexOf(')') + 2];
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_named_image_that_is_not_on_the_daemon_is_a_clear_error_and_nothing_is_left()
     {
         var root = NewRoot();
@@ -133,7 +135,7 @@ public sealed class DockerNodeTests(DockerFixture docker)
         Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task No_daemon_at_the_endpoint_is_a_clear_error()
     {
         var e = await Assert.ThrowsAsync<DockerNodeException>(() => DockerDaemon.ConnectAsync("unix:///tmp/checker-no-such-docker.sock", CancellationToken.None));

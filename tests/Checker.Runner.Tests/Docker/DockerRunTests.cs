@@ -5,6 +5,8 @@ using Checker.Runner.Nodes.Docker;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Docker;
 
 /// <summary>Whole ZooKeeper and etcd runs on Docker nodes, faulted by iptables in each container's namespace (needs root).</summary>
@@ -29,7 +31,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_run_in_docker_with_partitions_kills_and_pauses_is_valid_keeps_each_nodes_log_and_leaves_nothing()
     {
         var spec = Spec(("time-limit", "20"), ("nemesis.faults", "partition-isolate-leader,kill-random,pause-random,pause-container,partition-one-way"),
@@ -57,7 +59,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task An_etcd_run_in_docker_with_partitions_kills_and_a_frozen_container_is_valid_and_keeps_each_members_log()
     {
         var spec = Spec(Path.Combine(Checker.Tests.RepositoryPaths.Workloads, "etcd-register.json"), ("time-limit", "16"),
@@ -76,7 +78,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         await AssertNothingLeftAsync(outcome);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task An_isolated_leader_loses_its_quorum_another_leads_and_it_rejoins_after_the_heal()
     {
         var spec = Spec();
@@ -86,7 +88,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"dockerisolate-{Environment.ProcessId}");
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task The_node_image_is_built_once_then_reused_and_a_fresh_daemon_imports_it_from_the_cache()
     {
         Assert.Contains(docker.FirstImage, new[] { ImageSource.Imported, ImageSource.Built }); // the fixture's daemon started empty
@@ -106,7 +108,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.Equal(docker.Recipe.Hash, second.Config.Labels["checker.recipe"]);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task The_tests_dockerd_leaves_the_hosts_iptables_as_it_found_them()
     {
         var before = await IptablesAsync();

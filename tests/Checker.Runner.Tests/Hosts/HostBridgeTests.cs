@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Checker.Runner.Hosts;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>The namespace-and-bridge code, with real namespaces, veths and sockets (needs root).</summary>
@@ -23,7 +25,7 @@ public class HostBridgeTests
     static async Task<string> ForeignForwardRules() =>
         string.Join("\n", (await Shell.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Split('\n').Where(l => !l.Contains("checker:ck")));
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Hosts_reach_each_other_and_the_runner_reaches_them_over_loopback_addresses()
     {
         var forwardBefore = await ForeignForwardRules();
@@ -57,7 +59,7 @@ public class HostBridgeTests
         Assert.Equal(forwardBefore, await ForeignForwardRules());
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Clean_from_the_state_file_removes_everything_a_killed_owner_left_including_its_processes()
     {
         var state = TempState();
@@ -83,7 +85,7 @@ public class HostBridgeTests
         Assert.Empty(await HostBridge.CleanAsync(state)); // idempotent
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Clean_by_prefix_finds_what_a_run_made_when_its_state_file_is_lost()
     {
         var state = TempState();
@@ -98,7 +100,7 @@ public class HostBridgeTests
         Assert.Equal("", await Leftovers(bridge.Prefix));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_process_namespace_is_attached_by_pid_as_a_container_would_be()
     {
         var bridge = await HostBridge.CreateAsync(TempState());

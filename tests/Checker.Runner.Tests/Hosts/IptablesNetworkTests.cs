@@ -6,6 +6,8 @@ using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Xunit.Abstractions;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>The iptables network on three namespaces joined by a bridge, checked with real sockets.</summary>
@@ -41,7 +43,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
     /// <summary>Connects from node `from` to node `to`; the task faults or completes as the kernel decides.</summary>
     (Socket, Task) Connect(int from, int to, int port) => NetnsSockets.Connect(Ns(N(from)), N(to).Address, port);
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Drop_refuses_connects_between_cut_nodes_but_not_from_the_runner_and_heal_restores()
     {
         using var listener = Listen(2, 7100);
@@ -63,7 +65,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         using (s4) await healed.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Blackhole_leaves_a_new_connect_unanswered_until_heal()
     {
         using var listener = Listen(2, 7101);
@@ -81,7 +83,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         using (s2) await healed.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Drop_resets_an_established_connection_when_a_packet_crosses_the_cut()
     {
         using var listener = Listen(2, 7105);
@@ -99,7 +101,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, server.Available); // the data never reached n2's socket
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Blackhole_holds_an_established_connection_which_resumes_by_retransmission_after_heal()
     {
         using var listener = Listen(2, 7106);
@@ -116,7 +118,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"blackhole of 1.5 s: data arrived {clock.Elapsed.TotalSeconds:0.00} s after heal (the sender's retransmit timer)");
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task One_way_cut_stops_the_acks_so_the_uncut_direction_stalls_after_one_window()
     {
         using var listener = Listen(2, 7102);
@@ -146,7 +148,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, server.Available);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_stalled_link_carries_a_connections_first_bytes_then_nothing_while_it_stays_established()
     {
         Assert.True(net.Abilities.HasFlag(NetworkAbilities.Stall));
@@ -178,7 +180,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal((1 << 20) - received, await ReceiveAsync(server, (1 << 20) - received, TimeSpan.FromSeconds(120))); // retransmitted
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_half_open_link_never_tells_the_writer_that_the_other_side_closed()
     {
         using var listener = Listen(2, 7108);
@@ -235,7 +237,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         return got;
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Total_loss_stops_connects_and_the_rule_names_the_probability()
     {
         using var listener = Listen(3, 7103);
@@ -253,7 +255,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         Assert.DoesNotContain("--probability 1", rules); // each call replaces the fault before it
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Bandwidth_limit_slows_traffic_between_nodes()
     {
         Assert.True(net.Abilities.HasFlag(NetworkAbilities.Bandwidth));
@@ -272,7 +274,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         await sending;
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Delay_is_offered_only_where_tc_netem_works()
     {
         var probe = await Shell.RunAsync(Ns(N(1)).Exec(["tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", "1ms"]));
@@ -282,7 +284,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
             await Assert.ThrowsAsync<NotSupportedException>(() => net.SlowAsync(TimeSpan.FromMilliseconds(50), TimeSpan.Zero, CancellationToken.None));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Dispose_leaves_no_chain_jump_or_qdisc_and_other_rules_untouched()
     {
         // A rule of the host's own, which Checker must leave alone.

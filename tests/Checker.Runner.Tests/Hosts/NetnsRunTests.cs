@@ -3,6 +3,8 @@ using Checker.Runner.Hosts;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>Local nodes in network namespaces of their own, faulted by iptables (needs root).</summary>
@@ -12,7 +14,7 @@ public sealed class NetnsRunTests : IDisposable
 {
     readonly string results = Directory.CreateTempSubdirectory("checker-results-").FullName;
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_run_with_netns_isolation_is_valid_and_leaves_no_namespace_bridge_or_rule()
     {
         var spec = SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
@@ -41,7 +43,7 @@ public sealed class NetnsRunTests : IDisposable
         SpecLoader.Load(Checker.Tests.RepositoryPaths.DefaultSpec,
             overrides.Select(o => KeyValuePair.Create(o.Field, o.Value)));
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task The_shipped_default_test_runs_on_netns_nodes_with_the_default_faults_their_network_can_do()
     {
         // The shipped spec's faults as they are ("default"): only the pace is changed, for a short run.
@@ -62,7 +64,7 @@ public sealed class NetnsRunTests : IDisposable
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_fault_named_by_itself_that_the_kernel_cannot_do_is_refused_and_leaves_no_run_folder()
     {
         // An earlier run's folder, which latest points at: the refused run must leave both as they were.

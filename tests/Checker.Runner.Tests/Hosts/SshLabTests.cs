@@ -1,12 +1,14 @@
 using Checker.Runner.Hosts;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>The SSH lab with Debian's sshd and OpenSSH's own client (needs root).</summary>
 [Trait("Tier", "Slow")]
 public class SshLabTests
 {
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Lab_hosts_answer_ssh_with_the_keys_in_known_hosts_and_down_leaves_nothing()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"checker-lab-{Guid.NewGuid():N}");

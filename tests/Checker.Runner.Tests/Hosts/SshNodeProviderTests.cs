@@ -3,6 +3,8 @@ using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Nodes.Ssh;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>One SSH lab of three hosts for the tests of a class; removed at the end.</summary>
@@ -30,7 +32,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
 {
     SshLab Lab => fixture.Lab;
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Commands_run_on_their_own_host_and_report_exit_codes()
     {
         await using var p = await SshNodeProvider.ConnectAsync(fixture.Options(), CancellationToken.None);
@@ -43,7 +45,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         Assert.Equal(3, (await p.RunAsync(p.Nodes[0], "sh", ["-c", "echo 'it''s'; exit 3"], CancellationToken.None)).ExitCode);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_started_server_is_detached_tracked_by_pid_and_start_time_paused_and_killed()
     {
         var p = await SshNodeProvider.ConnectAsync(fixture.Options(), CancellationToken.None);
@@ -75,7 +77,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         Assert.False(Directory.Exists(Path.GetDirectoryName(n.Directory)));
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Files_are_written_fetched_and_uploaded_once()
     {
         await using var p = await SshNodeProvider.ConnectAsync(fixture.Options(), CancellationToken.None);
@@ -99,7 +101,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         finally { Directory.Delete(tree, true); }
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_connection_that_drops_mid_command_gives_an_unknown_outcome_and_the_next_command_reconnects()
     {
         await using var p = await SshNodeProvider.ConnectAsync(fixture.Options(), CancellationToken.None);
@@ -109,7 +111,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         Assert.Equal(0, (await p.RunAsync(n, "test", ["-e", "ran"], default)).ExitCode);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_wrong_host_key_is_refused_naming_the_host()
     {
         var knownHosts = Path.Combine(fixture.Folder, $"swapped-{Guid.NewGuid():N}");
@@ -122,7 +124,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         Assert.Contains($"root@{Lab.Hosts[0].Address}", e.Message);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task An_unknown_host_is_refused_unless_accept_new_which_writes_its_key_down()
     {
         var knownHosts = Path.Combine(fixture.Folder, $"empty-{Guid.NewGuid():N}");
@@ -136,7 +138,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         await using (await SshNodeProvider.ConnectAsync(options, CancellationToken.None)) { } // now known
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_bad_key_or_password_names_the_host_and_the_user()
     {
         var otherKey = Path.Combine(fixture.Folder, $"other-{Guid.NewGuid():N}");
@@ -153,7 +155,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         Assert.Contains("password", p.Message);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task An_unreachable_host_fails_setup_within_the_connect_timeout_and_nothing_is_made_on_the_others()
     {
         var nowhere = Lab.Hosts[0].Address[..Lab.Hosts[0].Address.LastIndexOf('.')] + ".200"; // on the bridge's subnet, no host
@@ -164,7 +166,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
         Assert.False(Directory.Exists(options.NodesRoot)); // n1's directory was never made
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task The_iptables_network_cuts_lab_hosts_over_ssh_while_the_runner_keeps_reaching_them()
     {
         await using var p = await SshNodeProvider.ConnectAsync(fixture.Options(), CancellationToken.None);

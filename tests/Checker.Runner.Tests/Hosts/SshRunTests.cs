@@ -3,6 +3,8 @@ using Checker.Runner.Hosts;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
+using Checker.Tests;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>Whole ZooKeeper runs on SSH hosts: the lab's namespaces, each with its own sshd, faulted by iptables (needs root).</summary>
@@ -23,7 +25,7 @@ public sealed class SshRunTests : IAsyncLifetime
             ("nodes.private-key", lab.PrivateKey), ("nodes.known-hosts", lab.KnownHosts),
         }.Concat(overrides).Select(o => KeyValuePair.Create(o.Item1, o.Item2)));
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_run_over_ssh_with_partitions_kills_and_pauses_is_valid_keeps_node_logs_and_leaves_no_rule()
     {
         var spec = Spec(("time-limit", "24"), ("nemesis.faults", "partition-isolate-leader,kill-random,pause-random,partition-one-way,loss"),
@@ -43,7 +45,7 @@ public sealed class SshRunTests : IAsyncLifetime
             Assert.DoesNotContain("CHECKER", (await Shell.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task Slow_is_refused_before_the_database_starts_where_the_kernel_has_no_netem()
     {
         var spec = Spec(("time-limit", "5"), ("nemesis.faults", "slow"));
@@ -52,7 +54,7 @@ public sealed class SshRunTests : IAsyncLifetime
         Assert.Contains("delay packets", e.Message);
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task An_isolated_leader_loses_its_quorum_through_iptables_another_leads_and_it_rejoins_after_the_heal()
     {
         var spec = Spec();
@@ -62,7 +64,7 @@ public sealed class SshRunTests : IAsyncLifetime
         await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"isolate-{Environment.ProcessId}");
     }
 
-    [Fact]
+    [NeedsFact(Needs.Root)]
     public async Task A_candidate_tarball_is_uploaded_to_each_node_and_is_what_the_servers_run()
     {
         // A release in Apache's layout (lib/*.jar, conf/), made from Debian's jars.
