@@ -78,8 +78,7 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
         try { await OpenAsync(ct); }
         catch (Exception e) when (IsConnectError(e))
         {
-            await Task.Delay(Random.Shared.Next(100, 300), CancellationToken.None); // a down node: do not spin on refusals
-            return Completion.Fail($"connect: {e.Message}"); // nothing was sent
+            return await ConnectFailure.AfterBackoffAsync(e);
         }
         return null;
     }
