@@ -78,7 +78,7 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
     }
 
     /// <summary>ZooKeeper on this machine, for tests that start servers by hand: Debian's jars, or an exception saying what is missing.</summary>
-    public static ZooKeeperInstall FindHere() =>
+    internal static ZooKeeperInstall FindHere() =>
         OnNodeAsync((c, a, ct) => Hosts.HostCommands.RunAsync([c, .. a], ct), (_, _, _) => throw new NotSupportedException(), null, Path.GetTempPath(), "this machine", _ => { }, CancellationToken.None)
             .GetAwaiter().GetResult();
 
