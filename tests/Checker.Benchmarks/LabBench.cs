@@ -70,7 +70,7 @@ public static class LabBench
         await MeasurePartitionAsync($"over SSH, {size} nodes", ssh.Nodes, ssh.Command);
         var spaces = lab.Hosts.ToDictionary(h => h.Address, h => NetNamespace.Named(h.Namespace));
         await MeasurePartitionAsync($"via ip netns exec, {size} nodes", ssh.Nodes,
-            (node, argv, ct) => Shell.RunAsync(spaces[node.Address].Exec(argv), ct));
+            (node, argv, ct) => HostCommands.RunAsync(spaces[node.Address].Exec(argv), ct));
     }
 
     static async Task MeasurePartitionAsync(string label, IReadOnlyList<Node> nodes, NodeCommand run)

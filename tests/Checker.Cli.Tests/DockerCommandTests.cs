@@ -121,14 +121,14 @@ public sealed class DockerCommandTests(DockerFixture docker) : IDisposable
 
         await runner.KillAsync(); // the containers, veths, bridge and servers stay behind
         Assert.Subset(docker.Daemon.ContainerNames().ToHashSet(), containers.ToHashSet());
-        Assert.Contains(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.Contains(prefix, (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
 
         Assert.Equal(0, App.Run(["clean", "--runs-dir", runner.Runs]));
         var left = docker.Daemon.ContainerNames();
         Assert.Empty(left.Intersect(containers));
         Assert.True((await docker.Client.Containers.InspectContainerAsync(bystander.ID)).State.Running); // untouched
         Assert.Empty(RunnerUnderTest.Alive(registered));
-        Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain(prefix, (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
         Assert.False(File.Exists(NetnsNodeProvider.StateFileOf(registered.NodesRoot!)));
         Assert.Empty(RunRegistry.List(runner.Runs));
         await docker.Client.Containers.RemoveContainerAsync(bystander.ID, new ContainerRemoveParameters { Force = true });

@@ -22,12 +22,12 @@ public sealed class NetnsRunnerKillTests : IDisposable
         var prefix = Checker.Runner.Nodes.NetnsNodeProvider.PrefixOf(registered.NodesRoot!) + "-";
 
         await runner.KillAsync(); // the namespaces, veths, bridge and servers stay behind
-        Assert.Contains(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.Contains(prefix, (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
 
         Assert.Equal(0, App.Run(["clean", "--runs-dir", runs]));
         Assert.Empty(RunnerUnderTest.Alive(registered));
-        Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
-        Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "netns", "list"])).Output);
+        Assert.DoesNotContain(prefix, (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain(prefix, (await HostCommands.RunAsync(["ip", "netns", "list"])).Output);
         Assert.Empty(RunRegistry.List(runs));
         Assert.False(Directory.Exists(registered.NodesRoot!));
     }

@@ -35,7 +35,7 @@ public sealed class SshRunnerKillTests : IAsyncLifetime
         Assert.Empty(Alive(registered));
         Assert.Empty(RunRegistry.List(runs));
         foreach (var host in lab.Hosts)
-            Assert.DoesNotContain("CHECKER", (await Shell.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
+            Assert.DoesNotContain("CHECKER", (await HostCommands.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
         Assert.False(Directory.Exists(registered.NodesRoot!));
     }
 

@@ -3,13 +3,13 @@ using Checker.Runner.Nodes;
 namespace Checker.Runner.Databases;
 
 /// <summary>Runs a command where a database is to be found or installed (a node, or this machine).</summary>
-public delegate Task<CommandResult> Shell(string command, IReadOnlyList<string> args, CancellationToken ct);
+public delegate Task<CommandResult> InstallShell(string command, IReadOnlyList<string> args, CancellationToken ct);
 
 /// <summary>What every database's installer does on a node: run commands that must work, and install a Debian package.</summary>
 public static class NodeShell
 {
     /// <summary>Runs the command and throws an EnvironmentException naming the node, the command and its output when it fails.</summary>
-    public static async Task MustAsync(this Shell sh, string where, string command, IReadOnlyList<string> args, CancellationToken ct)
+    public static async Task MustAsync(this InstallShell sh, string where, string command, IReadOnlyList<string> args, CancellationToken ct)
     {
         var r = await sh(command, args, ct);
         if (!r.Ok) throw new EnvironmentException($"{where}: {command} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Output.Trim()}");
@@ -26,7 +26,7 @@ public static class NodeShell
     /// apt and dpkg hold locks while they work: an apt-get waits for them (dpkg's through DPkg::Lock::Timeout,
     /// the lists' by trying again), so installs on one machine from other runs or hosts take turns.
     /// </summary>
-    public static async Task InstallDebianPackageAsync(this Shell sh, string where, string package, string instead, Action<string> log, CancellationToken ct)
+    public static async Task InstallDebianPackageAsync(this InstallShell sh, string where, string package, string instead, Action<string> log, CancellationToken ct)
     {
         var root = await sh("id", ["-u"], ct);
         if (root.Output.Trim() != "0")
@@ -58,7 +58,7 @@ public static class NodeShell
         new($"{where}: apt-get install {package} failed ({r.ExitCode}): {r.Output.Trim()}");
 
     /// <summary>apt-get, never asking, waiting for dpkg's lock held by another installer.</summary>
-    static Task<CommandResult> AptGetAsync(Shell sh, IReadOnlyList<string> args, CancellationToken ct) =>
+    static Task<CommandResult> AptGetAsync(InstallShell sh, IReadOnlyList<string> args, CancellationToken ct) =>
         sh("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", "-o", LockTimeout, .. args], ct);
 
     static readonly string LockTimeout = $"DPkg::Lock::Timeout={(int)AptLockWait.TotalSeconds}";
@@ -67,7 +67,7 @@ public static class NodeShell
     /// apt-get update, tried again while another apt holds the lists' lock (apt-get update does not wait for it).
     /// A failure of another kind is logged and left to the install, whose message then says what is missing.
     /// </summary>
-    static async Task UpdateAsync(Shell sh, string where, Action<string> log, CancellationToken ct)
+    static async Task UpdateAsync(InstallShell sh, string where, Action<string> log, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + AptLockWait;
         for (var waited = false; ; waited = true)
@@ -86,11 +86,11 @@ public static class NodeShell
         }
     }
 
-    static async Task<bool> IsInstalledAsync(Shell sh, string package, CancellationToken ct) =>
+    static async Task<bool> IsInstalledAsync(InstallShell sh, string package, CancellationToken ct) =>
         (await sh("dpkg-query", ["-W", "-f=${Status}", package], ct)).Output.Trim() == "install ok installed";
 
     /// <summary>True when apt's lists offer a version of the package (apt-cache policy names a candidate).</summary>
-    static async Task<bool> HasCandidateAsync(Shell sh, string package, CancellationToken ct)
+    static async Task<bool> HasCandidateAsync(InstallShell sh, string package, CancellationToken ct)
     {
         var r = await sh("apt-cache", ["policy", package], ct);
         return r.Ok && Lines(r.Output).Any(l =>

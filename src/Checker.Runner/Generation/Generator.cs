@@ -82,11 +82,11 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                     {
-                        done = Completion.Fail($"connect: {e.Message}"); // nothing was sent
+                        done = ConnectFailure.Of(e);
                         history.Record(process, done.Type, op.F, done.Value, op.Key, done.Error);
                         await client.DisposeAsync();
                         client = clients.Create(node);
-                        try { await Task.Delay(Random.Shared.Next(100, 300), ct); } // a down node: do not spin on refusals
+                        try { await ConnectFailure.BackoffAsync(ct); }
                         catch (OperationCanceledException) { break; }
                         continue;
                     }

@@ -53,9 +53,9 @@ public sealed class HostBridge : IAsyncDisposable
         try
         {
             var br = state.Bridge;
-            await Shell.MustAsync(["ip", "link", "add", br, "type", "bridge"], ct);
+            await HostCommands.MustAsync(["ip", "link", "add", br, "type", "bridge"], ct);
             SetRouteLocalnet(br);
-            await Shell.MustAsync(["ip", "-b", "-"], ct, stdin: $"""
+            await HostCommands.MustAsync(["ip", "-b", "-"], ct, stdin: $"""
                 addr add {bridge.RunnerAddress}/24 dev {br}
                 link set {br} up
                 route replace table local 127.{state.Subnet}.1.0/24 dev {br} src {bridge.RunnerAddress}
@@ -65,7 +65,7 @@ public sealed class HostBridge : IAsyncDisposable
             {
                 state.ForwardRule = true;
                 state.Save(statePath);
-                await Shell.MustAsync(["iptables", "-w", "-I", "FORWARD", .. ForwardRule(prefix, br)], ct);
+                await HostCommands.MustAsync(["iptables", "-w", "-I", "FORWARD", .. ForwardRule(prefix, br)], ct);
             }
             return bridge;
         }
@@ -81,7 +81,7 @@ public sealed class HostBridge : IAsyncDisposable
     {
         var name = NamespaceName(k);
         await Record(s => s.Namespaces.Add(name));
-        await Shell.MustAsync(["ip", "netns", "add", name], ct);
+        await HostCommands.MustAsync(["ip", "netns", "add", name], ct);
         var ns = NetNamespace.Named(name);
         await AttachAsync(ns, k, ct);
         return ns;
@@ -97,9 +97,9 @@ public sealed class HostBridge : IAsyncDisposable
         var hostEnd = $"{Prefix}-h{k}";
         var peerEnd = $"{Prefix}-p{k}"; // its name until it is inside the namespace and renamed
         await Record(s => s.Veths.Add(hostEnd));
-        await Shell.MustAsync(["ip", "link", "add", hostEnd, "type", "veth", "peer", "name", peerEnd], ct);
+        await HostCommands.MustAsync(["ip", "link", "add", hostEnd, "type", "veth", "peer", "name", peerEnd], ct);
         SetRouteLocalnet(hostEnd);
-        await Shell.MustAsync(["ip", "-b", "-"], ct, stdin: $"""
+        await HostCommands.MustAsync(["ip", "-b", "-"], ct, stdin: $"""
             link set {peerEnd} netns {ns.LinkTarget}
             link set {hostEnd} master {BridgeName} up
 
@@ -115,7 +115,7 @@ public sealed class HostBridge : IAsyncDisposable
             ip link set {device} up
             ip route replace table local 127.{Subnet}.1.0/24 dev {device} src {address}
             """;
-        await Shell.MustAsync(ns.Exec(["sh", "-c", script]), ct);
+        await HostCommands.MustAsync(ns.Exec(["sh", "-c", script]), ct);
         return address;
     }
 
@@ -152,11 +152,11 @@ public sealed class HostBridge : IAsyncDisposable
     public static async Task<IReadOnlyList<string>> CleanPrefixAsync(string prefix)
     {
         var dash = prefix + "-";
-        var namespaces = (await Shell.RunAsync(["ip", "netns", "list"])).Output
+        var namespaces = (await HostCommands.RunAsync(["ip", "netns", "list"])).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Where(n => n.StartsWith(dash)).ToList();
-        var links = (await Shell.RunAsync(["ip", "-o", "link", "show"])).Output
+        var links = (await HostCommands.RunAsync(["ip", "-o", "link", "show"])).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')[1].Trim().Split('@')[0]).Where(n => n.StartsWith(dash)).ToList();
-        var forward = (await Shell.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Contains($"checker:{prefix}");
+        var forward = (await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Contains($"checker:{prefix}");
         return await RemoveAsync(new HostsState
         {
             Prefix = prefix,
@@ -175,20 +175,20 @@ public sealed class HostBridge : IAsyncDisposable
         foreach (var ns in s.Namespaces)
         {
             // Anything still running in a namespace this run made is this run's (sshd, its sessions, servers).
-            var pids = await Shell.RunAsync(["ip", "netns", "pids", ns]);
+            var pids = await HostCommands.RunAsync(["ip", "netns", "pids", ns]);
             if (pids.ExitCode != 0) continue; // already gone
             foreach (var line in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 if (int.TryParse(line, out var pid) && Posix.Signal(pid, (int)NodeSignal.Kill)) done.Add($"killed pid {pid} in {ns}");
-            if ((await Shell.RunAsync(["ip", "netns", "del", ns])).ExitCode == 0) done.Add($"deleted namespace {ns}");
+            if ((await HostCommands.RunAsync(["ip", "netns", "del", ns])).ExitCode == 0) done.Add($"deleted namespace {ns}");
         }
         // Deleting a namespace removes its veth ends asynchronously; removing the host ends here makes it certain.
         foreach (var veth in s.Veths)
-            if ((await Shell.RunAsync(["ip", "link", "del", veth])).ExitCode == 0) done.Add($"deleted veth {veth}");
+            if ((await HostCommands.RunAsync(["ip", "link", "del", veth])).ExitCode == 0) done.Add($"deleted veth {veth}");
         if (s.Bridge is { } br)
         {
-            if ((await Shell.RunAsync(["ip", "link", "del", br])).ExitCode == 0) done.Add($"deleted bridge {br}");
+            if ((await HostCommands.RunAsync(["ip", "link", "del", br])).ExitCode == 0) done.Add($"deleted bridge {br}");
             if (s.ForwardRule)
-                while ((await Shell.RunAsync(["iptables", "-w", "-D", "FORWARD", .. ForwardRule(s.Prefix, br)])).ExitCode == 0)
+                while ((await HostCommands.RunAsync(["iptables", "-w", "-D", "FORWARD", .. ForwardRule(s.Prefix, br)])).ExitCode == 0)
                     done.Add($"removed FORWARD rule for {br}");
         }
         return done;
@@ -217,7 +217,7 @@ public sealed class HostBridge : IAsyncDisposable
     static async Task<bool> NeedsForwardRuleAsync(CancellationToken ct)
     {
         if (File.Exists(BridgeNetfilter) && File.ReadAllText(BridgeNetfilter).Trim() == "1") return true;
-        var rules = await Shell.RunAsync(["iptables", "-w", "-S", "FORWARD"], ct);
+        var rules = await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"], ct);
         return rules.Output.Contains("-P FORWARD DROP");
     }
 
@@ -227,7 +227,7 @@ public sealed class HostBridge : IAsyncDisposable
     /// <summary>A second octet S claimed for this bridge, with no 127.S.* on any interface or in any route.</summary>
     static async Task<LoopbackSubnet> ClaimSubnetAsync(CancellationToken ct)
     {
-        var seen = (await Shell.MustAsync(["ip", "-4", "-o", "addr", "show"], ct)) + (await Shell.MustAsync(["ip", "route", "show", "table", "all"], ct));
+        var seen = (await HostCommands.MustAsync(["ip", "-4", "-o", "addr", "show"], ct)) + (await HostCommands.MustAsync(["ip", "route", "show", "table", "all"], ct));
         try { return LoopbackSubnet.Claim(s => !seen.Contains($"127.{s}.", StringComparison.Ordinal)); }
         catch (InvalidOperationException e) { throw new HostCommandException(e.Message); }
     }

@@ -69,7 +69,7 @@ public sealed class SshLab
         Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory, which Debian makes only when its own sshd starts
 
         var clientKey = Path.Combine(folder, "id_ed25519");
-        var keygen = Shell.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "checker-lab", "-f", clientKey], ct);
+        var keygen = HostCommands.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "checker-lab", "-f", clientKey], ct);
         var bridge = await HostBridge.CreateAsync(StateFile(folder), ct: ct);
         try
         {
@@ -103,7 +103,7 @@ public sealed class SshLab
     {
         var name = $"n{k}";
         var dir = Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
-        var hostKey = Shell.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", $"checker-lab-{name}", "-f", Path.Combine(dir, "ssh_host_ed25519_key")], ct);
+        var hostKey = HostCommands.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", $"checker-lab-{name}", "-f", Path.Combine(dir, "ssh_host_ed25519_key")], ct);
         var ns = await bridge.AddNamespaceAsync(k, ct);
         await hostKey;
         return new LabHost(name, bridge.AddressOf(k), ns.Name!);
@@ -136,12 +136,12 @@ public sealed class SshLab
         // ~/.bashrc even for a plain command, and a developer's (pyenv, nvm) can add 200 ms to every
         // command. sshd runs in a mount namespace of its own where that file is empty; nothing of it
         // is visible outside. sshd forks into the background and the command returns.
-        var sshd = Shell.Join([Sshd, "-f", config, "-E", Path.Combine(dir, "sshd.log")]);
+        var sshd = HostCommands.Join([Sshd, "-f", config, "-E", Path.Combine(dir, "sshd.log")]);
         var rc = "/root/.bashrc";
         var cleanRc = Path.Combine(folder, "bashrc");
         if (!File.Exists(cleanRc)) File.WriteAllText(cleanRc, "# an SSH lab host's root starts from Debian's defaults\n");
-        var start = File.Exists(rc) ? $"mount --bind {Shell.Quote(cleanRc)} {rc} && exec {sshd}" : $"exec {sshd}";
-        await Shell.MustAsync(["ip", "netns", "exec", host.Namespace, "unshare", "-m", "--propagation", "private", "sh", "-c", start], ct);
+        var start = File.Exists(rc) ? $"mount --bind {HostCommands.Quote(cleanRc)} {rc} && exec {sshd}" : $"exec {sshd}";
+        await HostCommands.MustAsync(["ip", "netns", "exec", host.Namespace, "unshare", "-m", "--propagation", "private", "sh", "-c", start], ct);
         await WaitForPortAsync(host.Address, 22, TimeSpan.FromSeconds(30), ct);
     }
 

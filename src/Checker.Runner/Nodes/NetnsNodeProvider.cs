@@ -40,7 +40,7 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
     public NodeCommand Command => ExecAsync;
 
     public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
-        Shell.RunAsync(namespaces[node.Name].Exec(argv), ct);
+        HostCommands.RunAsync(namespaces[node.Name].Exec(argv), ct);
 
     /// <summary>iptables in each node's namespace.</summary>
     public Task<INetwork> StartNetworkAsync(NetworkOptions options, PeerPorts peers, CancellationToken ct) =>

@@ -57,7 +57,7 @@ public sealed class CandidateBuilderTests
     /// </summary>
     static async Task<bool> WritesUnderTheLockAsync(string jar)
     {
-        var code = await Shell.MustAsync(["javap", "-c", "-p", "-classpath", jar, "org.apache.zookeeper.server.DataTree"]);
+        var code = await HostCommands.MustAsync(["javap", "-c", "-p", "-classpath", jar, "org.apache.zookeeper.server.DataTree"]);
         var method = code[code.IndexOf("void serializeNode(", StringComparison.Ordinal)..];
         method = method[..method.IndexOf("\n\n", StringComparison.Ordinal)];
         var enter = method.IndexOf("monitorenter", StringComparison.Ordinal);

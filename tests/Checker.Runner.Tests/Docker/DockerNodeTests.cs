@@ -98,7 +98,7 @@ public sealed class DockerNodeTests(DockerFixture docker)
             await provider.DisposeAsync();
         }
         Assert.DoesNotContain(DockerNodeProvider.ContainerName(root, 1), docker.Daemon.ContainerNames());
-        Assert.DoesNotContain(prefix, (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain(prefix, (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
         Assert.False(File.Exists(NetnsNodeProvider.StateFileOf(root)));
     }
 
@@ -132,7 +132,7 @@ public sealed class DockerNodeTests(DockerFixture docker)
         var e = await Assert.ThrowsAsync<DockerNodeException>(() => DockerNodeProvider.CreateAsync(
             new DockerNodeOptions(1, root, "checker-no-such-image:1"), null, _ => { }, CancellationToken.None));
         Assert.Contains("nodes.image 'checker-no-such-image:1' is not on the Docker daemon", e.Message);
-        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
     }
 
     [NeedsFact(Needs.Root)]

@@ -27,8 +27,8 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log));
         var root = Path.Combine("/tmp", $"checker-{outcome.Folder.RunId}");
         Assert.DoesNotContain(docker.Daemon.ContainerNames(), c => c.StartsWith(DockerNodeProvider.RunLabelOf(root)[..20], StringComparison.Ordinal));
-        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
-        Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await Shell.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
+        Assert.DoesNotContain(NetnsNodeProvider.PrefixOf(root) + "-", (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain($"checker:{NetnsNodeProvider.PrefixOf(root)}", await HostCommands.MustAsync(["iptables-save"])); // the bridge's FORWARD rule, if it needed one
     }
 
     [NeedsFact(Needs.Root)]
@@ -120,7 +120,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
     /// <summary>The host's rules without counters, and without the per-run bridge rules other tests add and remove meanwhile.</summary>
     static async Task<string> IptablesAsync()
     {
-        var rules = (await Shell.MustAsync(["iptables-save"])).Split('\n')
+        var rules = (await HostCommands.MustAsync(["iptables-save"])).Split('\n')
             .Where(l => !l.StartsWith('#') && !l.Contains("checker:ck"))
             .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\[\d+:\d+\]", ""));
         return string.Join('\n', rules);

@@ -42,7 +42,7 @@ public sealed class EtcdRunTests : IDisposable
         var release = Directory.CreateDirectory(Path.Combine(results, "etcd-v3.4.23-linux-amd64")).FullName;
         File.Copy("/usr/bin/etcd", Path.Combine(release, "etcd"));
         var tarball = Path.Combine(results, "etcd-v3.4.23-linux-amd64.tar.gz");
-        Assert.Equal(0, (await Runner.Hosts.Shell.RunAsync(["tar", "-czf", tarball, "-C", results, "etcd-v3.4.23-linux-amd64"])).ExitCode);
+        Assert.Equal(0, (await Runner.Hosts.HostCommands.RunAsync(["tar", "-czf", tarball, "-C", results, "etcd-v3.4.23-linux-amd64"])).ExitCode);
 
         var spec = Spec(("time-limit", "3"), ("nemesis.faults", ""), ("db.install", tarball), ("recovery.final-reads", "0"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 4), CancellationToken.None);

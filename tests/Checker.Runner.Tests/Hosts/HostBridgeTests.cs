@@ -15,15 +15,15 @@ public class HostBridgeTests
 
     static async Task<string> Leftovers(string prefix)
     {
-        var ns = (await Shell.RunAsync(["ip", "netns", "list"])).Output;
-        var links = (await Shell.RunAsync(["ip", "-o", "link", "show"])).Output;
-        var forward = (await Shell.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output;
+        var ns = (await HostCommands.RunAsync(["ip", "netns", "list"])).Output;
+        var links = (await HostCommands.RunAsync(["ip", "-o", "link", "show"])).Output;
+        var forward = (await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output;
         return string.Join("\n", (ns + links + forward).Split('\n').Where(l => l.Contains(prefix)));
     }
 
     /// <summary>The host's FORWARD chain less the rules of bridges (this test's or others running alongside).</summary>
     static async Task<string> ForeignForwardRules() =>
-        string.Join("\n", (await Shell.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Split('\n').Where(l => !l.Contains("checker:ck")));
+        string.Join("\n", (await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Split('\n').Where(l => !l.Contains("checker:ck")));
 
     [NeedsFact(Needs.Root)]
     public async Task Hosts_reach_each_other_and_the_runner_reaches_them_over_loopback_addresses()
@@ -48,7 +48,7 @@ public class HostBridgeTests
             Assert.Equal(bridge.RunnerAddress, ((IPEndPoint)fromRunnerAccepted.RemoteEndPoint!).Address.ToString());
 
             // The bridge's subnet is not the host's lo: nothing on this machine's lo answers there.
-            var sysctl = await Shell.MustAsync(n1.Exec(["sysctl", "-n", "net.ipv4.conf.all.route_localnet", "net.ipv4.conf.eth0.route_localnet"]));
+            var sysctl = await HostCommands.MustAsync(n1.Exec(["sysctl", "-n", "net.ipv4.conf.all.route_localnet", "net.ipv4.conf.eth0.route_localnet"]));
             Assert.Equal("1\n1\n", sysctl);
         }
         finally
@@ -72,7 +72,7 @@ public class HostBridgeTests
         for (var i = 0; i < 100 && pids == ""; i++)
         {
             if (i > 0) await Task.Delay(100);
-            pids = (await Shell.RunAsync(["ip", "netns", "pids", ns.Name!])).Output.Trim();
+            pids = (await HostCommands.RunAsync(["ip", "netns", "pids", ns.Name!])).Output.Trim();
         }
         Assert.NotEqual("", pids);
 

@@ -33,7 +33,7 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
         await bridge.TeardownAsync();
     }
 
-    Task<CommandResult> Run(Node node, IReadOnlyList<string> argv, CancellationToken ct) => Shell.RunAsync(Ns(node).Exec(argv), ct);
+    Task<CommandResult> Run(Node node, IReadOnlyList<string> argv, CancellationToken ct) => HostCommands.RunAsync(Ns(node).Exec(argv), ct);
 
     NetNamespace Ns(Node n) => spaces[n.Id - 1];
     Node N(int k) => nodes[k - 1];
@@ -277,8 +277,8 @@ public sealed class IptablesNetworkTests(ITestOutputHelper output) : IAsyncLifet
     [NeedsFact(Needs.Root)]
     public async Task Delay_is_offered_only_where_tc_netem_works()
     {
-        var probe = await Shell.RunAsync(Ns(N(1)).Exec(["tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", "1ms"]));
-        if (probe.ExitCode == 0) await Shell.RunAsync(Ns(N(1)).Exec(["tc", "qdisc", "del", "dev", "eth0", "root"]));
+        var probe = await HostCommands.RunAsync(Ns(N(1)).Exec(["tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", "1ms"]));
+        if (probe.ExitCode == 0) await HostCommands.RunAsync(Ns(N(1)).Exec(["tc", "qdisc", "del", "dev", "eth0", "root"]));
         Assert.Equal(probe.ExitCode == 0, net.Abilities.HasFlag(NetworkAbilities.Delay));
         if (probe.ExitCode != 0)
             await Assert.ThrowsAsync<NotSupportedException>(() => net.SlowAsync(TimeSpan.FromMilliseconds(50), TimeSpan.Zero, CancellationToken.None));

@@ -32,11 +32,11 @@ public sealed class NetnsRunTests : IDisposable
         Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log)); // every teardown step worked
         // Nothing of this run's is left: no bridge, veth or namespace with its names (other tests may have their own).
         var prefix = Nodes.NetnsNodeProvider.PrefixOf(Path.Combine(Path.GetTempPath(), $"checker-{outcome.Folder.RunId}"));
-        Assert.DoesNotContain(prefix + "-", (await Shell.RunAsync(["ip", "-o", "link"])).Output);
-        Assert.DoesNotContain(prefix + "-", (await Shell.RunAsync(["ip", "netns", "list"])).Output);
+        Assert.DoesNotContain(prefix + "-", (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain(prefix + "-", (await HostCommands.RunAsync(["ip", "netns", "list"])).Output);
         var subnet = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(outcome.Folder.Log), @"netns nodes n1=127\.(\d+)\.1\.1").Groups[1].Value;
         Assert.NotEqual("", subnet);
-        Assert.DoesNotContain($"127.{subnet}.1.254/", (await Shell.RunAsync(["ip", "-o", "addr"])).Output); // the bridge's address is gone
+        Assert.DoesNotContain($"127.{subnet}.1.254/", (await HostCommands.RunAsync(["ip", "-o", "addr"])).Output); // the bridge's address is gone
     }
 
     static TestSpec DefaultSpec(params (string Field, string Value)[] overrides) =>

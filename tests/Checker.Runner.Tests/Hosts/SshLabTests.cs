@@ -21,7 +21,7 @@ public class SshLabTests
             foreach (var host in lab.Hosts)
             {
                 // StrictHostKeyChecking=yes: the host key must be the one known_hosts names.
-                var r = await Shell.RunAsync(["ssh", "-i", lab.PrivateKey, "-o", $"UserKnownHostsFile={lab.KnownHosts}", "-o", "StrictHostKeyChecking=yes",
+                var r = await HostCommands.RunAsync(["ssh", "-i", lab.PrivateKey, "-o", $"UserKnownHostsFile={lab.KnownHosts}", "-o", "StrictHostKeyChecking=yes",
                     "-o", "BatchMode=yes", "-o", "ConnectTimeout=20", $"root@{host.Address}", "ip -4 -o addr show dev eth0"]);
                 Assert.True(r.ExitCode == 0, r.Output);
                 Assert.Contains(host.Address + "/24", r.Output); // the command ran inside that host's namespace
@@ -34,7 +34,7 @@ public class SshLabTests
             await SshLab.DownAsync(folder);
         }
         Assert.False(Directory.Exists(folder));
-        Assert.DoesNotContain(prefix + "-", (await Shell.RunAsync(["ip", "netns", "list"])).Output + (await Shell.RunAsync(["ip", "-o", "link"])).Output);
-        Assert.DoesNotContain($"-f {folder}", (await Shell.RunAsync(["ps", "-eo", "args"])).Output);
+        Assert.DoesNotContain(prefix + "-", (await HostCommands.RunAsync(["ip", "netns", "list"])).Output + (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);
+        Assert.DoesNotContain($"-f {folder}", (await HostCommands.RunAsync(["ps", "-eo", "args"])).Output);
     }
 }

@@ -142,7 +142,7 @@ public sealed class SshNodeProviderTests(LabFixture fixture) : IClassFixture<Lab
     public async Task A_bad_key_or_password_names_the_host_and_the_user()
     {
         var otherKey = Path.Combine(fixture.Folder, $"other-{Guid.NewGuid():N}");
-        await Shell.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherKey]);
+        await HostCommands.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherKey]);
         var host = Lab.Hosts[0].Address;
         var e = await Assert.ThrowsAsync<SshNodeException>(() => SshNodeProvider.ConnectAsync(
             fixture.Options() with { Hosts = [host], PrivateKey = otherKey }, CancellationToken.None));

@@ -42,7 +42,7 @@ public sealed class SshRunTests : IAsyncLifetime
         Assert.Contains("\"clockOffsetsMs\"", resultsJson);
         Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
         foreach (var host in lab.Hosts) // the chain and its jump are gone from every host
-            Assert.DoesNotContain("CHECKER", (await Shell.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
+            Assert.DoesNotContain("CHECKER", (await HostCommands.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
     }
 
     [NeedsFact(Needs.Root)]
@@ -74,7 +74,7 @@ public sealed class SshRunTests : IAsyncLifetime
         foreach (var jar in Databases.ZooKeeper.ZooKeeperInstall.RequiredJars)
             File.Copy(Path.Combine(Databases.ZooKeeper.ZooKeeperInstall.DebianJars, jar), Path.Combine(lib, jar.Replace("zookeeper.jar", "zookeeper-9.9.9.jar")));
         var tarball = Path.Combine(results, "apache-zookeeper-9.9.9-bin.tar.gz");
-        Assert.Equal(0, (await Shell.RunAsync(["tar", "-czf", tarball, "-C", results, "apache-zookeeper-9.9.9-bin"])).ExitCode);
+        Assert.Equal(0, (await HostCommands.RunAsync(["tar", "-czf", tarball, "-C", results, "apache-zookeeper-9.9.9-bin"])).ExitCode);
 
         var spec = Spec(("time-limit", "4"), ("nemesis.faults", ""), ("db.install", tarball), ("recovery.final-reads", "0"));
         var outcome = await TestRunner.RunAsync(spec, new RunOptions(results, 23), CancellationToken.None);

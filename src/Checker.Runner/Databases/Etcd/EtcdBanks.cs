@@ -12,11 +12,12 @@ namespace Checker.Runner.Databases.Etcd;
 /// revision), refuses (fail, nothing sent) when the source is short and negatives are not allowed,
 /// then writes both in one txn that compares both mod revisions: a failed compare means another
 /// transfer came between, so nothing was written (fail). A read is one range over the accounts: a
-/// snapshot at one revision. In half-transfers mode, a share of the transfers writes only the debit.
+/// snapshot at one revision. In half-transfers mode, a share (faultProbability) of the transfers writes
+/// only the debit.
 /// </summary>
 public sealed class EtcdBanks(IReadOnlyList<(string Host, int Port)> nodes, string prefix, BankSettings settings,
-    TimeSpan opTimeout, TimeSpan connectTimeout, double halfProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, halfProbability, seed)
+    TimeSpan opTimeout, TimeSpan connectTimeout, double faultProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
     readonly string accounts = $"{prefix}/bank/";
     readonly BankSettings settings = settings;

@@ -13,7 +13,7 @@ public sealed record EtcdInstall(string Binary, string Source)
     /// /usr/bin/etcd on the node; with none and root on the node, Debian's etcd-server package is
     /// installed (after apt-get update when the package is unknown).
     /// </summary>
-    public static async Task<EtcdInstall> OnNodeAsync(Shell sh, Func<string, string, CancellationToken, Task> upload,
+    public static async Task<EtcdInstall> OnNodeAsync(InstallShell sh, Func<string, string, CancellationToken, Task> upload,
         string? candidate, string installDir, string where, Action<string> log, CancellationToken ct)
     {
         if (candidate is not null)

@@ -24,12 +24,12 @@ namespace Checker.Runner.Databases.Etcd;
 /// again. A holder whose lease ran out anyway finds its key gone at release: the release is recorded
 /// ok (the lock is free after it) with an error saying the lease expired while held, and a process
 /// that took the lock before that release shows as an overlap.
-/// In grant-twice mode, a share of the acquires answers ok without taking the lock (etcd sees
+/// In grant-twice mode, a share (faultProbability) of the acquires answers ok without taking the lock (etcd sees
 /// nothing), and their releases answer ok without sending anything.
 /// </summary>
 public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double grantTwiceProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, grantTwiceProbability, seed)
+    double faultProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
     public const string LeaseExpired = "the lock was already gone: its lease expired while held";
 

@@ -12,11 +12,12 @@ namespace Checker.Runner.Databases.Etcd;
 /// claims the first it can with a txn: if the key's mod revision is still the one seen, delete it.
 /// Whoever's delete commits owns the element; a failed compare means someone else took it, so it
 /// tries the next. An empty linearizable range is certain: the dequeue fails "empty".
-/// In deliver-twice mode, a share of the dequeues answers the oldest element without deleting it.
+/// In deliver-twice mode, a share (faultProbability) of the dequeues answers the oldest element
+/// without deleting it.
 /// </summary>
 public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double twiceProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, twiceProbability, seed)
+    double faultProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
     /// <summary>How many of the oldest elements one range reads, so concurrent dequeues need not all fight over the first.</summary>
     public const int Candidates = 4;

@@ -9,11 +9,11 @@ namespace Checker.Runner.Databases.Etcd;
 /// <summary>
 /// A grow-only set in etcd: one key per element, prefix/set/ELEMENT (empty value). An add is one put;
 /// a read is one linearizable range over the prefix, keys only: the whole set at one revision.
-/// In lose-adds mode, a share of the adds answers ok without writing anything.
+/// In lose-adds mode, a share (faultProbability) of the adds answers ok without writing anything.
 /// </summary>
 public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double loseProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, loseProbability, seed)
+    double faultProbability, int seed)
+    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
     readonly string elements = $"{prefix}/set/";
 

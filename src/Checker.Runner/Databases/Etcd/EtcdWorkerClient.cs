@@ -45,8 +45,7 @@ public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan op
         catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or HttpRequestException)
         {
             if (ct.IsCancellationRequested) return Completion.Fail("cancelled before sending");
-            await Task.Delay(Random.Shared.Next(100, 300), CancellationToken.None); // a down member: do not spin on refusals
-            return Completion.Fail($"connect: {e.Message}"); // nothing was sent
+            return await ConnectFailure.AfterBackoffAsync(e);
         }
         return await PerformAsync(op, DateTime.UtcNow + opTimeout, ct);
     }

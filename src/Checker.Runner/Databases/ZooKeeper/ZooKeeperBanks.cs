@@ -32,7 +32,7 @@ public sealed class ZooKeeperBanks(IReadOnlyList<(string Host, int Port)> nodes,
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The balances now, read through the first node (for tests).</summary>
-    public async Task<List<long>> BalancesAsync(CancellationToken ct)
+    internal async Task<List<long>> BalancesAsync(CancellationToken ct)
     {
         await using var zk = await SyncedAsync(ct);
         var balances = new List<long>();

@@ -20,5 +20,5 @@ public abstract class ZooKeeperFactory(IReadOnlyList<(string Host, int Port)> no
     public override Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(Nodes, options, [dir], ct);
 
     /// <summary>A session on the first node, synced with the leader on the workload's znode (for tests' reads).</summary>
-    protected Task<ZooKeeperClient> SyncedAsync(CancellationToken ct) => ZooKeeperZnodes.SyncedAsync(Nodes, options, dir, ct);
+    private protected Task<ZooKeeperClient> SyncedAsync(CancellationToken ct) => ZooKeeperZnodes.SyncedAsync(Nodes, options, dir, ct);
 }

@@ -49,7 +49,7 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
     /// into installDir on the node and unpacked there), else Debian's jars on the node; with none and root
     /// on the node, Debian's zookeeper package is installed (after apt-get update when the package is unknown).
     /// </summary>
-    public static async Task<ZooKeeperInstall> OnNodeAsync(Shell sh, Func<string, string, CancellationToken, Task> upload,
+    public static async Task<ZooKeeperInstall> OnNodeAsync(InstallShell sh, Func<string, string, CancellationToken, Task> upload,
         string? candidate, string installDir, string where, Action<string> log, CancellationToken ct)
     {
         var java = await FindJavaAsync(sh, ct);
@@ -78,8 +78,8 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
     }
 
     /// <summary>ZooKeeper on this machine, for tests that start servers by hand: Debian's jars, or an exception saying what is missing.</summary>
-    public static ZooKeeperInstall FindHere() =>
-        OnNodeAsync((c, a, ct) => Hosts.Shell.RunAsync([c, .. a], ct), (_, _, _) => throw new NotSupportedException(), null, Path.GetTempPath(), "this machine", _ => { }, CancellationToken.None)
+    internal static ZooKeeperInstall FindHere() =>
+        OnNodeAsync((c, a, ct) => Hosts.HostCommands.RunAsync([c, .. a], ct), (_, _, _) => throw new NotSupportedException(), null, Path.GetTempPath(), "this machine", _ => { }, CancellationToken.None)
             .GetAwaiter().GetResult();
 
     static ZooKeeperInstall Debian(string java) =>
@@ -100,13 +100,13 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
         return null;
     }
 
-    static async Task<string?> FindJavaAsync(Shell sh, CancellationToken ct)
+    static async Task<string?> FindJavaAsync(InstallShell sh, CancellationToken ct)
     {
         var r = await sh("sh", ["-c", "if [ -n \"$JAVA_HOME\" ] && [ -x \"$JAVA_HOME/bin/java\" ]; then echo \"$JAVA_HOME/bin/java\"; else command -v java; fi"], ct);
         return r.Ok && NodeShell.Lines(r.Output) is [var path, ..] ? path : null;
     }
 
-    static async Task<List<string>> MissingDebianJarsAsync(Shell sh, CancellationToken ct)
+    static async Task<List<string>> MissingDebianJarsAsync(InstallShell sh, CancellationToken ct)
     {
         var r = await sh("sh", ["-c", $"cd {DebianJars} 2>/dev/null || {{ echo {DebianJars}; exit 0; }}; for j in {string.Join(' ', RequiredJars)}; do [ -f \"$j\" ] || echo \"$j\"; done"], ct);
         return NodeShell.Lines(r.Output);

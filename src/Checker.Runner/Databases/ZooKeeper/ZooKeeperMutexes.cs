@@ -35,7 +35,7 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(node, this, dice);
 
     /// <summary>The lock's children now, lowest first, read through the first node (for tests).</summary>
-    public async Task<List<string>> ContendersAsync(CancellationToken ct)
+    internal async Task<List<string>> ContendersAsync(CancellationToken ct)
     {
         await using var zk = await SyncedAsync(ct);
         return Ordered(await zk.GetChildrenAsync(Dir)).ToList();

@@ -20,7 +20,7 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for tests).</summary>
-    public async Task<List<long>> ElementsAsync(CancellationToken ct)
+    internal async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
         await using var zk = await SyncedAsync(ct);
         var elements = new List<long>();

@@ -17,7 +17,7 @@ public sealed class ZooKeeperSets(IReadOnlyList<(string Host, int Port)> nodes, 
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
 
     /// <summary>The elements now in the set, read through the first node (for tests).</summary>
-    public async Task<List<long>> ElementsAsync(CancellationToken ct)
+    internal async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
         await using var zk = await SyncedAsync(ct);
         return Parse(await zk.GetChildrenAsync(Dir));

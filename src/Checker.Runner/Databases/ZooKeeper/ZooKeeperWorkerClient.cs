@@ -28,14 +28,12 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     }
 
     /// <summary>
-    /// The client options for a session; sessionId non-zero resumes that session. LastZxidSeen: a
-    /// server that has seen less than this client refuses it rather than answer from the past.
+    /// The client options for a session: the workload's options with every setting kept, sessionId non-zero
+    /// resumes that session. LastZxidSeen: a server that has seen less than this client refuses it rather
+    /// than answer from the past.
     /// </summary>
-    protected ZooKeeperClientOptions OptionsFor(long sessionId, byte[]? password) => new()
+    protected ZooKeeperClientOptions OptionsFor(long sessionId, byte[]? password) => options with
     {
-        SessionTimeout = options.SessionTimeout,
-        RequestTimeout = options.RequestTimeout,
-        ConnectTimeout = options.ConnectTimeout,
         LastZxidSeen = LastZxid,
         SessionId = sessionId,
         SessionPassword = password,
@@ -80,8 +78,7 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
         try { await OpenAsync(ct); }
         catch (Exception e) when (IsConnectError(e))
         {
-            await Task.Delay(Random.Shared.Next(100, 300), CancellationToken.None); // a down node: do not spin on refusals
-            return Completion.Fail($"connect: {e.Message}"); // nothing was sent
+            return await ConnectFailure.AfterBackoffAsync(e);
         }
         return null;
     }

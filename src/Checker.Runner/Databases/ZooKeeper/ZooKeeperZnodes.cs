@@ -17,7 +17,7 @@ public static class ZooKeeperZnodes
     }
 
     /// <summary>A session on the first node whose server has synced `path` with the leader: what it reads next is current (for tests' reads of the database).</summary>
-    public static async Task<ZooKeeperClient> SyncedAsync(IReadOnlyList<(string Host, int Port)> nodes, ZooKeeperClientOptions options, string path, CancellationToken ct)
+    internal static async Task<ZooKeeperClient> SyncedAsync(IReadOnlyList<(string Host, int Port)> nodes, ZooKeeperClientOptions options, string path, CancellationToken ct)
     {
         var (host, port) = nodes[0];
         var zk = await ZooKeeperClient.ConnectAsync(host, port, options, ct);

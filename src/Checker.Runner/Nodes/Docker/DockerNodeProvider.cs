@@ -54,7 +54,7 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer, IN
     public NodeCommand Command => ExecAsync;
 
     public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
-        Shell.RunAsync(NamespaceOf(node).Exec(argv), ct);
+        HostCommands.RunAsync(NamespaceOf(node).Exec(argv), ct);
 
     /// <summary>iptables in each container's network namespace, with this machine's tools.</summary>
     public Task<INetwork> StartNetworkAsync(NetworkOptions options, PeerPorts peers, CancellationToken ct) =>

@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using Checker.Runner.Hosts;
 using Checker.Runner.Net;
 using Renci.SshNet;
-using Shell = Checker.Runner.Hosts.Shell;
 using Renci.SshNet.Common;
 
 namespace Checker.Runner.Nodes.Ssh;
@@ -63,7 +62,7 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
             await Task.WhenAll(nodes.Select(n => sessions[n.Name].CommandsAsync(ct)));
             await Task.WhenAll(nodes.Select(async n =>
             {
-                var mkdir = $"mkdir -p {Shell.Quote(n.Directory)}" + (options.UsesSudo ? $" && chown {Shell.Quote(options.User)} {Shell.Quote(n.Directory)}" : "");
+                var mkdir = $"mkdir -p {HostCommands.Quote(n.Directory)}" + (options.UsesSudo ? $" && chown {HostCommands.Quote(options.User)} {HostCommands.Quote(n.Directory)}" : "");
                 var r = await provider.ShellAsync(n, mkdir, ct);
                 if (r.ExitCode != 0) throw new SshNodeException($"{sessions[n.Name].Who}: cannot make {n.Directory}: {r.Output.Trim()}");
             }));
@@ -81,7 +80,7 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
     {
         var session = sessions[node.Name];
         var client = await session.CommandsAsync(ct); // a failure here means the command was never sent
-        var text = options.UsesSudo ? $"sudo -n sh -c {Shell.Quote(commandLine)}" : commandLine;
+        var text = options.UsesSudo ? $"sudo -n sh -c {HostCommands.Quote(commandLine)}" : commandLine;
         using var command = client.CreateCommand(text);
         try
         {
@@ -102,7 +101,7 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
     static int SignalNumber(string name) => name switch { "KILL" => 9, "TERM" => 15, "INT" => 2, "HUP" => 1, "SEGV" => 11, "ABRT" => 6, _ => 0 };
 
     public Task<CommandResult> RunAsync(Node node, string command, IReadOnlyList<string> args, CancellationToken ct) =>
-        ShellAsync(node, $"cd {Shell.Quote(node.Directory)} 2>/dev/null; {Shell.Join([command, .. args])}", ct);
+        ShellAsync(node, $"cd {HostCommands.Quote(node.Directory)} 2>/dev/null; {HostCommands.Join([command, .. args])}", ct);
 
     public async Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile, CancellationToken ct)
     {
@@ -110,8 +109,8 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
         // its own stdio goes to the log so the channel closes at once. The background job is a simple
         // command (not a list, which would run in a subshell holding the channel open) and not a
         // process group leader, so setsid does not fork and $! is the server's pid.
-        var line = $"cd {Shell.Quote(node.Directory)} || exit 1; " +
-                   $"setsid sh -c 'log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1' sh {Shell.Quote(logFile)} {Shell.Join([command, .. args])} </dev/null >/dev/null 2>&1 & " +
+        var line = $"cd {HostCommands.Quote(node.Directory)} || exit 1; " +
+                   $"setsid sh -c 'log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1' sh {HostCommands.Quote(logFile)} {HostCommands.Join([command, .. args])} </dev/null >/dev/null 2>&1 & " +
                    "pid=$!; set -- $(sed 's/.*) //' /proc/$pid/stat); echo \"$pid ${20}\"";
         var r = await ShellAsync(node, line, ct);
         var parts = r.Output.Trim().Split(' ');
@@ -170,7 +169,7 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
     {
         string hash;
         await using (var f = File.OpenRead(local)) hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(f, ct));
-        var there = await ShellAsync(node, $"sha256sum {Shell.Quote(remote)} 2>/dev/null", ct);
+        var there = await ShellAsync(node, $"sha256sum {HostCommands.Quote(remote)} 2>/dev/null", ct);
         if (there.ExitCode == 0 && there.Output.StartsWith(hash)) return;
         await EnsureDirectoryAsync(sftp, RemoteDirectory(remote), ct);
         await using var data = File.OpenRead(local);
@@ -227,7 +226,7 @@ public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
             {
                 foreach (var p in running.Values.Where(p => p.Node == n).ToList()) await StopAsync(p);
                 // The shared root goes too once no node of any run is left in it.
-                await ShellAsync(n, $"rm -rf {Shell.Quote(n.Directory)}; rmdir {Shell.Quote(options.NodesRoot)} 2>/dev/null; exit 0", CancellationToken.None);
+                await ShellAsync(n, $"rm -rf {HostCommands.Quote(n.Directory)}; rmdir {HostCommands.Quote(options.NodesRoot)} 2>/dev/null; exit 0", CancellationToken.None);
             }
             catch (Exception e) when (e is SshNodeException or CommandOutcomeUnknownException) { } // unreachable now; `checker clean` retries
         }));

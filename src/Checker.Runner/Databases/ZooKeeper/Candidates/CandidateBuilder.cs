@@ -47,7 +47,7 @@ public static class CandidateBuilder
     /// </summary>
     public static async Task<string> EnsureAsync(BugCandidate candidate, string cacheDirectory, Action<string> log, CancellationToken ct)
     {
-        Databases.Shell here = (c, a, t) => Hosts.Shell.RunAsync([c, .. a], t);
+        Databases.InstallShell here = (c, a, t) => Hosts.HostCommands.RunAsync([c, .. a], t);
         foreach (var (package, path) in Needs)
             if (!await PresentAsync(path, ct))
                 await here.InstallDebianPackageAsync("this machine", package, $"install {package} to build {candidate.Name}", log, ct);
@@ -113,7 +113,7 @@ public static class CandidateBuilder
         ];
         await MustAsync(["apt-get", .. apt, "update"], ct);
         var download = Directory.CreateDirectory(Path.Combine(work, "download")).FullName;
-        await MustAsync(["sh", "-c", $"cd {Hosts.Shell.Quote(download)} && apt-get \"$@\"", "apt-get",
+        await MustAsync(["sh", "-c", $"cd {Hosts.HostCommands.Quote(download)} && apt-get \"$@\"", "apt-get",
             .. apt, "source", "--download-only", $"zookeeper={version}"], ct);
         var dsc = Directory.GetFiles(download, "*.dsc").Single();
         var unpacked = Path.Combine(work, "source");
@@ -211,11 +211,11 @@ public static class CandidateBuilder
     }
 
     static async Task<bool> PresentAsync(string path, CancellationToken ct) =>
-        path.StartsWith('/') ? File.Exists(path) : (await Hosts.Shell.RunAsync(["sh", "-c", $"command -v {path}"], ct)).ExitCode == 0;
+        path.StartsWith('/') ? File.Exists(path) : (await Hosts.HostCommands.RunAsync(["sh", "-c", $"command -v {path}"], ct)).ExitCode == 0;
 
     static async Task<string> MustAsync(IReadOnlyList<string> argv, CancellationToken ct)
     {
-        try { return await Hosts.Shell.MustAsync(argv, ct); }
+        try { return await Hosts.HostCommands.MustAsync(argv, ct); }
         catch (Hosts.HostCommandException e) { throw new EnvironmentException(e.Message); }
     }
 }

@@ -7,7 +7,7 @@ namespace Checker.Runner.Hosts;
 public sealed class HostCommandException(string message) : Exception(message);
 
 /// <summary>Runs commands on this machine (ip, iptables, sysctl, ssh-keygen) and collects their output.</summary>
-public static class Shell
+public static class HostCommands
 {
     /// <summary>Runs argv and returns its exit code and combined output; never throws for a non-zero exit.</summary>
     public static async Task<CommandResult> RunAsync(IReadOnlyList<string> argv, CancellationToken ct = default, string? stdin = null)

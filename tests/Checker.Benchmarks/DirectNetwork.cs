@@ -1,9 +1,10 @@
+using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 
-namespace Checker.Runner.Net;
+namespace Checker.Benchmarks;
 
 /// <summary>Nodes talk to each other directly, with no way to fault the links: the baseline a fault network is measured against.</summary>
-public sealed class DirectNetwork : INetwork
+sealed class DirectNetwork : INetwork
 {
     public string Kind => "direct";
     public NetworkAbilities Abilities => NetworkAbilities.None;
