@@ -39,19 +39,21 @@ public static class App
             return args.Length == 0 ? Usage : 0;
         }
         var rest = args[1..];
-        return Guarded(() => args[0] switch
-        {
-            "check" when CheckFiles.Applies(rest) => CheckFiles.Execute(rest),
-            "check" => CheckCommand.Execute(rest),
-            "run" => RunCommand.Execute(rest),
-            "report" => ReportCommand.Execute(rest),
-            "clean" => CleanCommand.Execute(rest),
-            "lab" => LabCommand.Execute(rest),
-            "image" => ImageCommand.Execute(rest),
-            "candidate" => CandidateCommand.Execute(rest),
-            "compare" => CompareCommand.Execute(rest),
-            _ => UsageError($"unknown command '{args[0]}'"),
-        });
+        return Guarded(() =>
+            args[0] switch
+            {
+                "check" when CheckFiles.Applies(rest) => CheckFiles.Execute(rest),
+                "check" => CheckCommand.Execute(rest),
+                "run" => RunCommand.Execute(rest),
+                "report" => ReportCommand.Execute(rest),
+                "clean" => CleanCommand.Execute(rest),
+                "lab" => LabCommand.Execute(rest),
+                "image" => ImageCommand.Execute(rest),
+                "candidate" => CandidateCommand.Execute(rest),
+                "compare" => CompareCommand.Execute(rest),
+                _ => UsageError($"unknown command '{args[0]}'"),
+            }
+        );
     }
 
     /// <summary>
@@ -68,12 +70,19 @@ public static class App
         {
             return UsageError(e.Message);
         }
-        catch (Exception e) when (e is HistoryFormatException or ReportInputException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e)
+            when (e
+                    is HistoryFormatException
+                        or ReportInputException
+                        or ArgumentException
+                        or FileNotFoundException
+                        or DirectoryNotFoundException
+            )
         {
             return BadInputError(e.Message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException
-            or Runner.Running.UnsafeStateException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or Runner.Running.UnsafeStateException)
         {
             // A folder that cannot be written, a full disk, a file the user may not read: the machine, not the input.
             return EnvironmentError(e.Message);
@@ -92,7 +101,8 @@ public static class App
         return BadInput;
     }
 
-    /// <summary>Prints why the environment stopped the command (a folder that cannot be written) and returns 5.</summary>
+    /// <summary>Prints why the environment stopped the command (a folder that cannot be written) and returns
+    /// 5.</summary>
     public static int EnvironmentError(string message)
     {
         Console.Error.WriteLine($"checker: {message}");

@@ -22,10 +22,14 @@ public sealed class Args
             }
             var eq = a.IndexOf('=');
             var name = eq > 0 ? a[2..eq] : a[2..];
-            if (eq > 0) options[name] = a[(eq + 1)..];
-            else if (flags.Contains(name)) options[name] = null;
-            else if (i + 1 < list.Count) options[name] = list[++i];
-            else throw new UsageException($"option --{name} needs a value");
+            if (eq > 0)
+                options[name] = a[(eq + 1)..];
+            else if (flags.Contains(name))
+                options[name] = null;
+            else if (i + 1 < list.Count)
+                options[name] = list[++i];
+            else
+                throw new UsageException($"option --{name} needs a value");
         }
     }
 
@@ -45,10 +49,15 @@ public sealed class Args
     public double? Seconds(string name, bool zeroAllowed = false)
     {
         var v = Get(name);
-        if (v is null) return null;
-        return double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var s) && (s > 0 || (zeroAllowed && s == 0))
+        if (v is null)
+            return null;
+        return
+            double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var s)
+            && (s > 0 || (zeroAllowed && s == 0))
             ? s
-            : throw new UsageException($"--{name} needs a {(zeroAllowed ? "non-negative" : "positive")} number of seconds, not '{v}'");
+            : throw new UsageException(
+                $"--{name} needs a {(zeroAllowed ? "non-negative" : "positive")} number of seconds, not '{v}'"
+            );
     }
 
     /// <summary>
@@ -60,12 +69,22 @@ public sealed class Args
         : s * TimeSpan.TicksPerSecond >= 4e18 ? TimeSpan.MaxValue
         : TimeSpan.FromTicks((long)Math.Round(s * TimeSpan.TicksPerSecond));
 
-    /// <summary>A whole number in [min, max]; `what` names it in the error ("a positive number of megabytes").</summary>
+    /// <summary>A whole number in [min, max]; `what` names it in the error ("a positive number of
+    /// megabytes").</summary>
     public long? Integer(string name, long min, long max, string what)
     {
         var v = Get(name);
-        if (v is null) return null;
-        return long.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+        if (v is null)
+            return null;
+        return
+            long.TryParse(
+                v,
+                System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var n
+            )
+            && n >= min
+            && n <= max
             ? n
             : throw new UsageException($"--{name} needs {what}, not '{v}'");
     }
@@ -78,7 +97,8 @@ public sealed class Args
     public void RejectUnknown()
     {
         var unknown = options.Keys.Where(k => !used.Contains(k)).ToList();
-        if (unknown.Count > 0) throw new UsageException($"unknown option --{unknown[0]}");
+        if (unknown.Count > 0)
+            throw new UsageException($"unknown option --{unknown[0]}");
     }
 }
 

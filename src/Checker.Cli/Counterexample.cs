@@ -13,10 +13,13 @@ internal static class Counterexample
     {
         w.WriteLine($"{f.Counterexample}:");
         var from = States(f.MinimalStartsFrom);
-        w.WriteLine(f.MinimalStartsAfter is { } after
-            ? $"  starting from {from}, the states possible after op {after.InvokeIndex} ({after.F})"
-            : $"  starting from the initial state {from}");
-        foreach (var op in f.Minimal) w.WriteLine($"  {op}");
+        w.WriteLine(
+            f.MinimalStartsAfter is { } after
+                ? $"  starting from {from}, the states possible after op {after.InvokeIndex} ({after.F})"
+                : $"  starting from the initial state {from}"
+        );
+        foreach (var op in f.Minimal)
+            w.WriteLine($"  {op}");
         w.WriteLine("  no order of these is legal, whichever other ops took effect");
     }
 

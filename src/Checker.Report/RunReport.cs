@@ -19,7 +19,12 @@ public sealed record ReportArtifact(string File, TimeSpan Took, long Bytes);
 public static class RunReport
 {
     /// <summary>Writes every plot and page for one run into dir (created if needed); returns what it wrote.</summary>
-    public static IReadOnlyList<ReportArtifact> Write(string dir, IReadOnlyList<Op> history, IReadOnlyList<CheckResult> results, ReportOptions? options = null)
+    public static IReadOnlyList<ReportArtifact> Write(
+        string dir,
+        IReadOnlyList<Op> history,
+        IReadOnlyList<CheckResult> results,
+        ReportOptions? options = null
+    )
     {
         options ??= new ReportOptions();
         Directory.CreateDirectory(dir);
@@ -57,7 +62,10 @@ public static class RunReport
             PlotKit.Save(plot, Path.Combine(dir, plots[i].File), options);
             timings[i] = clock.Elapsed;
         });
-        for (var i = 0; i < plots.Count; i++) written.Add(new ReportArtifact(plots[i].File, timings[i], new FileInfo(Path.Combine(dir, plots[i].File)).Length));
+        for (var i = 0; i < plots.Count; i++)
+            written.Add(
+                new ReportArtifact(plots[i].File, timings[i], new FileInfo(Path.Combine(dir, plots[i].File)).Length)
+            );
 
         var windows = new TimelineWindows(history, options.MaxTimelineRecords, failure?.Failed.InvokeIndex);
         var pictures = WorkloadPictures.For(results);
@@ -68,23 +76,38 @@ public static class RunReport
             Timed(picture.File, () =>
             {
                 var (plot, height) = picture.Build(digest, options);
-                if (plot is null) return;
-                using (plot) plot.SavePng(Path.Combine(dir, picture.File), options.PlotWidth, height);
+                if (plot is null)
+                    return;
+                using (plot)
+                    plot.SavePng(Path.Combine(dir, picture.File), options.PlotWidth, height);
                 drawn = true;
             });
-            if (drawn) plots.Add((picture.File, picture.Title));
+            if (drawn)
+                plots.Add((picture.File, picture.Title));
         }
         if (failure is not null)
         {
-            Timed(AnomalyPlot.FileName, () => AnomalyPlot.Write(Path.Combine(dir, AnomalyPlot.FileName), digest, failure, options));
+            Timed(AnomalyPlot.FileName, () =>
+                AnomalyPlot.Write(Path.Combine(dir, AnomalyPlot.FileName), digest, failure, options)
+            );
             plots.Add((AnomalyPlot.FileName, "The anomaly"));
-            Timed(CounterexamplePage.FileName, () => CounterexamplePage.Write(dir, digest, failure, failing!.Summary, windows, true, options));
+            Timed(CounterexamplePage.FileName, () =>
+                CounterexamplePage.Write(dir, digest, failure, failing!.Summary, windows, true, options)
+            );
         }
         foreach (var w in windows.All)
             Timed(w.File, () => TimelinePage.WriteWindow(dir, digest, windows, w, failure));
         var verdict = options.Verdict ?? Verdicts.Combine(results.Select(r => r.Verdict));
-        Timed(RunPage.FileName, () => RunPage.Write(dir, digest, results, verdict,
-            new RunPage.Artifacts(plots, windows.All, failure is not null), options));
+        Timed(RunPage.FileName, () =>
+            RunPage.Write(
+                dir,
+                digest,
+                results,
+                verdict,
+                new RunPage.Artifacts(plots, windows.All, failure is not null),
+                options
+            )
+        );
         Timed(RunSummary.FileName, () => RunSummary.Write(dir, digest, results, verdict, options.Incomplete));
         return written;
     }
@@ -96,9 +119,11 @@ public static class RunReport
     /// </summary>
     public static IReadOnlyList<ReportArtifact> Regenerate(string runDir)
     {
-        if (!Directory.Exists(runDir)) throw new ReportInputException($"{runDir}: no such folder");
+        if (!Directory.Exists(runDir))
+            throw new ReportInputException($"{runDir}: no such folder");
         var historyPath = Path.Combine(runDir, "history.jsonl");
-        if (!File.Exists(historyPath)) throw new ReportInputException($"{historyPath}: no such file (a run folder holds history.jsonl)");
+        if (!File.Exists(historyPath))
+            throw new ReportInputException($"{historyPath}: no such file (a run folder holds history.jsonl)");
         var loaded = HistoryFile.Open(historyPath, HistoryFormat.JsonLines);
         var history = loaded.Ops;
         var resultsPath = Path.Combine(runDir, "results.json");
@@ -107,25 +132,45 @@ public static class RunReport
         if (File.Exists(resultsPath))
         {
             var run = ResultsFile.Read(resultsPath);
-            var title = $"{run.Test ?? name.Parent?.Name ?? "run"} {runName}{(run.Interrupted ? " (interrupted)" : "")}";
-            return Write(runDir, history, run.Checks, new ReportOptions { Title = title, Verdict = run.Verdict, StartedAt = loaded.Header.Start });
+            var title =
+                $"{run.Test ?? name.Parent?.Name ?? "run"} {runName}{(run.Interrupted ? " (interrupted)" : "")}";
+            return Write(
+                runDir,
+                history,
+                run.Checks,
+                new ReportOptions
+                {
+                    Title = title,
+                    Verdict = run.Verdict,
+                    StartedAt = loaded.Header.Start,
+                }
+            );
         }
         // The runner writes results.json last, after the final heal, the recovery wait and the final reads:
         // a run folder without it was cut short (the runner was killed), so what it holds proves less than
         // a whole run. It is marked incomplete, and valid checks make it unknown at best, never VALID.
         var (checks, note) = CheckHere(history, historyPath);
         var combined = Verdicts.Combine(checks.Select(c => c.Verdict));
-        return Write(runDir, history, checks, new ReportOptions
-        {
-            Title = $"{name.Parent?.Name ?? "run"} {runName} (incomplete)",
-            Note = "Incomplete run: there is no results.json, so the runner stopped before the end (no final heal, recovery wait or final reads were recorded). " + note,
-            Verdict = combined == Verdict.Invalid ? Verdict.Invalid : Verdict.Unknown,
-            Incomplete = true,
-            StartedAt = loaded.Header.Start,
-        });
+        return Write(
+            runDir,
+            history,
+            checks,
+            new ReportOptions
+            {
+                Title = $"{name.Parent?.Name ?? "run"} {runName} (incomplete)",
+                Note =
+                    "Incomplete run: there is no results.json, so the runner stopped before the end (no final "
+                    + "heal, recovery wait or final reads were recorded). "
+                    + note,
+                Verdict = combined == Verdict.Invalid ? Verdict.Invalid : Verdict.Unknown,
+                Incomplete = true,
+                StartedAt = loaded.Header.Start,
+            }
+        );
     }
 
-    /// <summary>The checks for a history that came without results: stats, and linearizability with a time limit.</summary>
+    /// <summary>The checks for a history that came without results: stats, and linearizability with a time
+    /// limit.</summary>
     public static (List<CheckResult> Checks, string Note) CheckHere(IReadOnlyList<Op> history, string source)
     {
         var checks = new List<CheckResult> { new StatsChecker().Check(history) };
@@ -134,8 +179,10 @@ public static class RunReport
         {
             var ops = Pairing.Pair(history, source);
             model = ModelCatalog.Guess(ops);
-            var checker = new LinearizabilityChecker(ModelCatalog.Create(model, null),
-                new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(60), Source = source });
+            var checker = new LinearizabilityChecker(
+                ModelCatalog.Create(model, null),
+                new LinearizabilityOptions { Timeout = TimeSpan.FromSeconds(60), Source = source }
+            );
             checks.Insert(0, checker.Check(ops));
         }
         catch (HistoryFormatException e)
@@ -143,18 +190,27 @@ public static class RunReport
             model = "none";
             checks.Insert(0, new CheckResult("linearizable", Verdict.Unknown, $"could not check: {e.Message}"));
         }
-        return (checks, $"There was no results.json: these checks ran while the report was made (model {model}, at most 60 s).");
+        return (
+            checks,
+            $"There was no results.json: these checks ran while the report was made (model {model}, at most 60 s)."
+        );
     }
 
-    /// <summary>Why a check's history is not linearizable, when it says: the linearizability check's, or the mutex check's search.</summary>
-    static KeyFailure? Failure(CheckResult r) => (r.Details as LinearizabilityReport ?? (r.Details as MutexReport)?.Linearizability)?.Failure;
+    /// <summary>Why a check's history is not linearizable, when it says: the linearizability check's, or the mutex
+    /// check's search.</summary>
+    static KeyFailure? Failure(CheckResult r) =>
+        (r.Details as LinearizabilityReport ?? (r.Details as MutexReport)?.Linearizability)?.Failure;
 
-    /// <summary>A regenerated report must not keep pages of an earlier verdict (a counterexample of a run now valid).</summary>
+    /// <summary>A regenerated report must not keep pages of an earlier verdict (a counterexample of a run now
+    /// valid).</summary>
     static void DeleteStale(string dir, bool invalid, TimelineWindows windows, IEnumerable<string> pictures)
     {
         var stale = WorkloadPictures.Files.Except(pictures).ToList();
-        if (!invalid) stale.AddRange([CounterexamplePage.FileName, AnomalyPlot.FileName]);
-        if (windows.All.All(w => w.File != TimelineWindows.FailureFile)) stale.Add(TimelineWindows.FailureFile);
-        foreach (var f in stale) File.Delete(Path.Combine(dir, f));
+        if (!invalid)
+            stale.AddRange([CounterexamplePage.FileName, AnomalyPlot.FileName]);
+        if (windows.All.All(w => w.File != TimelineWindows.FailureFile))
+            stale.Add(TimelineWindows.FailureFile);
+        foreach (var f in stale)
+            File.Delete(Path.Combine(dir, f));
     }
 }

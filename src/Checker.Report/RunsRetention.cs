@@ -19,23 +19,31 @@ public static class RunsRetention
         var doomed = new List<string>();
         foreach (var test in RunsIndex.Scan(resultsRoot).GroupBy(r => r.Test))
         {
-            var newestFirst = test.OrderByDescending(r => r.Started).ThenByDescending(r => r.Run, StringComparer.Ordinal).ToList();
+            var newestFirst = test.OrderByDescending(r => r.Started)
+                .ThenByDescending(r => r.Run, StringComparer.Ordinal)
+                .ToList();
             var protectedRuns = new HashSet<RunEntry>();
             foreach (var verdict in new[] { Verdict.Valid, Verdict.Invalid })
-                if (newestFirst.FirstOrDefault(r => r.Summary.Verdict == verdict) is { } newest) protectedRuns.Add(newest);
+                if (newestFirst.FirstOrDefault(r => r.Summary.Verdict == verdict) is { } newest)
+                    protectedRuns.Add(newest);
             for (var i = 0; i < newestFirst.Count; i++)
             {
                 var run = newestFirst[i];
                 var dir = Path.GetFullPath(Path.Combine(resultsRoot, run.RelativeDir));
-                if (protectedRuns.Contains(run) || !File.Exists(Path.Combine(dir, "results.json"))) continue;
+                if (protectedRuns.Contains(run) || !File.Exists(Path.Combine(dir, "results.json")))
+                    continue;
                 var beyondKeep = rule.Keep is { } keep && i >= keep;
                 var tooOld = rule.OlderThan is { } age && run.Started < now - age;
-                if (beyondKeep || tooOld) doomed.Add(dir);
+                if (beyondKeep || tooOld)
+                    doomed.Add(dir);
             }
         }
-        if (dryRun) return doomed;
-        foreach (var dir in doomed) Directory.Delete(dir, recursive: true);
-        foreach (var testDir in doomed.Select(Path.GetDirectoryName).Distinct()) RepointLatest(testDir!);
+        if (dryRun)
+            return doomed;
+        foreach (var dir in doomed)
+            Directory.Delete(dir, recursive: true);
+        foreach (var testDir in doomed.Select(Path.GetDirectoryName).Distinct())
+            RepointLatest(testDir!);
         RunsIndex.Write(resultsRoot);
         return doomed;
     }
@@ -44,9 +52,16 @@ public static class RunsRetention
     static void RepointLatest(string testDir)
     {
         var latest = Path.Combine(testDir, "latest");
-        if (new FileInfo(latest).LinkTarget is null || Directory.Exists(latest)) return; // still points at a kept run
+        if (new FileInfo(latest).LinkTarget is null || Directory.Exists(latest))
+            return; // still points at a kept run
         File.Delete(latest);
-        var newest = new DirectoryInfo(testDir).EnumerateDirectories().Where(d => d.LinkTarget is null).Select(d => d.Name).Order(StringComparer.Ordinal).LastOrDefault();
-        if (newest is not null) File.CreateSymbolicLink(latest, newest);
+        var newest = new DirectoryInfo(testDir)
+            .EnumerateDirectories()
+            .Where(d => d.LinkTarget is null)
+            .Select(d => d.Name)
+            .Order(StringComparer.Ordinal)
+            .LastOrDefault();
+        if (newest is not null)
+            File.CreateSymbolicLink(latest, newest);
     }
 }

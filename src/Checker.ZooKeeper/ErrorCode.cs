@@ -7,6 +7,7 @@ namespace Checker.ZooKeeper;
 public enum ErrorCode
 {
     Ok = 0,
+
     // System errors (-1..-99): the server failed internally or the link failed.
     SystemError = -1,
     RuntimeInconsistency = -2,
@@ -19,6 +20,7 @@ public enum ErrorCode
     UnknownSession = -12,
     NewConfigNoQuorum = -13,
     ReconfigInProgress = -14,
+
     // API errors (-100 and below): the request was evaluated and refused.
     ApiError = -100,
     NoNode = -101,
@@ -51,23 +53,33 @@ public static class ErrorCodes
     /// the reply), and the timeout/connection codes say nothing about the outcome; every other code
     /// means the server evaluated the request and did not apply it.
     /// </summary>
-    public static bool IsIndeterminate(ErrorCode code) => code is
-        ErrorCode.SystemError or ErrorCode.RuntimeInconsistency or ErrorCode.DataInconsistency or
-        ErrorCode.ConnectionLoss or ErrorCode.MarshallingError or ErrorCode.OperationTimeout or
-        ErrorCode.RequestTimeout;
+    public static bool IsIndeterminate(ErrorCode code) =>
+        code
+            is ErrorCode.SystemError
+                or ErrorCode.RuntimeInconsistency
+                or ErrorCode.DataInconsistency
+                or ErrorCode.ConnectionLoss
+                or ErrorCode.MarshallingError
+                or ErrorCode.OperationTimeout
+                or ErrorCode.RequestTimeout;
 
     /// <summary>The exception for a server reply carrying <paramref name="code"/> (never Ok).</summary>
-    public static Exception ToException(ErrorCode code, string? path) => IsIndeterminate(code)
-        ? new ZooKeeperIndeterminateException(IndeterminateReason.ServerError, $"server answered {code} ({(int)code}){At(path)}", code)
-        : code switch
-        {
-            ErrorCode.NoNode => new NoNodeException(path),
-            ErrorCode.NodeExists => new NodeExistsException(path),
-            ErrorCode.BadVersion => new BadVersionException(path),
-            ErrorCode.NotEmpty => new NotEmptyException(path),
-            ErrorCode.SessionExpired => new SessionExpiredException($"session expired{At(path)}"),
-            _ => new ZooKeeperException(code, path),
-        };
+    public static Exception ToException(ErrorCode code, string? path) =>
+        IsIndeterminate(code)
+            ? new ZooKeeperIndeterminateException(
+                IndeterminateReason.ServerError,
+                $"server answered {code} ({(int)code}){At(path)}",
+                code
+            )
+            : code switch
+            {
+                ErrorCode.NoNode => new NoNodeException(path),
+                ErrorCode.NodeExists => new NodeExistsException(path),
+                ErrorCode.BadVersion => new BadVersionException(path),
+                ErrorCode.NotEmpty => new NotEmptyException(path),
+                ErrorCode.SessionExpired => new SessionExpiredException($"session expired{At(path)}"),
+                _ => new ZooKeeperException(code, path),
+            };
 
     internal static string At(string? path) => path is null ? "" : $" for {path}";
 }

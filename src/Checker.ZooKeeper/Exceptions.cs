@@ -40,7 +40,8 @@ public sealed class BadVersionException(string? path) : ZooKeeperException(Error
 public sealed class NotEmptyException(string? path) : ZooKeeperException(ErrorCode.NotEmpty, path);
 
 /// <summary>DEFINITE: the session is expired (or the resume password was wrong); the client is unusable.</summary>
-public sealed class SessionExpiredException(string message) : ZooKeeperException(ErrorCode.SessionExpired, null, message);
+public sealed class SessionExpiredException(string message)
+    : ZooKeeperException(ErrorCode.SessionExpired, null, message);
 
 /// <summary>
 /// DEFINITE: the request was refused before it was written to the socket because the connection is
@@ -66,7 +67,8 @@ public sealed class ZooKeeperMultiException(ErrorCode code, IReadOnlyList<OpResu
     private static int IndexOf(IReadOnlyList<OpResult> results, ErrorCode code)
     {
         for (int i = 0; i < results.Count; i++)
-            if (results[i] is OpResult.Error e && e.Code == code) return i;
+            if (results[i] is OpResult.Error e && e.Code == code)
+                return i;
         return -1;
     }
 }
@@ -76,10 +78,13 @@ public enum IndeterminateReason
 {
     /// <summary>No reply within the request timeout.</summary>
     Timeout,
+
     /// <summary>The connection ended (closed, reset, pings unanswered) before the reply arrived.</summary>
     ConnectionLost,
+
     /// <summary>The server sent malformed data.</summary>
     ProtocolError,
+
     /// <summary>The server answered with an error code that does not say whether the op applied.</summary>
     ServerError,
 }
@@ -91,7 +96,12 @@ public enum IndeterminateReason
 public class ZooKeeperIndeterminateException : Exception
 {
     /// <summary>Creates the exception; <paramref name="serverCode"/> only for ServerError.</summary>
-    public ZooKeeperIndeterminateException(IndeterminateReason reason, string message, ErrorCode? serverCode = null, Exception? inner = null)
+    public ZooKeeperIndeterminateException(
+        IndeterminateReason reason,
+        string message,
+        ErrorCode? serverCode = null,
+        Exception? inner = null
+    )
         : base(message, inner)
     {
         Reason = reason;

@@ -18,8 +18,18 @@ namespace Checker.ZooKeeper;
 /// <param name="NumChildren">Number of children.</param>
 /// <param name="Pzxid">zxid of the last change to the children.</param>
 public sealed record Stat(
-    long Czxid, long Mzxid, long Ctime, long Mtime, int Version, int Cversion, int Aversion,
-    long EphemeralOwner, int DataLength, int NumChildren, long Pzxid)
+    long Czxid,
+    long Mzxid,
+    long Ctime,
+    long Mtime,
+    int Version,
+    int Cversion,
+    int Aversion,
+    long EphemeralOwner,
+    int DataLength,
+    int NumChildren,
+    long Pzxid
+)
 {
     /// <summary>Encoded size in bytes: 6 longs and 5 ints.</summary>
     internal const int Size = 6 * 8 + 5 * 4;
@@ -27,15 +37,34 @@ public sealed record Stat(
     /// <summary>Writes the Jute encoding (field order from zookeeper.jute).</summary>
     internal void Write(JuteWriter w)
     {
-        w.WriteLong(Czxid); w.WriteLong(Mzxid); w.WriteLong(Ctime); w.WriteLong(Mtime);
-        w.WriteInt(Version); w.WriteInt(Cversion); w.WriteInt(Aversion);
-        w.WriteLong(EphemeralOwner); w.WriteInt(DataLength); w.WriteInt(NumChildren); w.WriteLong(Pzxid);
+        w.WriteLong(Czxid);
+        w.WriteLong(Mzxid);
+        w.WriteLong(Ctime);
+        w.WriteLong(Mtime);
+        w.WriteInt(Version);
+        w.WriteInt(Cversion);
+        w.WriteInt(Aversion);
+        w.WriteLong(EphemeralOwner);
+        w.WriteInt(DataLength);
+        w.WriteInt(NumChildren);
+        w.WriteLong(Pzxid);
     }
 
     /// <summary>Reads the Jute encoding.</summary>
-    internal static Stat Read(JuteReader r) => new(
-        r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadInt(), r.ReadInt(), r.ReadInt(),
-        r.ReadLong(), r.ReadInt(), r.ReadInt(), r.ReadLong());
+    internal static Stat Read(JuteReader r) =>
+        new(
+            r.ReadLong(),
+            r.ReadLong(),
+            r.ReadLong(),
+            r.ReadLong(),
+            r.ReadInt(),
+            r.ReadInt(),
+            r.ReadInt(),
+            r.ReadLong(),
+            r.ReadInt(),
+            r.ReadInt(),
+            r.ReadLong()
+        );
 }
 
 /// <summary>Result of <see cref="ZooKeeperClient.GetDataAsync"/>: the node's bytes and its Stat.</summary>
@@ -46,10 +75,13 @@ public enum CreateMode
 {
     /// <summary>Survives the session.</summary>
     Persistent = 0,
+
     /// <summary>Deleted when the creating session ends.</summary>
     Ephemeral = 1,
+
     /// <summary>Persistent; the server appends a 10-digit monotonically increasing counter to the name.</summary>
     PersistentSequential = 2,
+
     /// <summary>Ephemeral with a sequence suffix.</summary>
     EphemeralSequential = 3,
 }

@@ -1,6 +1,7 @@
 namespace Checker.ZooKeeper;
 
-/// <summary>Settings for one <see cref="ZooKeeperClient"/> connection (a record: derive one with <c>with</c>).</summary>
+/// <summary>Settings for one <see cref="ZooKeeperClient"/> connection (a record: derive one with
+/// <c>with</c>).</summary>
 public sealed record ZooKeeperClientOptions
 {
     /// <summary>Requested session timeout; the server clamps it to [2, 20] ticks and reports the result.</summary>

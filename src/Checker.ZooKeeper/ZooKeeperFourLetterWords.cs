@@ -13,7 +13,13 @@ public static class ZooKeeperFourLetterWords
     /// Sends <paramref name="word"/> and returns the whole reply; "" when unreachable or timed out.
     /// Cancelling <paramref name="ct"/> throws, so a caller's polling loop stops.
     /// </summary>
-    public static async Task<string> SendAsync(string host, int port, string word, TimeSpan? timeout = null, CancellationToken ct = default)
+    public static async Task<string> SendAsync(
+        string host,
+        int port,
+        string word,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default
+    )
     {
         try
         {
@@ -26,7 +32,8 @@ public static class ZooKeeperFourLetterWords
             using var reader = new StreamReader(stream, Encoding.ASCII);
             return await reader.ReadToEndAsync(cts.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e)
+            when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             return "";
         }
@@ -36,7 +43,12 @@ public static class ZooKeeperFourLetterWords
     /// The server's role from `srvr` ("standalone", "leader", "follower", "read-only"...), or null
     /// while it is unreachable or not serving (e.g. during leader election).
     /// </summary>
-    public static async Task<string?> ModeAsync(string host, int port, TimeSpan? timeout = null, CancellationToken ct = default)
+    public static async Task<string?> ModeAsync(
+        string host,
+        int port,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default
+    )
     {
         var srvr = await SendAsync(host, port, "srvr", timeout, ct).ConfigureAwait(false);
         var line = srvr.Split('\n').FirstOrDefault(l => l.StartsWith("Mode: ", StringComparison.Ordinal));

@@ -33,19 +33,36 @@ public static class CandidateCommand
         var cache = args.Get("cache") ?? CandidateBuilder.CacheDirectory;
         args.RejectUnknown();
         var candidate = BugCandidate.Named(name)
-            ?? throw new UsageException($"no candidate '{name}' (known: {string.Join(", ", BugCandidate.All.Select(c => c.Name))})");
+            ?? throw new UsageException(
+                $"no candidate '{name}' (known: {string.Join(", ", BugCandidate.All.Select(c => c.Name))})"
+            );
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
         Console.CancelKeyPress += onCtrlC;
         try
         {
-            var folder = CandidateBuilder.EnsureAsync(candidate, cache, line => Console.Error.WriteLine($"checker: {line}"), cancel.Token)
-                .GetAwaiter().GetResult();
+            var folder = CandidateBuilder
+                .EnsureAsync(candidate, cache, line => Console.Error.WriteLine($"checker: {line}"), cancel.Token)
+                .GetAwaiter()
+                .GetResult();
             Console.Out.WriteLine(folder);
             return 0;
         }
-        catch (EnvironmentException e) { return App.EnvironmentError(e.Message); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return App.EnvironmentError("candidate build interrupted"); }
-        finally { Console.CancelKeyPress -= onCtrlC; }
+        catch (EnvironmentException e)
+        {
+            return App.EnvironmentError(e.Message);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return App.EnvironmentError("candidate build interrupted");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
     }
 }

@@ -65,20 +65,30 @@ public static class CheckCommand
             Console.Out.WriteLine(Help);
             return 0;
         }
-        if (args.Positional.Count != 1) throw new UsageException("check needs a history file");
+        if (args.Positional.Count != 1)
+            throw new UsageException("check needs a history file");
         var path = args.Positional[0];
         var formatName = args.Get("format");
         HistoryFormat format;
-        try { format = HistoryFile.ParseFormat(formatName ?? "auto"); }
-        catch (UnknownFormatException e) { throw new UsageException($"--format: {e.Message}"); }
+        try
+        {
+            format = HistoryFile.ParseFormat(formatName ?? "auto");
+        }
+        catch (UnknownFormatException e)
+        {
+            throw new UsageException($"--format: {e.Message}");
+        }
         var modelName = args.Get("model");
         if (modelName is not null && !ModelCatalog.Names.Contains(modelName))
-            throw new UsageException($"--model: unknown model '{modelName}' (one of: {string.Join(", ", ModelCatalog.Names)})");
+            throw new UsageException(
+                $"--model: unknown model '{modelName}' (one of: {string.Join(", ", ModelCatalog.Names)})"
+            );
         var workload = args.Get("workload");
         var described = workload is null ? null : WorkloadCatalog.Find(workload);
         if (workload is not null && described?.Checker is null)
             throw new UsageException(
-                $"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCatalog.Checkable)})");
+                $"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCatalog.Checkable)})"
+            );
         if (workload is not null && modelName is not null)
             throw new UsageException("--model and --workload: give one (a workload has its own checker)");
         var bankTotal = args.Integer("bank-total", long.MinValue, long.MaxValue, "an integer");
@@ -103,10 +113,15 @@ public static class CheckCommand
         };
         args.RejectUnknown();
 
-        if (Directory.Exists(path)) return App.BadInputError($"{path}: is a folder, not a history file");
-        if (!File.Exists(path)) return App.BadInputError($"{path}: no such file");
+        if (Directory.Exists(path))
+            return App.BadInputError($"{path}: is a folder, not a history file");
+        if (!File.Exists(path))
+            return App.BadInputError($"{path}: no such file");
         if (described == BuiltInWorkloads.Bank && bankTotal is null)
-            return App.BadInputError($"{path}: the bank checker needs --bank-total N, the sum of all balances as the test set them up; it is never guessed from the history");
+            return App.BadInputError(
+                $"{path}: the bank checker needs --bank-total N, the sum of all balances as the test set them up; "
+                    + $"it is never guessed from the history"
+            );
         var loaded = HistoryFile.Open(path, format);
         HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
         var history = loaded.Ops;
@@ -135,42 +150,73 @@ public static class CheckCommand
         };
         var result = described is null
             ? CheckModel(history, path, modelName, initial, nilUnknown, options, notes, cancel.Token)
-            : described.CreateChecker(
-                    new(path, options, bankTotal is { } sum ? new(sum, allowNegative, bankAccounts) : null))
+            : described
+                .CreateChecker(new(path, options, bankTotal is { } sum ? new(sum, allowNegative, bankAccounts) : null))
                 .Check(history, cancel.Token);
         List<CheckResult> results = [result];
         // A history that names each client op's node is judged per node, as its run was; the header's
         // node list adds nodes no client op reached. Without node fields the cluster is one node.
         if (loaded.Header.Nodes is { } named && history.Any(o => o.Node is not null))
             recovery = recovery with { Nodes = named.Union(history.Select(o => o.Node).OfType<string>()).ToList() };
-        if (described?.Serves is { } serves) recovery = recovery with { Serves = serves };
+        if (described?.Serves is { } serves)
+            recovery = recovery with { Serves = serves };
         if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
-        // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a majority is connected.
-        if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis) && loaded.Header.Nodes is { Count: > 0 } nodes
-            && (described ?? ((modelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null))
-                ?.Writes is { } isWrite)
-            results.Add(new AvailabilityChecker(new AvailabilityOptions(recovery.Budget, recovery.Stall, nodes, isWrite)).Check(history, cancel.Token));
+        // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a majority
+        // is connected.
+        if (
+            history.All(o => o.Time >= 0)
+            && history.Any(o => o.IsNemesis)
+            && loaded.Header.Nodes is { Count: > 0 } nodes
+            && (
+                described ?? ((modelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null)
+            )?.Writes
+                is { } isWrite
+        )
+            results.Add(
+                new AvailabilityChecker(new AvailabilityOptions(recovery.Budget, recovery.Stall, nodes, isWrite)).Check(
+                    history,
+                    cancel.Token
+                )
+            );
         guard.CheckNow(); // the checks may have ended between two of its samples
         results = results.Select(guard.Judge).ToList();
         var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
         if (json)
         {
             // The shape of a run's results.json, so tools read both alike.
-            Console.Out.WriteLine(ResultsJson.Serialize(new Dictionary<string, object?> { ["file"] = path, ["verdict"] = verdict, ["notes"] = notes, ["checks"] = ResultsJson.Checks(results) }));
+            Console.Out.WriteLine(
+                ResultsJson.Serialize(
+                    new Dictionary<string, object?>
+                    {
+                        ["file"] = path,
+                        ["verdict"] = verdict,
+                        ["notes"] = notes,
+                        ["checks"] = ResultsJson.Checks(results),
+                    }
+                )
+            );
         }
         else
         {
             Console.Out.Write(Describe(path, history, verdict, results, notes));
         }
         if (memoryMb is not null)
-            Console.Error.WriteLine($"memory: peak resident {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB of the {memoryMb} MB allowed");
+            Console.Error.WriteLine(
+                $"memory: peak resident {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} "
+                    + $"MB of the {memoryMb} MB allowed"
+            );
         if (reportDir is not null)
         {
             try
             {
                 Directory.CreateDirectory(reportDir);
-                RunReport.Write(reportDir, history, [.. results, new StatsChecker().Check(history)], new ReportOptions { Title = Path.GetFileName(path), StartedAt = loaded.Header.Start });
+                RunReport.Write(
+                    reportDir,
+                    history,
+                    [.. results, new StatsChecker().Check(history)],
+                    new ReportOptions { Title = Path.GetFileName(path), StartedAt = loaded.Header.Start }
+                );
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -181,34 +227,69 @@ public static class CheckCommand
         return Verdicts.ExitCode(verdict);
     }
 
-    /// <summary>The linearizability check against a model (named, or guessed from the ops), with the note on nil reads.</summary>
-    static CheckResult CheckModel(List<Op> history, string path, string? modelName, object? initial, bool nilUnknown, LinearizabilityOptions options,
-        List<string> notes, CancellationToken cancel)
+    /// <summary>The linearizability check against a model (named, or guessed from the ops), with the note on nil
+    /// reads.</summary>
+    static CheckResult CheckModel(
+        List<Op> history,
+        string path,
+        string? modelName,
+        object? initial,
+        bool nilUnknown,
+        LinearizabilityOptions options,
+        List<string> notes,
+        CancellationToken cancel
+    )
     {
         var ops = Pairing.Pair(history, path, options.Tuples);
         if (modelName is null && ops.Any(o => o.F == BankChecker.Transfer))
-            throw new HistoryFormatException(path, 0, "a bank history (transfer ops), which no model checks: use --workload bank --bank-total N");
+            throw new HistoryFormatException(
+                path,
+                0,
+                "a bank history (transfer ops), which no model checks: use --workload bank --bank-total N"
+            );
         var name = modelName ?? ModelCatalog.Guess(ops);
         Model Make(bool nilReads)
         {
-            try { return ModelCatalog.Create(name, initial, nilReads); }
-            catch (ArgumentException e) { throw new UsageException($"--initial: {e.Message}"); }
+            try
+            {
+                return ModelCatalog.Create(name, initial, nilReads);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--initial: {e.Message}");
+            }
         }
         if (initial is System.Collections.IDictionary map && name == "multi-register")
             notes.AddRange(InitialValue.UnusedKeys(map, ops));
         var result = new LinearizabilityChecker(Make(nilUnknown), options).Check(ops, cancel);
-        if (Pairing.CompletionValuesNote(ops) is { } taken) notes.Add(taken);
+        if (Pairing.CompletionValuesNote(ops) is { } taken)
+            notes.Add(taken);
         // Knossos's reading accepts every history Checker's does, and more: only a strict INVALID or a
         // lenient VALID can change under the other reading, so only then is the other reading tried.
-        if (result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid) && NilReads.Count(name, ops) is var nils and > 0
-            && NilReadNote(result, ops, name, Make(false).Initial is null, nils, nilUnknown, limit => new LinearizabilityChecker(
-                Make(!nilUnknown), options with { ShrinkTime = TimeSpan.Zero, Timeout = Shorter(limit, options.Timeout) }).Check(ops, cancel))
-            is { } note)
+        if (
+            result.Verdict == (nilUnknown ? Verdict.Valid : Verdict.Invalid)
+            && NilReads.Count(name, ops) is var nils and > 0
+            && NilReadNote(result, ops, name, Make(false).Initial is null, nils, nilUnknown, limit =>
+                new LinearizabilityChecker(
+                    Make(!nilUnknown),
+                    options with
+                    {
+                        ShrinkTime = TimeSpan.Zero,
+                        Timeout = Shorter(limit, options.Timeout),
+                    }
+                ).Check(ops, cancel)
+            )
+                is { } note
+        )
             notes.Add(note);
         return result;
     }
 
-    static TimeSpan? Shorter(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+    static TimeSpan? Shorter(TimeSpan? a, TimeSpan? b) =>
+        a is null ? b
+        : b is null ? a
+        : a < b ? a
+        : b;
 
     /// <summary>The other reading of nil reads gets at most this share of the first search's time.</summary>
     internal const double OtherReadingShare = 0.5;
@@ -227,24 +308,36 @@ public static class CheckCommand
     /// searched, for at most a share of the first search's time; the note says when it was cut.
     /// </summary>
     /// <param name="startsNil">The registers start nil (no --initial, or --initial nil).</param>
-    internal static string? NilReadNote(CheckResult result, IReadOnlyList<Operation> ops, string model, bool startsNil, int nils, bool nilUnknown,
-        Func<TimeSpan?, CheckResult> checkOtherReading)
+    internal static string? NilReadNote(
+        CheckResult result,
+        IReadOnlyList<Operation> ops,
+        string model,
+        bool startsNil,
+        int nils,
+        bool nilUnknown,
+        Func<TimeSpan?, CheckResult> checkOtherReading
+    )
     {
         var report = result.Details as LinearizabilityReport;
         var matters = NilReadsThatMatter(ops, model, startsNil);
-        if (matters.Count == 0) return null;
-        if (!nilUnknown && report?.Failure is { } f && !WitnessHasNilReads(f, ops, matters)) return null;
-        var searched = report is null ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(0, report.Seconds - (report.Failure?.ShrinkSeconds ?? 0)));
+        if (matters.Count == 0)
+            return null;
+        if (!nilUnknown && report?.Failure is { } f && !WitnessHasNilReads(f, ops, matters))
+            return null;
+        var searched = report is null
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(Math.Max(0, report.Seconds - (report.Failure?.ShrinkSeconds ?? 0)));
         var limit = TimeSpan.FromTicks(Math.Max(OtherReadingFloor.Ticks, (long)(searched.Ticks * OtherReadingShare)));
         var other = checkOtherReading(limit);
         var reading = nilUnknown
             ? "read as reads of nil (without --nil-reads-unknown)"
             : "read as Knossos reads them (--nil-reads-unknown: a value nobody knows)";
         if (other.Verdict == Verdict.Unknown)
-            return $"{nils} ok reads of nil: {reading}, the verdict was not decided within {limit.TotalSeconds:0.##} s " +
-                   $"(that check is given half the search's time, at least {OtherReadingFloor.TotalSeconds:0.##} s)";
+            return $"{nils} ok reads of nil: {reading}, the verdict was not decided within {limit.TotalSeconds:0.##} s "
+                + $"(that check is given half the search's time, at least {OtherReadingFloor.TotalSeconds:0.##} s)";
         return other.Verdict != result.Verdict
-            ? $"{nils} ok reads of nil: {reading} the verdict would be {Verdicts.Word(other.Verdict).ToUpperInvariant()}"
+            ? $"{nils} ok reads of nil: {reading} the verdict would be "
+                + $"{Verdicts.Word(other.Verdict).ToUpperInvariant()}"
             : null;
     }
 
@@ -259,40 +352,63 @@ public static class CheckCommand
             var k = o.Key ?? noKey;
             firstChange[k] = Math.Min(firstChange.GetValueOrDefault(k, long.MaxValue), o.Call);
         }
-        return ops.Where(o => !o.Crashed && NilReads.Count(model, [o]) > 0
-                              && !(startsNil && o.F == "read" && o.Return < firstChange.GetValueOrDefault(o.Key ?? noKey, long.MaxValue)))
+        return ops.Where(o =>
+                !o.Crashed
+                && NilReads.Count(model, [o]) > 0
+                && !(
+                    startsNil
+                    && o.F == "read"
+                    && o.Return < firstChange.GetValueOrDefault(o.Key ?? noKey, long.MaxValue)
+                )
+            )
             .ToList();
     }
 
-    /// <summary>Whether the counterexample, or the history before its starting point, holds one of these nil reads.</summary>
+    /// <summary>Whether the counterexample, or the history before its starting point, holds one of these nil
+    /// reads.</summary>
     static bool WitnessHasNilReads(KeyFailure f, IReadOnlyList<Operation> ops, List<Operation> matters)
     {
         var inWitness = f.Minimal.Select(o => o.InvokeIndex).ToHashSet();
         var cut = f.MinimalStartsAfter?.Return;
-        return matters.Any(o => inWitness.Contains(o.Invoke.Index)
-                                || (cut is { } c && o.Return <= c && (f.Key is null || Values.Same(o.Key, f.Key))));
+        return matters.Any(o =>
+            inWitness.Contains(o.Invoke.Index)
+            || (cut is { } c && o.Return <= c && (f.Key is null || Values.Same(o.Key, f.Key)))
+        );
     }
 
     /// <summary>The human summary: overall verdict, then each check, the linearizability explanation in full.</summary>
-    internal static string Describe(string path, IReadOnlyList<Op> history, Verdict verdict, IReadOnlyList<CheckResult> results, IReadOnlyList<string> notes)
+    internal static string Describe(
+        string path,
+        IReadOnlyList<Op> history,
+        Verdict verdict,
+        IReadOnlyList<CheckResult> results,
+        IReadOnlyList<string> notes
+    )
     {
         var w = new StringWriter();
         var failed = history.Count(o => o.Type == OpType.Fail && !o.IsNemesis);
         w.WriteLine($"{path}: {history.Count} records, {failed} failed ops (they did not happen)");
-        foreach (var note in notes) w.WriteLine($"note: {note}");
+        foreach (var note in notes)
+            w.WriteLine($"note: {note}");
         w.WriteLine($"verdict: {Verdicts.Word(verdict).ToUpperInvariant()}");
         foreach (var r in results)
         {
             // Summaries that already name their check ("NOT linearizable: ...", "not judged: ...") stand alone.
             var head = r.Summary.Split(':')[0];
             var named = head.Contains(r.Checker, StringComparison.OrdinalIgnoreCase) || head == "not judged";
-            w.WriteLine($"{(named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")}{r.Summary.Replace("\n", "\n  ")}");
+            w.WriteLine(
+                $"{(named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")}{r.Summary.Replace("\n", "\n  ")}"
+            );
         }
-        if ((results[0].Details as LinearizabilityReport ?? (results[0].Details as MutexReport)?.Linearizability) is { Failure: { } f })
+        if (
+            (results[0].Details as LinearizabilityReport ?? (results[0].Details as MutexReport)?.Linearizability) is
+            { Failure: { } f }
+        )
         {
             w.WriteLine();
             w.WriteLine($"cannot linearize: {f.Failed}");
-            if (f.LastLinearized is { } last) w.WriteLine($"last linearized:  {last}");
+            if (f.LastLinearized is { } last)
+                w.WriteLine($"last linearized:  {last}");
             w.WriteLine($"possible states then: {Counterexample.States(f.States)}");
             w.WriteLine($"longest linearizable prefix: {f.Prefix.Count} ops");
             w.WriteLine();

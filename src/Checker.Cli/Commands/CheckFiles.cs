@@ -20,8 +20,10 @@ public static class CheckFiles
         var positions = Positions(argv);
         var options = argv.Where((_, i) => !positions.Contains(i)).ToArray();
         var files = new List<string>();
-        foreach (var p in positions.Select(i => argv[i])) files.AddRange(IsGlob(p) ? Expand(p) : [p]);
-        if (files.Count == 0) throw new UsageException($"no file matches {string.Join(" ", positions.Select(i => argv[i]))}");
+        foreach (var p in positions.Select(i => argv[i]))
+            files.AddRange(IsGlob(p) ? Expand(p) : [p]);
+        if (files.Count == 0)
+            throw new UsageException($"no file matches {string.Join(" ", positions.Select(i => argv[i]))}");
         var json = options.Contains("--json");
         var worst = 0;
         var stdout = Console.Out;
@@ -49,24 +51,30 @@ public static class CheckFiles
                 return code;
             }
             worst = Math.Max(worst, code);
-            stdout.WriteLine(!json ? Summary(file, code, output.ToString(), errors.ToString())
+            stdout.WriteLine(
+                !json ? Summary(file, code, output.ToString(), errors.ToString())
                 : code is 0 or 1 or 2
                     ? Newtonsoft.Json.Linq.JToken.Parse(output.ToString()).ToString(Newtonsoft.Json.Formatting.None)
-                : ErrorJson(file, code, errors.ToString()));
+                : ErrorJson(file, code, errors.ToString())
+            );
         }
         return worst;
     }
 
     /// <summary>With --json every line is JSON: a file that could not be checked is its exit code and error.</summary>
     static string ErrorJson(string file, int code, string errors) =>
-        new Newtonsoft.Json.Linq.JObject { ["file"] = file, ["exit"] = code, ["error"] = FirstError(code, errors) }
-            .ToString(Newtonsoft.Json.Formatting.None);
+        new Newtonsoft.Json.Linq.JObject
+        {
+            ["file"] = file,
+            ["exit"] = code,
+            ["error"] = FirstError(code, errors),
+        }.ToString(Newtonsoft.Json.Formatting.None);
 
     /// <summary>The error the file's check printed first, without the program's name.</summary>
     static string FirstError(int code, string errors)
     {
         var error = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()
-                    ?? $"exit {code}";
+            ?? $"exit {code}";
         const string prefix = "checker: ";
         return error.StartsWith(prefix) ? error[prefix.Length..] : error;
     }
@@ -76,7 +84,8 @@ public static class CheckFiles
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var verdict = lines.FirstOrDefault(l => l.StartsWith("verdict: "))?["verdict: ".Length..];
-        if (verdict is null) return $"{file}: ERROR (exit {code}) {FirstError(code, errors)}";
+        if (verdict is null)
+            return $"{file}: ERROR (exit {code}) {FirstError(code, errors)}";
         var summary = lines.SkipWhile(l => !l.StartsWith("verdict: ")).Skip(1).FirstOrDefault() ?? "";
         return $"{file}: {verdict}  {summary}";
     }
@@ -90,8 +99,10 @@ public static class CheckFiles
         for (var i = 0; i < argv.Length; i++)
         {
             var a = argv[i];
-            if (!a.StartsWith("--")) result.Add(i);
-            else if (!flags.Contains(a) && !a.Contains('=')) i++;
+            if (!a.StartsWith("--"))
+                result.Add(i);
+            else if (!flags.Contains(a) && !a.Contains('='))
+                i++;
         }
         return result;
     }
@@ -103,9 +114,14 @@ public static class CheckFiles
     {
         var dir = Path.GetDirectoryName(pattern);
         var name = Path.GetFileName(pattern);
-        if (IsGlob(dir ?? "")) throw new UsageException($"{pattern}: wildcards only in the file name, not in folders");
+        if (IsGlob(dir ?? ""))
+            throw new UsageException($"{pattern}: wildcards only in the file name, not in folders");
         var folder = string.IsNullOrEmpty(dir) ? "." : dir;
-        if (!Directory.Exists(folder)) throw new UsageException($"{pattern}: no folder {folder}");
-        return Directory.GetFiles(folder, name).Select(f => string.IsNullOrEmpty(dir) ? Path.GetFileName(f) : f).Order(StringComparer.Ordinal);
+        if (!Directory.Exists(folder))
+            throw new UsageException($"{pattern}: no folder {folder}");
+        return Directory
+            .GetFiles(folder, name)
+            .Select(f => string.IsNullOrEmpty(dir) ? Path.GetFileName(f) : f)
+            .Order(StringComparer.Ordinal);
     }
 }

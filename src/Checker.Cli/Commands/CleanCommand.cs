@@ -26,22 +26,32 @@ public static class CleanCommand
 
     public static int Execute(string[] args)
     {
-        if (args.Contains("--keep") || args.Contains("--older-than")) return Prune(args);
+        if (args.Contains("--keep") || args.Contains("--older-than"))
+            return Prune(args);
         var force = false;
         var runsDir = RunRegistry.DefaultDirectory;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "-h" or "--help": Console.Out.WriteLine(Help); return 0;
-                case "--force": force = true; break;
-                case "--runs-dir" when i + 1 < args.Length: runsDir = args[++i]; break;
-                default: return App.UsageError($"clean: unknown argument '{args[i]}'");
+                case "-h" or "--help":
+                    Console.Out.WriteLine(Help);
+                    return 0;
+                case "--force":
+                    force = true;
+                    break;
+                case "--runs-dir" when i + 1 < args.Length:
+                    runsDir = args[++i];
+                    break;
+                default:
+                    return App.UsageError($"clean: unknown argument '{args[i]}'");
             }
         }
         var actions = Cleaner.CleanAsync(runsDir, force).GetAwaiter().GetResult();
-        foreach (var line in actions) Console.Out.WriteLine(line);
-        if (actions.Count == 0) Console.Out.WriteLine("nothing to clean");
+        foreach (var line in actions)
+            Console.Out.WriteLine(line);
+        if (actions.Count == 0)
+            Console.Out.WriteLine("nothing to clean");
         return 0;
     }
 
@@ -49,17 +59,34 @@ public static class CleanCommand
     {
         var args = new Args(argv, "dry-run");
         var results = args.Get("results") ?? "results";
-        int? keep = args.Get("keep") is { } k ? int.TryParse(k, out var n) && n >= 1 ? n : throw new UsageException($"--keep needs a whole number of runs, 1 or more, not '{k}'") : null;
+        int? keep = args.Get("keep") is { } k
+            ? int.TryParse(k, out var n) && n >= 1
+                ? n
+                : throw new UsageException($"--keep needs a whole number of runs, 1 or more, not '{k}'")
+            : null;
         var days = args.Get("older-than") is { } d
-            ? double.TryParse(d, System.Globalization.CultureInfo.InvariantCulture, out var x) && x >= 0 ? x : throw new UsageException($"--older-than needs a number of days, not '{d}'")
+            ? double.TryParse(d, System.Globalization.CultureInfo.InvariantCulture, out var x) && x >= 0
+                ? x
+                : throw new UsageException($"--older-than needs a number of days, not '{d}'")
             : (double?)null;
         var dryRun = args.Flag("dry-run");
         args.RejectUnknown();
-        if (args.Positional.Count > 0) throw new UsageException($"clean: unknown argument '{args.Positional[0]}'");
-        if (!Directory.Exists(results)) return App.BadInputError($"{results}: no such results folder");
-        var removed = Report.RunsRetention.Prune(results, new Report.RetentionRule(keep, days is { } v ? TimeSpan.FromDays(v) : null), DateTime.Now, dryRun);
-        foreach (var dir in removed) Console.Out.WriteLine($"{(dryRun ? "would remove" : "removed")} {dir}");
-        Console.Out.WriteLine($"{removed.Count} run folder(s) {(dryRun ? "would be " : "")}removed; kept the newest valid and invalid run of each test");
+        if (args.Positional.Count > 0)
+            throw new UsageException($"clean: unknown argument '{args.Positional[0]}'");
+        if (!Directory.Exists(results))
+            return App.BadInputError($"{results}: no such results folder");
+        var removed = Report.RunsRetention.Prune(
+            results,
+            new Report.RetentionRule(keep, days is { } v ? TimeSpan.FromDays(v) : null),
+            DateTime.Now,
+            dryRun
+        );
+        foreach (var dir in removed)
+            Console.Out.WriteLine($"{(dryRun ? "would remove" : "removed")} {dir}");
+        Console.Out.WriteLine(
+            $"{removed.Count} run folder(s) {(dryRun ? "would be " : "")}removed; kept the newest valid and "
+                + $"invalid run of each test"
+        );
         return 0;
     }
 }

@@ -28,9 +28,12 @@ public static class CompareCommand
         var args = new Args(argv);
         var outDir = args.Get("out");
         args.RejectUnknown();
-        if (args.Positional.Count != 2) return App.UsageError("compare takes two run folders: RUN_A RUN_B");
+        if (args.Positional.Count != 2)
+            return App.UsageError("compare takes two run folders: RUN_A RUN_B");
         var (a, b) = (args.Positional[0], args.Positional[1]);
-        Console.Out.Write(IsRun(a) || IsRun(b) ? Write(a, b, outDir) : WriteSuites(a, b, outDir ?? Path.Combine(b, "compare")));
+        Console.Out.Write(
+            IsRun(a) || IsRun(b) ? Write(a, b, outDir) : WriteSuites(a, b, outDir ?? Path.Combine(b, "compare"))
+        );
         return 0;
     }
 
@@ -43,25 +46,32 @@ public static class CompareCommand
     public static string WriteSuites(string resultsA, string resultsB, string outDir)
     {
         foreach (var dir in new[] { resultsA, resultsB })
-            if (!Directory.Exists(dir)) throw new Report.ReportInputException($"{dir}: no such run or results folder");
+            if (!Directory.Exists(dir))
+                throw new Report.ReportInputException($"{dir}: no such run or results folder");
         var newestA = Newest(resultsA);
         var newestB = Newest(resultsB);
         if (newestA.Count == 0 || newestB.Count == 0)
-            throw new Report.ReportInputException($"{(newestA.Count == 0 ? resultsA : resultsB)}: neither a run folder (results.json) nor a results folder with runs");
+            throw new Report.ReportInputException(
+                $"{(newestA.Count == 0 ? resultsA : resultsB)}: neither a run folder (results.json) nor a results "
+                    + $"folder with runs"
+            );
         var text = new System.Text.StringBuilder();
         foreach (var test in newestA.Keys.Intersect(newestB.Keys).Order(StringComparer.Ordinal))
         {
             text.AppendLine($"== {test}");
             text.Append(Write(newestA[test], newestB[test], Path.Combine(outDir, test)));
         }
-        foreach (var test in newestA.Keys.Except(newestB.Keys).Order(StringComparer.Ordinal)) text.AppendLine($"{test}: only in {resultsA}");
-        foreach (var test in newestB.Keys.Except(newestA.Keys).Order(StringComparer.Ordinal)) text.AppendLine($"{test}: only in {resultsB}");
+        foreach (var test in newestA.Keys.Except(newestB.Keys).Order(StringComparer.Ordinal))
+            text.AppendLine($"{test}: only in {resultsA}");
+        foreach (var test in newestB.Keys.Except(newestA.Keys).Order(StringComparer.Ordinal))
+            text.AppendLine($"{test}: only in {resultsB}");
         return text.ToString();
     }
 
     /// <summary>The newest finished run (one with results.json) of each test under a results folder.</summary>
     static Dictionary<string, string> Newest(string resultsRoot) =>
-        Report.RunsIndex.Scan(resultsRoot)
+        Report
+            .RunsIndex.Scan(resultsRoot)
             .Where(r => IsRun(Path.Combine(resultsRoot, r.RelativeDir)))
             .GroupBy(r => r.Test)
             .ToDictionary(g => g.Key, g => Path.Combine(resultsRoot, g.First().RelativeDir)); // Scan lists newest first
@@ -70,7 +80,8 @@ public static class CompareCommand
     public static string Write(string runA, string runB, string? outDir = null)
     {
         foreach (var dir in new[] { runA, runB })
-            if (!Directory.Exists(dir)) throw new Report.ReportInputException($"{dir}: no such run folder");
+            if (!Directory.Exists(dir))
+                throw new Report.ReportInputException($"{dir}: no such run folder");
         var comparison = new RunComparison(runA, runB);
         var page = ComparePage.Write(comparison, outDir ?? runB);
         return comparison.Table() + $"compare: {page}\n";

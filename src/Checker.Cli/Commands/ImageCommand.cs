@@ -2,7 +2,8 @@ using Checker.Runner.Nodes.Docker;
 
 namespace Checker.Cli.Commands;
 
-/// <summary>checker image build: Checker's node image for Docker nodes, built from Debian's packages without a registry.</summary>
+/// <summary>checker image build: Checker's node image for Docker nodes, built from Debian's packages without a
+/// registry.</summary>
 public static class ImageCommand
 {
     const string Help = """
@@ -28,23 +29,41 @@ public static class ImageCommand
         var cache = args.Get("cache") ?? NodeImage.CacheDirectory;
         args.RejectUnknown();
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
         Console.CancelKeyPress += onCtrlC;
         try
         {
             var recipe = ImageRecipe.Default();
             using var client = DockerDaemon.ConnectAsync(DockerDaemon.Endpoint, cancel.Token).GetAwaiter().GetResult();
-            var source = NodeImage.EnsureAsync(client, recipe, cache, line => Console.Error.WriteLine($"checker: {line}"), cancel.Token).GetAwaiter().GetResult();
-            Console.Out.WriteLine(source switch
-            {
-                ImageSource.Present => $"{recipe.Tag}: already on the daemon",
-                ImageSource.Imported => $"{recipe.Tag}: imported from {Path.Combine(cache, recipe.RootfsName)}",
-                _ => $"{recipe.Tag}: built and imported",
-            });
+            var source = NodeImage
+                .EnsureAsync(client, recipe, cache, line => Console.Error.WriteLine($"checker: {line}"), cancel.Token)
+                .GetAwaiter()
+                .GetResult();
+            Console.Out.WriteLine(
+                source switch
+                {
+                    ImageSource.Present => $"{recipe.Tag}: already on the daemon",
+                    ImageSource.Imported => $"{recipe.Tag}: imported from {Path.Combine(cache, recipe.RootfsName)}",
+                    _ => $"{recipe.Tag}: built and imported",
+                }
+            );
             return 0;
         }
-        catch (DockerNodeException e) { return App.EnvironmentError(e.Message); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return App.EnvironmentError("image build interrupted"); }
-        finally { Console.CancelKeyPress -= onCtrlC; }
+        catch (DockerNodeException e)
+        {
+            return App.EnvironmentError(e.Message);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return App.EnvironmentError("image build interrupted");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
     }
 }

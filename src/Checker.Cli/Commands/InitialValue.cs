@@ -16,14 +16,16 @@ internal static class InitialValue
         try
         {
             var op = JsonLinesHistory.Read(new StringReader(line), "--initial").ToList();
-            if (op.Count == 1) return op[0].Value;
+            if (op.Count == 1)
+                return op[0].Value;
         }
         catch (HistoryFormatException) { }
         try
         {
             var reader = new EdnReader(new StringReader(text), "--initial");
             var value = reader.ReadForm();
-            if (!reader.AtEnd) throw new UsageException($"--initial takes one value, not '{text}'");
+            if (!reader.AtEnd)
+                throw new UsageException($"--initial takes one value, not '{text}'");
             return value;
         }
         catch (HistoryFormatException e)
@@ -39,10 +41,12 @@ internal static class InitialValue
         foreach (var o in ops)
             if (o.Input is IList<object?> micro)
                 foreach (var m in micro)
-                    if (m is IList<object?> { Count: 3 } t) used.Add(t[1]);
+                    if (m is IList<object?> { Count: 3 } t)
+                        used.Add(t[1]);
         var unused = initial.Keys.Cast<object?>().Where(k => !used.Contains(k)).ToList();
         if (unused.Count > 0)
-            yield return $"--initial names keys no transaction uses: {string.Join(", ", unused.Select(Values.Format))} " +
-                         $"(the history's keys: {string.Join(", ", used.Take(5).Select(Values.Format))}; a string key is not a keyword)";
+            yield return $"--initial names keys no transaction uses: {string.Join(", ", unused.Select(Values.Format))} "
+                + $"(the history's keys: {string.Join(", ", used.Take(5).Select(Values.Format))}; a string key is "
+                + $"not a keyword)";
     }
 }

@@ -40,33 +40,46 @@ public static class LabCommand
         args.RejectUnknown();
         if (!int.TryParse(countText, out var count) || count is < 1 or > 200)
             throw new UsageException($"--nodes needs a number of hosts from 1 to 200, not '{countText}'");
-        if (!Environment.IsPrivilegedProcess) return EnvironmentError("lab up needs root (it makes network namespaces and a bridge)");
-        if (SshLab.IsUp(folder)) return EnvironmentError($"a lab is already up in {folder}; run 'checker lab down' first");
+        if (!Environment.IsPrivilegedProcess)
+            return EnvironmentError("lab up needs root (it makes network namespaces and a bridge)");
+        if (SshLab.IsUp(folder))
+            return EnvironmentError($"a lab is already up in {folder}; run 'checker lab down' first");
         SshLab lab;
-        try { lab = SshLab.UpAsync(folder, count).GetAwaiter().GetResult(); }
-        catch (Exception e) when (e is HostCommandException or InvalidOperationException or System.Net.Sockets.SocketException)
+        try
+        {
+            lab = SshLab.UpAsync(folder, count).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+            when (e is HostCommandException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             return EnvironmentError($"lab up: {e.Message}");
         }
         Console.Out.WriteLine($"{lab.Hosts.Count} SSH hosts up in {lab.Folder}:");
-        foreach (var h in lab.Hosts) Console.Out.WriteLine($"  {h.Name}  {lab.User}@{h.Address}  (namespace {h.Namespace})");
+        foreach (var h in lab.Hosts)
+            Console.Out.WriteLine($"  {h.Name}  {lab.User}@{h.Address}  (namespace {h.Namespace})");
         Console.Out.WriteLine();
         Console.Out.WriteLine("run against them with:");
         Console.Out.WriteLine($"  checker run {lab.Flags}");
         Console.Out.WriteLine("or in a spec:");
         Console.Out.WriteLine(lab.SpecFragment);
         Console.Out.WriteLine();
-        Console.Out.WriteLine($"by hand: ssh -i {lab.PrivateKey} -o UserKnownHostsFile={lab.KnownHosts} {lab.User}@{lab.Hosts[0].Address}");
-        Console.Out.WriteLine("remove with: checker lab down" + (folder == SshLab.DefaultFolder ? "" : $" --dir {folder}"));
+        Console.Out.WriteLine(
+            $"by hand: ssh -i {lab.PrivateKey} -o UserKnownHostsFile={lab.KnownHosts} {lab.User}@{lab.Hosts[0].Address}"
+        );
+        Console.Out.WriteLine(
+            "remove with: checker lab down" + (folder == SshLab.DefaultFolder ? "" : $" --dir {folder}")
+        );
         return 0;
     }
 
     static int Down(Args args, string folder)
     {
         args.RejectUnknown();
-        if (!Environment.IsPrivilegedProcess) return EnvironmentError("lab down needs root");
+        if (!Environment.IsPrivilegedProcess)
+            return EnvironmentError("lab down needs root");
         var done = SshLab.DownAsync(folder).GetAwaiter().GetResult();
-        foreach (var line in done) Console.Out.WriteLine(line);
+        foreach (var line in done)
+            Console.Out.WriteLine(line);
         Console.Out.WriteLine(done.Count == 0 ? $"no lab in {folder}" : $"lab in {folder} removed");
         return 0;
     }

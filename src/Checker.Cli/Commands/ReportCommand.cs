@@ -3,7 +3,8 @@ using Checker.Report;
 
 namespace Checker.Cli.Commands;
 
-/// <summary>checker report RUN_DIR: regenerates a run's plots and pages from its history.jsonl and results.json.</summary>
+/// <summary>checker report RUN_DIR: regenerates a run's plots and pages from its history.jsonl and
+/// results.json.</summary>
 public static class ReportCommand
 {
     const string Help = """
@@ -29,16 +30,22 @@ public static class ReportCommand
         args.RejectUnknown();
         if (index is not null)
         {
-            if (args.Positional.Count != 0) throw new UsageException("report --index takes no run folder");
-            if (!Directory.Exists(index)) return App.BadInputError($"{index}: no such folder");
+            if (args.Positional.Count != 0)
+                throw new UsageException("report --index takes no run folder");
+            if (!Directory.Exists(index))
+                return App.BadInputError($"{index}: no such folder");
             var runs = RunsIndex.Write(index);
             Console.Out.WriteLine($"{Path.Combine(index, RunsIndex.FileName)}: {runs.Count} runs");
             return 0;
         }
-        if (args.Positional.Count != 1) throw new UsageException("report needs exactly one run folder");
+        if (args.Positional.Count != 1)
+            throw new UsageException("report needs exactly one run folder");
         var runDir = args.Positional[0];
         var written = RunReport.Regenerate(runDir);
-        Console.Out.WriteLine($"{Path.Combine(runDir, "index.html")}: {written.Count(w => !w.File.StartsWith('('))} files in {written.Sum(w => w.Took.TotalSeconds):0.0} s");
+        Console.Out.WriteLine(
+            $"{Path.Combine(runDir, "index.html")}: {written.Count(w => !w.File.StartsWith('('))} files in "
+                + $"{written.Sum(w => w.Took.TotalSeconds):0.0} s"
+        );
         RefreshRunsIndex(runDir);
         return 0;
     }
@@ -53,11 +60,13 @@ public static class ReportCommand
     {
         var full = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
         var root = full.Parent?.Parent;
-        if (root is null) return;
+        if (root is null)
+            return;
         var name = full.LinkTarget is { } target
             ? Path.GetFileName(Path.TrimEndingDirectorySeparator(target))
             : full.Name;
-        if (!File.Exists(Path.Combine(runDir, "results.json")) && !RunsIndex.IsRunFolderName(name)) return;
+        if (!File.Exists(Path.Combine(runDir, "results.json")) && !RunsIndex.IsRunFolderName(name))
+            return;
         RunsIndex.Write(root.FullName);
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using Checker.Report;
 using Checker.Cli.Suites;
+using Checker.Report;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
@@ -43,14 +43,20 @@ public static class RunCommand
         var runsDir = args.Get("runs-dir");
         var junit = args.Get("junit");
         var baseline = args.Get("baseline");
-        if (baseline is not null && !File.Exists(Path.Combine(baseline, "results.json"))) return App.BadInputError($"--baseline {baseline}: not a run folder (no results.json)");
+        if (baseline is not null && !File.Exists(Path.Combine(baseline, "results.json")))
+            return App.BadInputError($"--baseline {baseline}: not a run folder (no results.json)");
         int? seed = null;
         if (args.Get("seed") is { } seedText)
-            seed = int.TryParse(seedText, out var s) ? s : throw new UsageException($"--seed needs an integer, not '{seedText}'");
+            seed = int.TryParse(seedText, out var s)
+                ? s
+                : throw new UsageException($"--seed needs an integer, not '{seedText}'");
         var overrides = args.Unused().SelectMany(Shorthand).ToList(); // every other option sets a spec field
 
         List<SuiteMember> members;
-        try { members = SuiteFile.Load(args.Positional.Count > 0 ? args.Positional : [FindDefaultSpec()], overrides); }
+        try
+        {
+            members = SuiteFile.Load(args.Positional.Count > 0 ? args.Positional : [FindDefaultSpec()], overrides);
+        }
         catch (SpecException e)
         {
             Console.Error.WriteLine($"checker: {e.Message}");
@@ -65,7 +71,11 @@ public static class RunCommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCtrlC;
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            cancel.Cancel();
+        });
         try
         {
             var options = new RunOptions(results, seed, Console.Error, !Console.IsErrorRedirected, runsDir);
@@ -73,8 +83,12 @@ public static class RunCommand
             if (runs is [{ Figures: { } only } single])
             {
                 foreach (var c in only.Checks)
-                    Console.Out.WriteLine($"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}");
-                Console.Out.WriteLine($"verdict: {SuiteOutput.VerdictText(single)}\nreport: {Path.Combine(only.Dir, "index.html")}");
+                    Console.Out.WriteLine(
+                        $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}\n  {c.Summary.Replace("\n", "\n  ")}"
+                    );
+                Console.Out.WriteLine(
+                    $"verdict: {SuiteOutput.VerdictText(single)}\nreport: {Path.Combine(only.Dir, "index.html")}"
+                );
             }
             Console.Out.Write(SuiteOutput.Table(runs));
             if (junit is not null)
@@ -96,17 +110,18 @@ public static class RunCommand
     }
 
     /// <summary>Jepsen's flags for SSH nodes, as the spec fields they set.</summary>
-    static IEnumerable<KeyValuePair<string, string>> Shorthand(KeyValuePair<string, string> o) => o.Key switch
-    {
-        "nodes" => [new("nodes.provider", "ssh"), new("nodes.hosts", o.Value)],
-        "username" => [new("nodes.user", o.Value)],
-        "password" => [new("nodes.password", o.Value)],
-        "ssh-private-key" => [new("nodes.private-key", o.Value)],
-        "ssh.known-hosts" => [new("nodes.known-hosts", o.Value)],
-        "ssh.accept-new" => [new("nodes.accept-new", o.Value is "" ? "true" : o.Value)],
-        "ssh.port" => [new("nodes.port", o.Value)],
-        _ => [o],
-    };
+    static IEnumerable<KeyValuePair<string, string>> Shorthand(KeyValuePair<string, string> o) =>
+        o.Key switch
+        {
+            "nodes" => [new("nodes.provider", "ssh"), new("nodes.hosts", o.Value)],
+            "username" => [new("nodes.user", o.Value)],
+            "password" => [new("nodes.password", o.Value)],
+            "ssh-private-key" => [new("nodes.private-key", o.Value)],
+            "ssh.known-hosts" => [new("nodes.known-hosts", o.Value)],
+            "ssh.accept-new" => [new("nodes.accept-new", o.Value is "" ? "true" : o.Value)],
+            "ssh.port" => [new("nodes.port", o.Value)],
+            _ => [o],
+        };
 
     /// <summary>
     /// workloads/zookeeper-register.json here or in a parent directory (so it works from inside the repo),
@@ -117,7 +132,8 @@ public static class RunCommand
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, DefaultSpec);
-            if (File.Exists(candidate)) return candidate;
+            if (File.Exists(candidate))
+                return candidate;
         }
         var shipped = Path.Combine(AppContext.BaseDirectory, DefaultSpec);
         return File.Exists(shipped) ? shipped : DefaultSpec; // the load error names it

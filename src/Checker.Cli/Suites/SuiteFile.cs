@@ -1,5 +1,5 @@
-using Checker.Core.Checks;
 using System.Globalization;
+using Checker.Core.Checks;
 using Checker.Runner.Spec;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -8,10 +8,17 @@ namespace Checker.Cli.Suites;
 
 /// <summary>One test of a suite: a spec with its overrides, run Repeat times.</summary>
 /// <param name="Label">How the summary and JUnit name it: the spec's test name and its own overrides.</param>
-/// <param name="Overrides">Every override applied (the member's, then the command line's), recorded in results.json.</param>
-/// <param name="Expect">The verdict the test should reach: valid, or invalid for a self-test on a build with a known bug.</param>
-public sealed record SuiteMember(string Label, TestSpec Spec, int Repeat, IReadOnlyList<KeyValuePair<string, string>> Overrides,
-    Verdict Expect = Verdict.Valid);
+/// <param name="Overrides">Every override applied (the member's, then the command line's), recorded in
+/// results.json.</param>
+/// <param name="Expect">The verdict the test should reach: valid, or invalid for a self-test on a build with a known
+/// bug.</param>
+public sealed record SuiteMember(
+    string Label,
+    TestSpec Spec,
+    int Repeat,
+    IReadOnlyList<KeyValuePair<string, string>> Overrides,
+    Verdict Expect = Verdict.Valid
+);
 
 /// <summary>
 /// What `checker run` is given: spec files, or suite files (a JSON list of {spec, overrides, repeat},
@@ -20,13 +27,18 @@ public sealed record SuiteMember(string Label, TestSpec Spec, int Repeat, IReadO
 /// </summary>
 public static class SuiteFile
 {
-    /// <summary>The members the paths name; commandLine overrides apply to every member, after the member's own.</summary>
-    public static List<SuiteMember> Load(IEnumerable<string> paths, IReadOnlyList<KeyValuePair<string, string>> commandLine)
+    /// <summary>The members the paths name; commandLine overrides apply to every member, after the member's
+    /// own.</summary>
+    public static List<SuiteMember> Load(
+        IEnumerable<string> paths,
+        IReadOnlyList<KeyValuePair<string, string>> commandLine
+    )
     {
         var members = new List<SuiteMember>();
         foreach (var path in paths)
         {
-            if (IsSuite(path)) members.AddRange(LoadSuite(path, commandLine));
+            if (IsSuite(path))
+                members.AddRange(LoadSuite(path, commandLine));
             else
             {
                 var spec = SpecLoader.Load(path, commandLine);
@@ -39,24 +51,38 @@ public static class SuiteFile
     /// <summary>A suite file is a JSON list; a spec is a JSON object.</summary>
     static bool IsSuite(string path)
     {
-        try { return File.Exists(path) && File.ReadAllText(path).TrimStart().StartsWith('['); }
-        catch (IOException) { return false; } // the spec loader names the file
+        try
+        {
+            return File.Exists(path) && File.ReadAllText(path).TrimStart().StartsWith('[');
+        }
+        catch (IOException)
+        {
+            return false;
+        } // the spec loader names the file
     }
 
     static IEnumerable<SuiteMember> LoadSuite(string path, IReadOnlyList<KeyValuePair<string, string>> commandLine)
     {
         JArray list;
-        try { list = JArray.Parse(File.ReadAllText(path)); }
-        catch (JsonReaderException e) { throw new SpecException($"{path}: not a JSON list of tests: {e.Message}"); }
+        try
+        {
+            list = JArray.Parse(File.ReadAllText(path));
+        }
+        catch (JsonReaderException e)
+        {
+            throw new SpecException($"{path}: not a JSON list of tests: {e.Message}");
+        }
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         for (var i = 0; i < list.Count; i++)
         {
             var where = $"{path}: test {i + 1}";
-            if (list[i] is not JObject item) throw new SpecException($"{where}: must be an object {{spec, overrides, repeat, expect}}");
+            if (list[i] is not JObject item)
+                throw new SpecException($"{where}: must be an object {{spec, overrides, repeat, expect}}");
             foreach (var p in item.Properties())
                 if (p.Name is not ("spec" or "overrides" or "repeat" or "expect"))
                     throw new SpecException($"{where}: unknown field '{p.Name}' (spec, overrides, repeat, expect)");
-            if (item["spec"] is not JValue { Type: JTokenType.String } specName) throw new SpecException($"{where}: field 'spec' must name a spec file");
+            if (item["spec"] is not JValue { Type: JTokenType.String } specName)
+                throw new SpecException($"{where}: field 'spec' must name a spec file");
             var repeat = item["repeat"] switch
             {
                 null => 1,
@@ -78,22 +104,42 @@ public static class SuiteFile
             };
             var specPath = Path.Combine(dir, (string)specName!);
             TestSpec spec;
-            try { spec = SpecLoader.Load(specPath, [.. own, .. commandLine]); }
-            catch (SpecException e) { throw new SpecException($"{where}: {e.Message}"); }
-            yield return new SuiteMember(Label(specPath, own, commandLine, spec.Name), spec, repeat, [.. own, .. commandLine], expect);
+            try
+            {
+                spec = SpecLoader.Load(specPath, [.. own, .. commandLine]);
+            }
+            catch (SpecException e)
+            {
+                throw new SpecException($"{where}: {e.Message}");
+            }
+            yield return new SuiteMember(
+                Label(specPath, own, commandLine, spec.Name),
+                spec,
+                repeat,
+                [.. own, .. commandLine],
+                expect
+            );
         }
     }
 
     /// <summary>An override as the command line would give it: lists joined by commas.</summary>
-    static string Text(JToken value, string where) => value switch
-    {
-        JArray a => string.Join(",", a.Select(v => Text(v, where))),
-        JValue { Type: JTokenType.String } s => (string)s!,
-        JValue { Type: JTokenType.Integer or JTokenType.Float or JTokenType.Boolean } v => Convert.ToString(v.Value, CultureInfo.InvariantCulture)!.ToLowerInvariant(),
-        _ => throw new SpecException($"{where}: override values must be strings, numbers, booleans or lists"),
-    };
+    static string Text(JToken value, string where) =>
+        value switch
+        {
+            JArray a => string.Join(",", a.Select(v => Text(v, where))),
+            JValue { Type: JTokenType.String } s => (string)s!,
+            JValue { Type: JTokenType.Integer or JTokenType.Float or JTokenType.Boolean } v => Convert
+                .ToString(v.Value, CultureInfo.InvariantCulture)!
+                .ToLowerInvariant(),
+            _ => throw new SpecException($"{where}: override values must be strings, numbers, booleans or lists"),
+        };
 
-    static string Label(string specPath, IReadOnlyList<KeyValuePair<string, string>> own, IReadOnlyList<KeyValuePair<string, string>> commandLine, string? name = null)
+    static string Label(
+        string specPath,
+        IReadOnlyList<KeyValuePair<string, string>> own,
+        IReadOnlyList<KeyValuePair<string, string>> commandLine,
+        string? name = null
+    )
     {
         name ??= Path.GetFileNameWithoutExtension(specPath);
         // Only the member's own overrides tell members apart; the command line's apply to all.

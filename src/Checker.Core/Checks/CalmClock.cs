@@ -31,7 +31,8 @@ public sealed class CalmClock
                     Healed = last.Healed && w.Healed,
                 };
             }
-            else merged.Add(new FaultSpan(w.Start, to, [w.Kind], w.Healed));
+            else
+                merged.Add(new FaultSpan(w.Start, to, [w.Kind], w.Healed));
         }
         Faults = merged;
     }
@@ -42,12 +43,16 @@ public sealed class CalmClock
         var cursor = from;
         foreach (var (a, b, _, _) in Faults)
         {
-            if (b <= cursor) continue;
-            if (a >= to) break;
-            if (a > cursor) yield return (cursor, a);
+            if (b <= cursor)
+                continue;
+            if (a >= to)
+                break;
+            if (a > cursor)
+                yield return (cursor, a);
             cursor = Math.Max(cursor, b);
         }
-        if (cursor < to) yield return (cursor, to);
+        if (cursor < to)
+            yield return (cursor, to);
     }
 
     /// <summary>Calm time between `from` and `to`.</summary>
@@ -59,7 +64,8 @@ public sealed class CalmClock
         var left = amount;
         foreach (var (a, b) in CalmBetween(from, end))
         {
-            if (b - a >= left) return a + left;
+            if (b - a >= left)
+                return a + left;
             left -= b - a;
         }
         return null;

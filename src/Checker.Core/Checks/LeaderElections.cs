@@ -11,8 +11,14 @@ namespace Checker.Core.Checks;
 /// <param name="Trigger">
 /// What the log says made it step down, when it says (e.g. "a MsgAppResp with the higher term 18 from n2").
 /// </param>
-public sealed record LeaderElection(string Node, long LostAt, long? ElectedAt, long FromTerm, long? ToTerm,
-    string? Trigger = null)
+public sealed record LeaderElection(
+    string Node,
+    long LostAt,
+    long? ElectedAt,
+    long FromTerm,
+    long? ToTerm,
+    string? Trigger = null
+)
 {
     /// <summary>
     /// e.g. "a leader election (term 16→20) in n3's log at 57.4s..60.1s, set off by a MsgAppResp with the
@@ -43,19 +49,29 @@ static class StallCauses
     /// rejoining with a higher term unseats the leader, as raft without pre-vote does), not a stall; returns
     /// the note that says so, or null when the gap is judged as a stall.
     /// </summary>
-    public static string? HealRecovery(string node, long from, long to, IReadOnlyList<LeaderElection>? elections,
-        CalmClock clock, long budget, Func<long, double> sec)
+    public static string? HealRecovery(
+        string node,
+        long from,
+        long to,
+        IReadOnlyList<LeaderElection>? elections,
+        CalmClock clock,
+        long budget,
+        Func<long, double> sec
+    )
     {
-        if (elections is null) return null;
+        if (elections is null)
+            return null;
         var heal = clock.Faults.LastOrDefault(f => f.Healed && f.To <= from);
-        if (heal is null || clock.Between(heal.To, to) > budget) return null;
+        if (heal is null || clock.Between(heal.To, to) > budget)
+            return null;
         var election = Overlapping(elections, from, to)
             .FirstOrDefault(e => e.LostAt >= heal.To && clock.Between(heal.To, e.LostAt) <= budget);
-        if (election is null) return null;
-        return $"{node}: no ok operation from {sec(from):0.0}s to {sec(to):0.0}s was {election.Describe()}, " +
-               "which the " +
-               $"{string.Join("+", heal.Kinds)} heal at {sec(heal.To):0.0}s set off: judged as that heal's recovery " +
-               $"({node} served again {clock.Between(heal.To, to) / 1e9:0.0}s of calm time after the heal)";
+        if (election is null)
+            return null;
+        return $"{node}: no ok operation from {sec(from):0.0}s to {sec(to):0.0}s was {election.Describe()}, "
+            + "which the "
+            + $"{string.Join("+", heal.Kinds)} heal at {sec(heal.To):0.0}s set off: judged as that heal's recovery "
+            + $"({node} served again {clock.Between(heal.To, to) / 1e9:0.0}s of calm time after the heal)";
     }
 
     /// <summary>
@@ -63,18 +79,30 @@ static class StallCauses
     /// how the operations tried on the node in it ended (their most common errors); empty when neither says
     /// anything.
     /// </summary>
-    public static string Cause(string node, long from, long to, IReadOnlyList<LeaderElection>? elections,
-        IReadOnlyList<Op> history, Func<int, string>? nodeOf)
+    public static string Cause(
+        string node,
+        long from,
+        long to,
+        IReadOnlyList<LeaderElection>? elections,
+        IReadOnlyList<Op> history,
+        Func<int, string>? nodeOf
+    )
     {
         var parts = new List<string>();
         if (elections is not null)
         {
             var during = Overlapping(elections, from, to)
-                .OrderBy(e => e.Node == node ? 0 : 1).ThenBy(e => e.LostAt).ToList(); // the node's own log first
-            if (during.Count == 0) parts.Add("the node logs show no leader election during it");
+                .OrderBy(e => e.Node == node ? 0 : 1)
+                .ThenBy(e => e.LostAt)
+                .ToList(); // the node's own log first
+            if (during.Count == 0)
+                parts.Add("the node logs show no leader election during it");
             else
-                parts.Add("likely cause: " + during[0].Describe() +
-                          (during.Count > 1 ? $" (and {during.Count - 1} more)" : ""));
+                parts.Add(
+                    "likely cause: "
+                        + during[0].Describe()
+                        + (during.Count > 1 ? $" (and {during.Count - 1} more)" : "")
+                );
         }
         var errors = ErrorsOfTries(node, from, to, history, nodeOf);
         if (errors.Count > 0)
@@ -86,27 +114,39 @@ static class StallCauses
         elections.Where(e => e.LostAt < to && (e.ElectedAt ?? long.MaxValue) > from);
 
     /// <summary>The errors of client ops invoked on the node in [from, to), most common first (three).</summary>
-    static List<(string Error, int Count)> ErrorsOfTries(string node, long from, long to, IReadOnlyList<Op> history,
-        Func<int, string>? nodeOf)
+    static List<(string Error, int Count)> ErrorsOfTries(
+        string node,
+        long from,
+        long to,
+        IReadOnlyList<Op> history,
+        Func<int, string>? nodeOf
+    )
     {
         var invokedOn = new Dictionary<int, (string Node, long At)>();
         var errors = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var op in history)
         {
-            if (op.IsNemesis) continue;
+            if (op.IsNemesis)
+                continue;
             if (op.Type == OpType.Invoke)
             {
                 invokedOn[op.Process] = (nodeOf?.Invoke(op.Process) ?? op.Node ?? "cluster", op.Time);
                 continue;
             }
-            if (op.Type == OpType.Ok || !invokedOn.TryGetValue(op.Process, out var inv)) continue;
-            if (inv.Node != node || inv.At < from || inv.At >= to) continue;
+            if (op.Type == OpType.Ok || !invokedOn.TryGetValue(op.Process, out var inv))
+                continue;
+            if (inv.Node != node || inv.At < from || inv.At >= to)
+                continue;
             var error = op.Error?.TrimEnd(' ', ':') is { Length: > 0 } e
                 ? e
                 : $"{op.Type.ToString().ToLowerInvariant()} without an error";
             errors[error] = errors.GetValueOrDefault(error) + 1;
         }
-        return errors.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal).Take(3)
-            .Select(e => (e.Key, e.Value)).ToList();
+        return errors
+            .OrderByDescending(e => e.Value)
+            .ThenBy(e => e.Key, StringComparer.Ordinal)
+            .Take(3)
+            .Select(e => (e.Key, e.Value))
+            .ToList();
     }
 }

@@ -47,25 +47,36 @@ public sealed class MemoryGuard : IDisposable
 
     /// <summary>A check's result: unchanged, or, once the guard tripped, unknown unless proven invalid.</summary>
     public CheckResult Judge(CheckResult result) =>
-        !Tripped || result.Verdict is Verdict.Invalid or Verdict.NotJudged
-                 || result.Summary.Contains("memory limit reached", StringComparison.Ordinal)
+        !Tripped
+        || result.Verdict is Verdict.Invalid or Verdict.NotJudged
+        || result.Summary.Contains("memory limit reached", StringComparison.Ordinal)
             ? result
-            : result with { Verdict = Verdict.Unknown, Summary = $"unknown ({Cause}): {result.Summary}" };
+            : result with
+            {
+                Verdict = Verdict.Unknown,
+                Summary = $"unknown ({Cause}): {result.Summary}",
+            };
 
     void Sample(bool force = false)
     {
-        if (Tripped || Environment.WorkingSet <= LimitBytes) return;
+        if (Tripped || Environment.WorkingSet <= LimitBytes)
+            return;
         lock (gate)
         {
             var now = Environment.TickCount64;
-            if (!force && now < nextCollect) return;
+            if (!force && now < nextCollect)
+                return;
             nextCollect = now + 1000;
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            if (Environment.WorkingSet <= LimitBytes) return;
+            if (Environment.WorkingSet <= LimitBytes)
+                return;
         }
         if (Interlocked.Exchange(ref tripped, 1) == 0)
         {
-            try { cancel.Cancel(); }
+            try
+            {
+                cancel.Cancel();
+            }
             catch (ObjectDisposedException) { } // the checks are over already
         }
     }

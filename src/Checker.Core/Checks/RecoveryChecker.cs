@@ -3,12 +3,17 @@ using Checker.Core.History;
 namespace Checker.Core.Checks;
 
 /// <summary>What the recovery checker demands.</summary>
-/// <param name="Budget">After a heal, every node must complete an ok operation within this much calm time (time with no fault active, counted across windows).</param>
-/// <param name="Stall">Once a node serves, it must not go this long in calm time without an ok operation while operations are tried.</param>
-/// <param name="NodeOf">The node a client process talks to. Null: the history's "node" fields if it has them, else the cluster as one node.</param>
-/// <param name="Nodes">Every node's name, so a node that never answers is still judged; null: the nodes seen in the history.</param>
+/// <param name="Budget">After a heal, every node must complete an ok operation within this much calm time (time with no
+/// fault active, counted across windows).</param>
+/// <param name="Stall">Once a node serves, it must not go this long in calm time without an ok operation while
+/// operations are tried.</param>
+/// <param name="NodeOf">The node a client process talks to. Null: the history's "node" fields if it has them, else the
+/// cluster as one node.</param>
+/// <param name="Nodes">Every node's name, so a node that never answers is still judged; null: the nodes seen in the
+/// history.</param>
 /// <param name="Serves">Whether a completion shows its node serving; null: ok completions only. A workload whose
-/// certain answers include a fail (a dequeue that finds the queue empty) says so, or its final drain would look like a stall.</param>
+/// certain answers include a fail (a dequeue that finds the queue empty) says so, or its final drain would look like a
+/// stall.</param>
 /// <param name="ClientsNeverIdle">The clients kept asking every node all through the history (Checker's own runs, whose
 /// workers never pause for long): all calm time counts, and every node in Nodes is judged. False (a history whose
 /// schedule is unknown, such as Jepsen's, which sleeps before its final reads): only calm time in which the node was
@@ -16,8 +21,15 @@ namespace Checker.Core.Checks;
 /// <param name="Elections">The leader elections the node logs show, when the database's logs were read: a
 /// stall names the one during it as its likely cause, and a re-election a heal set off is judged as that
 /// heal's recovery. Null: no logs read.</param>
-public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, string>? NodeOf = null, IReadOnlyList<string>? Nodes = null,
-    Func<Op, bool>? Serves = null, bool ClientsNeverIdle = false, IReadOnlyList<LeaderElection>? Elections = null)
+public sealed record RecoveryOptions(
+    TimeSpan Budget,
+    TimeSpan Stall,
+    Func<int, string>? NodeOf = null,
+    IReadOnlyList<string>? Nodes = null,
+    Func<Op, bool>? Serves = null,
+    bool ClientsNeverIdle = false,
+    IReadOnlyList<LeaderElection>? Elections = null
+)
 {
     /// <summary>
     /// While a node's op is outstanding it is asked; so it is across a pause of at most this long between an
@@ -25,7 +37,8 @@ public sealed record RecoveryOptions(TimeSpan Budget, TimeSpan Stall, Func<int, 
     /// </summary>
     public static readonly TimeSpan AskedAcross = TimeSpan.FromSeconds(1);
 
-    /// <summary>The defaults of `checker check`: 10 s of calm time to come back after a heal, 5 s of calm time without service is a stall.</summary>
+    /// <summary>The defaults of `checker check`: 10 s of calm time to come back after a heal, 5 s of calm time without
+    /// service is a stall.</summary>
     public static RecoveryOptions Default => new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
 }
 
@@ -50,8 +63,14 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
-        if (!history.Any(o => !o.IsNemesis)) return new CheckResult(Name, Verdict.NotJudged, "not judged: no client operation");
-        if (history.Any(o => o.Time < 0)) return new CheckResult(Name, Verdict.NotJudged, "not judged: the history has no times, so recovery cannot be measured");
+        if (!history.Any(o => !o.IsNemesis))
+            return new CheckResult(Name, Verdict.NotJudged, "not judged: no client operation");
+        if (history.Any(o => o.Time < 0))
+            return new CheckResult(
+                Name,
+                Verdict.NotJudged,
+                "not judged: the history has no times, so recovery cannot be measured"
+            );
         var origin = history.Min(o => o.Time);
         var end = history.Max(o => o.Time);
         var windows = FaultWindows.From(history);
@@ -61,7 +80,9 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var stall = Nanoseconds(options.Stall);
 
         var (okTimes, invokeTimes, asked, byNode) = ClientTimes(history, end);
-        var nodes = (options.Nodes ?? okTimes.Keys.Concat(invokeTimes.Keys).Distinct().Order(StringComparer.Ordinal).ToList()).ToList();
+        var nodes = (
+            options.Nodes ?? okTimes.Keys.Concat(invokeTimes.Keys).Distinct().Order(StringComparer.Ordinal).ToList()
+        ).ToList();
         var unaddressed = options.ClientsNeverIdle ? [] : nodes.Where(n => !invokeTimes.ContainsKey(n)).ToList();
         nodes = nodes.Except(unaddressed).ToList();
         var judgedAny = false;
@@ -79,8 +100,10 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
             // The node's own clock: calm time, and unless clients never idle, only while the node was asked.
             var nodeClock = options.ClientsNeverIdle
                 ? clock
-                : new CalmClock([.. windows, .. unreadable, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)],
-                    end);
+                : new CalmClock(
+                    [.. windows, .. unreadable, .. Unasked(asked.GetValueOrDefault(n) ?? [], origin, end)],
+                    end
+                );
             judgedAny |= nodeClock.Between(origin, end) >= stall;
             var servingFrom = new List<(long From, long To)>(); // calm spans in which the node is judged for stalls
             long? owed = null; // the first heal since which the node has not served
@@ -90,10 +113,12 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
             {
                 var at = heals[h].To;
                 var nextHeal = h + 1 < heals.Count ? heals[h + 1].To : long.MaxValue;
-                seconds[h][n] = FirstAtOrAfter(oks, at) is { } f && f < nextHeal ? Math.Round(Sec(f) - Sec(at), 3) : null;
+                seconds[h][n] =
+                    FirstAtOrAfter(oks, at) is { } f && f < nextHeal ? Math.Round(Sec(f) - Sec(at), 3) : null;
                 if (owed is null)
                 {
-                    if (cursor < heals[h].From) servingFrom.Add((cursor, heals[h].From)); // watched for stalls up to this fault
+                    if (cursor < heals[h].From)
+                        servingFrom.Add((cursor, heals[h].From)); // watched for stalls up to this fault
                     owed = at;
                     owedHeal = h;
                 }
@@ -108,57 +133,104 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
                 else if (deadline is { } d && d < Math.Min(ok ?? long.MaxValue, nextHeal))
                 {
                     // The budget of calm time ran out before the node served: judged, whatever came after.
-                    for (var k = owedHeal; k <= h; k++) outcomes[k] = "not-recovered";
-                    var counted = nodeClock.CalmBetween(owed.Value, d).Select(c => $"{Sec(c.From):0.0}s..{Sec(c.To):0.0}s");
-                    problems.Add($"not recovered: {n} served no ok operation within {options.Budget.TotalSeconds:0.#}s of calm time{Asked} after the " +
-                                 $"{string.Join("+", heals[owedHeal].Kinds)} heal at {Sec(owed.Value):0.0}s (calm time counted: {string.Join(", ", counted)}" +
-                                 $"{(ok is { } late ? $"; its next ok at {Sec(late):0.0}s" : "; no ok after it")})");
+                    for (var k = owedHeal; k <= h; k++)
+                        outcomes[k] = "not-recovered";
+                    var counted = nodeClock
+                        .CalmBetween(owed.Value, d)
+                        .Select(c => $"{Sec(c.From):0.0}s..{Sec(c.To):0.0}s");
+                    problems.Add(
+                        $"not recovered: {n} served no ok operation within {options.Budget.TotalSeconds:0.#}s of "
+                            + $"calm time{Asked} after the "
+                            + $"{string.Join("+", heals[owedHeal].Kinds)} heal at {Sec(owed.Value):0.0}s (calm "
+                            + $"time counted: {string.Join(", ", counted)}"
+                            + $"{(ok is { } late ? $"; its next ok at {Sec(late):0.0}s" : "; no ok after it")})"
+                    );
                     owed = null;
                     cursor = ok is { } back && back < nextHeal ? back : long.MaxValue; // a new heal gives a new budget
                 }
                 else if (deadline is null && nextHeal == long.MaxValue)
                 {
-                    for (var k = owedHeal; k <= h; k++) outcomes[k] = "not-judged";
-                    notJudged.Add($"{n}: the history ends {nodeClock.Between(owed.Value, end) / 1e9:0.0}s of calm time{Asked} after the heal at {Sec(owed.Value):0.0}s, before the {options.Budget.TotalSeconds:0.#}s budget");
+                    for (var k = owedHeal; k <= h; k++)
+                        outcomes[k] = "not-judged";
+                    notJudged.Add(
+                        $"{n}: the history ends {nodeClock.Between(owed.Value, end) / 1e9:0.0}s of calm "
+                            + $"time{Asked} after the heal at {Sec(owed.Value):0.0}s, before the "
+                            + $"{options.Budget.TotalSeconds:0.#}s budget"
+                    );
                 }
-                // Otherwise the node is still owed at the next heal: its budget carries on across the next fault window.
+                // Otherwise the node is still owed at the next heal: its budget carries on across the next fault
+                // window.
             }
-            if (owed is null && cursor < end) servingFrom.Add((cursor, end));
-            if (heals.Count == 0) servingFrom = [(origin, end)];
+            if (owed is null && cursor < end)
+                servingFrom.Add((cursor, end));
+            if (heals.Count == 0)
+                servingFrom = [(origin, end)];
             foreach (var (from, to) in servingFrom)
-                foreach (var (ca, cb) in nodeClock.CalmBetween(from, to))
-                    foreach (var (a, b, tries) in Gaps(oks, invokeTimes.GetValueOrDefault(n), ca, cb, stall))
-                    {
-                        if (StallCauses.HealRecovery(n, a, b, options.Elections, clock, budget, Sec) is { } recovering)
-                        {
-                            notJudged.Add(recovering);
-                            continue;
-                        }
-                        stalls.Add(new StallWindow(n, Sec(a), Sec(b), tries));
-                        problems.Add($"stall: {n} completed no ok operation from {Sec(a):0.0}s to {Sec(b):0.0}s while no fault was active ({tries} tried)" +
-                                     StallCauses.Cause(n, a, b, options.Elections, history, options.NodeOf));
-                    }
+            foreach (var (ca, cb) in nodeClock.CalmBetween(from, to))
+            foreach (var (a, b, tries) in Gaps(oks, invokeTimes.GetValueOrDefault(n), ca, cb, stall))
+            {
+                if (StallCauses.HealRecovery(n, a, b, options.Elections, clock, budget, Sec) is { } recovering)
+                {
+                    notJudged.Add(recovering);
+                    continue;
+                }
+                stalls.Add(new StallWindow(n, Sec(a), Sec(b), tries));
+                problems.Add(
+                    $"stall: {n} completed no ok operation from {Sec(a):0.0}s to {Sec(b):0.0}s while no fault was "
+                        + $"active ({tries} tried)"
+                        + StallCauses.Cause(n, a, b, options.Elections, history, options.NodeOf)
+                );
+            }
         }
 
-        var healReports = heals.Select((f, i) => new HealRecovery(Sec(f.To), string.Join("+", f.Kinds), i == heals.Count - 1, outcomes[i], seconds[i])).ToList();
+        var healReports = heals
+            .Select(
+                (f, i) =>
+                    new HealRecovery(
+                        Sec(f.To),
+                        string.Join("+", f.Kinds),
+                        i == heals.Count - 1,
+                        outcomes[i],
+                        seconds[i]
+                    )
+            )
+            .ToList();
         var outage = LongestOutage(history, okTimes, invokeTimes, origin, end);
-        var report = new RecoveryReport(options.Budget.TotalSeconds, options.Stall.TotalSeconds, healReports, stalls, outage, byNode);
-        var outageLine = outage is null ? "" : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s ({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
+        var report = new RecoveryReport(
+            options.Budget.TotalSeconds,
+            options.Stall.TotalSeconds,
+            healReports,
+            stalls,
+            outage,
+            byNode
+        );
+        var outageLine = outage is null
+            ? ""
+            : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s "
+                + $"({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
         var tally = Tally(healReports, nodes.Count, byNode);
         if (unaddressed.Count > 0)
             notJudged.Add($"{string.Join(", ", unaddressed)}: no client addressed it, so it is not judged");
         var notes = notJudged.Count > 0 ? "\n" + string.Join("\n", notJudged.Distinct()) : "";
-        if (problems.Count > 0) return new CheckResult(Name, Verdict.Invalid, string.Join("\n", problems) + "\n" + tally + notes + outageLine, report);
+        if (problems.Count > 0)
+            return new CheckResult(
+                Name,
+                Verdict.Invalid,
+                string.Join("\n", problems) + "\n" + tally + notes + outageLine,
+                report
+            );
         judgedAny |= healReports.Any(h => h.Outcome != "not-judged");
         return judgedAny
             ? new CheckResult(Name, Verdict.Valid, tally + "; no stall while calm" + notes + outageLine, report)
             : new CheckResult(Name, Verdict.NotJudged, "not judged: " + tally + notes + outageLine, report);
     }
 
-    /// <summary>How the summary qualifies calm time: only the time the node was asked, unless clients never idle.</summary>
+    /// <summary>How the summary qualifies calm time: only the time the node was asked, unless clients never
+    /// idle.</summary>
     string Asked => options.ClientsNeverIdle ? "" : " in which it was asked";
 
-    /// <summary>A limit in nanoseconds of history time; TimeSpan.MaxValue (no limit), or near, is long.MaxValue.</summary>
+    /// <summary>A limit in nanoseconds of history time; TimeSpan.MaxValue (no limit), or near, is
+    /// long.MaxValue.</summary>
     static long Nanoseconds(TimeSpan t) => t.Ticks >= long.MaxValue / 100 ? long.MaxValue : t.Ticks * 100;
 
     /// <summary>
@@ -188,38 +260,64 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var cursor = origin; // asked up to here (or the start)
         foreach (var (from, to) in ops.OrderBy(o => o.From))
         {
-            if (from - cursor > bridge) yield return new FaultWindow("unasked", cursor, from, "");
+            if (from - cursor > bridge)
+                yield return new FaultWindow("unasked", cursor, from, "");
             cursor = Math.Max(cursor, to);
         }
-        if (end - cursor > bridge) yield return new FaultWindow("unasked", cursor, end, "");
+        if (end - cursor > bridge)
+            yield return new FaultWindow("unasked", cursor, end, "");
     }
 
     /// <summary>Every heal counted by outcome, so a summary never claims more than was judged.</summary>
     static string Tally(IReadOnlyList<HealRecovery> heals, int nodes, string byNode)
     {
         var who = byNode == "cluster" ? "the cluster as one node" : $"{nodes} nodes, each on its own";
-        if (heals.Count == 0) return $"no heals ({who})";
+        if (heals.Count == 0)
+            return $"no heals ({who})";
         var recovered = heals.Where(h => h.Outcome == "recovered").ToList();
-        var parts = new List<string> { $"recovered after {recovered.Count} of {heals.Count} heals ({who}" +
-            (recovered.Count > 0 ? $", slowest {recovered.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max():0.0}s)" : ")") };
+        var parts = new List<string>
+        {
+            $"recovered after {recovered.Count} of {heals.Count} heals ({who}"
+                + (
+                    recovered.Count > 0
+                        ? $", slowest "
+                            + $"{recovered.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max():0.0}s)"
+                        : ")"
+                ),
+        };
         var failed = heals.Count(h => h.Outcome == "not-recovered");
         var open = heals.Count(h => h.Outcome == "not-judged");
-        if (failed > 0) parts.Add($"{failed} not recovered");
-        if (open > 0) parts.Add($"{open} not judged");
+        if (failed > 0)
+            parts.Add($"{failed} not recovered");
+        if (open > 0)
+            parts.Add($"{open} not judged");
         return string.Join(", ", parts);
     }
 
     /// <summary>The longest gap between ok operations, cluster-wide, in which operations were tried.</summary>
-    static Outage? LongestOutage(IReadOnlyList<Op> history, Dictionary<string, List<long>> ok, Dictionary<string, List<long>> invoked, long origin, long end)
+    static Outage? LongestOutage(
+        IReadOnlyList<Op> history,
+        Dictionary<string, List<long>> ok,
+        Dictionary<string, List<long>> invoked,
+        long origin,
+        long end
+    )
     {
         var oks = ok.Values.SelectMany(t => t).Order().ToList();
         var tries = invoked.Values.SelectMany(t => t).Order().ToList();
         var best = (From: 0L, To: 0L);
         foreach (var (a, b, _) in Gaps(oks, tries, origin, end, 1))
-            if (b - a > best.To - best.From) best = (a, b);
-        if (best.To == best.From) return null;
+            if (b - a > best.To - best.From)
+                best = (a, b);
+        if (best.To == best.From)
+            return null;
         double Sec(long t) => Math.Round(t / 1e9, 3);
-        var faults = FaultWindows.From(history).Where(w => w.Start < best.To && w.End > best.From).Select(w => w.Kind).Distinct().ToList();
+        var faults = FaultWindows
+            .From(history)
+            .Where(w => w.Start < best.To && w.End > best.From)
+            .Select(w => w.Kind)
+            .Distinct()
+            .ToList();
         return new Outage(Sec(best.From), Sec(best.To), faults);
     }
 
@@ -228,8 +326,12 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
     /// else the node the op's invoke names in the history, else the one cluster. Asked: each op's span on
     /// its node, invoke to completion (any completion), or to the history's end for one never completed.
     /// </summary>
-    (Dictionary<string, List<long>> Ok, Dictionary<string, List<long>> Invoked, Dictionary<string, List<(long, long)>> Asked,
-        string ByNode) ClientTimes(IReadOnlyList<Op> history, long end)
+    (
+        Dictionary<string, List<long>> Ok,
+        Dictionary<string, List<long>> Invoked,
+        Dictionary<string, List<(long, long)>> Asked,
+        string ByNode
+    ) ClientTimes(IReadOnlyList<Op> history, long end)
     {
         var ok = new Dictionary<string, List<long>>();
         var invoked = new Dictionary<string, List<long>>();
@@ -239,46 +341,75 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var pending = new Dictionary<int, (string Node, long At)>(); // process -> its outstanding invoke
         void Asked(string node, long from, long to)
         {
-            if (!asked.TryGetValue(node, out var spans)) asked[node] = spans = [];
+            if (!asked.TryGetValue(node, out var spans))
+                asked[node] = spans = [];
             spans.Add((from, to));
         }
         foreach (var op in history)
         {
-            if (op.IsNemesis) continue;
-            if (fromHistory && op.Type == OpType.Invoke) current[op.Process] = op.Node ?? "unnamed";
-            var node = options.NodeOf?.Invoke(op.Process) ?? (fromHistory ? current.GetValueOrDefault(op.Process, op.Node ?? "unnamed") : "cluster");
-            if (op.Type == OpType.Invoke) pending[op.Process] = (node, op.Time);
-            else if (pending.Remove(op.Process, out var began)) Asked(began.Node, began.At, op.Time);
-            if (op.Type != OpType.Invoke && !(options.Serves?.Invoke(op) ?? op.Type == OpType.Ok)) continue;
+            if (op.IsNemesis)
+                continue;
+            if (fromHistory && op.Type == OpType.Invoke)
+                current[op.Process] = op.Node ?? "unnamed";
+            var node = options.NodeOf?.Invoke(op.Process)
+                ?? (fromHistory ? current.GetValueOrDefault(op.Process, op.Node ?? "unnamed") : "cluster");
+            if (op.Type == OpType.Invoke)
+                pending[op.Process] = (node, op.Time);
+            else if (pending.Remove(op.Process, out var began))
+                Asked(began.Node, began.At, op.Time);
+            if (op.Type != OpType.Invoke && !(options.Serves?.Invoke(op) ?? op.Type == OpType.Ok))
+                continue;
             var map = op.Type == OpType.Invoke ? invoked : ok;
-            if (!map.TryGetValue(node, out var list)) map[node] = list = [];
+            if (!map.TryGetValue(node, out var list))
+                map[node] = list = [];
             list.Add(op.Time);
         }
-        foreach (var (node, at) in pending.Values) Asked(node, at, end);
-        foreach (var l in ok.Values.Concat(invoked.Values)) l.Sort();
-        return (ok, invoked, asked, options.NodeOf is not null ? "check options" : fromHistory ? "history" : "cluster");
+        foreach (var (node, at) in pending.Values)
+            Asked(node, at, end);
+        foreach (var l in ok.Values.Concat(invoked.Values))
+            l.Sort();
+        return (
+            ok,
+            invoked,
+            asked,
+            options.NodeOf is not null ? "check options"
+            : fromHistory ? "history"
+            : "cluster"
+        );
     }
 
     static long? FirstAtOrAfter(List<long> times, long from)
     {
         var i = times.BinarySearch(from);
-        if (i < 0) i = ~i;
-        while (i > 0 && times[i - 1] == from) i--;
+        if (i < 0)
+            i = ~i;
+        while (i > 0 && times[i - 1] == from)
+            i--;
         return i < times.Count ? times[i] : null;
     }
 
     /// <summary>Gaps of at least `min` between ok ops within [from, to] during which ops were tried.</summary>
-    static IEnumerable<(long From, long To, int Tries)> Gaps(List<long>? ok, List<long>? invoked, long from, long to, long min)
+    static IEnumerable<(long From, long To, int Tries)> Gaps(
+        List<long>? ok,
+        List<long>? invoked,
+        long from,
+        long to,
+        long min
+    )
     {
-        if (to - from < min) yield break;
+        if (to - from < min)
+            yield break;
         var points = new List<long> { from };
-        if (ok is not null) points.AddRange(ok.Where(t => t > from && t < to));
+        if (ok is not null)
+            points.AddRange(ok.Where(t => t > from && t < to));
         points.Add(to);
         for (var i = 1; i < points.Count; i++)
         {
-            if (points[i] - points[i - 1] < min) continue;
+            if (points[i] - points[i - 1] < min)
+                continue;
             var tries = invoked?.Count(t => t >= points[i - 1] && t < points[i]) ?? 0;
-            if (tries > 0) yield return (points[i - 1], points[i], tries);
+            if (tries > 0)
+                yield return (points[i - 1], points[i], tries);
         }
     }
 }

@@ -13,7 +13,10 @@ public static class ResultsJson
 {
     public static readonly JsonSerializerSettings Settings = new()
     {
-        ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } },
+        ContractResolver = new DefaultContractResolver
+        {
+            NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false },
+        },
         Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) },
         Formatting = Formatting.Indented,
         NullValueHandling = NullValueHandling.Include,
@@ -21,7 +24,17 @@ public static class ResultsJson
 
     /// <summary>Each check as {verdict, summary, details}, keyed by the checker's name.</summary>
     public static Dictionary<string, object?> Checks(IEnumerable<CheckResult> results) =>
-        results.ToDictionary(c => c.Checker, c => (object?)new { c.Verdict, c.Summary, c.Details });
+        results.ToDictionary(
+            c => c.Checker,
+            c =>
+                (object?)
+                    new
+                    {
+                        c.Verdict,
+                        c.Summary,
+                        c.Details,
+                    }
+        );
 
     public static string Serialize(object value) => JsonConvert.SerializeObject(value, Settings);
 }

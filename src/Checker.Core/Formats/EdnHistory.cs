@@ -16,10 +16,12 @@ public static class EdnHistory
         long nextIndex = 0;
         while (true)
         {
-            if (wrapped && (edn.TryConsume(']') || edn.TryConsume(')'))) break;
+            if (wrapped && (edn.TryConsume(']') || edn.TryConsume(')')))
+                break;
             if (edn.AtEnd)
             {
-                if (wrapped) throw new HistoryFormatException(source, edn.Line, "the history's opening bracket is never closed");
+                if (wrapped)
+                    throw new HistoryFormatException(source, edn.Line, "the history's opening bracket is never closed");
                 break;
             }
             var line = edn.Line;
@@ -30,19 +32,27 @@ public static class EdnHistory
             nextIndex = op.Index + 1;
             yield return op;
         }
-        if (wrapped && !edn.AtEnd) throw new HistoryFormatException(source, edn.Line, "text after the history's closing bracket");
+        if (wrapped && !edn.AtEnd)
+            throw new HistoryFormatException(source, edn.Line, "text after the history's closing bracket");
     }
 
-    /// <summary>Builds an op from a Jepsen op map (keys :index :time :process :type :f :value, optional :key :error).</summary>
+    /// <summary>Builds an op from a Jepsen op map (keys :index :time :process :type :f :value, optional :key
+    /// :error).</summary>
     internal static Op FromMap(IDictionary map, long defaultIndex, string source, int line)
     {
         HistoryFormatException Bad(string problem) => new(source, line, problem);
         object? Field(string name) => map[new Keyword(name)];
         bool Has(string name) => map.Contains(new Keyword(name));
-        long index = Has("index") ? Field("index") as long? ?? throw Bad(":index must be an integer that fits in 64 bits") : defaultIndex;
-        long time = Has("time") ? Field("time") as long? ?? throw Bad(":time must be an integer that fits in 64 bits") : -1;
-        if (Has("time") && time < 0) throw Bad($":time must not be negative ({time}): times count from the test's start");
-        var process = ParseProcess(Field("process")) ?? throw Bad($":process must be a non-negative integer or :nemesis, not {Values.Format(Field("process"))}");
+        long index = Has("index")
+            ? Field("index") as long? ?? throw Bad(":index must be an integer that fits in 64 bits")
+            : defaultIndex;
+        long time = Has("time")
+            ? Field("time") as long? ?? throw Bad(":time must be an integer that fits in 64 bits")
+            : -1;
+        if (Has("time") && time < 0)
+            throw Bad($":time must not be negative ({time}): times count from the test's start");
+        var process = ParseProcess(Field("process"))
+            ?? throw Bad($":process must be a non-negative integer or :nemesis, not {Values.Format(Field("process"))}");
         OpType type;
         try
         {
@@ -64,13 +74,17 @@ public static class EdnHistory
             var named when Names.Of(named) is { } s => s,
             var other => Values.Format(other),
         };
-        return new Op(index, time, process, type, f, Field("value"), Field("key"), error, line) { Node = Names.Of(Field("node")) };
+        return new Op(index, time, process, type, f, Field("value"), Field("key"), error, line)
+        {
+            Node = Names.Of(Field("node")),
+        };
     }
 
-    internal static int? ParseProcess(object? p) => p switch
-    {
-        long l when l is >= 0 and <= int.MaxValue => (int)l,
-        Keyword { Name: "nemesis" } => Op.NemesisProcess,
-        _ => null,
-    };
+    internal static int? ParseProcess(object? p) =>
+        p switch
+        {
+            long l when l is >= 0 and <= int.MaxValue => (int)l,
+            Keyword { Name: "nemesis" } => Op.NemesisProcess,
+            _ => null,
+        };
 }

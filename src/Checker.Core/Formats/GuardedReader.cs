@@ -27,13 +27,16 @@ public sealed class GuardedReader : TextReader
     }
 
     readonly char[] buf = new char[1 << 16];
-    int pos, len;
+    int pos,
+        len;
 
     /// <summary>Refills the buffer; false at the end of the text (end of file, or NUL padding).</summary>
     bool Fill()
     {
-        if (pos < len) return true;
-        if (ended) return false;
+        if (pos < len)
+            return true;
+        if (ended)
+            return false;
         pos = 0;
         try
         {
@@ -41,25 +44,33 @@ public sealed class GuardedReader : TextReader
         }
         catch (DecoderFallbackException)
         {
-            throw new HistoryFormatException(source, line, $"not valid UTF-8 (at line {line} or after): strings that cannot be read cannot be compared");
+            throw new HistoryFormatException(
+                source,
+                line,
+                $"not valid UTF-8 (at line {line} or after): strings that cannot be read cannot be compared"
+            );
         }
         for (var i = 0; i < len; i++)
         {
-            if (buf[i] != '\0') continue;
+            if (buf[i] != '\0')
+                continue;
             EndAtPadding(buf, i, len);
             len = i;
             break;
         }
-        if (len == 0) ended = true;
+        if (len == 0)
+            ended = true;
         return len > 0;
     }
 
     public override int Read(char[] buffer, int index, int count)
     {
-        if (count == 0 || !Fill()) return 0;
+        if (count == 0 || !Fill())
+            return 0;
         var n = Math.Min(count, len - pos);
         for (var i = 0; i < n; i++)
-            if (buf[pos + i] == '\n') line++;
+            if (buf[pos + i] == '\n')
+                line++;
         Array.Copy(buf, pos, buffer, index, n);
         pos += n;
         return n;
@@ -67,9 +78,11 @@ public sealed class GuardedReader : TextReader
 
     public override int Read()
     {
-        if (!Fill()) return -1;
+        if (!Fill())
+            return -1;
         var c = buf[pos++];
-        if (c == '\n') line++;
+        if (c == '\n')
+            line++;
         return c;
     }
 
@@ -81,7 +94,8 @@ public sealed class GuardedReader : TextReader
     /// </summary>
     public override string? ReadLine()
     {
-        if (!Fill()) return null;
+        if (!Fill())
+            return null;
         System.Text.StringBuilder? longLine = null;
         while (true)
         {
@@ -92,18 +106,22 @@ public sealed class GuardedReader : TextReader
                 pos += nl + 1;
                 line++;
                 var text = rest[..nl];
-                if (longLine is null) return new string(text.EndsWith('\r') ? text[..^1] : text);
+                if (longLine is null)
+                    return new string(text.EndsWith('\r') ? text[..^1] : text);
                 longLine.Append(text);
-                if (longLine.Length > 0 && longLine[^1] == '\r') longLine.Length--;
+                if (longLine.Length > 0 && longLine[^1] == '\r')
+                    longLine.Length--;
                 return longLine.ToString();
             }
             (longLine ??= new System.Text.StringBuilder()).Append(rest);
             pos = len;
-            if (!Fill()) return longLine.ToString();
+            if (!Fill())
+                return longLine.ToString();
         }
     }
 
-    /// <summary>Past the first NUL only NULs (and white space) may follow: then it is padding, else bad input.</summary>
+    /// <summary>Past the first NUL only NULs (and white space) may follow: then it is padding, else bad
+    /// input.</summary>
     void EndAtPadding(char[] buffer, int from, int to)
     {
         ended = true;
@@ -111,14 +129,20 @@ public sealed class GuardedReader : TextReader
         var block = buffer;
         var at = line;
         for (var i = pos; i < from; i++)
-            if (buffer[i] == '\n') at++;
+            if (buffer[i] == '\n')
+                at++;
         while (true)
         {
             for (var i = from; i < to; i++)
             {
-                if (block[i] == '\0') chars++;
+                if (block[i] == '\0')
+                    chars++;
                 else if (!char.IsWhiteSpace(block[i]))
-                    throw new HistoryFormatException(source, at, "a NUL byte, with more text after it: the file is damaged");
+                    throw new HistoryFormatException(
+                        source,
+                        at,
+                        "a NUL byte, with more text after it: the file is damaged"
+                    );
             }
             block = new char[1 << 16];
             from = 0;
@@ -130,14 +154,16 @@ public sealed class GuardedReader : TextReader
             {
                 throw new HistoryFormatException(source, at, "not valid UTF-8 after NUL bytes: the file is damaged");
             }
-            if (to == 0) break;
+            if (to == 0)
+                break;
         }
         Padding = (at, chars);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        if (disposing)
+            inner.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -3,23 +3,36 @@ using Checker.Core.History;
 namespace Checker.Core.Formats;
 
 /// <summary>The history formats Checker reads.</summary>
-public enum HistoryFormat { Auto, JsonLines, Edn, JepsenLog }
+public enum HistoryFormat
+{
+    Auto,
+    JsonLines,
+    Edn,
+    JepsenLog,
+}
 
 /// <summary>A history as read from a file, with what the reading noticed.</summary>
-/// <param name="Notes">Things a person should know about the input (NUL padding cut off, records without times).</param>
-public sealed record LoadedHistory(List<Op> Ops, HistoryFormat Format, IReadOnlyList<string> Notes, HistoryHeader Header);
+/// <param name="Notes">Things a person should know about the input (NUL padding cut off, records without
+/// times).</param>
+public sealed record LoadedHistory(
+    List<Op> Ops,
+    HistoryFormat Format,
+    IReadOnlyList<string> Notes,
+    HistoryHeader Header
+);
 
 /// <summary>Opens a history file in any supported format, detecting the format from its first content.</summary>
 public static class HistoryFile
 {
-    public static HistoryFormat ParseFormat(string name) => name.ToLowerInvariant() switch
-    {
-        "auto" => HistoryFormat.Auto,
-        "jsonl" or "json" or "jsonlines" => HistoryFormat.JsonLines,
-        "edn" => HistoryFormat.Edn,
-        "log" or "jepsen-log" or "text" => HistoryFormat.JepsenLog,
-        _ => throw new UnknownFormatException($"unknown format '{name}' (use auto, jsonl, edn or log)"),
-    };
+    public static HistoryFormat ParseFormat(string name) =>
+        name.ToLowerInvariant() switch
+        {
+            "auto" => HistoryFormat.Auto,
+            "jsonl" or "json" or "jsonlines" => HistoryFormat.JsonLines,
+            "edn" => HistoryFormat.Edn,
+            "log" or "jepsen-log" or "text" => HistoryFormat.JepsenLog,
+            _ => throw new UnknownFormatException($"unknown format '{name}' (use auto, jsonl, edn or log)"),
+        };
 
     /// <summary>Reads every op of the file; throws HistoryFormatException naming the file and line.</summary>
     public static List<Op> Load(string path, HistoryFormat format = HistoryFormat.Auto) => Open(path, format).Ops;
@@ -31,17 +44,24 @@ public static class HistoryFile
     /// </summary>
     public static LoadedHistory Open(string path, HistoryFormat format = HistoryFormat.Auto)
     {
-        if (Directory.Exists(path)) throw new HistoryFormatException(path, 0, "is a folder, not a history file");
+        if (Directory.Exists(path))
+            throw new HistoryFormatException(path, 0, "is a folder, not a history file");
         using var reader = new GuardedReader(File.OpenRead(path), path);
         var header = new HistoryHeader();
         var notes = new List<string>();
         var ops = Read(reader, path, format, header, notes, out var used).ToList();
         HistoryOrder.Check(ops, path);
         if (reader.Padding is { } pad)
-            notes.Add($"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run leaves); the {ops.Count} records before them were read");
+            notes.Add(
+                $"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run "
+                    + $"leaves); the {ops.Count} records before them were read"
+            );
         var untimed = ops.Count(o => o.Time < 0);
         if (untimed > 0 && untimed < ops.Count)
-            notes.Add($"{untimed} of {ops.Count} records have no time: the history is ordered by position and recovery is not judged");
+            notes.Add(
+                $"{untimed} of {ops.Count} records have no time: the history is ordered by position and recovery "
+                    + $"is not judged"
+            );
         ops = QueueDrains.Expand(ops, path, notes);
         return new LoadedHistory(ops, used, notes, header);
     }
@@ -52,26 +72,38 @@ public static class HistoryFile
     /// </summary>
     public static void RequireClientOps(LoadedHistory history, string source, bool formatForced)
     {
-        if (history.Ops.Any(o => !o.IsNemesis)) return;
+        if (history.Ops.Any(o => !o.IsNemesis))
+            return;
         var how = $"read as {Describe(history.Format)}{(formatForced ? " (as --format asked)" : "")}";
-        throw new HistoryFormatException(source, 0, history.Ops.Count == 0
-            ? $"no records: the file has no history ({how}){(formatForced ? "; is the format right?" : "")}"
-            : $"no client operation among its {history.Ops.Count} records ({how}): nothing to judge");
+        throw new HistoryFormatException(
+            source,
+            0,
+            history.Ops.Count == 0
+                ? $"no records: the file has no history ({how}){(formatForced ? "; is the format right?" : "")}"
+                : $"no client operation among its {history.Ops.Count} records ({how}): nothing to judge"
+        );
     }
 
-    public static string Describe(HistoryFormat f) => f switch
-    {
-        HistoryFormat.JsonLines => "JSON Lines",
-        HistoryFormat.Edn => "EDN",
-        HistoryFormat.JepsenLog => "a Jepsen log",
-        _ => "auto",
-    };
+    public static string Describe(HistoryFormat f) =>
+        f switch
+        {
+            HistoryFormat.JsonLines => "JSON Lines",
+            HistoryFormat.Edn => "EDN",
+            HistoryFormat.JepsenLog => "a Jepsen log",
+            _ => "auto",
+        };
 
     public static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format = HistoryFormat.Auto) =>
         Read(reader, source, format, null, null, out _);
 
-    static IEnumerable<Op> Read(TextReader reader, string source, HistoryFormat format, HistoryHeader? header,
-        List<string>? notes, out HistoryFormat used)
+    static IEnumerable<Op> Read(
+        TextReader reader,
+        string source,
+        HistoryFormat format,
+        HistoryHeader? header,
+        List<string>? notes,
+        out HistoryFormat used
+    )
     {
         if (format == HistoryFormat.Auto)
         {
@@ -99,21 +131,35 @@ public static class HistoryFile
         var i = 0;
         while (i < head.Length)
         {
-            if (char.IsWhiteSpace(head[i]) || head[i] == ',') i++;
-            else if (head[i] == ';') { while (i < head.Length && head[i] != '\n') i++; }
-            else break;
+            if (char.IsWhiteSpace(head[i]) || head[i] == ',')
+                i++;
+            else if (head[i] == ';')
+            {
+                while (i < head.Length && head[i] != '\n')
+                    i++;
+            }
+            else
+                break;
         }
-        if (i == head.Length) return HistoryFormat.JsonLines; // empty: any reader yields nothing
+        if (i == head.Length)
+            return HistoryFormat.JsonLines; // empty: any reader yields nothing
         var c = head[i];
         if (c == '{')
         {
             var j = i + 1;
-            while (j < head.Length && char.IsWhiteSpace(head[j])) j++;
+            while (j < head.Length && char.IsWhiteSpace(head[j]))
+                j++;
             return j < head.Length && head[j] is '"' or '}' ? HistoryFormat.JsonLines : HistoryFormat.Edn;
         }
-        if (c is '[' or '(' or '#') return HistoryFormat.Edn;
-        if (JepsenLog.Looks(head[i..])) return HistoryFormat.JepsenLog;
-        throw new HistoryFormatException(source, 1, "cannot tell the history's format (JSON Lines, EDN or Jepsen log); pass --format");
+        if (c is '[' or '(' or '#')
+            return HistoryFormat.Edn;
+        if (JepsenLog.Looks(head[i..]))
+            return HistoryFormat.JepsenLog;
+        throw new HistoryFormatException(
+            source,
+            1,
+            "cannot tell the history's format (JSON Lines, EDN or Jepsen log); pass --format"
+        );
     }
 
     /// <summary>A reader that shows its first few KB for detection, then yields the whole text.</summary>
@@ -139,7 +185,8 @@ public static class HistoryFile
 
         public override int Read(char[] buffer, int index, int count)
         {
-            if (pos >= head.Length) return inner.Read(buffer, index, count);
+            if (pos >= head.Length)
+                return inner.Read(buffer, index, count);
             var n = Math.Min(count, head.Length - pos);
             head.CopyTo(pos, buffer, index, n);
             pos += n;
@@ -148,7 +195,8 @@ public static class HistoryFile
 
         public override string? ReadLine()
         {
-            if (pos >= head.Length) return inner.ReadLine();
+            if (pos >= head.Length)
+                return inner.ReadLine();
             var nl = head.IndexOf('\n', pos);
             if (nl >= 0)
             {

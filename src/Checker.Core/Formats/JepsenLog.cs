@@ -21,13 +21,19 @@ public static partial class JepsenLog
     /// <param name="notes">Receives what the reading skipped, when anything was.</param>
     public static IEnumerable<Op> Read(TextReader input, string source, List<string>? notes = null)
     {
-        int lineNo = 0, lines = 0, read = 0, logLines = 0, foreign = 0, firstForeign = 0;
+        int lineNo = 0,
+            lines = 0,
+            read = 0,
+            logLines = 0,
+            foreign = 0,
+            firstForeign = 0;
         var inLog = false;
         long index = 0;
         while (input.ReadLine() is { } line)
         {
             lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
             lines++;
             if (OpMessage(line) is { } message)
             {
@@ -43,19 +49,25 @@ public static partial class JepsenLog
             else
             {
                 foreign++;
-                if (firstForeign == 0) firstForeign = lineNo;
+                if (firstForeign == 0)
+                    firstForeign = lineNo;
             }
         }
         if (foreign * 2 > lines)
-            throw new HistoryFormatException(source, firstForeign,
-                $"not a Jepsen log: {foreign} of its {lines} lines (from line {firstForeign}) come before any log " +
-                $"record, so they would be skipped and the history judged on the {read} op lines found; " +
-                "is the format right (--format)?");
+            throw new HistoryFormatException(
+                source,
+                firstForeign,
+                $"not a Jepsen log: {foreign} of its {lines} lines (from line {firstForeign}) come before any log "
+                    + $"record, so they would be skipped and the history judged on the {read} op lines found; "
+                    + "is the format right (--format)?"
+            );
         if (notes is not null && logLines + foreign > 0)
         {
             var before = foreign > 0 ? $", {foreign} before the first log record, from line {firstForeign}" : "";
-            notes.Add($"read as a Jepsen log: {read} op lines read, {logLines + foreign} of {lines} lines skipped " +
-                $"({logLines} other log output{before})");
+            notes.Add(
+                $"read as a Jepsen log: {read} op lines read, {logLines + foreign} of {lines} lines skipped "
+                    + $"({logLines} other log output{before})"
+            );
         }
     }
 
@@ -63,7 +75,8 @@ public static partial class JepsenLog
     internal static bool Looks(string text)
     {
         foreach (var line in text.Split('\n'))
-            if (IsRecord(line) || OpMessage(line) is not null) return true;
+            if (IsRecord(line) || OpMessage(line) is not null)
+                return true;
         return false;
     }
 
@@ -85,12 +98,15 @@ public static partial class JepsenLog
         foreach (var marker in Markers)
         {
             var at = line.IndexOf(marker, StringComparison.Ordinal);
-            if (at < 0 || line.AsSpan(0, at).Contains('"')) continue;
+            if (at < 0 || line.AsSpan(0, at).Contains('"'))
+                continue;
             var message = line[(at + marker.Length)..];
             var fields = message.Split((char[])['\t', ' '], 3, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 2) continue;
+            if (fields.Length < 2)
+                continue;
             var process = fields[0] == ":nemesis" || (fields[0].Length > 0 && fields[0].All(char.IsAsciiDigit));
-            if (Types.Contains(fields[1]) || (process && fields[1].StartsWith(':'))) return message;
+            if (Types.Contains(fields[1]) || (process && fields[1].StartsWith(':')))
+                return message;
         }
         return null;
     }
@@ -103,12 +119,18 @@ public static partial class JepsenLog
         var fields = tabbed
             ? message.Split('\t', 5, StringSplitOptions.TrimEntries)
             : message.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries);
-        if (tabbed) fields = fields.Where((f, i) => i >= 3 || f.Length > 0).ToArray(); // runs of tabs before the value
+        if (tabbed)
+            fields = fields.Where((f, i) => i >= 3 || f.Length > 0).ToArray(); // runs of tabs before the value
         if (fields.Length < 3)
             throw new HistoryFormatException(source, lineNo, "expected 'process type f value' in an op line");
-        var process = fields[0] == ":nemesis" ? Op.NemesisProcess
+        var process =
+            fields[0] == ":nemesis" ? Op.NemesisProcess
             : int.TryParse(fields[0], out var p) && p >= 0 ? p
-            : throw new HistoryFormatException(source, lineNo, $"process must be a number or :nemesis, not '{fields[0]}'");
+            : throw new HistoryFormatException(
+                source,
+                lineNo,
+                $"process must be a number or :nemesis, not '{fields[0]}'"
+            );
         OpType type;
         try
         {
@@ -150,7 +172,8 @@ public static partial class JepsenLog
         try
         {
             var edn = new EdnReader(new StringReader(printed), "error");
-            if (Names.Of(edn.ReadForm()) is { } name && edn.AtEnd) return name;
+            if (Names.Of(edn.ReadForm()) is { } name && edn.AtEnd)
+                return name;
         }
         catch (HistoryFormatException) { }
         return printed;

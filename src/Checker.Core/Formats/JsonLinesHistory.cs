@@ -3,9 +3,9 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Checker.Core.History;
-using JsonWriter = Newtonsoft.Json.JsonWriter;
-using JsonTextWriter = Newtonsoft.Json.JsonTextWriter;
 using Formatting = Newtonsoft.Json.Formatting;
+using JsonTextWriter = Newtonsoft.Json.JsonTextWriter;
+using JsonWriter = Newtonsoft.Json.JsonWriter;
 
 namespace Checker.Core.Formats;
 
@@ -31,9 +31,11 @@ public static class JsonLinesHistory
         var lines = new LineReader(input);
         while (lines.Next(out var line))
         {
-            if (line.Span.Trim(" \t\r").IsEmpty) continue; // JSON's white space only
+            if (line.Span.Trim(" \t\r").IsEmpty)
+                continue; // JSON's white space only
             var length = Encoding.UTF8.GetMaxByteCount(line.Length);
-            if (bytes.Length < length) bytes = new byte[Math.Max(length, bytes.Length * 2)];
+            if (bytes.Length < length)
+                bytes = new byte[Math.Max(length, bytes.Length * 2)];
             length = Encoding.UTF8.GetBytes(line.Span, bytes);
             Op? op;
             try
@@ -49,7 +51,8 @@ public static class JsonLinesHistory
             {
                 throw new HistoryFormatException(source, lines.Number, e.Message);
             }
-            if (op is null) continue; // the header
+            if (op is null)
+                continue; // the header
             nextIndex = op.Index + 1;
             yield return sharing.Echo(op);
         }
@@ -63,7 +66,8 @@ public static class JsonLinesHistory
     sealed class LineReader(TextReader input)
     {
         char[] buffer = new char[1 << 16];
-        int start, end;
+        int start,
+            end;
         bool ended;
 
         /// <summary>1-based number of the line last handed out.</summary>
@@ -88,7 +92,8 @@ public static class JsonLinesHistory
                     line = Trim(buffer.AsMemory(start, end - start));
                     var any = start < end;
                     start = end;
-                    if (any) Number++;
+                    if (any)
+                        Number++;
                     return any;
                 }
                 searched = end - start;
@@ -98,9 +103,11 @@ public static class JsonLinesHistory
                     end -= start;
                     start = 0;
                 }
-                if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2); // one long line
+                if (end == buffer.Length)
+                    Array.Resize(ref buffer, buffer.Length * 2); // one long line
                 var n = input.Read(buffer, end, buffer.Length - end);
-                if (n == 0) ended = true;
+                if (n == 0)
+                    ended = true;
                 end += n;
             }
         }
@@ -129,24 +136,30 @@ public static class JsonLinesHistory
         var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(Strict));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             throw new FormatException("expected a JSON object");
-        long index = defaultIndex, time = -1;
+        long index = defaultIndex,
+            time = -1;
         int? process = null;
         OpType? type = null;
-        string? f = null, error = null, node = null;
-        object? key = null, value = null;
+        string? f = null,
+            error = null,
+            node = null;
+        object? key = null,
+            value = null;
         var isHeader = false;
         var seen = 0; // the fields read so far, one bit each
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("header"u8))
             {
-                if (header is null) throw new FormatException("a header record may only come before the first op");
+                if (header is null)
+                    throw new FormatException("a header record may only come before the first op");
                 reader.Read();
                 ReadHeader(ref reader, header);
                 isHeader = true;
                 continue;
             }
-            var field = reader.ValueTextEquals("index"u8) ? Field.Index
+            var field =
+                reader.ValueTextEquals("index"u8) ? Field.Index
                 : reader.ValueTextEquals("time"u8) ? Field.Time
                 : reader.ValueTextEquals("process"u8) ? Field.Process
                 : reader.ValueTextEquals("node"u8) ? Field.Node
@@ -157,28 +170,47 @@ public static class JsonLinesHistory
                 : reader.ValueTextEquals("error"u8) ? Field.Error
                 : Field.Other;
             if (field != Field.Other && (seen & (1 << (int)field)) != 0)
-                throw new FormatException($"field \"{field.ToString().ToLowerInvariant()}\" appears twice: which one holds?");
+                throw new FormatException(
+                    $"field \"{field.ToString().ToLowerInvariant()}\" appears twice: which one holds?"
+                );
             seen |= 1 << (int)field;
             reader.Read();
             switch (field)
             {
-                case Field.Index: index = Integer(ref reader, "index"); break;
+                case Field.Index:
+                    index = Integer(ref reader, "index");
+                    break;
                 case Field.Time:
                     time = Integer(ref reader, "time");
-                    if (time < 0) throw new FormatException($"field \"time\" must not be negative ({time}): times count from the test's start");
+                    if (time < 0)
+                        throw new FormatException(
+                            $"field \"time\" must not be negative ({time}): times count from the test's start"
+                        );
                     break;
-                case Field.Process: process = Process(ref reader); break;
+                case Field.Process:
+                    process = Process(ref reader);
+                    break;
                 case Field.Node:
-                    node = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader)
-                        : throw new FormatException("field \"node\" must be a string");
+                    node =
+                        reader.TokenType == JsonTokenType.String
+                            ? sharing.Name(ref reader)
+                            : throw new FormatException("field \"node\" must be a string");
                     break;
-                case Field.Type: type = Type(ref reader); break;
+                case Field.Type:
+                    type = Type(ref reader);
+                    break;
                 case Field.F:
-                    f = reader.TokenType == JsonTokenType.String ? sharing.Name(ref reader)
-                        : throw new FormatException("field \"f\" must be a string");
+                    f =
+                        reader.TokenType == JsonTokenType.String
+                            ? sharing.Name(ref reader)
+                            : throw new FormatException("field \"f\" must be a string");
                     break;
-                case Field.Key: key = ReadValue(ref reader, sharing); break;
-                case Field.Value: value = ReadValue(ref reader, sharing); break;
+                case Field.Key:
+                    key = ReadValue(ref reader, sharing);
+                    break;
+                case Field.Value:
+                    value = ReadValue(ref reader, sharing);
+                    break;
                 case Field.Error:
                     error = ReadValue(ref reader, sharing) switch
                     {
@@ -187,38 +219,63 @@ public static class JsonLinesHistory
                         var other => Values.Format(other),
                     };
                     break;
-                default: ReadValue(ref reader, null); break; // unknown fields: read strictly, then dropped
+                default:
+                    ReadValue(ref reader, null);
+                    break; // unknown fields: read strictly, then dropped
             }
         }
-        if (reader.TokenType != JsonTokenType.EndObject) throw new FormatException("truncated JSON object");
-        if (reader.Read()) throw new FormatException("text after the JSON object: one object per line");
-        if (isHeader) return null;
-        if (process is null) throw new FormatException("missing field \"process\"");
-        if (type is null) throw new FormatException("missing field \"type\"");
-        if (f is null) throw new FormatException("missing field \"f\"");
+        if (reader.TokenType != JsonTokenType.EndObject)
+            throw new FormatException("truncated JSON object");
+        if (reader.Read())
+            throw new FormatException("text after the JSON object: one object per line");
+        if (isHeader)
+            return null;
+        if (process is null)
+            throw new FormatException("missing field \"process\"");
+        if (type is null)
+            throw new FormatException("missing field \"type\"");
+        if (f is null)
+            throw new FormatException("missing field \"f\"");
         return new Op(index, time, process.Value, type.Value, f, value, key, error, lineNo) { Node = node };
     }
 
-    enum Field { Index, Time, Process, Node, Type, F, Key, Value, Error, Other }
+    enum Field
+    {
+        Index,
+        Time,
+        Process,
+        Node,
+        Type,
+        F,
+        Key,
+        Value,
+        Error,
+        Other,
+    }
 
     static long Integer(ref Utf8JsonReader r, string field)
     {
         if (r.TokenType != JsonTokenType.Number || IsFloat(r.ValueSpan))
             throw new FormatException($"field \"{field}\" must be an integer, not {Describe(ref r)}");
-        return r.TryGetInt64(out var l) ? l
+        return r.TryGetInt64(out var l)
+            ? l
             : throw new FormatException($"field \"{field}\" is out of range ({Describe(ref r)}): it must fit 64 bits");
     }
 
     static bool IsFloat(ReadOnlySpan<byte> number) => number.IndexOfAny(".eE"u8) >= 0;
 
-    /// <summary>A client process is a non-negative integer; the fault injector is "nemesis". Nothing else is a process.</summary>
+    /// <summary>A client process is a non-negative integer; the fault injector is "nemesis". Nothing else is a
+    /// process.</summary>
     static int Process(ref Utf8JsonReader r)
     {
-        if (r.TokenType == JsonTokenType.String && r.ValueTextEquals("nemesis"u8)) return Op.NemesisProcess;
+        if (r.TokenType == JsonTokenType.String && r.ValueTextEquals("nemesis"u8))
+            return Op.NemesisProcess;
         var integer = r.TokenType == JsonTokenType.Number && !IsFloat(r.ValueSpan);
-        if (integer && r.TryGetInt64(out var l) && l is >= 0 and <= int.MaxValue) return (int)l;
+        if (integer && r.TryGetInt64(out var l) && l is >= 0 and <= int.MaxValue)
+            return (int)l;
         throw new FormatException(
-            $"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(ref r)}");
+            $"field \"process\" must be a non-negative integer or \"nemesis\", not {Describe(ref r)}"
+        );
     }
 
     static void ReadHeader(ref Utf8JsonReader r, HistoryHeader header)
@@ -226,24 +283,32 @@ public static class JsonLinesHistory
         if (ReadValue(ref r, null) is not IDictionary<object, object?> fields)
             throw new FormatException("field \"header\" must be an object");
         if (fields.TryGetValue("start", out var start))
-            header.Start = start is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-                ? t.ToUniversalTime()
-                : throw new FormatException($"header field \"start\" must be an ISO 8601 time, not {Values.Format(start)}");
+            header.Start =
+                start is string s
+                && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                    ? t.ToUniversalTime()
+                    : throw new FormatException(
+                        $"header field \"start\" must be an ISO 8601 time, not {Values.Format(start)}"
+                    );
         if (fields.TryGetValue("nodes", out var nodes))
-            header.Nodes = nodes is List<object?> names && names.All(n => n is string)
-                ? names.Cast<string>().ToList()
-                : throw new FormatException($"header field \"nodes\" must be a list of node names, not {Values.Format(nodes)}");
+            header.Nodes =
+                nodes is List<object?> names && names.All(n => n is string)
+                    ? names.Cast<string>().ToList()
+                    : throw new FormatException(
+                        $"header field \"nodes\" must be a list of node names, not {Values.Format(nodes)}"
+                    );
     }
 
-    static string Describe(ref Utf8JsonReader r) => r.TokenType switch
-    {
-        JsonTokenType.String => $"the string {Values.Format(r.GetString())}",
-        JsonTokenType.Number => Encoding.UTF8.GetString(r.ValueSpan),
-        JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => Encoding.UTF8.GetString(r.ValueSpan),
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.StartObject => "an object",
-        var other => other.ToString(),
-    };
+    static string Describe(ref Utf8JsonReader r) =>
+        r.TokenType switch
+        {
+            JsonTokenType.String => $"the string {Values.Format(r.GetString())}",
+            JsonTokenType.Number => Encoding.UTF8.GetString(r.ValueSpan),
+            JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => Encoding.UTF8.GetString(r.ValueSpan),
+            JsonTokenType.StartArray => "an array",
+            JsonTokenType.StartObject => "an object",
+            var other => other.ToString(),
+        };
 
     static OpType Type(ref Utf8JsonReader r) =>
         r.TokenType != JsonTokenType.String ? ParseType(null)
@@ -253,30 +318,39 @@ public static class JsonLinesHistory
         : r.ValueTextEquals("info"u8) ? OpType.Info
         : ParseType(r.GetString());
 
-    internal static OpType ParseType(string? s) => s switch
-    {
-        "invoke" => OpType.Invoke,
-        "ok" => OpType.Ok,
-        "fail" => OpType.Fail,
-        "info" => OpType.Info,
-        _ => throw new FormatException($"field \"type\" must be invoke, ok, fail or info, not {(s is null ? "missing" : $"\"{s}\"")}"),
-    };
+    internal static OpType ParseType(string? s) =>
+        s switch
+        {
+            "invoke" => OpType.Invoke,
+            "ok" => OpType.Ok,
+            "fail" => OpType.Fail,
+            "info" => OpType.Info,
+            _ => throw new FormatException(
+                $"field \"type\" must be invoke, ok, fail or info, not {(s is null ? "missing" : $"\"{s}\"")}"
+            ),
+        };
 
     /// <summary>A JSON value as plain data: integers exact (long, or BigInteger however big), others double.</summary>
     static object? ReadValue(ref Utf8JsonReader r, Sharing? sharing, int depth = 0)
     {
         switch (r.TokenType)
         {
-            case JsonTokenType.Null: return null;
-            case JsonTokenType.True: return true;
-            case JsonTokenType.False: return false;
-            case JsonTokenType.String: return r.GetString();
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.True:
+                return true;
+            case JsonTokenType.False:
+                return false;
+            case JsonTokenType.String:
+                return r.GetString();
             case JsonTokenType.Number:
                 var raw = r.ValueSpan;
                 if (IsFloat(raw))
-                    return r.TryGetDouble(out var d) && double.IsFinite(d) ? d
+                    return r.TryGetDouble(out var d) && double.IsFinite(d)
+                        ? d
                         : throw new FormatException($"{Encoding.UTF8.GetString(raw)} is past a double's range");
-                if (r.TryGetInt64(out var l)) return Sharing.Integer(l);
+                if (r.TryGetInt64(out var l))
+                    return Sharing.Integer(l);
                 var digits = Encoding.UTF8.GetString(raw);
                 return BigInteger.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             case JsonTokenType.StartArray:
@@ -295,10 +369,12 @@ public static class JsonLinesHistory
                 }
                 var map = new Dictionary<object, object?>(entries.Count, Values.Comparer!);
                 foreach (var (k, v) in entries)
-                    if (!map.TryAdd(k, v)) throw new FormatException($"key {Values.Format(k)} appears twice in one object");
+                    if (!map.TryAdd(k, v))
+                        throw new FormatException($"key {Values.Format(k)} appears twice in one object");
                 entries.Clear();
                 return map;
-            default: throw new FormatException($"unexpected JSON token {r.TokenType}");
+            default:
+                throw new FormatException($"unexpected JSON token {r.TokenType}");
         }
     }
 
@@ -311,8 +387,12 @@ public static class JsonLinesHistory
     {
         const int MaxNames = 4096; // errors may be unique messages: past this many, strings are no longer shared
         const int MaxKeys = 65_536; // keys can be data (a kv store's keys): past this many, new ones are not kept
-        const long SmallFrom = -1024, SmallTo = 16383;
-        static readonly object[] Small = Enumerable.Range((int)SmallFrom, (int)(SmallTo - SmallFrom + 1)).Select(i => (object)(long)i).ToArray();
+        const long SmallFrom = -1024,
+            SmallTo = 16383;
+        static readonly object[] Small = Enumerable
+            .Range((int)SmallFrom, (int)(SmallTo - SmallFrom + 1))
+            .Select(i => (object)(long)i)
+            .ToArray();
         readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
         readonly Dictionary<string, string> keys = new(StringComparer.Ordinal);
         readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> keyLookup;
@@ -328,8 +408,10 @@ public static class JsonLinesHistory
 
         public string Name(string s)
         {
-            if (names.TryGetValue(s, out var shared)) return shared;
-            if (names.Count < MaxNames) names[s] = s;
+            if (names.TryGetValue(s, out var shared))
+                return shared;
+            if (names.Count < MaxNames)
+                names[s] = s;
             return s;
         }
 
@@ -339,15 +421,22 @@ public static class JsonLinesHistory
         /// <summary>An object key: shared (up to a bound), and read without a new string when it is.</summary>
         public string Key(ref Utf8JsonReader r) => Shared(ref r, keys, keyLookup, MaxKeys);
 
-        static string Shared(ref Utf8JsonReader r, Dictionary<string, string> table,
-            Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, int max)
+        static string Shared(
+            ref Utf8JsonReader r,
+            Dictionary<string, string> table,
+            Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup,
+            int max
+        )
         {
-            if (r.HasValueSequence || r.ValueSpan.Length > 128) return r.GetString()!;
+            if (r.HasValueSequence || r.ValueSpan.Length > 128)
+                return r.GetString()!;
             Span<char> chars = stackalloc char[128];
             var n = r.CopyString(chars);
-            if (lookup.TryGetValue(chars[..n], out var shared)) return shared;
+            if (lookup.TryGetValue(chars[..n], out var shared))
+                return shared;
             shared = chars[..n].ToString();
-            if (table.Count < max) table[shared] = shared;
+            if (table.Count < max)
+                table[shared] = shared;
             return shared;
         }
 
@@ -361,20 +450,27 @@ public static class JsonLinesHistory
         /// </summary>
         public Op Echo(Op op)
         {
-            if (op.IsNemesis || op.Value is not (System.Collections.IDictionary or System.Collections.IList)) return op;
+            if (op.IsNemesis || op.Value is not (System.Collections.IDictionary or System.Collections.IList))
+                return op;
             if (op.Type == OpType.Invoke)
             {
                 invoked[op.Process] = op.Value;
                 return op;
             }
-            return invoked.Remove(op.Process, out var asked) && Values.Same(asked, op.Value) ? op with { Value = asked } : op;
+            return invoked.Remove(op.Process, out var asked) && Values.Same(asked, op.Value)
+                ? op with
+                {
+                    Value = asked,
+                }
+                : op;
         }
 
         readonly Dictionary<int, object?> invoked = [];
 
         public List<KeyValuePair<object, object?>> Entries(int depth)
         {
-            while (buffers.Count <= depth) buffers.Add([]);
+            while (buffers.Count <= depth)
+                buffers.Add([]);
             return buffers[depth];
         }
     }
@@ -384,16 +480,36 @@ public static class JsonLinesHistory
     {
         using var w = new JsonTextWriter(output) { CloseOutput = false, Formatting = Formatting.None };
         w.WriteStartObject();
-        w.WritePropertyName("index"); w.WriteValue(op.Index);
-        w.WritePropertyName("time"); w.WriteValue(op.Time);
+        w.WritePropertyName("index");
+        w.WriteValue(op.Index);
+        w.WritePropertyName("time");
+        w.WriteValue(op.Time);
         w.WritePropertyName("process");
-        if (op.IsNemesis) w.WriteValue("nemesis"); else w.WriteValue(op.Process);
-        w.WritePropertyName("type"); w.WriteValue(op.Type.ToString().ToLowerInvariant());
-        w.WritePropertyName("f"); w.WriteValue(op.F);
-        if (op.Key is not null) { w.WritePropertyName("key"); WriteValue(w, op.Key); }
-        w.WritePropertyName("value"); WriteValue(w, op.Value);
-        if (op.Error is not null) { w.WritePropertyName("error"); w.WriteValue(op.Error); }
-        if (op.Node is not null) { w.WritePropertyName("node"); w.WriteValue(op.Node); }
+        if (op.IsNemesis)
+            w.WriteValue("nemesis");
+        else
+            w.WriteValue(op.Process);
+        w.WritePropertyName("type");
+        w.WriteValue(op.Type.ToString().ToLowerInvariant());
+        w.WritePropertyName("f");
+        w.WriteValue(op.F);
+        if (op.Key is not null)
+        {
+            w.WritePropertyName("key");
+            WriteValue(w, op.Key);
+        }
+        w.WritePropertyName("value");
+        WriteValue(w, op.Value);
+        if (op.Error is not null)
+        {
+            w.WritePropertyName("error");
+            w.WriteValue(op.Error);
+        }
+        if (op.Node is not null)
+        {
+            w.WritePropertyName("node");
+            w.WriteValue(op.Node);
+        }
         w.WriteEndObject();
     }
 
@@ -404,12 +520,17 @@ public static class JsonLinesHistory
         w.WriteStartObject();
         w.WritePropertyName("header");
         w.WriteStartObject();
-        if (header.Start is { } start) { w.WritePropertyName("start"); w.WriteValue(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)); }
+        if (header.Start is { } start)
+        {
+            w.WritePropertyName("start");
+            w.WriteValue(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        }
         if (header.Nodes is { } nodes)
         {
             w.WritePropertyName("nodes");
             w.WriteStartArray();
-            foreach (var n in nodes) w.WriteValue(n);
+            foreach (var n in nodes)
+                w.WriteValue(n);
             w.WriteEndArray();
         }
         w.WriteEndObject();
@@ -431,7 +552,9 @@ public static class JsonLinesHistory
     {
         switch (v)
         {
-            case null: w.WriteNull(); break;
+            case null:
+                w.WriteNull();
+                break;
             case System.Collections.IDictionary m:
                 w.WriteStartObject();
                 foreach (System.Collections.DictionaryEntry e in m)
@@ -441,16 +564,25 @@ public static class JsonLinesHistory
                 }
                 w.WriteEndObject();
                 break;
-            case string s: w.WriteValue(s); break;
+            case string s:
+                w.WriteValue(s);
+                break;
             // JSON has none of these: they are written as strings, ":a", "1/2", "\\a".
-            case Keyword or Symbol or NilKey or Ratio or Character: w.WriteValue(v.ToString()); break;
-            case System.Numerics.BigInteger b: w.WriteRawValue(b.ToString(CultureInfo.InvariantCulture)); break;
+            case Keyword or Symbol or NilKey or Ratio or Character:
+                w.WriteValue(v.ToString());
+                break;
+            case System.Numerics.BigInteger b:
+                w.WriteRawValue(b.ToString(CultureInfo.InvariantCulture));
+                break;
             case System.Collections.IEnumerable items:
                 w.WriteStartArray();
-                foreach (var x in items) WriteValue(w, x);
+                foreach (var x in items)
+                    WriteValue(w, x);
                 w.WriteEndArray();
                 break;
-            default: w.WriteValue(v); break;
+            default:
+                w.WriteValue(v);
+                break;
         }
     }
 }

@@ -15,11 +15,14 @@ public sealed record Symbol(string Name)
     public override string ToString() => Name;
 }
 
-/// <summary>The nil key of an EDN map ({nil 1}): dictionaries cannot hold null keys, and "nil" is a different key.</summary>
+/// <summary>The nil key of an EDN map ({nil 1}): dictionaries cannot hold null keys, and "nil" is a different
+/// key.</summary>
 public sealed class NilKey
 {
     public static readonly NilKey Instance = new();
+
     NilKey() { }
+
     public override string ToString() => "nil";
 }
 
@@ -27,13 +30,14 @@ public sealed class NilKey
 public static class Names
 {
     /// <summary>The name of a string or keyword (symbols too); null for anything else.</summary>
-    public static string? Of(object? v) => v switch
-    {
-        string s => s,
-        Keyword k => k.Name,
-        Symbol s => s.Name,
-        _ => null,
-    };
+    public static string? Of(object? v) =>
+        v switch
+        {
+            string s => s,
+            Keyword k => k.Name,
+            Symbol s => s.Name,
+            _ => null,
+        };
 }
 
 /// <summary>
@@ -55,11 +59,14 @@ public sealed record Ratio
     /// <summary>numerator/denominator as Clojure reads it: a long (or BigInteger) when whole, else a Ratio.</summary>
     public static object Of(System.Numerics.BigInteger numerator, System.Numerics.BigInteger denominator)
     {
-        if (denominator.IsZero) throw new DivideByZeroException("a ratio's denominator is 0");
+        if (denominator.IsZero)
+            throw new DivideByZeroException("a ratio's denominator is 0");
         var gcd = System.Numerics.BigInteger.GreatestCommonDivisor(numerator, denominator);
-        if (denominator.Sign < 0) gcd = -gcd;
+        if (denominator.Sign < 0)
+            gcd = -gcd;
         var (n, d) = (numerator / gcd, denominator / gcd);
-        if (!d.IsOne) return new Ratio(n, d);
+        if (!d.IsOne)
+            return new Ratio(n, d);
         return n >= long.MinValue && n <= long.MaxValue ? (object)(long)n : n;
     }
 
@@ -69,15 +76,16 @@ public sealed record Ratio
 /// <summary>An EDN character such as \a: as in Clojure, never equal to the one-character string "a".</summary>
 public sealed record Character(char Value)
 {
-    public override string ToString() => Value switch
-    {
-        '\n' => "\\newline",
-        ' ' => "\\space",
-        '\t' => "\\tab",
-        '\r' => "\\return",
-        '\b' => "\\backspace",
-        '\f' => "\\formfeed",
-        _ when char.IsControl(Value) || char.IsSurrogate(Value) => $"\\u{(int)Value:X4}",
-        _ => "\\" + Value,
-    };
+    public override string ToString() =>
+        Value switch
+        {
+            '\n' => "\\newline",
+            ' ' => "\\space",
+            '\t' => "\\tab",
+            '\r' => "\\return",
+            '\b' => "\\backspace",
+            '\f' => "\\formfeed",
+            _ when char.IsControl(Value) || char.IsSurrogate(Value) => $"\\u{(int)Value:X4}",
+            _ => "\\" + Value,
+        };
 }

@@ -9,7 +9,8 @@ public sealed record FaultWindow(string Kind, long Start, long End, string Descr
 {
     public bool Healed => End != long.MaxValue;
 
-    /// <summary>The nemesis op's value as data (the grudge, the nodes killed), for checks that reason about it.</summary>
+    /// <summary>The nemesis op's value as data (the grudge, the nodes killed), for checks that reason about
+    /// it.</summary>
     public object? Value { get; init; }
 }
 
@@ -30,43 +31,51 @@ public static class FaultWindows
         {
             var at = op.Time >= 0 ? op.Time : op.Index;
             lastTime = Math.Max(lastTime, at);
-            if (!op.IsNemesis) continue;
+            if (!op.IsNemesis)
+                continue;
             // Jepsen writes invoke then info for each nemesis op: use the completion when there is one.
-            if (op.Type == OpType.Invoke) continue;
+            if (op.Type == OpType.Invoke)
+                continue;
             var (kind, starts) = Classify(op.F);
-            if (kind is null) continue;
+            if (kind is null)
+                continue;
             if (kind == "*")
             {
-                foreach (var (k, w) in open) windows.Add(new FaultWindow(k, w.Start, at, w.Description) { Value = w.Value });
+                foreach (var (k, w) in open)
+                    windows.Add(new FaultWindow(k, w.Start, at, w.Description) { Value = w.Value });
                 open.Clear();
                 continue;
             }
             if (starts)
             {
-                if (!open.ContainsKey(kind)) open[kind] = (at, Values.Format(op.Value), op.Value);
+                if (!open.ContainsKey(kind))
+                    open[kind] = (at, Values.Format(op.Value), op.Value);
             }
             else if (open.Remove(kind, out var w))
             {
                 windows.Add(new FaultWindow(kind, w.Start, at, w.Description) { Value = w.Value });
             }
         }
-        foreach (var (k, w) in open) windows.Add(new FaultWindow(k, w.Start, long.MaxValue, w.Description) { Value = w.Value });
+        foreach (var (k, w) in open)
+            windows.Add(new FaultWindow(k, w.Start, long.MaxValue, w.Description) { Value = w.Value });
         windows.Sort((a, b) => a.Start.CompareTo(b.Start));
         return windows;
     }
 
-    /// <summary>(kind, true) for an op that starts a fault, (kind, false) for one that ends it, "*" for heal-all.</summary>
-    public static (string? Kind, bool Starts) Classify(string f) => f switch
-    {
-        _ when f.StartsWith("start-", StringComparison.Ordinal) => (f["start-".Length..], true),
-        _ when f.StartsWith("stop-", StringComparison.Ordinal) => (f["stop-".Length..], false),
-        "kill" => ("kill", true),
-        "restart" => ("kill", false),
-        "pause" => ("pause", true),
-        "resume" => ("pause", false),
-        "start" => ("fault", true),
-        "stop" => ("fault", false),
-        "heal" => ("*", false),
-        _ => (null, false),
-    };
+    /// <summary>(kind, true) for an op that starts a fault, (kind, false) for one that ends it, "*" for
+    /// heal-all.</summary>
+    public static (string? Kind, bool Starts) Classify(string f) =>
+        f switch
+        {
+            _ when f.StartsWith("start-", StringComparison.Ordinal) => (f["start-".Length..], true),
+            _ when f.StartsWith("stop-", StringComparison.Ordinal) => (f["stop-".Length..], false),
+            "kill" => ("kill", true),
+            "restart" => ("kill", false),
+            "pause" => ("pause", true),
+            "resume" => ("pause", false),
+            "start" => ("fault", true),
+            "stop" => ("fault", false),
+            "heal" => ("*", false),
+            _ => (null, false),
+        };
 }

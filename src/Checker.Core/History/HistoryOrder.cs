@@ -19,7 +19,8 @@ public static class HistoryOrder
     {
         var timed = ops.Count > 0 && ops.All(o => o.Time >= 0);
         var last = new Dictionary<int, Op>(); // process -> its latest record
-        Op? previous = null, latest = null; // the record before, and the one with the latest time so far
+        Op? previous = null,
+            latest = null; // the record before, and the one with the latest time so far
         foreach (var op in ops)
         {
             // The process's own order first: it names the line that matters (its invoke, or its last completion).
@@ -27,27 +28,44 @@ public static class HistoryOrder
             {
                 var who = op.IsNemesis ? "the nemesis" : $"process {op.Process}";
                 if (timed && op.Type == OpType.Invoke && before.Type != OpType.Invoke && op.Time < before.Time)
-                    throw Damaged(source, op, $"{who} invokes {op.F} at {Seconds(op.Time)}, before its previous op " +
-                        $"({before.F}) completed at {Seconds(before.Time)}{At(before)}");
+                    throw Damaged(
+                        source,
+                        op,
+                        $"{who} invokes {op.F} at {Seconds(op.Time)}, before its previous op "
+                            + $"({before.F}) completed at {Seconds(before.Time)}{At(before)}"
+                    );
                 var early = timed ? op.Time < before.Time : op.Index < before.Index;
                 if (op.Type != OpType.Invoke && before.Type == OpType.Invoke && early)
-                    throw Damaged(source, op, timed
-                        ? $"time runs backwards: {who}'s {op.F} completes at {Seconds(op.Time)}, " +
-                          $"before its invoke at {Seconds(before.Time)}{At(before)}"
-                        : $"{who}'s {op.F} completes at index {op.Index}, before its invoke at index {before.Index}" +
-                          $"{At(before)}: it could never be placed");
+                    throw Damaged(
+                        source,
+                        op,
+                        timed
+                            ? $"time runs backwards: {who}'s {op.F} completes at {Seconds(op.Time)}, "
+                                + $"before its invoke at {Seconds(before.Time)}{At(before)}"
+                            : $"{who}'s {op.F} completes at index {op.Index}, before its invoke at index {before.Index}"
+                                + $"{At(before)}: it could never be placed"
+                    );
             }
             if (previous is not null && op.Index <= previous.Index)
-                throw Damaged(source, op, $"index {op.Index} comes after index {previous.Index}{At(previous)}: " +
-                    "indexes must rise in the order records are written " +
-                    "(two histories joined end to end, or records moved?)");
+                throw Damaged(
+                    source,
+                    op,
+                    $"index {op.Index} comes after index {previous.Index}{At(previous)}: "
+                        + "indexes must rise in the order records are written "
+                        + "(two histories joined end to end, or records moved?)"
+                );
             if (timed && latest is not null && op.Time < latest.Time - Jitter)
-                throw Damaged(source, op, $"time runs backwards: {Seconds(op.Time)} comes after " +
-                    $"{Seconds(latest.Time)}{At(latest)} " +
-                    "(two histories joined end to end, the second starting again from 0?)");
+                throw Damaged(
+                    source,
+                    op,
+                    $"time runs backwards: {Seconds(op.Time)} comes after "
+                        + $"{Seconds(latest.Time)}{At(latest)} "
+                        + "(two histories joined end to end, the second starting again from 0?)"
+                );
             last[op.Process] = op;
             previous = op;
-            if (latest is null || op.Time > latest.Time) latest = op;
+            if (latest is null || op.Time > latest.Time)
+                latest = op;
         }
     }
 

@@ -5,10 +5,13 @@ public enum OpType
 {
     /// <summary>A process began the operation.</summary>
     Invoke,
+
     /// <summary>The operation took effect, with the result in Value.</summary>
     Ok,
+
     /// <summary>The operation definitely did not take effect.</summary>
     Fail,
+
     /// <summary>Indeterminate: it may have taken effect at any moment after its invoke, or never.</summary>
     Info,
 }
@@ -31,7 +34,8 @@ public sealed record Op(
     object? Value,
     object? Key = null,
     string? Error = null,
-    int Line = 0)
+    int Line = 0
+)
 {
     /// <summary>The process number that marks nemesis records: they are not client operations.</summary>
     public const int NemesisProcess = -1;

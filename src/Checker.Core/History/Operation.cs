@@ -23,7 +23,8 @@ public sealed record Operation(
     long Call,
     long Return,
     Op Invoke,
-    Op? Completion)
+    Op? Completion
+)
 {
     /// <summary>
     /// True when Input is the ok completion's value rather than the invoke's (a write or cas that completed
@@ -37,6 +38,6 @@ public sealed record Operation(
     public Operation WithId(int id) => this with { Id = id };
 
     public override string ToString() =>
-        $"{Process} {F}{(Key is null ? "" : $" [{Values.Format(Key)}]")} {Values.Format(Input)}" +
-        (Crashed ? " -> ?" : $" -> {Values.Format(Output)}");
+        $"{Process} {F}{(Key is null ? "" : $" [{Values.Format(Key)}]")} {Values.Format(Input)}"
+        + (Crashed ? " -> ?" : $" -> {Values.Format(Output)}");
 }

@@ -4,7 +4,12 @@ namespace Checker.Core.History;
 public readonly record struct Attempt(Op Invoke, Op? Completion);
 
 /// <summary>How to read Jepsen independent-key values, [key value] tuples.</summary>
-public enum TupleKeys { Auto, On, Off }
+public enum TupleKeys
+{
+    Auto,
+    On,
+    Off,
+}
 
 /// <summary>
 /// Turns a flat history into client operations, following Knossos: each process runs one operation
@@ -16,7 +21,11 @@ public static class Pairing
     /// Pairs invokes with completions. A second invoke while one is outstanding, a completion with no
     /// invoke, or a completion whose f differs is an error naming the line.
     /// </summary>
-    public static List<Operation> Pair(IReadOnlyList<Op> ops, string source = "history", TupleKeys tuples = TupleKeys.Auto)
+    public static List<Operation> Pair(
+        IReadOnlyList<Op> ops,
+        string source = "history",
+        TupleKeys tuples = TupleKeys.Auto
+    )
     {
         var timed = ops.Count > 0 && ops.All(o => o.Time >= 0);
         var split = tuples switch
@@ -30,29 +39,53 @@ public static class Pairing
         var slots = new Dictionary<int, int>(); // process -> index in result of its open op
         foreach (var op in ops)
         {
-            if (op.IsNemesis) continue;
+            if (op.IsNemesis)
+                continue;
             var at = timed ? op.Time : op.Index;
             if (op.Type == OpType.Invoke)
             {
                 if (open.TryGetValue(op.Process, out var prior))
-                    throw new HistoryFormatException(source, op.Line,
-                        $"process {op.Process} invokes {op.F} while its {prior.F} (index {prior.Index}{LineOf(prior)}) is still outstanding");
+                    throw new HistoryFormatException(
+                        source,
+                        op.Line,
+                        $"process {op.Process} invokes {op.F} while its {prior.F} (index "
+                            + $"{prior.Index}{LineOf(prior)}) is still outstanding"
+                    );
                 open[op.Process] = op;
                 var (key, input) = split ? Untuple(op, source) : (op.Key, op.Value);
                 slots[op.Process] = result.Count;
-                result.Add(new Operation(result.Count, op.Process, op.F, key, input, null, true, at, long.MaxValue, op, null));
+                result.Add(
+                    new Operation(result.Count, op.Process, op.F, key, input, null, true, at, long.MaxValue, op, null)
+                );
                 continue;
             }
             if (!open.Remove(op.Process, out var invoke))
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke"
+                );
             if (invoke.F != op.F)
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} but invoked {invoke.F}");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process} completes {op.F} but invoked {invoke.F}"
+                );
             if (timed && op.Time < invoke.Time)
-                throw new HistoryFormatException(source, op.Line,
-                    $"time runs backwards: process {op.Process}'s {op.F} completes at {op.Time} before its invoke at {invoke.Time} (index {invoke.Index}{LineOf(invoke)})");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"time runs backwards: process {op.Process}'s {op.F} completes at {op.Time} before its invoke "
+                        + $"at {invoke.Time} (index {invoke.Index}{LineOf(invoke)})"
+                );
             if (!timed && op.Index < invoke.Index)
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process}'s {op.F} completes at index " +
-                    $"{op.Index}, before its invoke at index {invoke.Index}{LineOf(invoke)}: it could never be placed");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process}'s {op.F} completes at index "
+                        + $"{op.Index}, before its invoke at index {invoke.Index}{LineOf(invoke)}: it could never "
+                        + $"be placed"
+                );
             var slot = slots[op.Process];
             var pending = result[slot];
             switch (op.Type)
@@ -63,8 +96,10 @@ public static class Pairing
                     // Knossos takes an ok op's value from its completion: a write or cas that completes with
                     // another value than it was invoked with did what the completion says.
                     // (A cas completing with anything but a [from to] pair restates nothing the model could take.)
-                    if ((op.F == "write" ? output is not null : op.F == "cas" && output is IList<object?> { Count: 2 })
-                        && !Values.Same(output, pending.Input))
+                    if (
+                        (op.F == "write" ? output is not null : op.F == "cas" && output is IList<object?> { Count: 2 })
+                        && !Values.Same(output, pending.Input)
+                    )
                         result[slot] = result[slot] with
                         {
                             Input = output,
@@ -82,7 +117,8 @@ public static class Pairing
         }
         var kept = new List<Operation>(result.Count);
         foreach (var o in result)
-            if (o.Id >= 0) kept.Add(o.WithId(kept.Count));
+            if (o.Id >= 0)
+                kept.Add(o.WithId(kept.Count));
         return kept;
     }
 
@@ -97,7 +133,8 @@ public static class Pairing
         var open = new Dictionary<int, int>(); // process -> index in attempts of its open invoke
         foreach (var op in history)
         {
-            if (op.IsNemesis) continue;
+            if (op.IsNemesis)
+                continue;
             if (op.Type == OpType.Invoke)
             {
                 open[op.Process] = attempts.Count;
@@ -118,22 +155,26 @@ public static class Pairing
     public static string? CompletionValuesNote(IReadOnlyList<Operation> ops)
     {
         var taken = ops.Where(o => o.InputFromCompletion).ToList();
-        if (taken.Count == 0) return null;
+        if (taken.Count == 0)
+            return null;
         var first = taken[0];
         var (completes, they) = taken.Count == 1 ? ("op completes", "it was") : ("ops complete", "they were");
-        return $"{taken.Count} ok {completes} with another value than {they} invoked with; as Knossos does, " +
-            $"the completion's value is taken (first: process {first.Process} {first.F} invoked with " +
-            $"{Values.Format(first.InvokedWith)}, completed with {Values.Format(first.Input)}, " +
-            $"op {first.Invoke.Index}{(first.Completion?.Line > 0 ? $", line {first.Completion.Line}" : "")})";
+        return $"{taken.Count} ok {completes} with another value than {they} invoked with; as Knossos does, "
+            + $"the completion's value is taken (first: process {first.Process} {first.F} invoked with "
+            + $"{Values.Format(first.InvokedWith)}, completed with {Values.Format(first.Input)}, "
+            + $"op {first.Invoke.Index}{(first.Completion?.Line > 0 ? $", line {first.Completion.Line}" : "")})";
     }
 
     static string LineOf(Op op) => op.Line > 0 ? $", line {op.Line}" : "";
 
     static (object? Key, object? Value) Untuple(Op op, string source) =>
-        op.Value is IList<object?> { Count: 2 } t
-            ? (t[0], t[1])
-            : op.Type == OpType.Info ? (null, null)
-            : throw new HistoryFormatException(source, op.Line, $"expected a [key value] tuple, found {Values.Format(op.Value)}");
+        op.Value is IList<object?> { Count: 2 } t ? (t[0], t[1])
+        : op.Type == OpType.Info ? (null, null)
+        : throw new HistoryFormatException(
+            source,
+            op.Line,
+            $"expected a [key value] tuple, found {Values.Format(op.Value)}"
+        );
 
     /// <summary>
     /// Jepsen's independent tests wrap every value in a [key value] tuple and set no :key. A history
@@ -144,9 +185,12 @@ public static class Pairing
         var telling = false;
         foreach (var op in ops)
         {
-            if (op.IsNemesis || op.Type is OpType.Info or OpType.Fail) continue;
-            if (op.Key is not null || op.Value is not IList<object?> { Count: 2 } pair) return false;
-            if (op.F is not ("cas" or "txn") && pair[0] is not IList<object?>) telling = true;
+            if (op.IsNemesis || op.Type is OpType.Info or OpType.Fail)
+                continue;
+            if (op.Key is not null || op.Value is not IList<object?> { Count: 2 } pair)
+                return false;
+            if (op.F is not ("cas" or "txn") && pair[0] is not IList<object?>)
+                telling = true;
         }
         return telling;
     }

@@ -14,23 +14,29 @@ namespace Checker.Core.History;
 /// </summary>
 public static class QueueDrains
 {
-    public const string Drain = "drain", Dequeue = "dequeue", Enqueue = "enqueue", EmptyError = "empty";
+    public const string Drain = "drain",
+        Dequeue = "dequeue",
+        Enqueue = "enqueue",
+        EmptyError = "empty";
 
     /// <summary>The history with every drain read as dequeues; the same list without drains (or enqueues).</summary>
     public static List<Op> Expand(List<Op> ops, string source, List<string> notes)
     {
-        if (!ops.Any(o => o.F == Drain && !o.IsNemesis) || !ops.Any(o => o.F is Enqueue or Dequeue)) return ops;
+        if (!ops.Any(o => o.F == Drain && !o.IsNemesis) || !ops.Any(o => o.F is Enqueue or Dequeue))
+            return ops;
         // Each drain invoke's completion, found as pairing finds it: the process's next record.
         var completionOf = new Dictionary<int, Op?>(); // position of a drain invoke -> its completion (null: none)
         var open = new Dictionary<int, int>(); // process -> position of its open invoke
         for (var i = 0; i < ops.Count; i++)
         {
             var op = ops[i];
-            if (op.IsNemesis) continue;
+            if (op.IsNemesis)
+                continue;
             if (op.Type == OpType.Invoke)
             {
                 open[op.Process] = i;
-                if (op.F == Drain) completionOf[i] = null;
+                if (op.F == Drain)
+                    completionOf[i] = null;
             }
             else if (open.Remove(op.Process, out var at) && completionOf.ContainsKey(at))
             {
@@ -42,7 +48,8 @@ public static class QueueDrains
         var result = new List<Op>(ops.Count + 16);
         // An ok drain's completion -> the first of its dequeues' processes, and the elements it took.
         var pending = new Dictionary<Op, (int FirstProcess, IList Elements)>(ReferenceEqualityComparer.Instance);
-        int drains = 0, elements = 0;
+        int drains = 0,
+            elements = 0;
         for (var i = 0; i < ops.Count; i++)
         {
             var op = ops[i];
@@ -55,10 +62,13 @@ public static class QueueDrains
             {
                 var done = completionOf[i];
                 if (done is null || done.Type == OpType.Info)
-                    throw new HistoryFormatException(source, done?.Line ?? op.Line,
-                        $"a drain that {(done is null ? "never completed" : "completed info")} " +
-                        $"(process {op.Process}, invoked on line {op.Line}): the elements it took are unknown, " +
-                        "so the queue cannot be judged");
+                    throw new HistoryFormatException(
+                        source,
+                        done?.Line ?? op.Line,
+                        $"a drain that {(done is null ? "never completed" : "completed info")} "
+                            + $"(process {op.Process}, invoked on line {op.Line}): the elements it took are unknown, "
+                            + "so the queue cannot be judged"
+                    );
                 if (done.Type == OpType.Fail)
                 {
                     result.Add(op with { F = Dequeue });
@@ -68,8 +78,11 @@ public static class QueueDrains
                 {
                     IList list => list,
                     ICollection set and not IDictionary => set.Cast<object?>().ToList(),
-                    _ => throw new HistoryFormatException(source, done.Line,
-                        $"an ok drain's value must be the list of elements it took, not {Values.Format(done.Value)}"),
+                    _ => throw new HistoryFormatException(
+                        source,
+                        done.Line,
+                        $"an ok drain's value must be the list of elements it took, not {Values.Format(done.Value)}"
+                    ),
                 };
                 pending[done] = (nextProcess, taken);
                 for (var k = 0; k <= taken.Count; k++)
@@ -90,9 +103,12 @@ public static class QueueDrains
             result.Add(op with { Process = empty, Type = OpType.Fail, F = Dequeue, Value = null, Error = EmptyError });
         }
         if (drains > 0)
-            notes.Add($"{drains} ok drain{(drains == 1 ? "" : "s")} read as Jepsen's total-queue reads them: " +
-                $"{elements} ok dequeues, each at any moment during its drain, and a dequeue that found the queue " +
-                $"empty as each drain ended (processes {firstProcess} to {nextProcess - 1})");
+            notes.Add(
+                $"{drains} ok drain{(drains == 1 ? "" : "s")} read as Jepsen's total-queue reads them: "
+                    + $"{elements} ok dequeues, each at any moment during its drain, and a dequeue that found the "
+                    + $"queue "
+                    + $"empty as each drain ended (processes {firstProcess} to {nextProcess - 1})"
+            );
         return result;
     }
 }

@@ -19,8 +19,10 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
     {
         if (cancel.IsCancellationRequested) // by the caller, or by a guard of the process's memory (see MemoryGuard)
             return processBytes is { } bound && Environment.WorkingSet > bound ? MemoryPassed(bound) : "cancelled";
-        if (Stopwatch.GetTimestamp() > deadline) return "time limit reached";
-        if (bytesInUse > MaxBytes) return $"memory limit reached ({MaxBytes >> 20} MB for this search)";
+        if (Stopwatch.GetTimestamp() > deadline)
+            return "time limit reached";
+        if (bytesInUse > MaxBytes)
+            return $"memory limit reached ({MaxBytes >> 20} MB for this search)";
         if (processBytes is { } limit && Environment.WorkingSet > limit && OverAfterCollecting(limit))
             return MemoryPassed(limit);
         return null;
@@ -32,7 +34,8 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
     /// <summary>The timestamp past which the search stops; a limit beyond the clock's range is none.</summary>
     static long Deadline(TimeSpan? timeout)
     {
-        if (timeout is not { } t) return long.MaxValue;
+        if (timeout is not { } t)
+            return long.MaxValue;
         var ticks = t.TotalSeconds * Stopwatch.Frequency;
         return ticks >= 4e18 ? long.MaxValue : Stopwatch.GetTimestamp() + (long)ticks; // 4e18: over a century
     }
@@ -40,7 +43,8 @@ internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken
     bool OverAfterCollecting(long limit)
     {
         var now = Stopwatch.GetTimestamp();
-        if (now < Interlocked.Read(ref nextCollect)) return true;
+        if (now < Interlocked.Read(ref nextCollect))
+            return true;
         Interlocked.Exchange(ref nextCollect, now + Stopwatch.Frequency);
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return Environment.WorkingSet > limit;

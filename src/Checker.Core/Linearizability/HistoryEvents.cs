@@ -2,7 +2,8 @@ using Checker.Core.History;
 
 namespace Checker.Core.Linearizability;
 
-/// <summary>A doubly linked list over node numbers that can unlink a node and later relink it (in LIFO order).</summary>
+/// <summary>A doubly linked list over node numbers that can unlink a node and later relink it (in LIFO
+/// order).</summary>
 internal sealed class LinkedEvents(int nodes)
 {
     public readonly int[] Next = Filled(nodes);
@@ -24,20 +25,24 @@ internal sealed class LinkedEvents(int nodes)
     public void Remove(int x)
     {
         Next[prev[x]] = Next[x];
-        if (Next[x] >= 0) prev[Next[x]] = prev[x];
+        if (Next[x] >= 0)
+            prev[Next[x]] = prev[x];
     }
 
     public void Restore(int x)
     {
         Next[prev[x]] = x;
-        if (Next[x] >= 0) prev[Next[x]] = x;
+        if (Next[x] >= 0)
+            prev[Next[x]] = x;
     }
 
     /// <summary>A call (Kind 0) or return (Kind 1) in time order: calls first at equal times, then by op.</summary>
     readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
     {
         public int CompareTo(Event other) =>
-            Time != other.Time ? Time.CompareTo(other.Time) : Kind != other.Kind ? Kind - other.Kind : Op.CompareTo(other.Op);
+            Time != other.Time ? Time.CompareTo(other.Time)
+            : Kind != other.Kind ? Kind - other.Kind
+            : Op.CompareTo(other.Op);
     }
 }
 
@@ -63,7 +68,9 @@ internal sealed class HistoryEvents
 
     /// <param name="ops">Numbered 0..n-1, definite ones first.</param>
     /// <param name="filed">Crashed ops kept out of every list (the search files them by the state they need).</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
     public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart, bool[]? filed = null)
     {
         var events = new Event[ops.Count + definite];
@@ -71,23 +78,34 @@ internal sealed class HistoryEvents
         foreach (var o in ops)
         {
             events[count++] = new Event(o.Call, 0, o.Id);
-            if (!o.Crashed) events[count++] = new Event(o.Return, 1, o.Id);
+            if (!o.Crashed)
+                events[count++] = new Event(o.Return, 1, o.Id);
         }
         Array.Sort(events, 0, count);
         var nodes = count + 1;
         (Listed, CrashedCalls, Returns) = (new LinkedEvents(nodes), new LinkedEvents(nodes), new LinkedEvents(nodes));
-        (OpOf, IsCall, ReturnNode, CallNode) = (new int[nodes], new bool[nodes], new int[ops.Count], new int[ops.Count]);
+        (OpOf, IsCall, ReturnNode, CallNode) = (
+            new int[nodes],
+            new bool[nodes],
+            new int[ops.Count],
+            new int[ops.Count]
+        );
         Array.Fill(ReturnNode, -1);
-        int lastListed = 0, lastCrashed = 0, lastReturn = 0;
+        int lastListed = 0,
+            lastCrashed = 0,
+            lastReturn = 0;
         for (var k = 0; k < count; k++)
         {
             var node = k + 1;
             var op = events[k].Op;
             OpOf[node] = op;
             IsCall[node] = events[k].Kind == 0;
-            if (IsCall[node]) CallNode[op] = node;
-            else ReturnNode[op] = node;
-            if (IsCall[node] && op >= definite && filed is not null && filed[op - definite]) continue;
+            if (IsCall[node])
+                CallNode[op] = node;
+            else
+                ReturnNode[op] = node;
+            if (IsCall[node] && op >= definite && filed is not null && filed[op - definite])
+                continue;
             if (IsCall[node] && op >= definite && crashedApart)
             {
                 CrashedCalls.Append(lastCrashed, node);
@@ -96,7 +114,8 @@ internal sealed class HistoryEvents
             }
             Listed.Append(lastListed, node);
             lastListed = node;
-            if (IsCall[node]) continue;
+            if (IsCall[node])
+                continue;
             Returns.Append(lastReturn, node);
             lastReturn = node;
         }
@@ -106,6 +125,8 @@ internal sealed class HistoryEvents
     readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
     {
         public int CompareTo(Event other) =>
-            Time != other.Time ? Time.CompareTo(other.Time) : Kind != other.Kind ? Kind - other.Kind : Op.CompareTo(other.Op);
+            Time != other.Time ? Time.CompareTo(other.Time)
+            : Kind != other.Kind ? Kind - other.Kind
+            : Op.CompareTo(other.Op);
     }
 }

@@ -55,7 +55,8 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default) =>
         Check(Pairing.Pair(history, options.Source, options.Tuples), cancel);
 
-    /// <summary>Checks already-paired operations; throws HistoryFormatException for ops the model cannot take.</summary>
+    /// <summary>Checks already-paired operations; throws HistoryFormatException for ops the model cannot
+    /// take.</summary>
     public CheckResult Check(IReadOnlyList<Operation> ops, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
@@ -73,26 +74,46 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             i =>
             {
-                if (stop.IsCancellationRequested) return;
+                if (stop.IsCancellationRequested)
+                    return;
                 var outcome = SearchPart(parts[i], budget);
                 outcomes[i] = outcome;
-                if (outcome.Search.Verdict == Verdict.Invalid && options.StopAtFirstFailure) stop.Cancel();
-            });
+                if (outcome.Search.Verdict == Verdict.Invalid && options.StopAtFirstFailure)
+                    stop.Cancel();
+            }
+        );
 
-        var failedPart = outcomes.Where(kv => kv.Value.Search.Verdict == Verdict.Invalid).Select(kv => kv.Key).DefaultIfEmpty(-1).Min();
-        var unknown = Enumerable.Range(0, parts.Count)
+        var failedPart = outcomes
+            .Where(kv => kv.Value.Search.Verdict == Verdict.Invalid)
+            .Select(kv => kv.Key)
+            .DefaultIfEmpty(-1)
+            .Min();
+        var unknown = Enumerable
+            .Range(0, parts.Count)
             .Where(i => !outcomes.TryGetValue(i, out var o) || o.Search.Verdict == Verdict.Unknown)
             .ToList();
-        var verdict = failedPart >= 0 ? Verdict.Invalid : unknown.Count > 0 ? Verdict.Unknown : Verdict.Valid;
-        var cause = verdict == Verdict.Unknown
-            ? unknown.Select(i => outcomes.TryGetValue(i, out var o) ? o.Search.Cause : stop.IsCancellationRequested ? "cancelled" : "not searched").FirstOrDefault(c => c is not null)
-            : null;
+        var verdict =
+            failedPart >= 0 ? Verdict.Invalid
+            : unknown.Count > 0 ? Verdict.Unknown
+            : Verdict.Valid;
+        var cause =
+            verdict == Verdict.Unknown
+                ? unknown
+                    .Select(i =>
+                        outcomes.TryGetValue(i, out var o) ? o.Search.Cause
+                        : stop.IsCancellationRequested ? "cancelled"
+                        : "not searched"
+                    )
+                    .FirstOrDefault(c => c is not null)
+                : null;
 
         KeyFailure? failure = null;
         if (failedPart >= 0)
         {
             var searched = clock.Elapsed;
-            var limit = TimeSpan.FromTicks(Math.Min(options.ShrinkTime.Ticks, Math.Max(searched.Ticks, TimeSpan.FromMilliseconds(500).Ticks)));
+            var limit = TimeSpan.FromTicks(
+                Math.Min(options.ShrinkTime.Ticks, Math.Max(searched.Ticks, TimeSpan.FromMilliseconds(500).Ticks))
+            );
             failure = Explain(parts[failedPart].Key, outcomes[failedPart], limit, cancel);
         }
 
@@ -106,7 +127,11 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             outcomes.Values.Sum(o => o.Configurations),
             cause,
             verdict == Verdict.Invalid ? [] : unknown.Select(i => parts[i].Key).ToList(),
-            failure) { Notes = Pairing.CompletionValuesNote(ops) is { } note ? [note] : [] };
+            failure
+        )
+        {
+            Notes = Pairing.CompletionValuesNote(ops) is { } note ? [note] : [],
+        };
         return new CheckResult(Name, verdict, Summarize(report), report);
     }
 
@@ -118,7 +143,9 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         if (!options.SplitByKey || !keyed)
         {
             if (keyed && !model.SpansKeys && ops.Select(o => o.Key).Distinct(Values.Comparer).Skip(1).Any())
-                throw new ArgumentException($"the {model.Name} model holds one object: a history over several keys must be split by key");
+                throw new ArgumentException(
+                    $"the {model.Name} model holds one object: a history over several keys must be split by key"
+                );
             return [new Part(null, ops.Select((o, i) => o.WithId(i)).ToList())];
         }
         var byKey = new Dictionary<object, Part>(Values.Comparer!);
@@ -126,14 +153,20 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         foreach (var o in ops)
         {
             var k = o.Key ?? nilKey;
-            if (!byKey.TryGetValue(k, out var part)) byKey[k] = part = new Part(o.Key, []);
+            if (!byKey.TryGetValue(k, out var part))
+                byKey[k] = part = new Part(o.Key, []);
             part.Ops.Add(o.WithId(part.Ops.Count));
         }
         return byKey.Values.ToList();
     }
 
     /// <summary>The search's result for one part, with the operations searched and where the search began.</summary>
-    sealed record PartOutcome(SearchOutcome Search, IReadOnlyList<Operation> Ops, IReadOnlyList<StartConfig> Starts, long Configurations);
+    sealed record PartOutcome(
+        SearchOutcome Search,
+        IReadOnlyList<Operation> Ops,
+        IReadOnlyList<StartConfig> Starts,
+        long Configurations
+    );
 
     PartOutcome SearchPart(Part part, Budget budget)
     {
@@ -157,7 +190,8 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             shrunk.Minimal.OrderBy(o => o.Call).Select(OpView.Of).ToList(),
             shrunk.Complete,
             startStates.Select(model.Describe).ToList(),
-            shrunk.StartAfter is { } a ? OpView.Of(a) : null)
+            shrunk.StartAfter is { } a ? OpView.Of(a) : null
+        )
         {
             StartValues = startStates,
             ShrinkSeconds = clock.Elapsed.TotalSeconds,
@@ -169,7 +203,9 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
 
     static string Summarize(LinearizabilityReport r)
     {
-        var counts = $"{r.Operations} ops ({r.Crashed} indeterminate) over {r.Keys} key(s), {r.Model} model, {r.Seconds * 1000:F0} ms";
+        var counts =
+            $"{r.Operations} ops ({r.Crashed} indeterminate) over {r.Keys} key(s), {r.Model} model, "
+            + $"{r.Seconds * 1000:F0} ms";
         return r.Verdict switch
         {
             Verdict.Valid => $"linearizable: {counts}",

@@ -15,16 +15,28 @@ public sealed record OpView(
     long? CompletionIndex,
     long Call,
     long? Return,
-    int Line)
+    int Line
+)
 {
-    public static OpView Of(Operation o) => new(
-        o.Process, o.F, o.Key, o.Input, o.Output, o.Crashed,
-        o.Invoke.Index, o.Completion?.Index, o.Call, o.Crashed ? null : o.Return, o.Invoke.Line);
+    public static OpView Of(Operation o) =>
+        new(
+            o.Process,
+            o.F,
+            o.Key,
+            o.Input,
+            o.Output,
+            o.Crashed,
+            o.Invoke.Index,
+            o.Completion?.Index,
+            o.Call,
+            o.Crashed ? null : o.Return,
+            o.Invoke.Line
+        );
 
     public override string ToString() =>
-        $"process {Process} {F}{(Key is null ? "" : $" key {Values.Format(Key)}")} {Values.Format(Input)}" +
-        (Crashed ? " -> ? (crashed)" : $" -> {Values.Format(Output)}") +
-        $"  [op {InvokeIndex}{(CompletionIndex is { } c ? $"..{c}" : "")}{(Line > 0 ? $", line {Line}" : "")}]";
+        $"process {Process} {F}{(Key is null ? "" : $" key {Values.Format(Key)}")} {Values.Format(Input)}"
+        + (Crashed ? " -> ? (crashed)" : $" -> {Values.Format(Output)}")
+        + $"  [op {InvokeIndex}{(CompletionIndex is { } c ? $"..{c}" : "")}{(Line > 0 ? $", line {Line}" : "")}]";
 }
 
 /// <summary>How far shrinking took a counterexample.</summary>
@@ -52,8 +64,10 @@ public enum CounterexampleKind
 /// when MinimalIsMinimal (see Kind): else a partly shrunk set, or the unshrunk history prefix.
 /// </param>
 /// <param name="MinimalIsMinimal">False when shrinking stopped before it was done, or never ran.</param>
-/// <param name="MinimalStartsFrom">The states the object can be in when Minimal begins (all that the history before it allows).</param>
-/// <param name="MinimalStartsAfter">The last operation before Minimal's starting point; null when Minimal starts from the initial state.</param>
+/// <param name="MinimalStartsFrom">The states the object can be in when Minimal begins (all that the history before it
+/// allows).</param>
+/// <param name="MinimalStartsAfter">The last operation before Minimal's starting point; null when Minimal starts from
+/// the initial state.</param>
 public sealed record KeyFailure(
     object? Key,
     OpView Failed,
@@ -63,15 +77,20 @@ public sealed record KeyFailure(
     IReadOnlyList<OpView> Minimal,
     bool MinimalIsMinimal,
     IReadOnlyList<string> MinimalStartsFrom,
-    OpView? MinimalStartsAfter)
+    OpView? MinimalStartsAfter
+)
 {
     /// <summary>How long shrinking took (bounded by the shrink time; zero when turned off).</summary>
     public double ShrinkSeconds { get; init; }
 
-    /// <summary>What Minimal is: minimal, partly shrunk, or the history prefix (never minimal unless MinimalIsMinimal).</summary>
+    /// <summary>What Minimal is: minimal, partly shrunk, or the history prefix (never minimal unless
+    /// MinimalIsMinimal).</summary>
     public CounterexampleKind Kind
     {
-        get => MinimalIsMinimal ? CounterexampleKind.Minimal : kind == CounterexampleKind.Minimal ? CounterexampleKind.PartlyShrunk : kind;
+        get =>
+            MinimalIsMinimal ? CounterexampleKind.Minimal
+            : kind == CounterexampleKind.Minimal ? CounterexampleKind.PartlyShrunk
+            : kind;
         init => kind = value;
     }
 
@@ -89,14 +108,20 @@ public sealed record KeyFailure(
         get
         {
             var key = Key is null ? "" : $" on key {Values.Format(Key)}";
-            var size = PrefixOps > 0 ? $"{Minimal.Count} of the {Count(PrefixOps)} in the history prefix" : Count(Minimal.Count);
+            var size =
+                PrefixOps > 0
+                    ? $"{Minimal.Count} of the {Count(PrefixOps)} in the history prefix"
+                    : Count(Minimal.Count);
             var why = ShrinkStopped is null ? "" : $"; {ShrinkStopped}";
             return Kind switch
             {
-                CounterexampleKind.Minimal => $"minimal counterexample{key} ({Count(Minimal.Count)}{(PrefixOps > 0 ? $", shrunk from {PrefixOps}" : "")})",
+                CounterexampleKind.Minimal => $"minimal counterexample{key} "
+                    + $"({Count(Minimal.Count)}{(PrefixOps > 0 ? $", shrunk from {PrefixOps}" : "")})",
                 CounterexampleKind.HistoryPrefix =>
-                    $"counterexample{key}: the history prefix up to the op that cannot be linearized ({Count(Minimal.Count)}, not shrunk{why})",
-                _ => $"partly shrunk counterexample{key} ({size}; shrinking stopped early{(ShrinkStopped is null ? "" : $", {ShrinkStopped}")}; a smaller set may exist)",
+                    $"counterexample{key}: the history prefix up to the op that cannot be linearized "
+                        + $"({Count(Minimal.Count)}, not shrunk{why})",
+                _ => $"partly shrunk counterexample{key} ({size}; shrinking stopped "
+                    + $"early{(ShrinkStopped is null ? "" : $", {ShrinkStopped}")}; a smaller set may exist)",
             };
         }
     }
@@ -108,7 +133,8 @@ public sealed record KeyFailure(
     internal IReadOnlyList<object?> StartValues { get; init; } = [];
 }
 
-/// <summary>The linearizability checker's findings: verdict, counts, and for an invalid history the explanation.</summary>
+/// <summary>The linearizability checker's findings: verdict, counts, and for an invalid history the
+/// explanation.</summary>
 public sealed record LinearizabilityReport(
     Verdict Verdict,
     string Model,
@@ -119,7 +145,8 @@ public sealed record LinearizabilityReport(
     long Configurations,
     string? Cause,
     IReadOnlyList<object?> UnknownKeys,
-    KeyFailure? Failure)
+    KeyFailure? Failure
+)
 {
     /// <summary>What a reader of the verdict should know about how ops were read (values from completions).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];

@@ -25,7 +25,8 @@ internal static class Reductions
         public bool Equals((string F, object? Key, object? Input) a, (string F, object? Key, object? Input) b) =>
             a.F == b.F && Values.Same(a.Key, b.Key) && Values.Same(a.Input, b.Input);
 
-        public int GetHashCode((string F, object? Key, object? Input) k) => HashCode.Combine(k.F, Values.Hash(k.Key), Values.Hash(k.Input));
+        public int GetHashCode((string F, object? Key, object? Input) k) =>
+            HashCode.Combine(k.F, Values.Hash(k.Key), Values.Hash(k.Input));
     }
 
     /// <summary>Each op's part of the state as a small number, or null if some op may touch any part.</summary>
@@ -35,8 +36,10 @@ internal static class Reductions
         var part = new int[ops.Count];
         foreach (var o in ops)
         {
-            if (model.IndependenceKey(o) is not { } key) return null;
-            if (!ids.TryGetValue(key, out var id)) ids[key] = id = ids.Count;
+            if (model.IndependenceKey(o) is not { } key)
+                return null;
+            if (!ids.TryGetValue(key, out var id))
+                ids[key] = id = ids.Count;
             part[o.Id] = id;
         }
         return ids.Count > 1 ? part : null;

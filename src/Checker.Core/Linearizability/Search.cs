@@ -57,19 +57,30 @@ internal static class Search
     const string CapReached = "configuration cap reached";
 
     /// <summary>Searches for a linearization from any of the starts (default: the model's initial state).</summary>
-    public static SearchOutcome Run(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig>? starts = null)
+    public static SearchOutcome Run(
+        IReadOnlyList<Operation> all,
+        Model model,
+        Budget budget,
+        IReadOnlyList<StartConfig>? starts = null
+    )
     {
         starts ??= [StartConfig.Initial(model)];
-        if (!all.Any(o => o.Crashed && !model.ReadOnly(o))) return Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
+        if (!all.Any(o => o.Crashed && !model.ReadOnly(o)))
+            return Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
         var quick = Explore(all, model, budget, starts, null, crashedLast: false, cap: 4L * all.Count + 1_000);
-        if (!ReferenceEquals(quick.Cause, CapReached)) return quick;
+        if (!ReferenceEquals(quick.Cause, CapReached))
+            return quick;
         var thorough = Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
         return thorough with { Configurations = thorough.Configurations + quick.Configurations };
     }
 
     /// <summary>One search in one order of trying crashed operations, with no cap (for tests of each order).</summary>
-    internal static SearchOutcome RunInOrder(IReadOnlyList<Operation> all, Model model, Budget budget, bool crashedLast) =>
-        Explore(all, model, budget, [StartConfig.Initial(model)], null, crashedLast, long.MaxValue);
+    internal static SearchOutcome RunInOrder(
+        IReadOnlyList<Operation> all,
+        Model model,
+        Budget budget,
+        bool crashedLast
+    ) => Explore(all, model, budget, [StartConfig.Initial(model)], null, crashedLast, long.MaxValue);
 
     /// <summary>
     /// Fills ends with every configuration the object can be in once all of these operations' definite
@@ -77,23 +88,41 @@ internal static class Search
     /// crashed operations used. Unknown if the budget ran out, invalid if there is none. Used to cut a
     /// history in two at a quiet moment.
     /// </summary>
-    public static SearchOutcome Ends(IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig> ends) =>
-        Explore(all, model, budget, starts, ends, crashedLast: true, long.MaxValue);
+    public static SearchOutcome Ends(
+        IReadOnlyList<Operation> all,
+        Model model,
+        Budget budget,
+        IReadOnlyList<StartConfig> starts,
+        List<StartConfig> ends
+    ) => Explore(all, model, budget, starts, ends, crashedLast: true, long.MaxValue);
 
-    /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into a return; else they are listed in call order with the rest.</param>
+    /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into a
+    /// return; else they are listed in call order with the rest.</param>
     /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
     // Compiled optimized at once: a search runs it once, and its loop is where the time goes (tiered compilation
     // would run it unoptimized first). Likewise the event lists, the cache and the transitions it calls.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
     static SearchOutcome Explore(
-        IReadOnlyList<Operation> all, Model model, Budget budget, IReadOnlyList<StartConfig> starts, List<StartConfig>? ends, bool crashedLast, long cap)
+        IReadOnlyList<Operation> all,
+        Model model,
+        Budget budget,
+        IReadOnlyList<StartConfig> starts,
+        List<StartConfig>? ends,
+        bool crashedLast,
+        long cap
+    )
     {
         // Crashed operations that cannot change the state can never explain anything: leave them out.
         // Definite operations are numbered first, crashed ones after, to keep their bit sets apart.
         // Definite operations are numbered in the order of their returns, so that every one numbered below
         // the first pending return has taken effect: the cache then stores only that number and the few
         // operations above it taken early (see VisitedSet), not a bit for every operation of the history.
-        var ops = all.Where(o => !o.Crashed).OrderBy(o => o.Return).ThenBy(o => o.Call).ThenBy(o => o.Id)
+        var ops = all.Where(o => !o.Crashed)
+            .OrderBy(o => o.Return)
+            .ThenBy(o => o.Call)
+            .ThenBy(o => o.Id)
             .Concat(all.Where(o => o.Crashed && !model.ReadOnly(o)))
             .Select((o, i) => o.WithId(i))
             .ToList();
@@ -108,9 +137,11 @@ internal static class Search
         var filedAt = new int[n - definite]; // each filed op's place in its state's list
         foreach (var c in Enumerable.Range(definite, n - definite).OrderBy(c => ops[c].Call).ThenBy(c => c))
         {
-            if (!model.OnlyIn(ops[c], out var only)) continue;
+            if (!model.OnlyIn(ops[c], out var only))
+                continue;
             var id = table.Intern(only);
-            if (!filedUnder.TryGetValue(id, out var under)) filedUnder[id] = under = [];
+            if (!filedUnder.TryGetValue(id, out var under))
+                filedUnder[id] = under = [];
             filed[c - definite] = true;
             filedAt[c - definite] = under.Count;
             under.Add(c);
@@ -126,22 +157,30 @@ internal static class Search
         var used = new ulong[(n - definite + 63) / 64];
         var zobrist = new ulong[n];
         var random = new Random(n);
-        for (var i = 0; i < n; i++) zobrist[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 1);
+        for (var i = 0; i < n; i++)
+            zobrist[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 1);
         var visited = new VisitedSet(used.Length);
 
         void Flip(int op)
         {
-            if (op < definite) linearized[op >> 6] ^= 1UL << op;
-            else used[(op - definite) >> 6] ^= 1UL << (op - definite);
+            if (op < definite)
+                linearized[op >> 6] ^= 1UL << op;
+            else
+                used[(op - definite) >> 6] ^= 1UL << (op - definite);
         }
 
         bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
 
         // Each configuration tries its candidates in passes: Listed (definite calls, and crashed ones when
         // they are not last), CrashedApart (crashed calls waiting apart), Filed (those filed under its state).
-        const int Listed = 0, CrashedApart = 1, Filed = 2;
+        const int Listed = 0,
+            CrashedApart = 1,
+            Filed = 2;
         var firstPass = crashedLast || filedUnder.Count == 0 ? Listed : Filed;
-        int NextPass(int pass) => crashedLast ? (pass == Filed ? -1 : pass + 1) : pass == Filed ? Listed : -1;
+        int NextPass(int pass) =>
+            crashedLast ? (pass == Filed ? -1 : pass + 1)
+            : pass == Filed ? Listed
+            : -1;
         bool IsFiled(int op) => op >= definite && filed[op - definite];
         var stack = new List<(int Node, int State, int Pass, int High)>();
         var high = -1; // the highest-numbered definite operation linearized
@@ -164,9 +203,11 @@ internal static class Search
             var usedUp = new List<int>();
             for (var c = definite; c < n; c++)
             {
-                if (!start.Used.Contains(ops[c].Invoke.Index)) continue;
+                if (!start.Used.Contains(ops[c].Invoke.Index))
+                    continue;
                 Flip(c);
-                if (IsFiled(c)) continue;
+                if (IsFiled(c))
+                    continue;
                 crashedList.Remove(callNode[c]);
                 usedUp.Add(callNode[c]);
             }
@@ -176,8 +217,11 @@ internal static class Search
             var entry = First(pass); // a node of the pass's list, or (Filed) a place in the state's list
             while (true)
             {
-                if ((++steps & 4095) == 0
-                    && (budget.Exhausted(visited.Bytes + table.Bytes) ?? (visited.Count > cap ? CapReached : null)) is { } why)
+                if (
+                    (++steps & 4095) == 0
+                    && (budget.Exhausted(visited.Bytes + table.Bytes) ?? (visited.Count > cap ? CapReached : null))
+                        is { } why
+                )
                     return new SearchOutcome(Verdict.Unknown, why, null, [], [], [], visited.Count);
                 var blocking = returns.Next[Head]; // the first pending return, or -1 when all are passed
                 if (blocking < 0)
@@ -194,15 +238,21 @@ internal static class Search
                 else if (Candidate(pass, entry, state, blocking) is var op and >= 0)
                 {
                     var node = pass == Filed ? callNode[op] : entry;
-                    var skip = (IsFiled(op) && Used(op))
+                    var skip =
+                        (IsFiled(op) && Used(op))
                         || (focus >= 0 && part![op] != focus)
                         || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
                     var after = skip ? -1 : table.Step(state, op);
                     // A crashed operation right after another whose effect it erases (a write after a
                     // write) only wastes the first: the same state comes from this one alone, with
                     // fewer used, by the path that skipped the first.
-                    if (after >= 0 && op >= definite && stack.Count > 0 && opOf[stack[^1].Node] >= definite
-                        && table.Step(stack[^1].State, op) == after)
+                    if (
+                        after >= 0
+                        && op >= definite
+                        && stack.Count > 0
+                        && opOf[stack[^1].Node] >= definite
+                        && table.Step(stack[^1].State, op) == after
+                    )
                         after = -1;
                     if (after >= 0)
                     {
@@ -218,7 +268,8 @@ internal static class Search
                             state = after;
                             if (op >= definite)
                             {
-                                if (!IsFiled(op)) crashedList.Remove(node);
+                                if (!IsFiled(op))
+                                    crashedList.Remove(node);
                             }
                             else
                             {
@@ -248,13 +299,17 @@ internal static class Search
                 if (blocking > barrier)
                 {
                     barrier = blocking;
-                    if (barrierStack.Length < stack.Count) Array.Resize(ref barrierStack, stack.Count * 2);
-                    for (var i = lowWater; i < stack.Count; i++) barrierStack[i] = opOf[stack[i].Node];
+                    if (barrierStack.Length < stack.Count)
+                        Array.Resize(ref barrierStack, stack.Count * 2);
+                    for (var i = lowWater; i < stack.Count; i++)
+                        barrierStack[i] = opOf[stack[i].Node];
                     barrierDepth = lowWater = stack.Count;
                     barrierStates.Clear();
                 }
-                if (blocking >= 0 && blocking == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state)) barrierStates.Add(state);
-                if (stack.Count == 0) break;
+                if (blocking >= 0 && blocking == barrier && barrierStates.Count < 8 && !barrierStates.Contains(state))
+                    barrierStates.Add(state);
+                if (stack.Count == 0)
+                    break;
                 var (undoneNode, before, undonePass, previousHigh) = stack[^1];
                 high = previousHigh;
                 stack.RemoveAt(stack.Count - 1);
@@ -263,7 +318,8 @@ internal static class Search
                 var undone = opOf[undoneNode];
                 if (undone >= definite)
                 {
-                    if (!IsFiled(undone)) crashedList.Restore(undoneNode);
+                    if (!IsFiled(undone))
+                        crashedList.Restore(undoneNode);
                 }
                 else
                 {
@@ -273,19 +329,29 @@ internal static class Search
                     focus = Focus();
                 }
                 Flip(undone);
-                if (undone < definite) hash ^= zobrist[undone];
+                if (undone < definite)
+                    hash ^= zobrist[undone];
                 state = before;
                 entry = pass == Filed ? filedAt[undone - definite] + 1 : Following(pass, undoneNode);
             }
-            for (var i = usedUp.Count - 1; i >= 0; i--) crashedList.Restore(usedUp[i]);
+            for (var i = usedUp.Count - 1; i >= 0; i--)
+                crashedList.Restore(usedUp[i]);
         }
 
         if (ends is not null)
         {
             foreach (var (s, sets) in endConfigs)
-                foreach (var bits in sets)
-                    ends.Add(new StartConfig(table[s], UsedSet(bits)));
-            return new SearchOutcome(ends.Count > 0 ? Verdict.Valid : Verdict.Invalid, null, null, [], [], [], visited.Count);
+            foreach (var bits in sets)
+                ends.Add(new StartConfig(table[s], UsedSet(bits)));
+            return new SearchOutcome(
+                ends.Count > 0 ? Verdict.Valid : Verdict.Invalid,
+                null,
+                null,
+                [],
+                [],
+                [],
+                visited.Count
+            );
         }
         return new SearchOutcome(
             Verdict.Invalid,
@@ -294,55 +360,66 @@ internal static class Search
             barrierStack.Take(barrierDepth).Select(i => ops[i]).ToList(),
             barrierStates.Select(s => table[s]).ToList(),
             [],
-            visited.Count);
+            visited.Count
+        );
 
         // The lowest-numbered definite operation not linearized once op is (definite if none): the
         // first pending return, skipping op's own when it is that one.
         int FirstPending(int op)
         {
             var first = returns.Next[Head];
-            if (first >= 0 && opOf[first] == op) first = returns.Next[first];
+            if (first >= 0 && opOf[first] == op)
+                first = returns.Next[first];
             return first < 0 ? definite : opOf[first];
         }
 
         // The crashed operations marked in bits, by invoke index.
-        HashSet<long> UsedSet(ulong[] bits) => Enumerable.Range(definite, n - definite)
-            .Where(c => (bits[(c - definite) >> 6] & (1UL << (c - definite))) != 0)
-            .Select(c => ops[c].Invoke.Index)
-            .ToHashSet();
+        HashSet<long> UsedSet(ulong[] bits) =>
+            Enumerable
+                .Range(definite, n - definite)
+                .Where(c => (bits[(c - definite) >> 6] & (1UL << (c - definite))) != 0)
+                .Select(c => ops[c].Invoke.Index)
+                .ToHashSet();
 
         // Keeps, per state, only the smallest sets of crashed operations used (fewer used covers more).
         void RecordEnd(int state)
         {
-            if (!endConfigs.TryGetValue(state, out var sets)) endConfigs[state] = sets = [];
-            if (sets.Any(s => Subset(s, used))) return;
+            if (!endConfigs.TryGetValue(state, out var sets))
+                endConfigs[state] = sets = [];
+            if (sets.Any(s => Subset(s, used)))
+                return;
             sets.RemoveAll(s => Subset(used, s));
             sets.Add((ulong[])used.Clone());
         }
 
-        int First(int pass) => pass switch
-        {
-            Listed => list.Next[Head],
-            CrashedApart => crashedCalls.Next[Head],
-            _ => 0,
-        };
+        int First(int pass) =>
+            pass switch
+            {
+                Listed => list.Next[Head],
+                CrashedApart => crashedCalls.Next[Head],
+                _ => 0,
+            };
 
-        int Following(int pass, int entry) => pass switch
-        {
-            Listed => list.Next[entry],
-            CrashedApart => crashedCalls.Next[entry],
-            _ => entry + 1,
-        };
+        int Following(int pass, int entry) =>
+            pass switch
+            {
+                Listed => list.Next[entry],
+                CrashedApart => crashedCalls.Next[entry],
+                _ => entry + 1,
+            };
 
         // The op at entry if it is a candidate (called before the first pending return), else -1: this pass is done.
         int Candidate(int pass, int entry, int state, int blocking)
         {
             switch (pass)
             {
-                case Listed: return entry >= 0 && isCall[entry] ? opOf[entry] : -1;
-                case CrashedApart: return entry >= 0 && entry < blocking ? opOf[entry] : -1;
+                case Listed:
+                    return entry >= 0 && isCall[entry] ? opOf[entry] : -1;
+                case CrashedApart:
+                    return entry >= 0 && entry < blocking ? opOf[entry] : -1;
                 default:
-                    if (!filedUnder.TryGetValue(state, out var under) || entry >= under.Count) return -1;
+                    if (!filedUnder.TryGetValue(state, out var under) || entry >= under.Count)
+                        return -1;
                     var op = under[entry];
                     return callNode[op] < blocking ? op : -1;
             }
@@ -355,7 +432,8 @@ internal static class Search
     static bool Subset(ulong[] small, ulong[] big)
     {
         for (var i = 0; i < small.Length; i++)
-            if ((small[i] & ~big[i]) != 0) return false;
+            if ((small[i] & ~big[i]) != 0)
+                return false;
         return true;
     }
 }

@@ -16,7 +16,8 @@ internal sealed record SearchOutcome(
     IReadOnlyList<Operation> Prefix,
     IReadOnlyList<object?> States,
     IReadOnlyList<Operation> Linearization,
-    long Configurations);
+    long Configurations
+);
 
 /// <summary>
 /// Where a search begins: a model state, and the crashed operations (by invoke index) that already

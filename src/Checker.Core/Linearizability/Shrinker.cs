@@ -7,13 +7,21 @@ namespace Checker.Core.Linearizability;
 
 /// <summary>A counterexample cut down to what a person needs to read.</summary>
 /// <param name="Minimal">The definite operations that cannot be reconciled (minimal only when Kind says so).</param>
-/// <param name="Kind">How far shrinking got: to a minimal set, part of the way, or not at all (the history prefix).</param>
-/// <param name="Starts">Where Minimal starts: the configurations possible at the cut (else where the search began).</param>
+/// <param name="Kind">How far shrinking got: to a minimal set, part of the way, or not at all (the history
+/// prefix).</param>
+/// <param name="Starts">Where Minimal starts: the configurations possible at the cut (else where the search
+/// began).</param>
 /// <param name="StartAfter">The last operation before the cut, or null if there is no cut.</param>
 /// <param name="PrefixOps">The definite operations of the history prefix shrinking started from.</param>
 /// <param name="Stopped">Why shrinking stopped short of a minimal set (null when it did not).</param>
 internal sealed record Shrunk(
-    List<Operation> Minimal, CounterexampleKind Kind, IReadOnlyList<StartConfig> Starts, Operation? StartAfter, int PrefixOps, string? Stopped)
+    List<Operation> Minimal,
+    CounterexampleKind Kind,
+    IReadOnlyList<StartConfig> Starts,
+    Operation? StartAfter,
+    int PrefixOps,
+    string? Stopped
+)
 {
     public bool Complete => Kind == CounterexampleKind.Minimal;
 }
@@ -35,7 +43,13 @@ internal static class Shrinker
     const int CutAttempts = 40;
 
     public static Shrunk Shrink(
-        IReadOnlyList<Operation> ops, Operation blocked, Model model, IReadOnlyList<StartConfig> starts, TimeSpan limit, CancellationToken cancel)
+        IReadOnlyList<Operation> ops,
+        Operation blocked,
+        Model model,
+        IReadOnlyList<StartConfig> starts,
+        TimeSpan limit,
+        CancellationToken cancel
+    )
     {
         // Operations called after the blocked one returned cannot help it take effect in time: the search
         // never passed its return, and a later call is never a candidate before it. So the prefix of the
@@ -43,7 +57,8 @@ internal static class Shrinker
         var current = ops.Where(o => o.Call <= blocked.Return).ToList();
         var prefix = Definite(current);
         Shrunk Unshrunk(string why) => new(prefix, CounterexampleKind.HistoryPrefix, starts, null, prefix.Count, why);
-        if (limit <= TimeSpan.Zero) return Unshrunk("shrinking is turned off");
+        if (limit <= TimeSpan.Zero)
+            return Unshrunk("shrinking is turned off");
         var deadline = DateTime.UtcNow + limit;
         Budget Trial(TimeSpan cap)
         {
@@ -54,19 +69,31 @@ internal static class Shrinker
         Operation? startAfter = null;
         var first = Stopwatch.StartNew();
         if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1)), starts).Verdict != Verdict.Invalid)
-            return Unshrunk($"the prefix could not be checked again within {Seconds(Min(limit, TimeSpan.FromSeconds(1)))}");
+            return Unshrunk(
+                $"the prefix could not be checked again within {Seconds(Min(limit, TimeSpan.FromSeconds(1)))}"
+            );
         // Each later trial is a weaker history of at most this size. One that takes far longer than this
         // first check is exploring combinations of indeterminate operations: give up on that step.
-        var trialCap = TimeSpan.FromTicks(Math.Clamp(first.Elapsed.Ticks * 20, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
+        var trialCap = TimeSpan.FromTicks(
+            Math.Clamp(
+                first.Elapsed.Ticks * 20,
+                TimeSpan.FromMilliseconds(50).Ticks,
+                TimeSpan.FromMilliseconds(250).Ticks
+            )
+        );
 
         foreach (var cut in QuietMoments(current, blocked).Take(CutAttempts))
         {
-            if (DateTime.UtcNow > deadline) break;
+            if (DateTime.UtcNow > deadline)
+                break;
             var before = current.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
             var after = current.Where(o => o.Crashed || o.Call > cut).ToList();
             var ends = new List<StartConfig>();
-            if (Search.Ends(before, model, Trial(trialCap), starts, ends).Verdict != Verdict.Valid
-                || Search.Run(after, model, Trial(trialCap), ends).Verdict != Verdict.Invalid) continue;
+            if (
+                Search.Ends(before, model, Trial(trialCap), starts, ends).Verdict != Verdict.Valid
+                || Search.Run(after, model, Trial(trialCap), ends).Verdict != Verdict.Invalid
+            )
+                continue;
             current = after;
             starts = ends;
             startAfter = before.Where(o => !o.Crashed).MaxBy(o => o.Return);
@@ -77,7 +104,8 @@ internal static class Shrinker
         bool StillInvalid(List<Operation> candidate)
         {
             var verdict = Search.Run(candidate, model, Trial(trialCap), starts).Verdict;
-            if (verdict == Verdict.Unknown && DateTime.UtcNow < deadline && !cancel.IsCancellationRequested) undecided++;
+            if (verdict == Verdict.Unknown && DateTime.UtcNow < deadline && !cancel.IsCancellationRequested)
+                undecided++;
             return verdict == Verdict.Invalid;
         }
 
@@ -96,14 +124,24 @@ internal static class Shrinker
                 }
                 var group = definite.Skip(start).Take(chunk).Select(o => o.Invoke.Index).ToHashSet();
                 var candidate = Weaken(current, group, model);
-                if (StillInvalid(candidate)) current = candidate;
+                if (StillInvalid(candidate))
+                    current = candidate;
             }
-            if (stopped is not null || chunk == 1) break;
+            if (stopped is not null || chunk == 1)
+                break;
         }
         if (stopped is null && undecided > 0)
-            stopped = $"{undecided} {(undecided == 1 ? "step was" : "steps were")} not decided within {Seconds(trialCap)} each";
-        return new Shrunk(Definite(current), stopped is null ? CounterexampleKind.Minimal : CounterexampleKind.PartlyShrunk,
-            starts, startAfter, prefix.Count, stopped);
+            stopped =
+                $"{undecided} {(undecided == 1 ? "step was" : "steps were")} not decided within "
+                + $"{Seconds(trialCap)} each";
+        return new Shrunk(
+            Definite(current),
+            stopped is null ? CounterexampleKind.Minimal : CounterexampleKind.PartlyShrunk,
+            starts,
+            startAfter,
+            prefix.Count,
+            stopped
+        );
     }
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -112,19 +150,22 @@ internal static class Shrinker
 
     static string Ops(int n) => n == 1 ? "1 op" : $"{n} ops";
 
-    /// <summary>Times, latest first, before the blocked operation's call at which no definite operation is in flight.</summary>
+    /// <summary>Times, latest first, before the blocked operation's call at which no definite operation is in
+    /// flight.</summary>
     static IEnumerable<long> QuietMoments(List<Operation> ops, Operation blocked)
     {
         var definite = ops.Where(o => !o.Crashed).ToList();
         var byCall = definite.OrderBy(o => o.Call).ToList();
         // latestReturn[i]: the latest return among the i+1 earliest-called operations.
         var latestReturn = new long[byCall.Count];
-        for (var i = 0; i < byCall.Count; i++) latestReturn[i] = Math.Max(i > 0 ? latestReturn[i - 1] : long.MinValue, byCall[i].Return);
+        for (var i = 0; i < byCall.Count; i++)
+            latestReturn[i] = Math.Max(i > 0 ? latestReturn[i - 1] : long.MinValue, byCall[i].Return);
         foreach (var t in definite.Select(o => o.Return).Where(t => t < blocked.Call).Distinct().OrderDescending())
         {
             // Quiet at t if every operation called by t has returned by t.
             var calledBy = byCall.FindLastIndex(o => o.Call <= t);
-            if (calledBy >= 0 && latestReturn[calledBy] <= t) yield return t;
+            if (calledBy >= 0 && latestReturn[calledBy] <= t)
+                yield return t;
         }
     }
 
@@ -135,8 +176,10 @@ internal static class Shrinker
         var result = new List<Operation>(ops.Count);
         foreach (var o in ops)
         {
-            if (o.Crashed || !group.Contains(o.Invoke.Index)) result.Add(o);
-            else if (!model.ReadOnly(o)) result.Add(o with { Crashed = true, Output = null, Return = long.MaxValue });
+            if (o.Crashed || !group.Contains(o.Invoke.Index))
+                result.Add(o);
+            else if (!model.ReadOnly(o))
+                result.Add(o with { Crashed = true, Output = null, Return = long.MaxValue });
         }
         return result;
     }

@@ -39,11 +39,14 @@ internal sealed class StateTable
     public object? this[int id] => states[id];
 
     /// <summary>The state after ops[op] taken from state, or -1 if the op is inconsistent there.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
     public int Step(int state, int op)
     {
         var key = ((long)state << 32) | (uint)op;
-        if (transitions.TryGetValue(key, out var next)) return next;
+        if (transitions.TryGetValue(key, out var next))
+            return next;
         next = model.Step(states[state], ops[op], out var after) ? Intern(after) : -1;
         transitions[key] = next;
         Bytes += TransitionBytes;
@@ -54,7 +57,8 @@ internal sealed class StateTable
     public int Intern(object? state)
     {
         var key = new StateKey(state);
-        if (ids.TryGetValue(key, out var id)) return id;
+        if (ids.TryGetValue(key, out var id))
+            return id;
         id = states.Count;
         states.Add(state);
         ids[key] = id;
@@ -66,17 +70,19 @@ internal sealed class StateTable
     /// What a new state adds: immutable collections share all but a path of nodes with the state they came
     /// from (about log2 of their size), a string is its characters, anything else a small object.
     /// </summary>
-    static long OwnBytes(object? state) => state switch
-    {
-        null => 0,
-        string s => 24 + 2L * s.Length,
-        System.Collections.ICollection c => 64 * (2 + (long)Math.Log2(c.Count + 1)),
-        _ => 32,
-    };
+    static long OwnBytes(object? state) =>
+        state switch
+        {
+            null => 0,
+            string s => 24 + 2L * s.Length,
+            System.Collections.ICollection c => 64 * (2 + (long)Math.Log2(c.Count + 1)),
+            _ => 32,
+        };
 
     readonly record struct StateKey(object? State)
     {
         public bool Equals(StateKey other) => Values.Same(State, other.State);
+
         public override int GetHashCode() => Values.Hash(State);
     }
 }

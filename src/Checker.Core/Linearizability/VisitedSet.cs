@@ -45,19 +45,27 @@ internal sealed class VisitedSet(int crashedWords)
     public long Count => crashedWords == 0 ? groups : entries;
 
     /// <summary>Approximate bytes held, for the memory budget.</summary>
-    public long Bytes => groupHash.Length * 28L + windows.Length * 8L + table.Length * 4L + entryBits.Length * 8L + entryNext.Length * 12L;
+    public long Bytes =>
+        groupHash.Length * 28L
+        + windows.Length * 8L
+        + table.Length * 4L
+        + entryBits.Length * 8L
+        + entryNext.Length * 12L;
 
     /// <summary>
     /// Records the configuration; false if an earlier one covers it (nothing new to explore).
     /// r: the lowest-numbered definite operation not linearized; high: the highest one linearized.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
     public bool Add(ulong[] definite, int r, int high, ulong[] crashed, int state, ulong definiteHash)
     {
         // The window: aligned words from r's up to high's, trailing zero words dropped.
         var lo = r >> 6;
         var hi = high > r ? (high >> 6) + 1 : lo;
-        while (hi > lo && definite[hi - 1] == 0) hi--;
+        while (hi > lo && definite[hi - 1] == 0)
+            hi--;
         var window = definite.AsSpan(lo, hi - lo);
 
         var hash = definiteHash ^ ((ulong)(uint)state * 0x9E3779B97F4A7C15UL);
@@ -66,14 +74,21 @@ internal sealed class VisitedSet(int crashedWords)
         while (true)
         {
             var g = table[slot];
-            if (g < 0) break;
-            if (groupHash[g] == hash && groupState[g] == state && groupR[g] == r
-                && window.SequenceEqual(windows.AsSpan(groupOffset[g], groupLength[g])))
+            if (g < 0)
+                break;
+            if (
+                groupHash[g] == hash
+                && groupState[g] == state
+                && groupR[g] == r
+                && window.SequenceEqual(windows.AsSpan(groupOffset[g], groupLength[g]))
+            )
                 return crashedWords > 0 && AddCrashed(g, crashed);
             slot = (slot + 1) & mask;
         }
-        if (groups == groupHash.Length) GrowGroups();
-        if (windowsUsed + window.Length > windows.Length) Array.Resize(ref windows, Math.Max(windows.Length * 2, windowsUsed + window.Length));
+        if (groups == groupHash.Length)
+            GrowGroups();
+        if (windowsUsed + window.Length > windows.Length)
+            Array.Resize(ref windows, Math.Max(windows.Length * 2, windowsUsed + window.Length));
         window.CopyTo(windows.AsSpan(windowsUsed));
         groupHash[groups] = hash;
         groupState[groups] = state;
@@ -83,30 +98,39 @@ internal sealed class VisitedSet(int crashedWords)
         groupLength[groups] = window.Length;
         windowsUsed += window.Length;
         table[slot] = groups;
-        if (crashedWords > 0) AddCrashed(groups, crashed);
+        if (crashedWords > 0)
+            AddCrashed(groups, crashed);
         groups++;
-        if (groups * 2 > table.Length) Rehash();
+        if (groups * 2 > table.Length)
+            Rehash();
         return true;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
     bool AddCrashed(int group, ulong[] crashed)
     {
         var length = crashed.Length;
-        while (length > 0 && crashed[length - 1] == 0) length--;
+        while (length > 0 && crashed[length - 1] == 0)
+            length--;
         var set = crashed.AsSpan(0, length);
         for (var e = groupFirst[group]; e >= 0; e = entryNext[e])
-            if (IsSubset(Entry(e), set)) return false;
+            if (IsSubset(Entry(e), set))
+                return false;
         // Entries the new set covers are redundant from now on: unlink them to keep chains short.
         var link = -1;
         for (var e = groupFirst[group]; e >= 0; e = entryNext[e])
         {
             if (IsSubset(set, Entry(e)))
             {
-                if (link < 0) groupFirst[group] = entryNext[e];
-                else entryNext[link] = entryNext[e];
+                if (link < 0)
+                    groupFirst[group] = entryNext[e];
+                else
+                    entryNext[link] = entryNext[e];
             }
-            else link = e;
+            else
+                link = e;
         }
         if (entries == entryNext.Length)
         {
@@ -114,7 +138,8 @@ internal sealed class VisitedSet(int crashedWords)
             Array.Resize(ref entryOffset, entries * 2);
             Array.Resize(ref entryLength, entries * 2);
         }
-        if (entryBitsUsed + length > entryBits.Length) Array.Resize(ref entryBits, Math.Max(entryBits.Length * 2, entryBitsUsed + length));
+        if (entryBitsUsed + length > entryBits.Length)
+            Array.Resize(ref entryBits, Math.Max(entryBits.Length * 2, entryBitsUsed + length));
         set.CopyTo(entryBits.AsSpan(entryBitsUsed));
         entryOffset[entries] = entryBitsUsed;
         entryLength[entries] = length;
@@ -129,9 +154,11 @@ internal sealed class VisitedSet(int crashedWords)
     /// <summary>Whether every bit of small is in big; words past either's end are zero.</summary>
     static bool IsSubset(ReadOnlySpan<ulong> small, ReadOnlySpan<ulong> big)
     {
-        if (small.Length > big.Length) return false; // small's last word is non-zero, and big has none there
+        if (small.Length > big.Length)
+            return false; // small's last word is non-zero, and big has none there
         for (var i = 0; i < small.Length; i++)
-            if ((small[i] & ~big[i]) != 0) return false;
+            if ((small[i] & ~big[i]) != 0)
+                return false;
         return true;
     }
 
@@ -153,7 +180,8 @@ internal sealed class VisitedSet(int crashedWords)
         for (var g = 0; g < groups; g++)
         {
             var slot = (int)(groupHash[g] ^ (groupHash[g] >> 29)) & mask;
-            while (table[slot] >= 0) slot = (slot + 1) & mask;
+            while (table[slot] >= 0)
+                slot = (slot + 1) & mask;
             table[slot] = g;
         }
     }

@@ -11,13 +11,14 @@ public sealed class SetModel(object? initial) : Model
     public override object? Initial { get; } =
         ImmutableHashSet.CreateRange(Values.Comparer, CollectionModels.Elements(initial, "set"));
 
-    public override string? Problem(Operation op) => op.F switch
-    {
-        "add" => null,
-        "read" when op.Crashed || op.Output is IEnumerable and not string => null,
-        "read" => $"a set read must return a collection, not {Values.Format(op.Output)}",
-        _ => $"the set model has no operation '{op.F}' (add, read)",
-    };
+    public override string? Problem(Operation op) =>
+        op.F switch
+        {
+            "add" => null,
+            "read" when op.Crashed || op.Output is IEnumerable and not string => null,
+            "read" => $"a set read must return a collection, not {Values.Format(op.Output)}",
+            _ => $"the set model has no operation '{op.F}' (add, read)",
+        };
 
     public override bool ReadOnly(Operation op) => op.F == "read";
 
@@ -30,7 +31,8 @@ public sealed class SetModel(object? initial) : Model
             next = set.Add(op.Input);
             return true;
         }
-        if (op.Crashed) return true;
+        if (op.Crashed)
+            return true;
         var seen = ((IEnumerable)op.Output!).Cast<object?>().ToHashSet(Values.Comparer);
         return seen.SetEquals(set);
     }
@@ -48,7 +50,8 @@ public sealed class UnorderedQueueModel(object? initial) : Model
     static ImmutableDictionary<object, object?> Counts(IEnumerable<object?> items)
     {
         var counts = ImmutableDictionary.Create<object, object?>(Values.Comparer!);
-        foreach (var x in items) counts = Add(counts, x!, 1);
+        foreach (var x in items)
+            counts = Add(counts, x!, 1);
         return counts;
     }
 
@@ -58,13 +61,14 @@ public sealed class UnorderedQueueModel(object? initial) : Model
         return n == 0 ? counts.Remove(x) : counts.SetItem(x, n);
     }
 
-    public override string? Problem(Operation op) => op.F switch
-    {
-        "enqueue" when op.Input is not null => null,
-        "enqueue" => "enqueue needs a non-nil value",
-        "dequeue" => null,
-        _ => $"the unordered-queue model has no operation '{op.F}' (enqueue, dequeue)",
-    };
+    public override string? Problem(Operation op) =>
+        op.F switch
+        {
+            "enqueue" when op.Input is not null => null,
+            "enqueue" => "enqueue needs a non-nil value",
+            "dequeue" => null,
+            _ => $"the unordered-queue model has no operation '{op.F}' (enqueue, dequeue)",
+        };
 
     public override bool ReadOnly(Operation op) => false;
 
@@ -77,7 +81,8 @@ public sealed class UnorderedQueueModel(object? initial) : Model
             next = Add(counts, op.Input!, 1);
             return true;
         }
-        if (op.Crashed || op.Output is null || !counts.ContainsKey(op.Output)) return false;
+        if (op.Crashed || op.Output is null || !counts.ContainsKey(op.Output))
+            return false;
         next = Add(counts, op.Output, -1);
         return true;
     }
@@ -104,7 +109,8 @@ public sealed class FifoQueueModel(object? initial) : Model
             next = queue.Add(op.Input);
             return true;
         }
-        if (queue.Count == 0 || (!op.Crashed && !Values.Same(queue[0], op.Output))) return false;
+        if (queue.Count == 0 || (!op.Crashed && !Values.Same(queue[0], op.Output)))
+            return false;
         next = queue.RemoveAt(0);
         return true;
     }
@@ -117,15 +123,16 @@ static class CollectionModels
     /// The elements an initial value names: a list or set of them; nil is empty. Anything else (a number,
     /// a string, a map) is an ArgumentException: starting from an empty collection instead would be a guess.
     /// </summary>
-    public static IEnumerable<object?> Elements(object? initial, string model) => initial switch
-    {
-        null => [],
-        string or IDictionary => throw new ArgumentException(NotAList(initial, model)),
-        IEnumerable elements => elements.Cast<object?>().ToList(),
-        _ => throw new ArgumentException(NotAList(initial, model)),
-    };
+    public static IEnumerable<object?> Elements(object? initial, string model) =>
+        initial switch
+        {
+            null => [],
+            string or IDictionary => throw new ArgumentException(NotAList(initial, model)),
+            IEnumerable elements => elements.Cast<object?>().ToList(),
+            _ => throw new ArgumentException(NotAList(initial, model)),
+        };
 
     static string NotAList(object initial, string model) =>
-        $"the {model} model's initial value is a list of its elements (for example [1 2] or [1,2]), " +
-        $"not {Values.Format(initial)}";
+        $"the {model} model's initial value is a list of its elements (for example [1 2] or [1,2]), "
+        + $"not {Values.Format(initial)}";
 }

@@ -12,13 +12,17 @@ public abstract class KeyedModel(object? initial) : Model
     public override object? Initial => InitialState;
 
     /// <summary>The state before any operation: no key set, unless a subclass starts from given values.</summary>
-    protected ImmutableDictionary<object, object?> InitialState { get; init; } = ImmutableDictionary.Create<object, object?>(Values.Comparer!);
+    protected ImmutableDictionary<object, object?> InitialState { get; init; } =
+        ImmutableDictionary.Create<object, object?>(Values.Comparer!);
 
     protected object? Get(ImmutableDictionary<object, object?> map, object? key) =>
         map.TryGetValue(key ?? NilKey.Instance, out var v) ? v : InitialValue;
 
-    protected static ImmutableDictionary<object, object?> Set(ImmutableDictionary<object, object?> map, object? key, object? value) =>
-        map.SetItem(key ?? NilKey.Instance, value);
+    protected static ImmutableDictionary<object, object?> Set(
+        ImmutableDictionary<object, object?> map,
+        object? key,
+        object? value
+    ) => map.SetItem(key ?? NilKey.Instance, value);
 }
 
 /// <summary>
@@ -31,13 +35,14 @@ public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
 
     public override object? IndependenceKey(Operation op) => op.Key;
 
-    public override string? Problem(Operation op) => op.F switch
-    {
-        "get" or "put" => null,
-        "append" when op.Input is string => null,
-        "append" => $"append needs a string value, not {Values.Format(op.Input)}",
-        _ => $"the kv model has no operation '{op.F}' (get, put, append)",
-    };
+    public override string? Problem(Operation op) =>
+        op.F switch
+        {
+            "get" or "put" => null,
+            "append" when op.Input is string => null,
+            "append" => $"append needs a string value, not {Values.Format(op.Input)}",
+            _ => $"the kv model has no operation '{op.F}' (get, put, append)",
+        };
 
     public override bool ReadOnly(Operation op) => op.F == "get";
 
@@ -47,9 +52,14 @@ public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
         next = map;
         switch (op.F)
         {
-            case "get": return op.Crashed || Values.Same(op.Output ?? InitialValue, Get(map, op.Key));
-            case "put": next = Set(map, op.Key, op.Input); return true;
-            default: next = Set(map, op.Key, (Get(map, op.Key) as string ?? "") + (string)op.Input!); return true;
+            case "get":
+                return op.Crashed || Values.Same(op.Output ?? InitialValue, Get(map, op.Key));
+            case "put":
+                next = Set(map, op.Key, op.Input);
+                return true;
+            default:
+                next = Set(map, op.Key, (Get(map, op.Key) as string ?? "") + (string)op.Input!);
+                return true;
         }
     }
 }
@@ -64,14 +74,20 @@ public sealed class MultiRegisterModel : KeyedModel
 {
     readonly bool nilReadIsUnknown;
 
-    public MultiRegisterModel(object? initial, bool nilReadIsUnknown = false) : base(null)
+    public MultiRegisterModel(object? initial, bool nilReadIsUnknown = false)
+        : base(null)
     {
         this.nilReadIsUnknown = nilReadIsUnknown;
-        if (initial is null) return;
+        if (initial is null)
+            return;
         if (initial is not System.Collections.IDictionary values)
-            throw new ArgumentException($"the multi-register's initial value is a map of keys to values, as in Knossos (for example {{\"x\" 0 \"y\" 0}}), not {Values.Format(initial)}");
+            throw new ArgumentException(
+                $"the multi-register's initial value is a map of keys to values, as in Knossos (for example "
+                    + $"{{\"x\" 0 \"y\" 0}}), not {Values.Format(initial)}"
+            );
         var state = InitialState;
-        foreach (System.Collections.DictionaryEntry e in values) state = state.SetItem(e.Key, e.Value);
+        foreach (System.Collections.DictionaryEntry e in values)
+            state = state.SetItem(e.Key, e.Value);
         InitialState = state;
     }
 
@@ -80,12 +96,15 @@ public sealed class MultiRegisterModel : KeyedModel
     public override string Name => "multi-register";
 
     static bool IsRead(object? f) => Names.Of(f) is "r" or "read";
+
     static bool IsWrite(object? f) => Names.Of(f) is "w" or "write";
 
     public override string? Problem(Operation op)
     {
-        if (op.F is not ("txn" or "read" or "write")) return $"the multi-register model has no operation '{op.F}' (txn)";
-        if (op.Input is not IList<object?> micro) return $"a transaction needs a list of [f key value], not {Values.Format(op.Input)}";
+        if (op.F is not ("txn" or "read" or "write"))
+            return $"the multi-register model has no operation '{op.F}' (txn)";
+        if (op.Input is not IList<object?> micro)
+            return $"a transaction needs a list of [f key value], not {Values.Format(op.Input)}";
         foreach (var m in micro)
             if (m is not IList<object?> { Count: 3 } t || !(IsRead(t[0]) || IsWrite(t[0])))
                 return $"bad micro-op {Values.Format(m)}: expected [r key value] or [w key value]";
@@ -94,7 +113,8 @@ public sealed class MultiRegisterModel : KeyedModel
         return null;
     }
 
-    public override bool ReadOnly(Operation op) => ((IList<object?>)op.Input!).All(m => IsRead(((IList<object?>)m!)[0]));
+    public override bool ReadOnly(Operation op) =>
+        ((IList<object?>)op.Input!).All(m => IsRead(((IList<object?>)m!)[0]));
 
     public override bool Step(object? state, Operation op, out object? next)
     {
@@ -103,7 +123,8 @@ public sealed class MultiRegisterModel : KeyedModel
         foreach (var m in micro)
         {
             var t = (IList<object?>)m!;
-            if (IsWrite(t[0])) map = Set(map, t[1], t[2]);
+            if (IsWrite(t[0]))
+                map = Set(map, t[1], t[2]);
             else if (!op.Crashed && !(nilReadIsUnknown && t[2] is null) && !Values.Same(Get(map, t[1]), t[2]))
             {
                 next = state;

@@ -29,7 +29,8 @@ public abstract class Model
     /// </summary>
     public abstract bool Step(object? state, Operation op, out object? next);
 
-    /// <summary>True if the state covers many keys (kv, multi-register), so a history over several keys may be checked whole.</summary>
+    /// <summary>True if the state covers many keys (kv, multi-register), so a history over several keys may be checked
+    /// whole.</summary>
     public virtual bool SpansKeys => false;
 
     /// <summary>

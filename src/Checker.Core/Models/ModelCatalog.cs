@@ -24,11 +24,16 @@ public static class ModelCatalog
     public static string Guess(IEnumerable<History.Operation> ops)
     {
         var fs = ops.Select(o => o.F).ToHashSet();
-        if (fs.Overlaps(["get", "put", "append"])) return "kv";
-        if (fs.Contains("txn")) return "multi-register";
-        if (fs.Overlaps(["acquire", "release"])) return "mutex";
-        if (fs.Overlaps(["enqueue", "dequeue"])) return "unordered-queue";
-        if (fs.Contains("add")) return "set";
+        if (fs.Overlaps(["get", "put", "append"]))
+            return "kv";
+        if (fs.Contains("txn"))
+            return "multi-register";
+        if (fs.Overlaps(["acquire", "release"]))
+            return "mutex";
+        if (fs.Overlaps(["enqueue", "dequeue"]))
+            return "unordered-queue";
+        if (fs.Contains("add"))
+            return "set";
         return "cas-register";
     }
 
@@ -44,6 +49,4 @@ public static class ModelCatalog
 }
 
 /// <summary>A model name no model answers to: a mistake in the call, not in the history.</summary>
-public sealed class UnknownModelException(string message) : ArgumentException(message)
-{
-}
+public sealed class UnknownModelException(string message) : ArgumentException(message) { }

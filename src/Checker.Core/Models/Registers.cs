@@ -16,7 +16,8 @@ public class RegisterModel(object? initial, bool nilReadIsUnknown = false) : Mod
     /// <summary>True when an ok read of nil is taken as a read of an unknown value (Knossos's reading).</summary>
     public bool NilReadIsUnknown => nilReadIsUnknown;
 
-    public override string? Problem(Operation op) => op.F is "read" or "write" ? null : $"the {Name} model has no operation '{op.F}' (read, write)";
+    public override string? Problem(Operation op) =>
+        op.F is "read" or "write" ? null : $"the {Name} model has no operation '{op.F}' (read, write)";
 
     public override bool ReadOnly(Operation op) => op.F == "read";
 
@@ -25,34 +26,42 @@ public class RegisterModel(object? initial, bool nilReadIsUnknown = false) : Mod
         next = state;
         switch (op.F)
         {
-            case "read": return op.Crashed || (nilReadIsUnknown && op.Output is null) || Values.Same(op.Output, state);
-            case "write": next = op.Input; return true;
-            default: return false;
+            case "read":
+                return op.Crashed || (nilReadIsUnknown && op.Output is null) || Values.Same(op.Output, state);
+            case "write":
+                next = op.Input;
+                return true;
+            default:
+                return false;
         }
     }
 }
 
 /// <summary>A register with compare-and-set: cas [from to] succeeds only if the register holds from.</summary>
-public sealed class CasRegisterModel(object? initial, bool nilReadIsUnknown = false) : RegisterModel(initial, nilReadIsUnknown)
+public sealed class CasRegisterModel(object? initial, bool nilReadIsUnknown = false)
+    : RegisterModel(initial, nilReadIsUnknown)
 {
     public override string Name => "cas-register";
 
-    public override string? Problem(Operation op) => op.F switch
-    {
-        "read" or "write" => null,
-        "cas" when op.Input is IList<object?> { Count: 2 } => null,
-        "cas" => $"cas needs a [from to] value, not {Values.Format(op.Input)}",
-        _ => $"the {Name} model has no operation '{op.F}' (read, write, cas)",
-    };
+    public override string? Problem(Operation op) =>
+        op.F switch
+        {
+            "read" or "write" => null,
+            "cas" when op.Input is IList<object?> { Count: 2 } => null,
+            "cas" => $"cas needs a [from to] value, not {Values.Format(op.Input)}",
+            _ => $"the {Name} model has no operation '{op.F}' (read, write, cas)",
+        };
 
     public override bool Step(object? state, Operation op, out object? next)
     {
-        if (op.F != "cas") return base.Step(state, op, out next);
+        if (op.F != "cas")
+            return base.Step(state, op, out next);
         var fromTo = (IList<object?>)op.Input!;
         // A cas that found another value failed and left no trace: an ok cas must have matched,
         // and a crashed one matters only if it matched.
         next = fromTo[1];
-        if (Values.Same(state, fromTo[0])) return true;
+        if (Values.Same(state, fromTo[0]))
+            return true;
         next = state;
         return false;
     }
@@ -70,7 +79,9 @@ public sealed class MutexModel(object? initial) : Model
     public override string Name => "mutex";
     public override object? Initial => initial is true;
 
-    public override string? Problem(Operation op) => op.F is "acquire" or "release" ? null : $"the mutex model has no operation '{op.F}' (acquire, release)";
+    public override string? Problem(Operation op) =>
+        op.F is "acquire" or "release" ? null : $"the mutex model has no operation '{op.F}' (acquire, release)";
+
     public override bool ReadOnly(Operation op) => false;
 
     public override bool Step(object? state, Operation op, out object? next)

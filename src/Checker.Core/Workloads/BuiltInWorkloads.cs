@@ -45,8 +45,13 @@ public static class BuiltInWorkloads
     /// <summary>Its checker needs the expected total (BankOptions): it is never guessed from the history.</summary>
     public static readonly WorkloadDescriptor Bank = new("bank")
     {
-        Checker = o => new BankChecker(o.Bank ?? throw new ArgumentException(
-            "the bank checker needs the expected total (BankOptions): it is never guessed from the history"), o.Source),
+        Checker = o => new BankChecker(
+            o.Bank
+                ?? throw new ArgumentException(
+                    "the bank checker needs the expected total (BankOptions): it is never guessed from the history"
+                ),
+            o.Source
+        ),
         DetailType = typeof(BankReport),
         FaultyMode = new("half-transfers", "applies only the debit of some transfers"),
         Writes = op => op.F == BankChecker.Transfer,

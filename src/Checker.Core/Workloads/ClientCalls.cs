@@ -31,23 +31,37 @@ public static class ClientCalls
         var open = new Dictionary<int, int>(); // process -> its outstanding call in calls
         for (var i = 0; i < history.Count; i++)
         {
-            if ((i & 0xFFFF) == 0) cancel.ThrowIfCancellationRequested();
+            if ((i & 0xFFFF) == 0)
+                cancel.ThrowIfCancellationRequested();
             var op = history[i];
-            if (op.IsNemesis) continue;
+            if (op.IsNemesis)
+                continue;
             if (op.Type == OpType.Invoke)
             {
                 if (open.TryGetValue(op.Process, out var prior))
-                    throw new HistoryFormatException(source, op.Line,
-                        $"process {op.Process} invokes {op.F} while its {calls[prior].Invoke.F} (index {calls[prior].Invoke.Index}) is still outstanding");
+                    throw new HistoryFormatException(
+                        source,
+                        op.Line,
+                        $"process {op.Process} invokes {op.F} while its {calls[prior].Invoke.F} (index "
+                            + $"{calls[prior].Invoke.Index}) is still outstanding"
+                    );
                 open[op.Process] = calls.Count;
                 calls.Add(new ClientCall(op, null, i, -1));
                 continue;
             }
             if (!open.Remove(op.Process, out var slot))
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke"
+                );
             var invoke = calls[slot].Invoke;
             if (invoke.F != op.F)
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} but invoked {invoke.F}");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process} completes {op.F} but invoked {invoke.F}"
+                );
             calls[slot] = calls[slot] with { Completion = op, CompletedAt = i };
         }
         return calls;
@@ -57,45 +71,81 @@ public static class ClientCalls
     /// The same pairing, streamed: each operation as it completes, then those that never did (completion null).
     /// Nothing is kept but the open invokes, for checkers that need one pass and no list of a million calls.
     /// </summary>
-    public static IEnumerable<(Op Invoke, Op? Completion)> Streamed(IReadOnlyList<Op> history, string source, CancellationToken cancel = default)
+    public static IEnumerable<(Op Invoke, Op? Completion)> Streamed(
+        IReadOnlyList<Op> history,
+        string source,
+        CancellationToken cancel = default
+    )
     {
         var open = new Dictionary<int, Op>(); // process -> its outstanding invoke
         for (var i = 0; i < history.Count; i++)
         {
-            if ((i & 0xFFFF) == 0) cancel.ThrowIfCancellationRequested();
+            if ((i & 0xFFFF) == 0)
+                cancel.ThrowIfCancellationRequested();
             var op = history[i];
-            if (op.IsNemesis) continue;
+            if (op.IsNemesis)
+                continue;
             if (op.Type == OpType.Invoke)
             {
                 if (!open.TryAdd(op.Process, op))
-                    throw new HistoryFormatException(source, op.Line,
-                        $"process {op.Process} invokes {op.F} while its {open[op.Process].F} (index {open[op.Process].Index}) is still outstanding");
+                    throw new HistoryFormatException(
+                        source,
+                        op.Line,
+                        $"process {op.Process} invokes {op.F} while its {open[op.Process].F} (index "
+                            + $"{open[op.Process].Index}) is still outstanding"
+                    );
                 continue;
             }
             if (!open.Remove(op.Process, out var invoke))
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke"
+                );
             if (invoke.F != op.F)
-                throw new HistoryFormatException(source, op.Line, $"process {op.Process} completes {op.F} but invoked {invoke.F}");
+                throw new HistoryFormatException(
+                    source,
+                    op.Line,
+                    $"process {op.Process} completes {op.F} but invoked {invoke.F}"
+                );
             yield return (invoke, op);
         }
-        foreach (var invoke in open.Values.OrderBy(o => o.Index)) yield return (invoke, null);
+        foreach (var invoke in open.Values.OrderBy(o => o.Index))
+            yield return (invoke, null);
     }
 
     /// <summary>The integer an op carries (an element, a balance); a format error naming the line otherwise.</summary>
-    public static long Integer(object? value, Op op, string source, string what) => value switch
-    {
-        long l => l,
-        int n => n,
-        _ => throw new HistoryFormatException(source, op.Line, $"op {op.Index}: {what} must be an integer, not {Values.Format(value)}"),
-    };
+    public static long Integer(object? value, Op op, string source, string what) =>
+        value switch
+        {
+            long l => l,
+            int n => n,
+            _ => throw new HistoryFormatException(
+                source,
+                op.Line,
+                $"op {op.Index}: {what} must be an integer, not {Values.Format(value)}"
+            ),
+        };
 
     /// <summary>Seconds since the test began, for summaries ("at 12.345 s"), or the position when untimed.</summary>
     public static string When(Op op) => op.Time >= 0 ? $"{op.Time / 1e9:0.000} s" : $"position {op.Index}";
 
-    /// <summary>The checker's judgement, or unknown when cancellation stopped it ("cancelled before ...": what was left unjudged).</summary>
-    public static CheckResult UnlessCancelled(string checker, string cancelled, Func<CheckResult> judge, CancellationToken cancel)
+    /// <summary>The checker's judgement, or unknown when cancellation stopped it ("cancelled before ...": what was left
+    /// unjudged).</summary>
+    public static CheckResult UnlessCancelled(
+        string checker,
+        string cancelled,
+        Func<CheckResult> judge,
+        CancellationToken cancel
+    )
     {
-        try { return judge(); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(checker, Verdict.Unknown, cancelled); }
+        try
+        {
+            return judge();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new CheckResult(checker, Verdict.Unknown, cancelled);
+        }
     }
 }

@@ -14,7 +14,14 @@ namespace Checker.Core.Workloads;
 /// <param name="FromTime">That record's time (ns; -1 untimed).</param>
 /// <param name="ReleaseIndex">Index of the release's invoke record; null: held to the end of the history.</param>
 /// <param name="ToTime">That record's time; null when open-ended.</param>
-public sealed record Holder(int Process, long AcquireIndex, long FromIndex, long FromTime, long? ReleaseIndex, long? ToTime);
+public sealed record Holder(
+    int Process,
+    long AcquireIndex,
+    long FromIndex,
+    long FromTime,
+    long? ReleaseIndex,
+    long? ToTime
+);
 
 /// <summary>Two certain holders at once: the second acquired while the first had not begun to release.</summary>
 public sealed record Overlap(Holder First, Holder Second);
@@ -29,8 +36,16 @@ public sealed record Overlap(Holder First, Holder Second);
 /// <param name="ToIndex">The refusal's fail record.</param>
 public sealed record LockWait(double Seconds, long? FromIndex, long FromTime, long ToIndex, long ToTime);
 
-/// <summary>What the mutex checker found: the linearizability search's report, the holders, the overlaps (first 1000, with the count) and the longest wait (null when untimed or nothing was refused).</summary>
-public sealed record MutexReport(LinearizabilityReport Linearizability, int Acquired, int Holders, long Overlaps, IReadOnlyList<Overlap> FirstOverlaps, LockWait? LongestWait);
+/// <summary>What the mutex checker found: the linearizability search's report, the holders, the overlaps (first 1000,
+/// with the count) and the longest wait (null when untimed or nothing was refused).</summary>
+public sealed record MutexReport(
+    LinearizabilityReport Linearizability,
+    int Acquired,
+    int Holders,
+    long Overlaps,
+    IReadOnlyList<Overlap> FirstOverlaps,
+    LockWait? LongestWait
+);
 
 /// <summary>
 /// A single lock: acquire ok means this process now holds it, release ok that it let go. The history is
@@ -42,7 +57,8 @@ public sealed record MutexReport(LinearizabilityReport Linearizability, int Acqu
 /// </summary>
 public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChecker
 {
-    public const string Acquire = "acquire", Release = "release";
+    public const string Acquire = "acquire",
+        Release = "release";
 
     /// <summary>How a failed acquire's error begins when the database answered that another holds the lock.</summary>
     public const string NotGrantedError = "not granted";
@@ -54,50 +70,92 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
     /// </summary>
     public static bool Answered(Op completion) =>
         completion.Type == OpType.Ok
-        || (completion.Type == OpType.Fail && completion.F == Acquire && completion.Error is { } error && error.TrimStart(':').StartsWith(NotGrantedError, StringComparison.Ordinal));
-    readonly LinearizabilityOptions options = (options ?? new LinearizabilityOptions()) with { SplitByKey = false, Tuples = TupleKeys.Off };
+        || (
+            completion.Type == OpType.Fail
+            && completion.F == Acquire
+            && completion.Error is { } error
+            && error.TrimStart(':').StartsWith(NotGrantedError, StringComparison.Ordinal)
+        );
+
+    readonly LinearizabilityOptions options = (options ?? new LinearizabilityOptions()) with
+    {
+        SplitByKey = false,
+        Tuples = TupleKeys.Off,
+    };
 
     public string Name => "mutex";
 
     public CheckResult Check(IReadOnlyList<Op> history, CancellationToken cancel = default)
     {
         List<ClientCall> calls;
-        try { calls = ClientCalls.Of(history, options.Source, cancel); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return new CheckResult(Name, Verdict.Unknown, "cancelled before the mutex was judged"); }
+        try
+        {
+            calls = ClientCalls.Of(history, options.Source, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new CheckResult(Name, Verdict.Unknown, "cancelled before the mutex was judged");
+        }
         foreach (var c in calls)
             if (c.Invoke.Key is not null)
-                throw new HistoryFormatException(options.Source, c.Invoke.Line, $"op {c.Invoke.Index}: the mutex workload has a single lock, but this op names key {Values.Format(c.Invoke.Key)}");
+                throw new HistoryFormatException(
+                    options.Source,
+                    c.Invoke.Line,
+                    $"op {c.Invoke.Index}: the mutex workload has a single lock, but this op names key "
+                        + $"{Values.Format(c.Invoke.Key)}"
+                );
         var lin = new LinearizabilityChecker(new MutexModel(null), options).Check(history, cancel);
         var linReport = (LinearizabilityReport)lin.Details!;
         var holders = Holders(calls);
         var (count, first) = Overlaps(holders);
         var wait = LongestWait(history);
-        var report = new MutexReport(linReport, calls.Count(c => c.Invoke.F == Acquire && c.Outcome == OpType.Ok), holders.Count, count,
-            first.Select(p => new Overlap(holders[p.A].View, holders[p.B].View)).ToList(), wait);
+        var report = new MutexReport(
+            linReport,
+            calls.Count(c => c.Invoke.F == Acquire && c.Outcome == OpType.Ok),
+            holders.Count,
+            count,
+            first.Select(p => new Overlap(holders[p.A].View, holders[p.B].View)).ToList(),
+            wait
+        );
         var verdict = count > 0 ? Verdict.Invalid : lin.Verdict;
-        var lines = new List<string> { lin.Summary, $"{holders.Count} acquires held the lock, {count} overlapping pairs of holders" };
+        var lines = new List<string>
+        {
+            lin.Summary,
+            $"{holders.Count} acquires held the lock, {count} overlapping pairs of holders",
+        };
         if (wait is not null)
-            lines.Add($"longest wait while the lock was refused: {wait.Seconds:0.0}s ({(wait.FromIndex is { } g ? $"from the grant at op {g}" : "from the start")}{At(wait.FromTime)} to the refusal at op {wait.ToIndex}{At(wait.ToTime)})");
+            lines.Add(
+                $"longest wait while the lock was refused: {wait.Seconds:0.0}s "
+                    + $"({(wait.FromIndex is { } g ? $"from the grant at op {g}" : "from the start")}{At(wait.FromTime)} to the refusal at op {wait.ToIndex}{At(wait.ToTime)})"
+            );
         foreach (var o in report.FirstOverlaps.Take(5))
             lines.Add($"overlap: {Describe(o.First)} and {Describe(o.Second)}");
-        if (count > 5) lines.Add($"... ({count - 5} more overlapping pairs)");
+        if (count > 5)
+            lines.Add($"... ({count - 5} more overlapping pairs)");
         if (count > 0 && lin.Verdict == Verdict.Valid)
-            lines.Add("the mutex model accepts the history (it does not know who holds the lock), but two processes held it at once");
+            lines.Add(
+                "the mutex model accepts the history (it does not know who holds the lock), but two processes "
+                    + "held it at once"
+            );
         return new CheckResult(Name, verdict, string.Join("\n", lines), report);
     }
 
-    /// <summary>The longest time from a grant (ok acquire) to a later refusal with no grant between; null in an untimed history.</summary>
+    /// <summary>The longest time from a grant (ok acquire) to a later refusal with no grant between; null in an untimed
+    /// history.</summary>
     static LockWait? LongestWait(IReadOnlyList<Op> history)
     {
         var clientOps = history.Where(o => !o.IsNemesis).ToList();
-        if (clientOps.Count == 0 || clientOps.Any(o => o.Time < 0)) return null;
+        if (clientOps.Count == 0 || clientOps.Any(o => o.Time < 0))
+            return null;
         long? grant = null;
         var since = clientOps[0].Time;
         LockWait? longest = null;
         foreach (var op in clientOps.OrderBy(o => o.Time))
         {
-            if (op.F != Acquire) continue;
-            if (op.Type == OpType.Ok) (grant, since) = (op.Index, op.Time);
+            if (op.F != Acquire)
+                continue;
+            if (op.Type == OpType.Ok)
+                (grant, since) = (op.Index, op.Time);
             else if (op.Type == OpType.Fail && Answered(op) && (op.Time - since) / 1e9 > (longest?.Seconds ?? -1))
                 longest = new LockWait(Math.Round((op.Time - since) / 1e9, 3), grant, since, op.Index, op.Time);
         }
@@ -105,8 +163,8 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
     }
 
     static string Describe(Holder h) =>
-        $"process {h.Process} held it from op {h.FromIndex}{At(h.FromTime)} " +
-        (h.ReleaseIndex is { } r ? $"until its release op {r}{At(h.ToTime)}" : "to the end (never released)");
+        $"process {h.Process} held it from op {h.FromIndex}{At(h.FromTime)} "
+        + (h.ReleaseIndex is { } r ? $"until its release op {r}{At(h.ToTime)}" : "to the end (never released)");
 
     static string At(long? t) => t is >= 0 ? $" ({t.Value / 1e9:0.000} s)" : "";
 
@@ -124,9 +182,20 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
             {
                 holding.TryAdd(c.Invoke.Process, c); // acquired again without releasing: the first hold goes on
             }
-            else if (c.Invoke.F == Release && c.Outcome != OpType.Fail && holding.Remove(c.Invoke.Process, out var acquired))
+            else if (
+                c.Invoke.F == Release
+                && c.Outcome != OpType.Fail
+                && holding.Remove(c.Invoke.Process, out var acquired)
+            )
             {
-                var h = new Holder(c.Invoke.Process, acquired.Invoke.Index, acquired.Completion!.Index, acquired.Completion.Time, c.Invoke.Index, c.Invoke.Time);
+                var h = new Holder(
+                    c.Invoke.Process,
+                    acquired.Invoke.Index,
+                    acquired.Completion!.Index,
+                    acquired.Completion.Time,
+                    c.Invoke.Index,
+                    c.Invoke.Time
+                );
                 spans.Add(new Span(h, acquired.CompletedAt, c.InvokeAt));
             }
         }
@@ -136,9 +205,21 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
     }
 
     static Span Open(ClientCall acquired) =>
-        new(new Holder(acquired.Invoke.Process, acquired.Invoke.Index, acquired.Completion!.Index, acquired.Completion.Time, null, null), acquired.CompletedAt, int.MaxValue);
+        new(
+            new Holder(
+                acquired.Invoke.Process,
+                acquired.Invoke.Index,
+                acquired.Completion!.Index,
+                acquired.Completion.Time,
+                null,
+                null
+            ),
+            acquired.CompletedAt,
+            int.MaxValue
+        );
 
-    /// <summary>Pairs of holders whose spans intersect, by a sweep in acquire order; the count in full, the first 1000 pairs kept.</summary>
+    /// <summary>Pairs of holders whose spans intersect, by a sweep in acquire order; the count in full, the first 1000
+    /// pairs kept.</summary>
     public static (long Count, List<(int A, int B)> First) Overlaps(List<Span> holders)
     {
         var active = new PriorityQueue<int, int>(); // holders still holding, by when they begin to release
@@ -146,11 +227,13 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
         var first = new List<(int, int)>();
         for (var i = 0; i < holders.Count; i++)
         {
-            while (active.TryPeek(out _, out var to) && to < holders[i].FromAt) active.Dequeue();
+            while (active.TryPeek(out _, out var to) && to < holders[i].FromAt)
+                active.Dequeue();
             count += active.Count;
             if (first.Count < ElementList.Cap)
                 foreach (var (a, _) in active.UnorderedItems.OrderBy(x => x.Element))
-                    if (first.Count < ElementList.Cap) first.Add((a, i));
+                    if (first.Count < ElementList.Cap)
+                        first.Add((a, i));
             active.Enqueue(i, holders[i].ToAt);
         }
         return (count, first);

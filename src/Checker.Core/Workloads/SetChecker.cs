@@ -5,13 +5,16 @@ using Checker.Core.History;
 
 namespace Checker.Core.Workloads;
 
-/// <summary>What the set checker found; element lists are capped (<see cref="ElementList.Cap"/>) with full counts.</summary>
+/// <summary>What the set checker found; element lists are capped (<see cref="ElementList.Cap"/>) with full
+/// counts.</summary>
 /// <param name="FinalReadIndex">Index of the final read's ok record (null: the set was never read).</param>
 /// <param name="FinalReadInvokeIndex">Index of its invoke: the adds judged are those acknowledged before it.</param>
 /// <param name="Ok">Elements the final read shows whose add was attempted (and not failed).</param>
 /// <param name="Recovered">Of those, elements whose add was indeterminate: it did happen.</param>
-/// <param name="Indeterminate">Elements absent from the final read whose add was indeterminate, or concurrent with the read: either way is fine.</param>
-/// <param name="AddedAfterFinalRead">Adds (not failed) invoked after the final read completed: the read says nothing about them.</param>
+/// <param name="Indeterminate">Elements absent from the final read whose add was indeterminate, or concurrent with the
+/// read: either way is fine.</param>
+/// <param name="AddedAfterFinalRead">Adds (not failed) invoked after the final read completed: the read says nothing
+/// about them.</param>
 public sealed record SetReport(
     int Attempted,
     int Acknowledged,
@@ -25,7 +28,8 @@ public sealed record SetReport(
     int AddedAfterFinalRead,
     ElementList Lost,
     ElementList Unexpected,
-    ElementList FailedButPresent);
+    ElementList FailedButPresent
+);
 
 /// <summary>
 /// Jepsen's set checker, made exact. Clients add unique integers and read the whole set; the final read is
@@ -39,20 +43,22 @@ public sealed record SetReport(
 /// </summary>
 public sealed class SetChecker(string source = "history") : IChecker
 {
-    public const string Add = "add", Read = "read";
+    public const string Add = "add",
+        Read = "read";
 
     public string Name => "set";
 
     /// <summary>What the history says about one element.</summary>
     struct Entry
     {
-        public long AddIndex, AddTime;
-        public int InvokeAt;     // the first attempt's invoke position
-        public int OkAt;         // the earliest ok completion of an add of it; int.MaxValue: none
-        public int KnownAt;      // when it was certainly in the set: OkAt, or the completion of a read that showed it
-        public bool MaybeAdded;  // some add of it did not fail
+        public long AddIndex,
+            AddTime;
+        public int InvokeAt; // the first attempt's invoke position
+        public int OkAt; // the earliest ok completion of an add of it; int.MaxValue: none
+        public int KnownAt; // when it was certainly in the set: OkAt, or the completion of a read that showed it
+        public bool MaybeAdded; // some add of it did not fail
         public bool InFinal;
-        public int SeenCall;     // the call of the first ok read that showed it; -1: none
+        public int SeenCall; // the call of the first ok read that showed it; -1: none
         public int Seen;
     }
 
@@ -64,7 +70,8 @@ public sealed class SetChecker(string source = "history") : IChecker
         var calls = ClientCalls.Of(history, source, cancel);
         var entries = new Dictionary<long, Entry>();
         var reads = new List<int>(); // ok reads, as positions in calls
-        int attempted = 0, acknowledged = 0;
+        int attempted = 0,
+            acknowledged = 0;
         for (var c = 0; c < calls.Count; c++)
         {
             var call = calls[c];
@@ -77,25 +84,41 @@ public sealed class SetChecker(string source = "history") : IChecker
                     {
                         e = new Entry
                         {
-                            AddIndex = call.Invoke.Index, AddTime = call.Invoke.Time, InvokeAt = call.InvokeAt, OkAt = int.MaxValue,
-                            KnownAt = int.MaxValue, SeenCall = -1,
+                            AddIndex = call.Invoke.Index,
+                            AddTime = call.Invoke.Time,
+                            InvokeAt = call.InvokeAt,
+                            OkAt = int.MaxValue,
+                            KnownAt = int.MaxValue,
+                            SeenCall = -1,
                         };
                         attempted++;
                     }
-                    if (call.Outcome != OpType.Fail) e.MaybeAdded = true;
-                    if (call.Outcome == OpType.Ok && e.OkAt == int.MaxValue) acknowledged++;
+                    if (call.Outcome != OpType.Fail)
+                        e.MaybeAdded = true;
+                    if (call.Outcome == OpType.Ok && e.OkAt == int.MaxValue)
+                        acknowledged++;
                     e.OkAt = Math.Min(e.OkAt, call.OkAt);
                     break;
                 case Read:
-                    if (call.Outcome == OpType.Ok) reads.Add(c);
+                    if (call.Outcome == OpType.Ok)
+                        reads.Add(c);
                     break;
                 default:
-                    throw new HistoryFormatException(source, call.Invoke.Line, $"op {call.Invoke.Index}: the set checker has no operation '{call.Invoke.F}' (add, read)");
+                    throw new HistoryFormatException(
+                        source,
+                        call.Invoke.Line,
+                        $"op {call.Invoke.Index}: the set checker has no operation '{call.Invoke.F}' (add, read)"
+                    );
             }
         }
         if (reads.Count == 0)
-            return new CheckResult(Name, Verdict.Unknown, $"the set was never read (no ok read), so nothing is judged; {attempted} elements added, {acknowledged} acknowledged",
-                new SetReport(attempted, acknowledged, null, null, null, 0, 0, 0, 0, 0, Empty, Empty, Empty));
+            return new CheckResult(
+                Name,
+                Verdict.Unknown,
+                $"the set was never read (no ok read), so nothing is judged; {attempted} elements added, "
+                    + $"{acknowledged} acknowledged",
+                new SetReport(attempted, acknowledged, null, null, null, 0, 0, 0, 0, 0, Empty, Empty, Empty)
+            );
 
         var final = reads.MaxBy(r => calls[r].InvokeAt);
         var unexpected = new Dictionary<long, Entry>();
@@ -112,7 +135,8 @@ public sealed class SetChecker(string source = "history") : IChecker
                 if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref e))
                 {
                     ref var u = ref CollectionsMarshal.GetValueRefOrAddDefault(unexpected, x, out var known);
-                    if (!known) u = new Entry { SeenCall = r };
+                    if (!known)
+                        u = new Entry { SeenCall = r };
                     Sighted(ref u, r);
                     continue;
                 }
@@ -129,27 +153,50 @@ public sealed class SetChecker(string source = "history") : IChecker
         var finalCall = calls[final];
         var lost = new List<ElementEvent>();
         var failedPresent = new List<ElementEvent>();
-        int ok = 0, recovered = 0, indeterminate = 0, after = 0;
+        int ok = 0,
+            recovered = 0,
+            indeterminate = 0,
+            after = 0;
         foreach (var (x, e) in entries)
         {
             if (!e.MaybeAdded)
             {
-                if (e.Seen > 0) failedPresent.Add(Event(x, e, calls));
+                if (e.Seen > 0)
+                    failedPresent.Add(Event(x, e, calls));
                 continue;
             }
             if (e.InFinal)
             {
                 ok++;
-                if (e.OkAt == int.MaxValue) recovered++;
+                if (e.OkAt == int.MaxValue)
+                    recovered++;
             }
-            else if (Math.Min(e.OkAt, e.KnownAt) < finalCall.InvokeAt) lost.Add(Event(x, e, calls)); // the set only grows
-            else if (e.InvokeAt > finalCall.CompletedAt) after++;
-            else indeterminate++;
+            else if (Math.Min(e.OkAt, e.KnownAt) < finalCall.InvokeAt)
+                lost.Add(Event(x, e, calls)); // the set only grows
+            else if (e.InvokeAt > finalCall.CompletedAt)
+                after++;
+            else
+                indeterminate++;
         }
-        var report = new SetReport(attempted, acknowledged, finalCall.Completion!.Index, finalCall.Invoke.Index, finalCall.Completion.Time, finalSize,
-            ok, recovered, indeterminate, after, ElementList.Of(lost),
-            ElementList.Of(unexpected.Select(kv => Event(kv.Key, kv.Value, calls) with { AddIndex = null, AddTime = null }).ToList()),
-            ElementList.Of(failedPresent));
+        var report = new SetReport(
+            attempted,
+            acknowledged,
+            finalCall.Completion!.Index,
+            finalCall.Invoke.Index,
+            finalCall.Completion.Time,
+            finalSize,
+            ok,
+            recovered,
+            indeterminate,
+            after,
+            ElementList.Of(lost),
+            ElementList.Of(
+                unexpected
+                    .Select(kv => Event(kv.Key, kv.Value, calls) with { AddIndex = null, AddTime = null })
+                    .ToList()
+            ),
+            ElementList.Of(failedPresent)
+        );
         return new CheckResult(Name, VerdictOf(report), Summarize(report), report);
     }
 
@@ -162,15 +209,28 @@ public sealed class SetChecker(string source = "history") : IChecker
     {
         var lines = new List<string>
         {
-            $"{r.Attempted} elements added ({r.Acknowledged} acknowledged); the final read (op {r.FinalReadIndex}) saw {r.FinalReadSize}: " +
-            $"{r.Ok} ok ({r.Recovered} recovered from indeterminate adds), {r.Lost.Count} lost, {r.Unexpected.Count} unexpected, " +
-            $"{r.FailedButPresent.Count} failed but present, {r.Indeterminate} indeterminate",
+            $"{r.Attempted} elements added ({r.Acknowledged} acknowledged); the final read (op "
+                + $"{r.FinalReadIndex}) saw {r.FinalReadSize}: "
+                + $"{r.Ok} ok ({r.Recovered} recovered from indeterminate adds), {r.Lost.Count} lost, "
+                + $"{r.Unexpected.Count} unexpected, "
+                + $"{r.FailedButPresent.Count} failed but present, {r.Indeterminate} indeterminate",
         };
-        if (r.Lost.Count > 0) lines.Add($"lost (acknowledged, or read, before the final read began, missing from it): {r.Lost.Name("added", "read")}");
-        if (r.Unexpected.Count > 0) lines.Add($"unexpected (read, never added): {r.Unexpected.Name("added", "read")}");
-        if (r.FailedButPresent.Count > 0) lines.Add($"failed but present (the add failed, yet it was read): {r.FailedButPresent.Name("added", "read")}");
+        if (r.Lost.Count > 0)
+            lines.Add(
+                $"lost (acknowledged, or read, before the final read began, missing from it): "
+                    + $"{r.Lost.Name("added", "read")}"
+            );
+        if (r.Unexpected.Count > 0)
+            lines.Add($"unexpected (read, never added): {r.Unexpected.Name("added", "read")}");
+        if (r.FailedButPresent.Count > 0)
+            lines.Add(
+                $"failed but present (the add failed, yet it was read): {r.FailedButPresent.Name("added", "read")}"
+            );
         if (r.AddedAfterFinalRead > 0)
-            lines.Add($"{r.AddedAfterFinalRead} adds were invoked after the final read ended: the set was not read after them, so they are not judged");
+            lines.Add(
+                $"{r.AddedAfterFinalRead} adds were invoked after the final read ended: the set was not read "
+                    + $"after them, so they are not judged"
+            );
         return string.Join("\n", lines);
     }
 
@@ -179,7 +239,8 @@ public sealed class SetChecker(string source = "history") : IChecker
     static void Sighted(ref Entry e, int readCall)
     {
         e.Seen++;
-        if (e.SeenCall < 0 || readCall < e.SeenCall) e.SeenCall = readCall;
+        if (e.SeenCall < 0 || readCall < e.SeenCall)
+            e.SeenCall = readCall;
     }
 
     static ElementEvent Event(long x, Entry e, List<ClientCall> calls)
@@ -188,7 +249,12 @@ public sealed class SetChecker(string source = "history") : IChecker
         return new ElementEvent(x, e.AddIndex, e.AddTime, seen?.Index, seen?.Time, e.Seen);
     }
 
-    IEnumerable Elements(Op read) => read.Value is IEnumerable items and not string and not IDictionary
-        ? items
-        : throw new HistoryFormatException(source, read.Line, $"op {read.Index}: a set read must return a list of elements, not {Values.Format(read.Value)}");
+    IEnumerable Elements(Op read) =>
+        read.Value is IEnumerable items and not string and not IDictionary
+            ? items
+            : throw new HistoryFormatException(
+                source,
+                read.Line,
+                $"op {read.Index}: a set read must return a list of elements, not {Values.Format(read.Value)}"
+            );
 }

@@ -30,9 +30,9 @@ public static class WorkloadCatalog
     /// <summary>Adds a workload; the same one again changes nothing, another of the same name is an error.</summary>
     public static void Register(WorkloadDescriptor workload) =>
         ImmutableInterlocked.Update(ref all, list => list.Find(w => w.Name == workload.Name) switch
-        {
-            null => list.Add(workload),
-            var same when ReferenceEquals(same, workload) => list,
-            _ => throw new ArgumentException($"a workload named '{workload.Name}' is already registered"),
-        });
+            {
+                null => list.Add(workload),
+                var same when ReferenceEquals(same, workload) => list,
+                _ => throw new ArgumentException($"a workload named '{workload.Name}' is already registered"),
+            });
 }

@@ -42,8 +42,12 @@ public sealed record WorkloadDescriptor(string Name)
 
     /// <summary>Its checker; throws ArgumentException when it is judged by a model alone.</summary>
     public IChecker CreateChecker(WorkloadCheckerOptions options) =>
-        (Checker ?? throw new ArgumentException(
-            $"the {Name} workload has no checker of its own: it is checked with the {Model} model"))(options);
+        (
+            Checker
+            ?? throw new ArgumentException(
+                $"the {Name} workload has no checker of its own: it is checked with the {Model} model"
+            )
+        )(options);
 }
 
 /// <summary>A client mode that makes a known anomaly, and what it does wrong.</summary>
@@ -54,4 +58,7 @@ public sealed record FaultyClientMode(string Mode, string Does);
 /// <param name="Search">The linearizability search's options, for checkers that search.</param>
 /// <param name="Bank">The bank's expected total and rules (never guessed from the history).</param>
 public sealed record WorkloadCheckerOptions(
-    string Source = "history", LinearizabilityOptions? Search = null, BankOptions? Bank = null);
+    string Source = "history",
+    LinearizabilityOptions? Search = null,
+    BankOptions? Bank = null
+);

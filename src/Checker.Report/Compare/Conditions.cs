@@ -9,8 +9,18 @@ namespace Checker.Report.Compare;
 /// network and Checker's version. Known is false for a results.json written before Checker recorded them;
 /// the provider and network it did record at the top are still read.
 /// </summary>
-public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? LoadAtEnd, int? Cores, string? NodeKind,
-    string? Provider, string? Isolation, string? Network, string? Kernel, string? Checker)
+public sealed record Conditions(
+    bool Known,
+    double[]? LoadAtStart,
+    double[]? LoadAtEnd,
+    int? Cores,
+    string? NodeKind,
+    string? Provider,
+    string? Isolation,
+    string? Network,
+    string? Kernel,
+    string? Checker
+)
 {
     /// <summary>Two runs' loads differ when one is more than this times the other...</summary>
     public const double LoadFactor = 1.5;
@@ -19,25 +29,35 @@ public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? Loa
     public const double LoadPerCore = 0.5;
 
     public const string Rule =
-        "Conditions differ when the node kind, provider, isolation, network or cores differ, or when the runs' " +
-        "loads (the mean of the 1-minute load average at start and end) differ by more than 1.5× and by more " +
-        "than 0.5 per core.";
+        "Conditions differ when the node kind, provider, isolation, network or cores differ, or when the runs' "
+        + "loads (the mean of the 1-minute load average at start and end) differ by more than 1.5× and by more "
+        + "than 0.5 per core.";
 
     /// <summary>The run's load: the mean of the 1-minute load average at start and end (or the one known).</summary>
-    public double? Load => (LoadAtStart?[0], LoadAtEnd?[0]) switch
-    {
-        ({ } s, { } e) => (s + e) / 2,
-        ({ } s, null) => s,
-        (null, { } e) => e,
-        _ => null,
-    };
+    public double? Load =>
+        (LoadAtStart?[0], LoadAtEnd?[0]) switch
+        {
+            ({ } s, { } e) => (s + e) / 2,
+            ({ } s, null) => s,
+            (null, { } e) => e,
+            _ => null,
+        };
 
     public static Conditions Read(JObject results)
     {
         var c = results["conditions"] as JObject;
-        return new Conditions(c is not null, Loads(c?["loadAtStart"]), Loads(c?["loadAtEnd"]), (int?)c?["cores"],
-            Str(c?["nodeKind"]), Str(c?["provider"]) ?? Str(results["nodes"]), Str(c?["isolation"]),
-            Str(c?["network"]) ?? Str(results["network"]), Str(c?["kernel"]), Str(c?["checker"]));
+        return new Conditions(
+            c is not null,
+            Loads(c?["loadAtStart"]),
+            Loads(c?["loadAtEnd"]),
+            (int?)c?["cores"],
+            Str(c?["nodeKind"]),
+            Str(c?["provider"]) ?? Str(results["nodes"]),
+            Str(c?["isolation"]),
+            Str(c?["network"]) ?? Str(results["network"]),
+            Str(c?["kernel"]),
+            Str(c?["checker"])
+        );
     }
 
     static string? Str(JToken? t) => t?.Type == JTokenType.String ? (string?)t : null;
@@ -55,24 +75,33 @@ public sealed record Conditions(bool Known, double[]? LoadAtStart, double[]? Loa
         var found = new List<string>();
         if (!a.Known || !b.Known)
         {
-            var which = !a.Known && !b.Known ? "A and B" : !a.Known ? "A" : "B";
-            found.Add($"{Unknown} {which} (results.json from before Checker recorded the machine's " +
-                      "load and the nodes): whether the machine differed cannot be told");
+            var which =
+                !a.Known && !b.Known ? "A and B"
+                : !a.Known ? "A"
+                : "B";
+            found.Add(
+                $"{Unknown} {which} (results.json from before Checker recorded the machine's "
+                    + "load and the nodes): whether the machine differed cannot be told"
+            );
         }
         void Compare(string what, string? x, string? y)
         {
-            if (x is not null && y is not null && x != y) found.Add($"{what}: {x} against {y}");
+            if (x is not null && y is not null && x != y)
+                found.Add($"{what}: {x} against {y}");
         }
         Compare("node kind", a.NodeKind, b.NodeKind);
-        if (a.NodeKind is null || b.NodeKind is null) Compare("nodes", a.Provider, b.Provider);
+        if (a.NodeKind is null || b.NodeKind is null)
+            Compare("nodes", a.Provider, b.Provider);
         Compare("isolation", a.Isolation, b.Isolation);
         Compare("network", a.Network, b.Network);
         Compare("cores", Int(a.Cores), Int(b.Cores));
         if (a.Load is { } la && b.Load is { } lb && LoadsDiffer(la, lb, Math.Max(a.Cores ?? 1, b.Cores ?? 1)))
         {
             var apart = Math.Max(la, lb) / Math.Max(Math.Min(la, lb), 0.01);
-            found.Add($"machine load: {Num(la)} against {Num(lb)} ({Num(apart)}× apart; " +
-                      $"more than {Num(LoadFactor)}× and {Num(LoadPerCore)} per core)");
+            found.Add(
+                $"machine load: {Num(la)} against {Num(lb)} ({Num(apart)}× apart; "
+                    + $"more than {Num(LoadFactor)}× and {Num(LoadPerCore)} per core)"
+            );
         }
         return found;
     }

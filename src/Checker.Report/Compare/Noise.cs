@@ -13,29 +13,36 @@ namespace Checker.Report.Compare;
 public static class Noise
 {
     public const string Rule =
-        "A change is marked when the two runs' per-window means (1-second windows, or 1/100 of the longer run) differ by more than " +
-        "twice the standard error of the difference (Welch: 2·√(s²A/nA + s²B/nB)) and by more than 10%. " +
-        "Recovery times and the longest outage are single events per run: they are marked when one is more than twice the other and they differ by more than 1 s. " +
-        "Verdicts and anomalies are marked whenever they differ.";
+        "A change is marked when the two runs' per-window means (1-second windows, or 1/100 of the longer run) "
+        + "differ by more than "
+        + "twice the standard error of the difference (Welch: 2·√(s²A/nA + s²B/nB)) and by more than 10%. "
+        + "Recovery times and the longest outage are single events per run: they are marked when one is more than "
+        + "twice the other and they differ by more than 1 s. "
+        + "Verdicts and anomalies are marked whenever they differ.";
 
     /// <summary>Window width in seconds shared by both runs.</summary>
-    public static double WindowWidth(HistoryDigest a, HistoryDigest b) => Math.Max(1.0, Math.Max(a.AxisEnd, b.AxisEnd) / 100);
+    public static double WindowWidth(HistoryDigest a, HistoryDigest b) =>
+        Math.Max(1.0, Math.Max(a.AxisEnd, b.AxisEnd) / 100);
 
-    /// <summary>Per-window values of a figure over ok/fail/info ops; windows with no value (no ops) are left out.</summary>
+    /// <summary>Per-window values of a figure over ok/fail/info ops; windows with no value (no ops) are left
+    /// out.</summary>
     public static List<double> PerWindow(HistoryDigest d, double width, Func<List<ClientOp>, double?> figure)
     {
         var count = Math.Max(1, (int)Math.Ceiling(d.AxisEnd / width));
         var windows = new List<ClientOp>[count];
-        for (var i = 0; i < count; i++) windows[i] = [];
+        for (var i = 0; i < count; i++)
+            windows[i] = [];
         foreach (var o in d.Ops)
-            if (!o.Pending) windows[Math.Clamp((int)(d.Axis(o.Completed) / width), 0, count - 1)].Add(o);
+            if (!o.Pending)
+                windows[Math.Clamp((int)(d.Axis(o.Completed) / width), 0, count - 1)].Add(o);
         return windows.Select(figure).OfType<double>().ToList();
     }
 
     /// <summary>True when the window means differ beyond noise by the rule above.</summary>
     public static bool Beyond(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
-        if (a.Count < 3 || b.Count < 3) return false;
+        if (a.Count < 3 || b.Count < 3)
+            return false;
         var (ma, va) = MeanVariance(a);
         var (mb, vb) = MeanVariance(b);
         var stderr = Math.Sqrt(va / a.Count + vb / b.Count);
@@ -46,7 +53,8 @@ public static class Noise
     /// <summary>The rule for single events (heal to ok, the longest outage).</summary>
     public static bool BeyondOnce(double? a, double? b)
     {
-        if (a is null || b is null) return a.HasValue != b.HasValue;
+        if (a is null || b is null)
+            return a.HasValue != b.HasValue;
         var (lo, hi) = (Math.Min(a.Value, b.Value), Math.Max(a.Value, b.Value));
         return hi - lo > 1 && hi > 2 * lo;
     }

@@ -22,7 +22,8 @@ public sealed record RunFigures(
     IReadOnlyDictionary<string, double?> HealToOkByKind,
     IReadOnlyList<string> Anomalies,
     IReadOnlyDictionary<string, string> Versions,
-    IReadOnlyList<CheckResult> Checks)
+    IReadOnlyList<CheckResult> Checks
+)
 {
     public long Ops => All is { } a ? a.Ok + a.Fail + a.Info : 0;
     public double? OkPerSecond => All?.OkPerSecond;
@@ -34,23 +35,37 @@ public sealed record RunFigures(
     /// <summary>What the run ran on (load, cores, nodes, network); unknown where not recorded.</summary>
     public Conditions Conditions { get; init; } = Conditions.Read(new JObject());
 
-    /// <summary>Reads DIR/results.json; throws ReportInputException naming the file if it is missing or unreadable.</summary>
+    /// <summary>Reads DIR/results.json; throws ReportInputException naming the file if it is missing or
+    /// unreadable.</summary>
     public static RunFigures Read(string runDir)
     {
         var path = Path.Combine(runDir, "results.json");
-        if (!File.Exists(path)) throw new ReportInputException($"{runDir}: no results.json (not a run folder)");
+        if (!File.Exists(path))
+            throw new ReportInputException($"{runDir}: no results.json (not a run folder)");
         var run = ResultsFile.Read(path);
         var stats = run.Checks.Select(c => c.Details).OfType<StatsReport>().FirstOrDefault();
         var recovery = run.Checks.Select(c => c.Details).OfType<RecoveryReport>().FirstOrDefault();
-        var verdict = run.Verdict ?? (run.Checks.Count > 0 ? Verdicts.Combine(run.Checks.Select(c => c.Verdict)) : null);
+        var verdict = run.Verdict
+            ?? (run.Checks.Count > 0 ? Verdicts.Combine(run.Checks.Select(c => c.Verdict)) : null);
         return new RunFigures(
-            Path.GetFullPath(runDir), run.Test, verdict,
-            stats?.All, stats?.ByF ?? [], stats?.Seconds,
-            recovery?.LongestOutage?.Seconds, recovery?.LongestOutage?.Faults ?? [],
+            Path.GetFullPath(runDir),
+            run.Test,
+            verdict,
+            stats?.All,
+            stats?.ByF ?? [],
+            stats?.Seconds,
+            recovery?.LongestOutage?.Seconds,
+            recovery?.LongestOutage?.Faults ?? [],
             HealTimes(recovery?.Heals ?? []),
-            run.Checks.Where(c => c.Verdict is not (Core.Checks.Verdict.Valid or Core.Checks.Verdict.NotJudged)).Select(c => $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {FirstLine(c.Summary)}").ToList(),
+            run.Checks.Where(c => c.Verdict is not (Core.Checks.Verdict.Valid or Core.Checks.Verdict.NotJudged))
+                .Select(c => $"{c.Checker}: {c.Verdict.ToString().ToLowerInvariant()}: {FirstLine(c.Summary)}")
+                .ToList(),
             ReadVersions(run.Raw["versions"]),
-            run.Checks) { Conditions = Conditions.Read(run.Raw) };
+            run.Checks
+        )
+        {
+            Conditions = Conditions.Read(run.Raw),
+        };
     }
 
     /// <summary>
@@ -64,15 +79,22 @@ public sealed record RunFigures(
         foreach (var heal in heals.Where(h => h.Outcome != "not-judged"))
         {
             var nodes = heal.SecondsByNode.Values.ToList();
-            double? slowest = heal.Outcome != "recovered" || nodes.Count == 0 || nodes.Any(n => n is null) ? null : nodes.Max();
-            if (!byKind.TryGetValue(heal.Healed, out var before)) byKind[heal.Healed] = slowest;
-            else byKind[heal.Healed] = before is null || slowest is null ? null : Math.Max(before.Value, slowest.Value);
+            double? slowest =
+                heal.Outcome != "recovered" || nodes.Count == 0 || nodes.Any(n => n is null) ? null : nodes.Max();
+            if (!byKind.TryGetValue(heal.Healed, out var before))
+                byKind[heal.Healed] = slowest;
+            else
+                byKind[heal.Healed] = before is null || slowest is null ? null : Math.Max(before.Value, slowest.Value);
         }
         return byKind;
     }
 
     static Dictionary<string, string> ReadVersions(JToken? t) =>
-        (t as JObject)?.Properties().Where(p => p.Value.Type == JTokenType.String).ToDictionary(p => p.Name, p => (string)p.Value!) ?? [];
+        (t as JObject)
+            ?.Properties()
+            .Where(p => p.Value.Type == JTokenType.String)
+            .ToDictionary(p => p.Name, p => (string)p.Value!)
+        ?? [];
 
     static string FirstLine(string s) => s.Split('\n')[0];
 }

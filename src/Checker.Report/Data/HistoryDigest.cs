@@ -2,11 +2,26 @@ using Checker.Core.History;
 
 namespace Checker.Report.Data;
 
-/// <summary>How a client operation ended; one never completed counts as info (it may or may not have happened).</summary>
-public enum Outcome { Ok, Fail, Info }
+/// <summary>How a client operation ended; one never completed counts as info (it may or may not have
+/// happened).</summary>
+public enum Outcome
+{
+    Ok,
+    Fail,
+    Info,
+}
 
-/// <summary>An invoke with its completion, in the history's own time unit. Completed is -1 when it never completed.</summary>
-public readonly record struct ClientOp(long InvokeIndex, long CompletionIndex, int Process, string F, Outcome Outcome, long Invoked, long Completed)
+/// <summary>An invoke with its completion, in the history's own time unit. Completed is -1 when it never
+/// completed.</summary>
+public readonly record struct ClientOp(
+    long InvokeIndex,
+    long CompletionIndex,
+    int Process,
+    string F,
+    Outcome Outcome,
+    long Invoked,
+    long Completed
+)
 {
     public bool Pending => CompletionIndex < 0;
 }
@@ -40,7 +55,8 @@ public sealed class HistoryDigest
         // One time base everywhere: history times count from the test's start, and so do the pages.
         Origin = 0;
         var last = 0L;
-        foreach (var op in history) last = Math.Max(last, TimeOf(op));
+        foreach (var op in history)
+            last = Math.Max(last, TimeOf(op));
         foreach (var (invoke, done) in Pairing.Attempts(history))
         {
             if (done is null)
@@ -48,8 +64,15 @@ public sealed class HistoryDigest
                 Ops.Add(new ClientOp(invoke.Index, -1, invoke.Process, invoke.F, Outcome.Info, TimeOf(invoke), -1));
                 continue;
             }
-            var outcome = done.Type switch { OpType.Ok => Outcome.Ok, OpType.Fail => Outcome.Fail, _ => Outcome.Info };
-            Ops.Add(new ClientOp(invoke.Index, done.Index, invoke.Process, invoke.F, outcome, TimeOf(invoke), TimeOf(done)));
+            var outcome = done.Type switch
+            {
+                OpType.Ok => Outcome.Ok,
+                OpType.Fail => Outcome.Fail,
+                _ => Outcome.Info,
+            };
+            Ops.Add(
+                new ClientOp(invoke.Index, done.Index, invoke.Process, invoke.F, outcome, TimeOf(invoke), TimeOf(done))
+            );
         }
         Faults = FaultWindows.From(history);
         Fs = Ops.Select(o => o.F).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -62,18 +85,27 @@ public sealed class HistoryDigest
     /// <summary>A history time on the plots' x axis.</summary>
     public double Axis(long time) => Timed ? (time - Origin) / 1e9 : time;
 
-    public string AxisLabel => !Timed ? "history position (the source has no times)"
-        : StartedAt is { } at ? $"seconds since the test began at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "seconds since the test began";
+    public string AxisLabel =>
+        !Timed ? "history position (the source has no times)"
+        : StartedAt is { } at ? $"seconds since the test began at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
+        : "seconds since the test began";
 
-    /// <summary>"12.345678 s (09:00:12.345 UTC)" for a timed history: seconds since the start, and the wall clock when known.</summary>
-    public string When(long time) => !Timed ? $"position {time}"
-        : Axis(time).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture) + " s" +
-          (StartedAt is { } at ? $" ({at.UtcDateTime.AddTicks(time / 100):HH:mm:ss.fff} UTC)" : "");
+    /// <summary>"12.345678 s (09:00:12.345 UTC)" for a timed history: seconds since the start, and the wall clock when
+    /// known.</summary>
+    public string When(long time) =>
+        !Timed
+            ? $"position {time}"
+            : Axis(time).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)
+                + " s"
+                + (StartedAt is { } at ? $" ({at.UtcDateTime.AddTicks(time / 100):HH:mm:ss.fff} UTC)" : "");
 
     public string LatencyUnit => Timed ? "ms" : "records";
 
     /// <summary>Latency in ms, or in history records when untimed; null for an op that never completed.</summary>
-    public double? Latency(ClientOp op) => op.Pending ? null : Timed ? (op.Completed - op.Invoked) / 1e6 : op.Completed - op.Invoked;
+    public double? Latency(ClientOp op) =>
+        op.Pending ? null
+        : Timed ? (op.Completed - op.Invoked) / 1e6
+        : op.Completed - op.Invoked;
 
     /// <summary>A fault window on the x axis, an unhealed one ending with the history.</summary>
     public (double Start, double End) AxisSpan(FaultWindow w) => (Axis(w.Start), w.Healed ? Axis(w.End) : AxisEnd);

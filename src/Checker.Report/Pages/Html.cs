@@ -15,29 +15,44 @@ internal static class Html
     /// <summary>An operation value, printed as Checker prints it, escaped.</summary>
     public static string V(object? value) => E(Values.Format(value));
 
-    public static string VerdictClass(Verdict? v) => v switch
-    {
-        Verdict.Valid => "valid",
-        Verdict.Invalid => "invalid",
-        Verdict.Unknown => "unknown",
-        _ => "none",
-    };
+    public static string VerdictClass(Verdict? v) =>
+        v switch
+        {
+            Verdict.Valid => "valid",
+            Verdict.Invalid => "invalid",
+            Verdict.Unknown => "unknown",
+            _ => "none",
+        };
 
     public static string Badge(Verdict? v) =>
-        $"<span class=\"badge {VerdictClass(v)}\">{E(v is { } x ? Verdicts.Word(x).ToUpperInvariant() : "NO RESULT")}</span>";
+        $"<span class=\"badge "
+        + $"{VerdictClass(v)}\">{E(v is { } x ? Verdicts.Word(x).ToUpperInvariant() : "NO RESULT")}</span>";
 
     /// <summary>A whole page: no external resources at all, so it opens from disk, offline, years later.</summary>
-    public static void Page(TextWriter w, string title, Action<TextWriter> body, string extraCss = "", string script = "")
+    public static void Page(
+        TextWriter w,
+        string title,
+        Action<TextWriter> body,
+        string extraCss = "",
+        string script = ""
+    )
     {
         w.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         w.Write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         w.Write($"<title>{E(title)}</title><style>{Css}{extraCss}</style></head>\n<body>\n");
         body(w);
-        if (script.Length > 0) w.Write($"<script>\n{script}\n</script>\n");
+        if (script.Length > 0)
+            w.Write($"<script>\n{script}\n</script>\n");
         w.Write("</body></html>\n");
     }
 
-    public static void WriteFile(string path, string title, Action<TextWriter> body, string extraCss = "", string script = "")
+    public static void WriteFile(
+        string path,
+        string title,
+        Action<TextWriter> body,
+        string extraCss = "",
+        string script = ""
+    )
     {
         using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
         Page(w, title, body, extraCss, script);

@@ -25,7 +25,10 @@ public sealed class TimelineWindows
         Records = history.Count;
         for (var i = 1; i < history.Count && unsortedPositions is null; i++)
             if (history[i].Index <= history[i - 1].Index)
-                unsortedPositions = Enumerable.Range(0, history.Count).GroupBy(p => history[p].Index).ToDictionary(g => g.Key, g => g.First());
+                unsortedPositions = Enumerable
+                    .Range(0, history.Count)
+                    .GroupBy(p => history[p].Index)
+                    .ToDictionary(g => g.Key, g => g.First());
         var windows = new List<Window>();
         if (history.Count <= cap)
         {
@@ -37,31 +40,47 @@ public sealed class TimelineWindows
             if (failedOpIndex is { } failed && PositionOf(failed) is { } at && at >= cap)
             {
                 var from = Math.Clamp(at - cap / 2, 0, history.Count - cap);
-                windows.Add(new Window(FailureFile, from, from + cap, $"{cap:N0} records around the op that cannot be linearized"));
+                windows.Add(
+                    new Window(
+                        FailureFile,
+                        from,
+                        from + cap,
+                        $"{cap:N0} records around the op that cannot be linearized"
+                    )
+                );
             }
         }
         All = windows;
     }
 
-    /// <summary>Where an op (by its history index) is drawn: "timeline.html#op-12", or null when no window shows it.</summary>
+    /// <summary>Where an op (by its history index) is drawn: "timeline.html#op-12", or null when no window shows
+    /// it.</summary>
     public string? Link(long opIndex)
     {
-        if (PositionOf(opIndex) is not { } at) return null;
+        if (PositionOf(opIndex) is not { } at)
+            return null;
         var w = All.FirstOrDefault(w => at >= w.From && at < w.To);
         return w is null ? null : $"{w.File}#op-{opIndex}";
     }
 
-    /// <summary>The record's position in the list: indexes ascend in every history Checker writes, so a binary search.</summary>
+    /// <summary>The record's position in the list: indexes ascend in every history Checker writes, so a binary
+    /// search.</summary>
     public int? PositionOf(long opIndex)
     {
-        if (unsortedPositions is not null) return unsortedPositions.TryGetValue(opIndex, out var p) ? p : null;
-        int lo = 0, hi = history.Count - 1;
+        if (unsortedPositions is not null)
+            return unsortedPositions.TryGetValue(opIndex, out var p) ? p : null;
+        int lo = 0,
+            hi = history.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
             var v = history[mid].Index;
-            if (v == opIndex) return mid;
-            if (v < opIndex) lo = mid + 1; else hi = mid - 1;
+            if (v == opIndex)
+                return mid;
+            if (v < opIndex)
+                lo = mid + 1;
+            else
+                hi = mid - 1;
         }
         return null;
     }

@@ -26,7 +26,8 @@ public static class AnomalyPlot
         using var surface = SKSurface.Create(new SKImageInfo(width, lanes.Height + valuesHeight));
         surface.Canvas.Clear(SKColors.White);
         Draw(surface.Canvas, lanes.Plot, width, lanes.Height, 0);
-        if (values is not null) Draw(surface.Canvas, values, width, valuesHeight, lanes.Height);
+        if (values is not null)
+            Draw(surface.Canvas, values, width, valuesHeight, lanes.Height);
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         using var file = File.Create(path);
@@ -44,8 +45,10 @@ public static class AnomalyPlot
     {
         var values = BuildValues(d, failure);
         int right;
-        using (var measuring = BuildLanes(d, failure, width).Plot) right = RightMargin(width, measuring, values);
-        if (values is not null) AlignWithValues(values, right);
+        using (var measuring = BuildLanes(d, failure, width).Plot)
+            right = RightMargin(width, measuring, values);
+        if (values is not null)
+            AlignWithValues(values, right);
         return (BuildLanes(d, failure, width, right), values);
     }
 
@@ -56,10 +59,13 @@ public static class AnomalyPlot
         plot.Dispose();
     }
 
-    /// <summary>The x range the counterexample and its context span, with a margin; a crashed op runs to its right edge.</summary>
+    /// <summary>The x range the counterexample and its context span, with a margin; a crashed op runs to its right
+    /// edge.</summary>
     public static (double From, double To) Range(HistoryDigest d, KeyFailure f)
     {
-        var ops = (f.Minimal.Count > 0 ? f.Minimal : [f.Failed]).Concat(AnomalyContext.Of(d, f).Select(c => c.Op)).ToList();
+        var ops = (f.Minimal.Count > 0 ? f.Minimal : [f.Failed])
+            .Concat(AnomalyContext.Of(d, f).Select(c => c.Op))
+            .ToList();
         var from = ops.Min(o => d.Axis(o.Call));
         var to = ops.Max(o => d.Axis(o.Return ?? o.Call));
         var margin = Math.Max((to - from) * 0.08, d.Timed ? 1e-4 : 1);
@@ -70,9 +76,17 @@ public static class AnomalyPlot
     public sealed record LanesPanel(Plot Plot, int Height);
 
     // The panels' margins in pixels: the y tick labels on the left, the title on top, the x axis below.
-    const int LeftMargin = 110, TopMargin = 45, BottomMargin = 55, DefaultRightMargin = 330;
+    const int LeftMargin = 110,
+        TopMargin = 45,
+        BottomMargin = 55,
+        DefaultRightMargin = 330;
+
     // A lane: its op boxes, then rows of labels above them, each row one line of 12 px text.
-    const float BoxPixels = 24, LabelGap = 3, LaneGap = 8, LabelSpacing = 8;
+    const float BoxPixels = 24,
+        LabelGap = 3,
+        LaneGap = 8,
+        LabelSpacing = 8;
+
     // ScottPlot draws a label a few pixels larger than the text measures (its rectangle rounds out the glyphs).
     const float LabelSlack = 4;
 
@@ -82,12 +96,20 @@ public static class AnomalyPlot
     /// past the right edge, cut short only if wider than the whole area), and stacked in rows above its lane
     /// where it would touch a neighbour; the lanes are spaced for the rows the busiest lane needs.
     /// </summary>
-    public static LanesPanel BuildLanes(HistoryDigest d, KeyFailure f, int width = 1200,
-        int rightMargin = DefaultRightMargin)
+    public static LanesPanel BuildLanes(
+        HistoryDigest d,
+        KeyFailure f,
+        int width = 1200,
+        int rightMargin = DefaultRightMargin
+    )
     {
         var key = f.Key is null ? "" : $" on key {Values.Format(f.Key)}";
         var count = f.Minimal.Count == 1 ? "1 op" : $"{f.Minimal.Count} ops";
-        var from0 = f.MinimalStartsFrom.Count == 0 ? "" : $", starting from {(f.MinimalStartsFrom.Count == 1 ? "state" : "any of the states")} {string.Join(", ", f.MinimalStartsFrom.Take(6))}";
+        var from0 =
+            f.MinimalStartsFrom.Count == 0
+                ? ""
+                : $", starting from {(f.MinimalStartsFrom.Count == 1 ? "state" : "any of the states")} "
+                    + $"{string.Join(", ", f.MinimalStartsFrom.Take(6))}";
         var what = f.Kind switch
         {
             CounterexampleKind.Minimal => "Minimal counterexample",
@@ -114,7 +136,8 @@ public static class AnomalyPlot
             var isFailed = op.InvokeIndex == f.Failed.InvokeIndex;
             var role = roles.GetValueOrDefault(op.InvokeIndex);
             var colour = Color.FromHex(FHexes[fs.IndexOf(op.F) % FHexes.Length]);
-            if (role is not null) colour = colour.WithOpacity(0.45); // context: lighter than the counterexample itself
+            if (role is not null)
+                colour = colour.WithOpacity(0.45); // context: lighter than the counterexample itself
             var box = plot.Add.Rectangle(start, Math.Max(end, start + (to - from) * 0.002), lane, lane);
             box.FillColor = op.Crashed ? colour.WithOpacity(0.25) : colour.WithOpacity(0.7);
             box.LineColor = isFailed ? Color.FromHex(ReportColors.Fail) : colour;
@@ -122,8 +145,19 @@ public static class AnomalyPlot
             box.LinePattern = op.Crashed ? LinePattern.Dashed : LinePattern.Solid;
             boxes.Add((box, lane));
             // Legend entries per f are added by hand below: a box's own entry would carry the failed op's red outline.
-            if (labelled.Add(op.F)) plot.Legend.ManualItems.Add(new LegendItem { LabelText = op.F, FillColor = colour.WithOpacity(0.7), OutlineColor = colour });
-            var why = isFailed ? ": cannot be linearized" : role is null or "concurrent" ? "" : $" ({role})";
+            if (labelled.Add(op.F))
+                plot.Legend.ManualItems.Add(
+                    new LegendItem
+                    {
+                        LabelText = op.F,
+                        FillColor = colour.WithOpacity(0.7),
+                        OutlineColor = colour,
+                    }
+                );
+            var why =
+                isFailed ? ": cannot be linearized"
+                : role is null or "concurrent" ? ""
+                : $" ({role})";
             var text = plot.Add.Text(Describe(op) + why, start, lane);
             text.LabelFontSize = 12;
             text.LabelFontColor = isFailed ? Color.FromHex(ReportColors.Fail) : Colors.Black;
@@ -131,11 +165,28 @@ public static class AnomalyPlot
             text.LabelAlignment = Alignment.LowerLeft;
             labels.Add((text, lane, start));
         }
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "cannot be linearized", OutlineColor = Color.FromHex(ReportColors.Fail), OutlineWidth = 3, FillColor = Colors.White });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "crashed (took effect or not)", OutlineColor = Colors.Gray, OutlinePattern = LinePattern.Dashed, FillColor = Colors.Gray.WithOpacity(0.25) });
+        plot.Legend.ManualItems.Add(
+            new LegendItem
+            {
+                LabelText = "cannot be linearized",
+                OutlineColor = Color.FromHex(ReportColors.Fail),
+                OutlineWidth = 3,
+                FillColor = Colors.White,
+            }
+        );
+        plot.Legend.ManualItems.Add(
+            new LegendItem
+            {
+                LabelText = "crashed (took effect or not)",
+                OutlineColor = Colors.Gray,
+                OutlinePattern = LinePattern.Dashed,
+                FillColor = Colors.Gray.WithOpacity(0.25),
+            }
+        );
         plot.Axes.Left.SetTicks(
             Enumerable.Range(0, processes.Count).Select(i => (double)i).ToArray(),
-            Enumerable.Range(0, processes.Count).Select(i => $"process {processes[processes.Count - 1 - i]}").ToArray());
+            Enumerable.Range(0, processes.Count).Select(i => $"process {processes[processes.Count - 1 - i]}").ToArray()
+        );
 
         // Horizontal layout, in pixels of the data area: each label's left edge and its row above its lane.
         var dataLeft = LeftMargin;
@@ -153,9 +204,15 @@ public static class AnomalyPlot
             lineHeight = Math.Max(lineHeight, size.Height);
             var left = (float)Math.Clamp(Px(start), dataLeft + 2, dataLeft + dataWidth - 2 - size.Width);
             var row = 0;
-            bool Taken(int r) => placed.Any(p => p.Lane == lane && p.Row == r
-                && left < p.Right + LabelSpacing && left + size.Width > p.Left - LabelSpacing);
-            while (Taken(row)) row++;
+            bool Taken(int r) =>
+                placed.Any(p =>
+                    p.Lane == lane
+                    && p.Row == r
+                    && left < p.Right + LabelSpacing
+                    && left + size.Width > p.Left - LabelSpacing
+                );
+            while (Taken(row))
+                row++;
             placed.Add((lane, row, left, left + size.Width));
             (rowsOf[i], leftOf[i]) = (row, left);
         }
@@ -169,7 +226,8 @@ public static class AnomalyPlot
         var yMin = -0.5 - 20 / lanePixels; // room below the lowest lane's box before the x axis
         var dataHeight = Math.Max((yMax - yMin) * lanePixels, 320 - TopMargin - BottomMargin);
         yMin = yMax - dataHeight / lanePixels;
-        foreach (var (box, lane) in boxes) (box.Y1, box.Y2) = (lane - half, lane + half);
+        foreach (var (box, lane) in boxes)
+            (box.Y1, box.Y2) = (lane - half, lane + half);
         for (var i = 0; i < labels.Count; i++)
         {
             var (text, lane, _) = labels[i];
@@ -207,7 +265,13 @@ public static class AnomalyPlot
     static string FitTitle(string title, string states, int width)
     {
         using var paint = Paint.NewDisposablePaint();
-        var label = new LabelStyle { Text = title + states, FontSize = 15, Bold = true, FontName = Fonts.Default };
+        var label = new LabelStyle
+        {
+            Text = title + states,
+            FontSize = 15,
+            Bold = true,
+            FontName = Fonts.Default,
+        };
         return label.Measure(paint).Width <= width - 20 ? title + states : title;
     }
 
@@ -216,8 +280,12 @@ public static class AnomalyPlot
     {
         using var paint = Paint.NewDisposablePaint();
         float Need(Plot p) =>
-            p.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Select(l => l.Measure(paint))
-                .DefaultIfEmpty(0).Max();
+            p
+                .Axes.GetPanels()
+                .OfType<ScottPlot.Panels.LegendPanel>()
+                .Select(l => l.Measure(paint))
+                .DefaultIfEmpty(0)
+                .Max();
         var need = Math.Max(Need(lanes), values is null ? 0 : Need(values));
         return (int)Math.Clamp(Math.Ceiling(need) + 12, 200, width / 2);
     }
@@ -228,20 +296,27 @@ public static class AnomalyPlot
 
     /// <summary>"write 3", "read -> 3", "cas [3 0] -> ?": what the op asked for and saw.</summary>
     public static string Describe(OpView op) =>
-        $"{op.F} {(op.Input is null && op.F == "read" ? "" : Values.Format(op.Input) + " ")}" +
-        (op.Crashed ? "-> ?" : $"-> {Values.Format(op.Output)}");
+        $"{op.F} {(op.Input is null && op.F == "read" ? "" : Values.Format(op.Input) + " ")}"
+        + (op.Crashed ? "-> ?" : $"-> {Values.Format(op.Output)}");
 
-    /// <summary>Register values around the failure; null when the ops are not a register's or carry no numbers.</summary>
+    /// <summary>Register values around the failure; null when the ops are not a register's or carry no
+    /// numbers.</summary>
     public static Plot? BuildValues(HistoryDigest d, KeyFailure f)
     {
-        if (!f.Minimal.Append(f.Failed).Any(o => o.F is "read" or "write" or "cas")) return null;
+        if (!f.Minimal.Append(f.Failed).Any(o => o.F is "read" or "write" or "cas"))
+            return null;
         List<Operation> ops;
-        try { ops = Pairing.Pair(d.History); }
-        catch (HistoryFormatException) { return null; } // a history the checker could not pair either: lanes only
+        try
+        {
+            ops = Pairing.Pair(d.History);
+        }
+        catch (HistoryFormatException)
+        {
+            return null;
+        } // a history the checker could not pair either: lanes only
         var (from, to) = Range(d, f);
         var failedAt = d.Axis(f.Failed.Call);
-        var near = ops
-            .Where(o => Values.Same(o.Key, f.Key) && o.F is "read" or "write" or "cas")
+        var near = ops.Where(o => Values.Same(o.Key, f.Key) && o.F is "read" or "write" or "cas")
             .Where(o => d.Axis(o.Call) <= to && (o.Crashed || d.Axis(o.Return) >= from))
             .OrderBy(o => Math.Abs(d.Axis(o.Call) - failedAt))
             .Take(400)
@@ -255,30 +330,49 @@ public static class AnomalyPlot
             var (value, kind, hex) = o.F switch
             {
                 "write" => (o.Input, "value written", "#1F77B4"),
-                "cas" => (o.Input is IList<object?> { Count: 2 } pair ? pair[1] : null, "value written by cas", "#9467BD"),
+                "cas" => (
+                    o.Input is IList<object?> { Count: 2 } pair ? pair[1] : null,
+                    "value written by cas",
+                    "#9467BD"
+                ),
                 _ => (o.Crashed ? null : o.Output, "value read", "#2CA02C"),
             };
-            if (!TryNumber(value, out var y)) continue;
+            if (!TryNumber(value, out var y))
+                continue;
             var isFailed = o.Invoke.Index == f.Failed.InvokeIndex;
             var start = Math.Max(d.Axis(o.Call), from);
             var end = o.Crashed ? to : Math.Min(d.Axis(o.Return), to);
             var line = plot.Add.Line(start, y, Math.Max(end, start + (to - from) * 0.002), y);
             line.LineColor = isFailed ? Color.FromHex(ReportColors.Fail) : Color.FromHex(hex);
-            line.LineWidth = isFailed ? 6 : o.Crashed ? 1.5f : 3;
-            if (o.Crashed) line.LineColor = line.LineColor.WithOpacity(0.5); // maybes: visible, but behind the facts
+            line.LineWidth =
+                isFailed ? 6
+                : o.Crashed ? 1.5f
+                : 3;
+            if (o.Crashed)
+                line.LineColor = line.LineColor.WithOpacity(0.5); // maybes: visible, but behind the facts
             line.LinePattern = o.Crashed ? LinePattern.Dashed : LinePattern.Solid;
             line.MarkerSize = 0;
-            var label = isFailed ? "cannot be linearized" : o.Crashed ? $"{kind} (crashed: maybe)" : kind;
-            if (labelled.Add(label)) line.LegendText = label;
+            var label =
+                isFailed ? "cannot be linearized"
+                : o.Crashed ? $"{kind} (crashed: maybe)"
+                : kind;
+            if (labelled.Add(label))
+                line.LegendText = label;
             drawn++;
         }
-        var states = f.States.Select(s => TryNumber(ParseState(s), out var v) ? (double?)v : null).OfType<double>().Distinct().ToList();
+        var states = f
+            .States.Select(s => TryNumber(ParseState(s), out var v) ? (double?)v : null)
+            .OfType<double>()
+            .Distinct()
+            .ToList();
         foreach (var s in states)
         {
             var h = plot.Add.HorizontalLine(s, 1.5f, Colors.Black.WithOpacity(0.55), LinePattern.Dotted);
-            if (labelled.Add("states")) h.LegendText = "what the register could hold at the failure";
+            if (labelled.Add("states"))
+                h.LegendText = "what the register could hold at the failure";
         }
-        if (drawn == 0) return null;
+        if (drawn == 0)
+            return null;
         plot.Axes.SetLimitsX(from, to);
         plot.ShowLegend(Edge.Right);
         AlignWithValues(plot, DefaultRightMargin);
@@ -286,16 +380,27 @@ public static class AnomalyPlot
     }
 
     /// <summary>Model states print as EDN-ish text ("3", "nil"); only numbers can be drawn.</summary>
-    static object? ParseState(string s) => long.TryParse(s.Trim(), out var l) ? l : double.TryParse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+    static object? ParseState(string s) =>
+        long.TryParse(s.Trim(), out var l) ? l
+        : double.TryParse(s.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+        : null;
 
     static bool TryNumber(object? v, out double y)
     {
         switch (v)
         {
-            case long l: y = l; return true;
-            case int i: y = i; return true;
-            case double dd when double.IsFinite(dd): y = dd; return true;
-            default: y = 0; return false;
+            case long l:
+                y = l;
+                return true;
+            case int i:
+                y = i;
+                return true;
+            case double dd when double.IsFinite(dd):
+                y = dd;
+                return true;
+            default:
+                y = 0;
+                return false;
         }
     }
 }

@@ -13,29 +13,59 @@ namespace Checker.Report.Plots;
 /// </summary>
 public static class ElementsPlot
 {
-    public const string SetFile = "set.png", QueueFile = "queue.png";
+    public const string SetFile = "set.png",
+        QueueFile = "queue.png";
 
     /// <summary>True when the set checker named elements a picture can show.</summary>
     public static bool HasAnomalies(SetReport r) => r.Lost.Count + r.Unexpected.Count + r.FailedButPresent.Count > 0;
 
-    public static bool HasAnomalies(QueueReport r) => r.Lost.Count + r.Duplicated.Count + r.Unexpected.Count + r.FailedButPresent.Count > 0;
+    public static bool HasAnomalies(QueueReport r) =>
+        r.Lost.Count + r.Duplicated.Count + r.Unexpected.Count + r.FailedButPresent.Count > 0;
 
     public static Plot Build(HistoryDigest d, SetReport r, ReportOptions options) =>
-        Build(d, "add", $"Set: {Counts(("lost", r.Lost.Count), ("unexpected", r.Unexpected.Count), ("failed but present", r.FailedButPresent.Count))} of {r.Acknowledged:N0} acknowledged adds",
-            [("lost", r.Lost, ReportColors.Fail, MarkerShape.Eks, false), ("unexpected (where read)", r.Unexpected, ReportColors.Info, MarkerShape.FilledDiamond, true),
-             ("failed but present (where read)", r.FailedButPresent, "#9467BD", MarkerShape.FilledSquare, true)], options,
-            r.FinalReadTime is { } t && r.FinalReadIndex is { } i ? (t, i) : null);
+        Build(
+            d,
+            "add",
+            $"Set: {Counts(("lost", r.Lost.Count), ("unexpected", r.Unexpected.Count), ("failed but present", r.FailedButPresent.Count))} of {r.Acknowledged:N0} acknowledged adds",
+            [
+                ("lost", r.Lost, ReportColors.Fail, MarkerShape.Eks, false),
+                ("unexpected (where read)", r.Unexpected, ReportColors.Info, MarkerShape.FilledDiamond, true),
+                ("failed but present (where read)", r.FailedButPresent, "#9467BD", MarkerShape.FilledSquare, true),
+            ],
+            options,
+            r.FinalReadTime is { } t && r.FinalReadIndex is { } i ? (t, i) : null
+        );
 
     public static Plot Build(HistoryDigest d, QueueReport r, ReportOptions options) =>
-        Build(d, "enqueue", $"Queue: {Counts(("never dequeued", r.Lost.Count), ("certainly lost", r.CertainlyLost), ("duplicated", r.Duplicated.Count), ("unexpected", r.Unexpected.Count), ("failed but present", r.FailedButPresent.Count))} " +
-                            $"of {r.Acknowledged:N0} acknowledged enqueues",
-            [(r.CertainlyLost > 0 ? "lost" : "never dequeued (maybe taken by an indeterminate dequeue)", r.Lost, ReportColors.Fail, MarkerShape.Eks, false),
-             ("duplicated", r.Duplicated, "#E377C2", MarkerShape.FilledTriangleUp, false),
-             ("unexpected (where dequeued)", r.Unexpected, ReportColors.Info, MarkerShape.FilledDiamond, true),
-             ("failed but present (where dequeued)", r.FailedButPresent, "#9467BD", MarkerShape.FilledSquare, true)], options, null);
+        Build(
+            d,
+            "enqueue",
+            $"Queue: {Counts(("never dequeued", r.Lost.Count), ("certainly lost", r.CertainlyLost), ("duplicated", r.Duplicated.Count), ("unexpected", r.Unexpected.Count), ("failed but present", r.FailedButPresent.Count))} "
+                + $"of {r.Acknowledged:N0} acknowledged enqueues",
+            [
+                (
+                    r.CertainlyLost > 0 ? "lost" : "never dequeued (maybe taken by an indeterminate dequeue)",
+                    r.Lost,
+                    ReportColors.Fail,
+                    MarkerShape.Eks,
+                    false
+                ),
+                ("duplicated", r.Duplicated, "#E377C2", MarkerShape.FilledTriangleUp, false),
+                ("unexpected (where dequeued)", r.Unexpected, ReportColors.Info, MarkerShape.FilledDiamond, true),
+                ("failed but present (where dequeued)", r.FailedButPresent, "#9467BD", MarkerShape.FilledSquare, true),
+            ],
+            options,
+            null
+        );
 
-    static Plot Build(HistoryDigest d, string addF, string title, (string Label, ElementList List, string Hex, MarkerShape Shape, bool AtSighting)[] classes,
-        ReportOptions options, (long Time, long Index)? finalRead)
+    static Plot Build(
+        HistoryDigest d,
+        string addF,
+        string title,
+        (string Label, ElementList List, string Hex, MarkerShape Shape, bool AtSighting)[] classes,
+        ReportOptions options,
+        (long Time, long Index)? finalRead
+    )
     {
         var plot = PlotKit.New(title, d.AxisLabel, "element");
         PlotKit.ShadeFaults(plot, d);
@@ -51,22 +81,45 @@ public static class ElementsPlot
         if (xs.Count > 0)
         {
             var few = xs.Count / stride <= 2000;
-            var dots = plot.Add.Markers(xs.Where((_, i) => i % stride == 0).ToArray(), ys.Where((_, i) => i % stride == 0).ToArray(),
-                MarkerShape.FilledCircle, few ? 5 : 3, Color.FromHex(ReportColors.Ok).WithOpacity(few ? 0.6 : 0.35));
+            var dots = plot.Add.Markers(
+                xs.Where((_, i) => i % stride == 0).ToArray(),
+                ys.Where((_, i) => i % stride == 0).ToArray(),
+                MarkerShape.FilledCircle,
+                few ? 5 : 3,
+                Color.FromHex(ReportColors.Ok).WithOpacity(few ? 0.6 : 0.35)
+            );
             dots.LegendText = $"acknowledged {addF}{(stride > 1 ? $" (every {stride}th of {xs.Count:N0})" : "")}";
         }
         foreach (var (label, list, hex, shape, atSighting) in classes)
         {
-            var shown = list.First.Select(e => atSighting || e.AddIndex is null ? (e.SeenTime, e.SeenIndex) : (e.AddTime, e.AddIndex))
-                .Zip(list.First, (at, e) => (At: at, e.Element)).Where(p => p.At.Item2 is not null).ToList();
-            if (shown.Count == 0) continue;
-            var m = plot.Add.Markers(shown.Select(p => X(d, p.At.Item1!.Value, p.At.Item2!.Value)).ToArray(), shown.Select(p => (double)p.Element).ToArray(), shape, 12, Color.FromHex(hex));
+            var shown = list
+                .First.Select(e =>
+                    atSighting || e.AddIndex is null ? (e.SeenTime, e.SeenIndex) : (e.AddTime, e.AddIndex)
+                )
+                .Zip(list.First, (at, e) => (At: at, e.Element))
+                .Where(p => p.At.Item2 is not null)
+                .ToList();
+            if (shown.Count == 0)
+                continue;
+            var m = plot.Add.Markers(
+                shown.Select(p => X(d, p.At.Item1!.Value, p.At.Item2!.Value)).ToArray(),
+                shown.Select(p => (double)p.Element).ToArray(),
+                shape,
+                12,
+                Color.FromHex(hex)
+            );
             m.MarkerLineWidth = 2.5f;
-            m.LegendText = $"{label}: {list.Count:N0}{(list.Count > list.First.Count ? $" ({list.First.Count:N0} drawn)" : "")}";
+            m.LegendText =
+                $"{label}: {list.Count:N0}{(list.Count > list.First.Count ? $" ({list.First.Count:N0} drawn)" : "")}";
         }
         if (finalRead is { } f)
         {
-            var line = plot.Add.VerticalLine(X(d, f.Time, f.Index), 1.5f, Colors.Black.WithOpacity(0.6), LinePattern.Dashed);
+            var line = plot.Add.VerticalLine(
+                X(d, f.Time, f.Index),
+                1.5f,
+                Colors.Black.WithOpacity(0.6),
+                LinePattern.Dashed
+            );
             line.LegendText = "final read";
         }
         PlotKit.Finish(plot, d);

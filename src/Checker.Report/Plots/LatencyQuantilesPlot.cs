@@ -3,7 +3,8 @@ using ScottPlot;
 
 namespace Checker.Report.Plots;
 
-/// <summary>latency-quantiles.png: p50, p95, p99 and max of ok ops' latency per time window, by f (log scale).</summary>
+/// <summary>latency-quantiles.png: p50, p95, p99 and max of ok ops' latency per time window, by f (log
+/// scale).</summary>
 public static class LatencyQuantilesPlot
 {
     public const string FileName = "latency-quantiles.png";
@@ -16,13 +17,23 @@ public static class LatencyQuantilesPlot
         ("max", 1.00, "#D62728"),
     ];
 
-    static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+    static readonly LinePattern[] Patterns =
+    [
+        LinePattern.Solid,
+        LinePattern.Dashed,
+        LinePattern.Dotted,
+        LinePattern.DenselyDashed,
+    ];
 
     public static Plot Build(HistoryDigest d, ReportOptions options)
     {
         var buckets = TimeBuckets.For(d);
         var unit = d.Timed ? $"{PlotKit.Number(buckets.Width)} s" : $"{PlotKit.Number(buckets.Width)} records";
-        var plot = PlotKit.New($"Latency quantiles of ok operations per {unit} window", d.AxisLabel, $"latency ({d.LatencyUnit}, log scale)");
+        var plot = PlotKit.New(
+            $"Latency quantiles of ok operations per {unit} window",
+            d.AxisLabel,
+            $"latency ({d.LatencyUnit}, log scale)"
+        );
         PlotKit.ShadeFaults(plot, d);
 
         var floor = d.Timed ? 0.001 : 1;
@@ -31,22 +42,26 @@ public static class LatencyQuantilesPlot
             var perBucket = new List<double>?[buckets.Count];
             foreach (var o in d.Ops)
             {
-                if (o.Outcome != Outcome.Ok || o.F != d.Fs[fi]) continue;
+                if (o.Outcome != Outcome.Ok || o.F != d.Fs[fi])
+                    continue;
                 var b = buckets.Of(d.Axis(o.Invoked));
                 (perBucket[b] ??= []).Add(d.Latency(o)!.Value);
             }
-            foreach (var l in perBucket) l?.Sort();
+            foreach (var l in perBucket)
+                l?.Sort();
             foreach (var (name, q, hex) in Quantiles)
             {
                 var xs = new List<double>();
                 var ys = new List<double>();
                 for (var b = 0; b < buckets.Count; b++)
                 {
-                    if (perBucket[b] is not { Count: > 0 } sorted) continue;
+                    if (perBucket[b] is not { Count: > 0 } sorted)
+                        continue;
                     xs.Add(buckets.Middle(b));
                     ys.Add(PlotKit.Log(Checker.Core.Checks.Quantiles.NearestRank(sorted, q), floor));
                 }
-                if (xs.Count == 0) continue;
+                if (xs.Count == 0)
+                    continue;
                 var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), Color.FromHex(hex));
                 line.LinePattern = Patterns[fi % Patterns.Length];
                 line.LineWidth = 1.8f;
@@ -55,7 +70,8 @@ public static class LatencyQuantilesPlot
                 line.LegendText = $"{d.Fs[fi]} {name}";
             }
         }
-        if (d.Ops.All(o => o.Outcome != Outcome.Ok)) plot.Add.Annotation("no ok operations");
+        if (d.Ops.All(o => o.Outcome != Outcome.Ok))
+            plot.Add.Annotation("no ok operations");
         PlotKit.LogY(plot, v => PlotKit.Duration(v, d.LatencyUnit));
         PlotKit.Finish(plot, d);
         return plot;

@@ -16,14 +16,22 @@ public static class LatencyRawPlot
         var done = d.Ops.Where(o => !o.Pending).ToList();
         var (keep, stride) = Sample(d, done, options.MaxRawPoints);
         var shown = keep.Count(k => k);
-        var note = done.Count == 0 ? "no completed client operations"
+        var note =
+            done.Count == 0 ? "no completed client operations"
             : stride == 1 ? $"all {done.Count:N0} ops"
             : $"{shown:N0} of {done.Count:N0} ops drawn: every {Ordinal(stride)} plus the slowest of each time column";
-        var plot = PlotKit.New($"Latency of each operation ({note})", d.AxisLabel, $"latency ({d.LatencyUnit}, log scale)");
+        var plot = PlotKit.New(
+            $"Latency of each operation ({note})",
+            d.AxisLabel,
+            $"latency ({d.LatencyUnit}, log scale)"
+        );
         PlotKit.ShadeFaults(plot, d);
 
         var floor = d.Timed ? 0.001 : 1;
-        var markerSize = shown > 5000 ? 3f : shown > 500 ? 5f : 7f;
+        var markerSize =
+            shown > 5000 ? 3f
+            : shown > 500 ? 5f
+            : 7f;
         for (var fi = 0; fi < d.Fs.Count; fi++)
         {
             foreach (var outcome in new[] { Outcome.Ok, Outcome.Info, Outcome.Fail })
@@ -33,12 +41,20 @@ public static class LatencyRawPlot
                 for (var i = 0; i < done.Count; i++)
                 {
                     var o = done[i];
-                    if (!keep[i] || o.Outcome != outcome || o.F != d.Fs[fi]) continue;
+                    if (!keep[i] || o.Outcome != outcome || o.F != d.Fs[fi])
+                        continue;
                     xs.Add(d.Axis(o.Invoked));
                     ys.Add(PlotKit.Log(d.Latency(o)!.Value, floor));
                 }
-                if (xs.Count == 0) continue;
-                var markers = plot.Add.Markers(xs.ToArray(), ys.ToArray(), ReportColors.Shape(fi), markerSize, ReportColors.Outcome(outcome).WithOpacity(0.75));
+                if (xs.Count == 0)
+                    continue;
+                var markers = plot.Add.Markers(
+                    xs.ToArray(),
+                    ys.ToArray(),
+                    ReportColors.Shape(fi),
+                    markerSize,
+                    ReportColors.Outcome(outcome).WithOpacity(0.75)
+                );
                 markers.LegendText = $"{d.Fs[fi]} {outcome.ToString().ToLowerInvariant()}";
             }
         }
@@ -64,14 +80,26 @@ public static class LatencyRawPlot
         var slowest = new Dictionary<(int Column, string F, Outcome Outcome), int>();
         for (var i = 0; i < done.Count; i++)
         {
-            if (i % stride == 0) keep[i] = true;
+            if (i % stride == 0)
+                keep[i] = true;
             var o = done[i];
             var key = (buckets.Of(d.Axis(o.Invoked)), o.F, o.Outcome);
-            if (!slowest.TryGetValue(key, out var best) || d.Latency(done[best]) < d.Latency(o)) slowest[key] = i;
+            if (!slowest.TryGetValue(key, out var best) || d.Latency(done[best]) < d.Latency(o))
+                slowest[key] = i;
         }
-        foreach (var i in slowest.Values) keep[i] = true;
+        foreach (var i in slowest.Values)
+            keep[i] = true;
         return (keep, stride);
     }
 
-    static string Ordinal(int n) => n % 100 is 11 or 12 or 13 ? $"{n}th" : (n % 10) switch { 1 => $"{n}st", 2 => $"{n}nd", 3 => $"{n}rd", _ => $"{n}th" };
+    static string Ordinal(int n) =>
+        n % 100 is 11 or 12 or 13
+            ? $"{n}th"
+            : (n % 10) switch
+            {
+                1 => $"{n}st",
+                2 => $"{n}nd",
+                3 => $"{n}rd",
+                _ => $"{n}th",
+            };
 }

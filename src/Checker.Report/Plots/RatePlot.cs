@@ -8,14 +8,23 @@ public static class RatePlot
 {
     public const string FileName = "rate.png";
 
-    static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+    static readonly LinePattern[] Patterns =
+    [
+        LinePattern.Solid,
+        LinePattern.Dashed,
+        LinePattern.Dotted,
+        LinePattern.DenselyDashed,
+    ];
 
     public static Plot Build(HistoryDigest d, ReportOptions options)
     {
         var buckets = TimeBuckets.For(d);
         var window = d.Timed ? $"{PlotKit.Number(buckets.Width)} s" : $"{PlotKit.Number(buckets.Width)} records";
-        var plot = PlotKit.New($"Throughput: completed operations per {window} window",
-            d.AxisLabel, d.Timed ? "operations per second" : "operations per window");
+        var plot = PlotKit.New(
+            $"Throughput: completed operations per {window} window",
+            d.AxisLabel,
+            d.Timed ? "operations per second" : "operations per window"
+        );
         PlotKit.ShadeFaults(plot, d);
 
         // Per window rather than per second, then scaled, so a short history still gets a smooth line.
@@ -28,11 +37,13 @@ public static class RatePlot
                 var any = false;
                 foreach (var o in d.Ops)
                 {
-                    if (o.Pending || o.Outcome != outcome || o.F != d.Fs[fi]) continue;
+                    if (o.Pending || o.Outcome != outcome || o.F != d.Fs[fi])
+                        continue;
                     counts[buckets.Of(d.Axis(o.Completed))]++;
                     any = true;
                 }
-                if (!any) continue;
+                if (!any)
+                    continue;
                 var xs = Enumerable.Range(0, buckets.Count).Select(buckets.Middle).ToArray();
                 var ys = counts.Select(c => c * perSecond).ToArray();
                 var line = plot.Add.ScatterLine(xs, ys, ReportColors.Outcome(outcome));
@@ -43,7 +54,8 @@ public static class RatePlot
                 line.LegendText = $"{d.Fs[fi]} {outcome.ToString().ToLowerInvariant()}";
             }
         }
-        if (d.Ops.Count == 0) plot.Add.Annotation("no client operations");
+        if (d.Ops.Count == 0)
+            plot.Add.Annotation("no client operations");
         plot.Axes.Margins(bottom: 0);
         PlotKit.Finish(plot, d);
         return plot;

@@ -29,10 +29,18 @@ public static class ReportColors
 
     static readonly string[] OtherFaults = ["#AEC7E8", "#98DF8A", "#C49C94", "#DBDB8D", "#9EDAE5", "#F7B6D2"];
 
-    public static string OutcomeHex(Outcome o) => o switch { Data.Outcome.Ok => Ok, Data.Outcome.Fail => Fail, _ => Info };
+    public static string OutcomeHex(Outcome o) =>
+        o switch
+        {
+            Data.Outcome.Ok => Ok,
+            Data.Outcome.Fail => Fail,
+            _ => Info,
+        };
 
     public static string FaultHex(string kind) =>
-        KnownFaults.TryGetValue(kind, out var hex) ? hex : OtherFaults[(int)((uint)StableHash(kind) % OtherFaults.Length)];
+        KnownFaults.TryGetValue(kind, out var hex)
+            ? hex
+            : OtherFaults[(int)((uint)StableHash(kind) % OtherFaults.Length)];
 
     public static Color Outcome(Outcome o) => Color.FromHex(OutcomeHex(o));
 
@@ -46,20 +54,28 @@ public static class ReportColors
         return (Mix(c.Red), Mix(c.Green), Mix(c.Blue));
     }
 
-    /// <summary>Marker shapes per f, in order of the f's name, so "read" keeps its shape across plots of one run.</summary>
+    /// <summary>Marker shapes per f, in order of the f's name, so "read" keeps its shape across plots of one
+    /// run.</summary>
     public static MarkerShape Shape(int fIndex) => Shapes[fIndex % Shapes.Length];
 
     static readonly MarkerShape[] Shapes =
     [
-        MarkerShape.FilledCircle, MarkerShape.FilledTriangleUp, MarkerShape.FilledSquare, MarkerShape.FilledDiamond,
-        MarkerShape.FilledTriangleDown, MarkerShape.Cross, MarkerShape.Eks, MarkerShape.Asterisk,
+        MarkerShape.FilledCircle,
+        MarkerShape.FilledTriangleUp,
+        MarkerShape.FilledSquare,
+        MarkerShape.FilledDiamond,
+        MarkerShape.FilledTriangleDown,
+        MarkerShape.Cross,
+        MarkerShape.Eks,
+        MarkerShape.Asterisk,
     ];
 
     /// <summary>string.GetHashCode differs between processes; colours must not.</summary>
     static int StableHash(string s)
     {
         var h = 17;
-        foreach (var ch in s) h = h * 31 + ch;
+        foreach (var ch in s)
+            h = h * 31 + ch;
         return h;
     }
 }

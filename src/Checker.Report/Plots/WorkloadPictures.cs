@@ -5,9 +5,14 @@ using ScottPlot;
 
 namespace Checker.Report.Plots;
 
-/// <summary>A picture a workload checker's result calls for: its file, its heading on the run page, and how to draw it.</summary>
+/// <summary>A picture a workload checker's result calls for: its file, its heading on the run page, and how to draw
+/// it.</summary>
 /// <param name="Build">The plot and its height in pixels; a null plot when the history cannot give one.</param>
-public sealed record WorkloadPicture(string File, string Title, Func<HistoryDigest, ReportOptions, (Plot? Plot, int Height)> Build);
+public sealed record WorkloadPicture(
+    string File,
+    string Title,
+    Func<HistoryDigest, ReportOptions, (Plot? Plot, int Height)> Build
+);
 
 /// <summary>
 /// The anomaly pictures of the set, queue, bank and mutex checkers: drawn only when a result names
@@ -16,7 +21,8 @@ public sealed record WorkloadPicture(string File, string Title, Func<HistoryDige
 public static class WorkloadPictures
 {
     /// <summary>Every file these pictures may write, so a regenerated report can drop stale ones.</summary>
-    public static IReadOnlyList<string> Files { get; } = [ElementsPlot.SetFile, ElementsPlot.QueueFile, BankPlot.FileName, MutexPlot.FileName];
+    public static IReadOnlyList<string> Files { get; } =
+    [ElementsPlot.SetFile, ElementsPlot.QueueFile, BankPlot.FileName, MutexPlot.FileName];
 
     public static List<WorkloadPicture> For(IReadOnlyList<CheckResult> results)
     {
@@ -26,16 +32,32 @@ public static class WorkloadPictures
             switch (r.Details)
             {
                 case SetReport s when ElementsPlot.HasAnomalies(s):
-                    pictures.Add(new(ElementsPlot.SetFile, "Set elements over time", (d, o) => (ElementsPlot.Build(d, s, o), o.PlotHeight)));
+                    pictures.Add(
+                        new(ElementsPlot.SetFile, "Set elements over time", (d, o) =>
+                            (ElementsPlot.Build(d, s, o), o.PlotHeight)
+                        )
+                    );
                     break;
                 case QueueReport q when ElementsPlot.HasAnomalies(q):
-                    pictures.Add(new(ElementsPlot.QueueFile, "Queue elements over time", (d, o) => (ElementsPlot.Build(d, q, o), o.PlotHeight)));
+                    pictures.Add(
+                        new(ElementsPlot.QueueFile, "Queue elements over time", (d, o) =>
+                            (ElementsPlot.Build(d, q, o), o.PlotHeight)
+                        )
+                    );
                     break;
                 case BankReport b when BankPlot.HasAnomalies(b):
-                    pictures.Add(new(BankPlot.FileName, "Bank totals over time", (d, o) => (BankPlot.Build(d, b, o), o.PlotHeight)));
+                    pictures.Add(
+                        new(BankPlot.FileName, "Bank totals over time", (d, o) =>
+                            (BankPlot.Build(d, b, o), o.PlotHeight)
+                        )
+                    );
                     break;
                 case MutexReport m when MutexPlot.HasAnomalies(m):
-                    pictures.Add(new(MutexPlot.FileName, "Lock holders over time", (d, o) => (MutexPlot.Build(d, m, o), MutexPlot.Height(m, d, o))));
+                    pictures.Add(
+                        new(MutexPlot.FileName, "Lock holders over time", (d, o) =>
+                            (MutexPlot.Build(d, m, o), MutexPlot.Height(m, d, o))
+                        )
+                    );
                     break;
             }
         }

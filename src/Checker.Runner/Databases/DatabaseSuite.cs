@@ -31,7 +31,13 @@ public abstract class DatabaseSuite<TSettings, TDatabase> : IDatabaseSuite
     protected abstract IReadOnlyList<SuiteWorkload<TDatabase>> WorkloadTable { get; }
 
     /// <summary>The database on the nodes, built but not started.</summary>
-    protected abstract TDatabase CreateDb(TSettings settings, TestSpec spec, INodeProvider nodes, INetwork network, RunContext run);
+    protected abstract TDatabase CreateDb(
+        TSettings settings,
+        TestSpec spec,
+        INodeProvider nodes,
+        INetwork network,
+        RunContext run
+    );
 
     public IReadOnlyList<string> Workloads => WorkloadTable.Select(w => w.Name).ToList();
 
@@ -41,7 +47,8 @@ public abstract class DatabaseSuite<TSettings, TDatabase> : IDatabaseSuite
 
     public void Validate(TestSpec spec)
     {
-        if ((DbSettings(spec).Problem() ?? Find(spec.Workload.Name).Problem(spec)) is { } problem) throw new SpecException(problem);
+        if ((DbSettings(spec).Problem() ?? Find(spec.Workload.Name).Problem(spec)) is { } problem)
+            throw new SpecException(problem);
     }
 
     public DbPlan Plan(TestSpec spec, INodeProvider nodes, INetwork network, RunContext run)
@@ -55,5 +62,7 @@ public abstract class DatabaseSuite<TSettings, TDatabase> : IDatabaseSuite
 
     SuiteWorkload<TDatabase> Find(string workload) =>
         WorkloadTable.FirstOrDefault(w => w.Name == workload)
-        ?? throw new SpecException($"field 'workload.name': '{workload}' is not a workload {Name} runs (known: {string.Join(", ", Workloads)})");
+        ?? throw new SpecException(
+            $"field 'workload.name': '{workload}' is not a workload {Name} runs (known: {string.Join(", ", Workloads)})"
+        );
 }

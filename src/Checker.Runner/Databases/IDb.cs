@@ -52,17 +52,21 @@ public interface ILogCollectingDb
     Task CollectLogsAsync(string dir, CancellationToken ct);
 }
 
-/// <summary>A database whose servers can show what every thread is doing, without stopping (a JVM's thread dump).</summary>
+/// <summary>A database whose servers can show what every thread is doing, without stopping (a JVM's thread
+/// dump).</summary>
 public interface IThreadDumpingDb
 {
-    /// <summary>Has every running server dump its threads into its log (CollectLogsAsync keeps each dump in a file); returns the nodes asked.</summary>
+    /// <summary>Has every running server dump its threads into its log (CollectLogsAsync keeps each dump in a file);
+    /// returns the nodes asked.</summary>
     Task<IReadOnlyList<string>> DumpThreadsAsync(CancellationToken ct);
 }
 
-/// <summary>A database whose servers say which build they run (not the file it came from: what the process itself reports).</summary>
+/// <summary>A database whose servers say which build they run (not the file it came from: what the process itself
+/// reports).</summary>
 public interface IVersionedDb
 {
-    /// <summary>Each node's version as its server reports it, by node name; null for a node that did not answer.</summary>
+    /// <summary>Each node's version as its server reports it, by node name; null for a node that did not
+    /// answer.</summary>
     Task<IReadOnlyDictionary<string, string?>> VersionsAsync(CancellationToken ct);
 }
 

@@ -18,51 +18,65 @@ public sealed class NodeServers(INodeProvider provider)
     /// sharing a machine never run apt at once.
     /// </summary>
     public static Task OncePerMachineAsync(INodeProvider provider, Func<Node, Task> setUp) =>
-        Task.WhenAll(provider.Nodes.GroupBy(provider.MachineOf).Select(async machine =>
-        {
-            await setUp(machine.First());
-            await Task.WhenAll(machine.Skip(1).Select(setUp));
-        }));
+        Task.WhenAll(
+            provider
+                .Nodes.GroupBy(provider.MachineOf)
+                .Select(async machine =>
+                {
+                    await setUp(machine.First());
+                    await Task.WhenAll(machine.Skip(1).Select(setUp));
+                })
+        );
 
     /// <summary>The node's server process, if one was started and not killed.</summary>
     public NodeProcess? Of(Node node) => servers.TryGetValue(node.Name, out var p) ? p : null;
 
     /// <summary>True when the node's server was started and still lives.</summary>
-    public async Task<bool> IsRunningAsync(Node node, CancellationToken ct) => Of(node) is { } p && await provider.IsRunningAsync(p, ct);
+    public async Task<bool> IsRunningAsync(Node node, CancellationToken ct) =>
+        Of(node) is { } p && await provider.IsRunningAsync(p, ct);
 
     /// <summary>Starts the server with start() unless it runs already.</summary>
     public async Task StartAsync(Node node, Func<Task<NodeProcess>> start, CancellationToken ct)
     {
-        if (await IsRunningAsync(node, ct)) return;
+        if (await IsRunningAsync(node, ct))
+            return;
         servers[node.Name] = await start();
     }
 
     public async Task KillAsync(Node node, CancellationToken ct)
     {
-        if (servers.TryRemove(node.Name, out var p)) await provider.StopAsync(p, ct);
+        if (servers.TryRemove(node.Name, out var p))
+            await provider.StopAsync(p, ct);
     }
 
     public async Task PauseAsync(Node node, CancellationToken ct)
     {
-        if (Of(node) is { } p) await provider.SignalAsync(p, NodeSignal.Stop, ct);
+        if (Of(node) is { } p)
+            await provider.SignalAsync(p, NodeSignal.Stop, ct);
     }
 
     public async Task ResumeAsync(Node node, CancellationToken ct)
     {
-        if (Of(node) is { } p) await provider.SignalAsync(p, NodeSignal.Cont, ct);
+        if (Of(node) is { } p)
+            await provider.SignalAsync(p, NodeSignal.Cont, ct);
     }
 
     /// <summary>Copies each node's files (its log, its config) into dir/node-name/, under the names given.</summary>
-    public async Task CollectAsync(string dir, Func<Node, IEnumerable<(string Path, string Name)>> files, CancellationToken ct)
+    public async Task CollectAsync(
+        string dir,
+        Func<Node, IEnumerable<(string Path, string Name)>> files,
+        CancellationToken ct
+    )
     {
         foreach (var node in provider.Nodes)
-            foreach (var (path, name) in files(node))
-                await provider.FetchAsync(node, path, Path.Combine(dir, node.Name, name), ct);
+        foreach (var (path, name) in files(node))
+            await provider.FetchAsync(node, path, Path.Combine(dir, node.Name, name), ct);
     }
 
     /// <summary>Kills every node's server.</summary>
     public async Task KillAllAsync()
     {
-        foreach (var node in provider.Nodes) await KillAsync(node, CancellationToken.None);
+        foreach (var node in provider.Nodes)
+            await KillAsync(node, CancellationToken.None);
     }
 }

@@ -5,14 +5,25 @@ namespace Checker.Runner.Databases;
 /// <summary>Runs a command where a database is to be found or installed (a node, or this machine).</summary>
 public delegate Task<CommandResult> InstallShell(string command, IReadOnlyList<string> args, CancellationToken ct);
 
-/// <summary>What every database's installer does on a node: run commands that must work, and install a Debian package.</summary>
+/// <summary>What every database's installer does on a node: run commands that must work, and install a Debian
+/// package.</summary>
 public static class NodeShell
 {
-    /// <summary>Runs the command and throws an EnvironmentException naming the node, the command and its output when it fails.</summary>
-    public static async Task MustAsync(this InstallShell sh, string where, string command, IReadOnlyList<string> args, CancellationToken ct)
+    /// <summary>Runs the command and throws an EnvironmentException naming the node, the command and its output when it
+    /// fails.</summary>
+    public static async Task MustAsync(
+        this InstallShell sh,
+        string where,
+        string command,
+        IReadOnlyList<string> args,
+        CancellationToken ct
+    )
     {
         var r = await sh(command, args, ct);
-        if (!r.Ok) throw new EnvironmentException($"{where}: {command} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Output.Trim()}");
+        if (!r.Ok)
+            throw new EnvironmentException(
+                $"{where}: {command} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Output.Trim()}"
+            );
     }
 
     /// <summary>How long apt waits for another apt or dpkg on the node to finish before it gives up.</summary>
@@ -26,11 +37,21 @@ public static class NodeShell
     /// apt and dpkg hold locks while they work: an apt-get waits for them (dpkg's through DPkg::Lock::Timeout,
     /// the lists' by trying again), so installs on one machine from other runs or hosts take turns.
     /// </summary>
-    public static async Task InstallDebianPackageAsync(this InstallShell sh, string where, string package, string instead, Action<string> log, CancellationToken ct)
+    public static async Task InstallDebianPackageAsync(
+        this InstallShell sh,
+        string where,
+        string package,
+        string instead,
+        Action<string> log,
+        CancellationToken ct
+    )
     {
         var root = await sh("id", ["-u"], ct);
         if (root.Output.Trim() != "0")
-            throw new EnvironmentException($"no {package} on {where}: install Debian's package there (sudo apt-get install {package}), or {instead}");
+            throw new EnvironmentException(
+                $"no {package} on {where}: install Debian's package there (sudo apt-get install {package}), or "
+                    + $"{instead}"
+            );
         if (await IsInstalledAsync(sh, package, ct))
         {
             log($"{where}: Debian's {package} package is installed");
@@ -46,12 +67,15 @@ public static class NodeShell
         }
         string[] installArgs = ["install", "-y", "-q", "--no-install-recommends", package];
         var install = await AptGetAsync(sh, installArgs, ct);
-        if (install.Ok) return;
-        if (updated) throw InstallFailed(where, package, install);
+        if (install.Ok)
+            return;
+        if (updated)
+            throw InstallFailed(where, package, install);
         log($"{where}: apt-get install {package} failed ({install.ExitCode}); apt-get update and once more");
         await UpdateAsync(sh, where, log, ct);
         install = await AptGetAsync(sh, installArgs, ct);
-        if (!install.Ok) throw InstallFailed(where, package, install);
+        if (!install.Ok)
+            throw InstallFailed(where, package, install);
     }
 
     static EnvironmentException InstallFailed(string where, string package, CommandResult r) =>
@@ -73,15 +97,18 @@ public static class NodeShell
         for (var waited = false; ; waited = true)
         {
             var r = await AptGetAsync(sh, ["update", "-q"], ct);
-            if (r.Ok) return;
-            var locked = r.Output.Contains("Could not get lock", StringComparison.Ordinal)
+            if (r.Ok)
+                return;
+            var locked =
+                r.Output.Contains("Could not get lock", StringComparison.Ordinal)
                 || r.Output.Contains("Unable to lock", StringComparison.Ordinal);
             if (!locked || DateTime.UtcNow > deadline)
             {
                 log($"{where}: apt-get update failed ({r.ExitCode}): {r.Output.Trim()}");
                 return;
             }
-            if (!waited) log($"{where}: another apt holds the lock on apt's lists: waiting for it");
+            if (!waited)
+                log($"{where}: another apt holds the lock on apt's lists: waiting for it");
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
     }
@@ -93,10 +120,15 @@ public static class NodeShell
     static async Task<bool> HasCandidateAsync(InstallShell sh, string package, CancellationToken ct)
     {
         var r = await sh("apt-cache", ["policy", package], ct);
-        return r.Ok && Lines(r.Output).Any(l =>
-            l.StartsWith("Candidate:", StringComparison.Ordinal) && !l.Contains("(none)", StringComparison.Ordinal));
+        return r.Ok
+            && Lines(r.Output)
+                .Any(l =>
+                    l.StartsWith("Candidate:", StringComparison.Ordinal)
+                    && !l.Contains("(none)", StringComparison.Ordinal)
+                );
     }
 
     /// <summary>The non-empty lines of a command's output.</summary>
-    public static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    public static List<string> Lines(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

@@ -7,8 +7,13 @@ using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Databases;
 
-/// <summary>What a suite's workload adds to the plan: the clients, the workload, and what a result means for this database.</summary>
-public sealed record WorkloadPlan(IClientFactory Clients, IWorkload Workload, Func<CheckResult, CheckResult>? Explain = null);
+/// <summary>What a suite's workload adds to the plan: the clients, the workload, and what a result means for this
+/// database.</summary>
+public sealed record WorkloadPlan(
+    IClientFactory Clients,
+    IWorkload Workload,
+    Func<CheckResult, CheckResult>? Explain = null
+);
 
 /// <summary>What a suite's workload may use to make its clients.</summary>
 /// <param name="Spec">The whole spec (client timeouts, client.mode).</param>
@@ -17,8 +22,10 @@ public sealed record WorkloadPlan(IClientFactory Clients, IWorkload Workload, Fu
 /// <param name="Run">The run's id (for a root path of its own), seed and log.</param>
 public sealed record WorkloadContext<TDatabase>(TestSpec Spec, TDatabase Db, INodeProvider Nodes, RunContext Run)
 {
-    /// <summary>The probability of a deliberate fault per operation: 0 unless the client runs in its workload's faulty mode.</summary>
-    public double FaultProbability => Spec.Client.Mode == ClientModes.FaultyModeOf(Spec.Workload.Name) ? Spec.Client.FaultProbability : 0;
+    /// <summary>The probability of a deliberate fault per operation: 0 unless the client runs in its workload's faulty
+    /// mode.</summary>
+    public double FaultProbability =>
+        Spec.Client.Mode == ClientModes.FaultyModeOf(Spec.Workload.Name) ? Spec.Client.FaultProbability : 0;
 }
 
 /// <summary>
@@ -40,17 +47,21 @@ public abstract class SuiteWorkload<TDatabase>(WorkloadDescriptor workload)
 
     /// <summary>A workload whose fields are the settings type T.</summary>
     public static SuiteWorkload<TDatabase> Of<T>(
-        WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
-        where T : ISpecSettings, new() =>
-        new Typed<T>(workload, plan);
+        WorkloadDescriptor workload,
+        Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan
+    )
+        where T : ISpecSettings, new() => new Typed<T>(workload, plan);
 
     sealed class Typed<T>(WorkloadDescriptor workload, Func<T, WorkloadContext<TDatabase>, WorkloadPlan> plan)
         : SuiteWorkload<TDatabase>(workload)
         where T : ISpecSettings, new()
     {
         public override JObject DefaultSettings() => SpecSections.ToJson(new T());
+
         public override string? Problem(TestSpec spec) => Read(spec).Problem();
+
         public override WorkloadPlan Plan(WorkloadContext<TDatabase> context) => plan(Read(context.Spec), context);
+
         static T Read(TestSpec spec) => SpecSections.Read<T>(spec.Workload.Settings, "workload");
     }
 }

@@ -15,12 +15,18 @@ public static partial class ThreadDumps
         var lines = File.ReadAllLines(log);
         for (var i = 0; i < lines.Length; i++)
         {
-            if (!lines[i].StartsWith("Full thread dump ", StringComparison.Ordinal)) continue;
+            if (!lines[i].StartsWith("Full thread dump ", StringComparison.Ordinal))
+                continue;
             var start = i > 0 && DumpDate().IsMatch(lines[i - 1]) ? i - 1 : i;
             var end = i + 1;
-            while (end < lines.Length && !lines[end].StartsWith("JNI global refs", StringComparison.Ordinal)
-                   && !lines[end].StartsWith("Full thread dump ", StringComparison.Ordinal)) end++;
-            if (end < lines.Length && lines[end].StartsWith("JNI global refs", StringComparison.Ordinal)) end++;
+            while (
+                end < lines.Length
+                && !lines[end].StartsWith("JNI global refs", StringComparison.Ordinal)
+                && !lines[end].StartsWith("Full thread dump ", StringComparison.Ordinal)
+            )
+                end++;
+            if (end < lines.Length && lines[end].StartsWith("JNI global refs", StringComparison.Ordinal))
+                end++;
             var file = Path.Combine(folder, $"threads-{files.Count + 1}.txt");
             File.WriteAllLines(file, lines[start..end]);
             files.Add(file);

@@ -13,8 +13,14 @@ namespace Checker.Runner.Faults;
 /// <param name="DbName">The database suite's name, for messages.</param>
 /// <param name="NodesKind">The nodes' name ("local", "docker"), for messages.</param>
 /// <param name="NetworkKind">The network's name ("proxy", "iptables"), for messages.</param>
-public sealed record Capabilities(DbNeeds Db, NodeNeeds Nodes, NetworkAbilities Network, string DbName = "the database",
-    string NodesKind = "these", string NetworkKind = "this")
+public sealed record Capabilities(
+    DbNeeds Db,
+    NodeNeeds Nodes,
+    NetworkAbilities Network,
+    string DbName = "the database",
+    string NodesKind = "these",
+    string NetworkKind = "this"
+)
 {
     /// <summary>What a database of this type can do.</summary>
     public static DbNeeds OfDb(Type db) =>
@@ -30,8 +36,14 @@ public sealed record Capabilities(DbNeeds Db, NodeNeeds Nodes, NetworkAbilities 
     {
         var provider = NodeProviders.Of(nodes);
         var network = provider.Network(nodes);
-        return new(OfDb(suite.DbType), OfNodes(provider.NodesType(nodes)), network.Abilities, suite.Name,
-            nodes.Provider, network.Kind);
+        return new(
+            OfDb(suite.DbType),
+            OfNodes(provider.NodesType(nodes)),
+            network.Abilities,
+            suite.Name,
+            nodes.Provider,
+            network.Kind
+        );
     }
 
     /// <summary>What the test can do once its nodes and network are up (the network has probed the kernels).</summary>
@@ -58,10 +70,17 @@ public sealed class FaultTargets(IDb db, INodeProvider nodes, INetwork network)
     public INodeFreezer Freezer => Ask<INodeFreezer>(nodes, "freeze nodes whole");
 
     /// <summary>What these targets can do, from the same interfaces.</summary>
-    public Capabilities Capabilities => new(Capabilities.OfDb(db.GetType()), Capabilities.OfNodes(nodes.GetType()),
-        network.Abilities, NodesKind: nodes.Kind, NetworkKind: network.Kind);
+    public Capabilities Capabilities =>
+        new(
+            Capabilities.OfDb(db.GetType()),
+            Capabilities.OfNodes(nodes.GetType()),
+            network.Abilities,
+            NodesKind: nodes.Kind,
+            NetworkKind: network.Kind
+        );
 
-    static T Ask<T>(object target, string what) where T : class =>
+    static T Ask<T>(object target, string what)
+        where T : class =>
         target as T
         ?? throw new NotSupportedException($"a fault needs to {what}, which {target.GetType().Name} cannot");
 }

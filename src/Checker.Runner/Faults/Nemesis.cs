@@ -13,8 +13,14 @@ namespace Checker.Runner.Faults;
 /// "heal" ends all. The actions below are what the table's rows are made of.
 /// </summary>
 /// <remarks>What each fault acts on it asks of its targets (FaultTargets), by the interface that gives it.</remarks>
-public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTargets targets, HistoryRecorder history,
-    Random random, Action<string> log)
+public sealed class Nemesis(
+    NemesisSpec spec,
+    IReadOnlyList<Node> nodes,
+    FaultTargets targets,
+    HistoryRecorder history,
+    Random random,
+    Action<string> log
+)
 {
     readonly INetwork network = targets.Network;
     readonly HashSet<Node> killed = [];
@@ -32,7 +38,8 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
     /// <summary>Starts the named fault; a fault already active is stopped first.</summary>
     public async Task StartAsync(string name, CancellationToken ct)
     {
-        if (active is not null) await StopAsync(ct);
+        if (active is not null)
+            await StopAsync(ct);
         var fault = FaultTable.Find(name) ?? throw new ArgumentException($"unknown fault {name}");
         history.Record(Op.NemesisProcess, OpType.Invoke, $"start-{fault.Kind}", name);
         var value = await fault.Apply(this, ct);
@@ -45,7 +52,8 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
     /// <summary>Ends the active fault: heals the network, restarts what was killed, resumes what was paused.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        if (active is not { } a) return;
+        if (active is not { } a)
+            return;
         history.Record(Op.NemesisProcess, OpType.Invoke, $"stop-{a.Kind}", a.Name);
         var undone = await UndoAsync(ct);
         history.Record(Op.NemesisProcess, OpType.Info, $"stop-{a.Kind}", undone);
@@ -54,7 +62,8 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
         log($"nemesis: stopped {a.Name}");
     }
 
-    /// <summary>The final heal: network whole, every node resumed and (unless the spec leaves them killed) running.</summary>
+    /// <summary>The final heal: network whole, every node resumed and (unless the spec leaves them killed)
+    /// running.</summary>
     public async Task HealAllAsync(CancellationToken ct)
     {
         history.Record(Op.NemesisProcess, OpType.Invoke, "heal", null);
@@ -69,9 +78,11 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
     {
         await network.HealAsync(ct);
         var resumed = paused.Concat(frozen).Select(n => (object?)n.Name).ToList();
-        foreach (var n in frozen) await targets.Freezer.ThawAsync(n, ct);
+        foreach (var n in frozen)
+            await targets.Freezer.ThawAsync(n, ct);
         frozen.Clear();
-        foreach (var n in paused) await targets.Pausable.ResumeAsync(n, ct);
+        foreach (var n in paused)
+            await targets.Pausable.ResumeAsync(n, ct);
         paused.Clear();
         var restarted = new List<object?>();
         if (!spec.LeaveKilled)
@@ -83,8 +94,14 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
             }
             killed.Clear();
         }
-        var result = new Dictionary<object, object?> { ["network"] = "healed", ["resumed"] = resumed, ["restarted"] = restarted };
-        if (killed.Count > 0) result["left-killed"] = killed.Select(n => (object?)n.Name).ToList();
+        var result = new Dictionary<object, object?>
+        {
+            ["network"] = "healed",
+            ["resumed"] = resumed,
+            ["restarted"] = restarted,
+        };
+        if (killed.Count > 0)
+            result["left-killed"] = killed.Select(n => (object?)n.Name).ToList();
         return result;
     }
 
@@ -138,8 +155,16 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
 
     public async Task<object?> SlowAsync(CancellationToken ct)
     {
-        await network.SlowAsync(TimeSpan.FromMilliseconds(spec.SlowDelayMs), TimeSpan.FromMilliseconds(spec.SlowJitterMs), ct);
-        return new Dictionary<object, object?> { ["delay-ms"] = (long)spec.SlowDelayMs, ["jitter-ms"] = (long)spec.SlowJitterMs };
+        await network.SlowAsync(
+            TimeSpan.FromMilliseconds(spec.SlowDelayMs),
+            TimeSpan.FromMilliseconds(spec.SlowJitterMs),
+            ct
+        );
+        return new Dictionary<object, object?>
+        {
+            ["delay-ms"] = (long)spec.SlowDelayMs,
+            ["jitter-ms"] = (long)spec.SlowJitterMs,
+        };
     }
 
     public async Task<object?> LoseAsync(CancellationToken ct)
@@ -159,11 +184,15 @@ public sealed class Nemesis(NemesisSpec spec, IReadOnlyList<Node> nodes, FaultTa
         var follower = followers[random.Next(followers.Count)];
         await network.StallAsync(leader.Name, follower.Name, spec.StallAfterBytes, bothWays, ct);
         var grudge = new Grudge().Refuse(follower.Name, leader.Name);
-        if (bothWays) grudge.Refuse(leader.Name, follower.Name);
+        if (bothWays)
+            grudge.Refuse(leader.Name, follower.Name);
         return new Dictionary<object, object?>
         {
-            ["leader"] = leader.Name, ["follower"] = follower.Name, ["after-bytes"] = spec.StallAfterBytes,
-            ["both-ways"] = bothWays, ["partition"] = grudge.ToValue(),
+            ["leader"] = leader.Name,
+            ["follower"] = follower.Name,
+            ["after-bytes"] = spec.StallAfterBytes,
+            ["both-ways"] = bothWays,
+            ["partition"] = grudge.ToValue(),
         };
     }
 

@@ -14,7 +14,8 @@ public static class Partitions
     }
 
     /// <summary>One node cut from all others.</summary>
-    public static Grudge Isolate(IReadOnlyList<string> nodes, string node) => Grudge.Between([node], nodes.Where(n => n != node));
+    public static Grudge Isolate(IReadOnlyList<string> nodes, string node) =>
+        Grudge.Between([node], nodes.Where(n => n != node));
 
     /// <summary>
     /// Each node sees a majority (itself and its nearest neighbours on a shuffled ring), but no two nodes
@@ -47,7 +48,8 @@ public static class Partitions
     {
         var deaf = nodes[random.Next(nodes.Count)];
         var g = new Grudge();
-        foreach (var other in nodes) g.Refuse(deaf, other);
+        foreach (var other in nodes)
+            g.Refuse(deaf, other);
         return g;
     }
 

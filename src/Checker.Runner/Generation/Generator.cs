@@ -4,14 +4,25 @@ using Checker.Runner.Workloads;
 namespace Checker.Runner.Generation;
 
 /// <summary>What the workers do now.</summary>
-public enum Phase { Main, Final }
+public enum Phase
+{
+    Main,
+    Final,
+}
 
 /// <summary>How the workers run.</summary>
 /// <param name="Concurrency">Worker count; worker w is bound to node w mod Nodes.</param>
 /// <param name="Rate">Operations per second across all workers; 0 for no limit.</param>
 /// <param name="OpTimeout">An operation without an answer after this is recorded as info.</param>
 /// <param name="NodeNames">The nodes' names, recorded on each invoke (default n1..nN).</param>
-public sealed record GeneratorOptions(int Concurrency, int Nodes, double Rate, TimeSpan OpTimeout, int Seed, IReadOnlyList<string>? NodeNames = null)
+public sealed record GeneratorOptions(
+    int Concurrency,
+    int Nodes,
+    double Rate,
+    TimeSpan OpTimeout,
+    int Seed,
+    IReadOnlyList<string>? NodeNames = null
+)
 {
     public string NodeName(int node) => NodeNames?[node] ?? $"n{node + 1}";
 }
@@ -21,7 +32,12 @@ public sealed record GeneratorOptions(int Concurrency, int Nodes, double Rate, T
 /// completion. An op that ends indeterminate (info) retires the worker's process: it continues under
 /// process + concurrency with a fresh client (Jepsen's rule), since the old process may still be acting.
 /// </summary>
-public sealed class Generator(GeneratorOptions options, IClientFactory clients, IWorkload workload, HistoryRecorder history)
+public sealed class Generator(
+    GeneratorOptions options,
+    IClientFactory clients,
+    IWorkload workload,
+    HistoryRecorder history
+)
 {
     readonly long[] lastOk = Enumerable.Repeat(-1L, options.Nodes).ToArray();
     volatile bool stopping;
@@ -38,7 +54,10 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
     /// <summary>Starts the workers; they run until StopAsync.</summary>
     public void Start(CancellationToken ct)
     {
-        workers = Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(() => WorkerAsync(w, ct), CancellationToken.None)).ToList();
+        workers = Enumerable
+            .Range(0, options.Concurrency)
+            .Select(w => Task.Run(() => WorkerAsync(w, ct), CancellationToken.None))
+            .ToList();
     }
 
     /// <summary>Lets every worker finish its current op (bounded by the op timeout), then returns.</summary>
@@ -63,14 +82,22 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
         {
             while (!stopping && !ct.IsCancellationRequested)
             {
-                if (meanGap == 0 && ++unpaced % 64 == 0) await Task.Yield(); // an instant client must not starve the timers
+                if (meanGap == 0 && ++unpaced % 64 == 0)
+                    await Task.Yield(); // an instant client must not starve the timers
                 if (meanGap > 0)
                 {
-                    try { await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * 2 * meanGap), ct); }
-                    catch (OperationCanceledException) { break; }
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * 2 * meanGap), ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
                 }
                 var op = Phase == Phase.Final ? workload.Final(worker, finalOps++) : workload.Next(worker, random);
-                if (op is null) break; // this worker's part of the final phase is done
+                if (op is null)
+                    break; // this worker's part of the final phase is done
                 history.Record(process, OpType.Invoke, op.F, op.Value, op.Key, node: options.NodeName(node));
                 Completion done;
                 if (!open)
@@ -86,8 +113,14 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
                         history.Record(process, done.Type, op.F, done.Value, op.Key, done.Error);
                         await client.DisposeAsync();
                         client = clients.Create(node);
-                        try { await ConnectFailure.BackoffAsync(ct); }
-                        catch (OperationCanceledException) { break; }
+                        try
+                        {
+                            await ConnectFailure.BackoffAsync(ct);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
+                        }
                         continue;
                     }
                     catch (OperationCanceledException)
@@ -98,7 +131,8 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
                 }
                 done = await InvokeAsync(client, op, ct);
                 var completion = history.Record(process, done.Type, op.F, done.Value, op.Key, done.Error);
-                if (done.Type == OpType.Ok) Interlocked.Exchange(ref lastOk[node], completion.Time);
+                if (done.Type == OpType.Ok)
+                    Interlocked.Exchange(ref lastOk[node], completion.Time);
                 if (done.Type == OpType.Info)
                 {
                     process += options.Concurrency;
@@ -119,10 +153,21 @@ public sealed class Generator(GeneratorOptions options, IClientFactory clients, 
         try
         {
             // The grace second lets the client report its own timeout, which says more than ours.
-            return await client.InvokeAsync(op, ct).WaitAsync(options.OpTimeout + TimeSpan.FromSeconds(1), CancellationToken.None);
+            return await client
+                .InvokeAsync(op, ct)
+                .WaitAsync(options.OpTimeout + TimeSpan.FromSeconds(1), CancellationToken.None);
         }
-        catch (TimeoutException) { return Completion.Info("timeout"); }
-        catch (OperationCanceledException) { return Completion.Info("cancelled"); }
-        catch (Exception e) { return Completion.Info($"client error: {e.GetType().Name}: {e.Message}"); }
+        catch (TimeoutException)
+        {
+            return Completion.Info("timeout");
+        }
+        catch (OperationCanceledException)
+        {
+            return Completion.Info("cancelled");
+        }
+        catch (Exception e)
+        {
+            return Completion.Info($"client error: {e.GetType().Name}: {e.Message}");
+        }
     }
 }

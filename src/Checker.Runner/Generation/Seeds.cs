@@ -7,7 +7,8 @@ namespace Checker.Runner.Generation;
 /// </summary>
 public static class Seeds
 {
-    /// <summary>SplitMix64's finalizer over (seed, stream): neighbouring seeds and streams give unrelated values.</summary>
+    /// <summary>SplitMix64's finalizer over (seed, stream): neighbouring seeds and streams give unrelated
+    /// values.</summary>
     public static int Derive(int seed, int stream)
     {
         var z = ((ulong)(uint)seed << 32 | (uint)stream) + 0x9E3779B97F4A7C15UL;

@@ -36,18 +36,33 @@ public sealed class HostBridge : IAsyncDisposable
     /// <summary>The name of the namespace AddNamespaceAsync makes for host k.</summary>
     public string NamespaceName(int k) => $"{Prefix}-n{k}";
 
-    HostBridge(string statePath, HostsState state, LoopbackSubnet claim) { this.statePath = statePath; this.state = state; this.claim = claim; }
+    HostBridge(string statePath, HostsState state, LoopbackSubnet claim)
+    {
+        this.statePath = statePath;
+        this.state = state;
+        this.claim = claim;
+    }
 
     /// <summary>A short prefix for everything one run makes: "ck" and four hex digits.</summary>
     public static string NewPrefix() => "ck" + Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
 
     /// <summary>Makes the bridge and records it in statePath. Needs root.</summary>
-    public static async Task<HostBridge> CreateAsync(string statePath, string? prefix = null, CancellationToken ct = default)
+    public static async Task<HostBridge> CreateAsync(
+        string statePath,
+        string? prefix = null,
+        CancellationToken ct = default
+    )
     {
-        if (!Environment.IsPrivilegedProcess) throw new HostCommandException("namespaces and bridges need root");
+        if (!Environment.IsPrivilegedProcess)
+            throw new HostCommandException("namespaces and bridges need root");
         prefix ??= NewPrefix();
         var claim = await ClaimSubnetAsync(ct);
-        var state = new HostsState { Prefix = prefix, Subnet = claim.Octet, Bridge = $"{prefix}-br" };
+        var state = new HostsState
+        {
+            Prefix = prefix,
+            Subnet = claim.Octet,
+            Bridge = $"{prefix}-br",
+        };
         var bridge = new HostBridge(statePath, state, claim);
         state.Save(statePath);
         try
@@ -55,12 +70,16 @@ public sealed class HostBridge : IAsyncDisposable
             var br = state.Bridge;
             await HostCommands.MustAsync(["ip", "link", "add", br, "type", "bridge"], ct);
             SetRouteLocalnet(br);
-            await HostCommands.MustAsync(["ip", "-b", "-"], ct, stdin: $"""
+            await HostCommands.MustAsync(
+                ["ip", "-b", "-"],
+                ct,
+                stdin: $"""
                 addr add {bridge.RunnerAddress}/24 dev {br}
                 link set {br} up
                 route replace table local 127.{state.Subnet}.1.0/24 dev {br} src {bridge.RunnerAddress}
 
-                """);
+                """
+            );
             if (await NeedsForwardRuleAsync(ct))
             {
                 state.ForwardRule = true;
@@ -92,18 +111,27 @@ public sealed class HostBridge : IAsyncDisposable
     /// host end PREFIX-hK is a bridge port and whose other end moves into the namespace. Works for a
     /// named namespace and for a container's (by pid).
     /// </summary>
-    public async Task<string> AttachAsync(NetNamespace ns, int k, CancellationToken ct = default, string device = "eth0")
+    public async Task<string> AttachAsync(
+        NetNamespace ns,
+        int k,
+        CancellationToken ct = default,
+        string device = "eth0"
+    )
     {
         var hostEnd = $"{Prefix}-h{k}";
         var peerEnd = $"{Prefix}-p{k}"; // its name until it is inside the namespace and renamed
         await Record(s => s.Veths.Add(hostEnd));
         await HostCommands.MustAsync(["ip", "link", "add", hostEnd, "type", "veth", "peer", "name", peerEnd], ct);
         SetRouteLocalnet(hostEnd);
-        await HostCommands.MustAsync(["ip", "-b", "-"], ct, stdin: $"""
+        await HostCommands.MustAsync(
+            ["ip", "-b", "-"],
+            ct,
+            stdin: $"""
             link set {peerEnd} netns {ns.LinkTarget}
             link set {hostEnd} master {BridgeName} up
 
-            """);
+            """
+        );
         var address = AddressOf(k);
         var script = $"""
             set -e
@@ -125,16 +153,31 @@ public sealed class HostBridge : IAsyncDisposable
     async Task Record(Action<HostsState> change)
     {
         await gate.WaitAsync();
-        try { change(state); state.Save(statePath); }
-        finally { gate.Release(); }
+        try
+        {
+            change(state);
+            state.Save(statePath);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>Removes everything this bridge made; safe to call twice.</summary>
     public async Task TeardownAsync()
     {
         await gate.WaitAsync();
-        try { await RemoveAsync(state); File.Delete(statePath); claim.Dispose(); }
-        finally { gate.Release(); }
+        try
+        {
+            await RemoveAsync(state);
+            File.Delete(statePath);
+            claim.Dispose();
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public ValueTask DisposeAsync() => new(TeardownAsync());
@@ -142,7 +185,8 @@ public sealed class HostBridge : IAsyncDisposable
     /// <summary>Removes what a state file records (a run or lab whose owner is gone); returns what it did.</summary>
     public static async Task<IReadOnlyList<string>> CleanAsync(string statePath)
     {
-        if (!File.Exists(statePath)) return [];
+        if (!File.Exists(statePath))
+            return [];
         var done = await RemoveAsync(HostsState.Load(statePath));
         File.Delete(statePath);
         return done;
@@ -152,43 +196,63 @@ public sealed class HostBridge : IAsyncDisposable
     public static async Task<IReadOnlyList<string>> CleanPrefixAsync(string prefix)
     {
         var dash = prefix + "-";
-        var namespaces = (await HostCommands.RunAsync(["ip", "netns", "list"])).Output
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Where(n => n.StartsWith(dash)).ToList();
-        var links = (await HostCommands.RunAsync(["ip", "-o", "link", "show"])).Output
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')[1].Trim().Split('@')[0]).Where(n => n.StartsWith(dash)).ToList();
-        var forward = (await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Contains($"checker:{prefix}");
-        return await RemoveAsync(new HostsState
-        {
-            Prefix = prefix,
-            Bridge = $"{prefix}-br", // named even if gone, so that a FORWARD rule that outlived it is found
-            ForwardRule = forward,
-            Namespaces = namespaces,
-            Veths = links.Where(l => l != $"{prefix}-br").ToList(),
-        });
+        var namespaces = (await HostCommands.RunAsync(["ip", "netns", "list"]))
+            .Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')[0])
+            .Where(n => n.StartsWith(dash))
+            .ToList();
+        var links = (await HostCommands.RunAsync(["ip", "-o", "link", "show"]))
+            .Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':')[1].Trim().Split('@')[0])
+            .Where(n => n.StartsWith(dash))
+            .ToList();
+        var forward = (await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Contains(
+            $"checker:{prefix}"
+        );
+        return await RemoveAsync(
+            new HostsState
+            {
+                Prefix = prefix,
+                Bridge = $"{prefix}-br", // named even if gone, so that a FORWARD rule that outlived it is found
+                ForwardRule = forward,
+                Namespaces = namespaces,
+                Veths = links.Where(l => l != $"{prefix}-br").ToList(),
+            }
+        );
     }
 
     static async Task<List<string>> RemoveAsync(HostsState s)
     {
         var done = new List<string>();
         foreach (var pidFile in s.PidFiles)
-            if (KillFromPidFile(pidFile) is { } pid) done.Add($"killed pid {pid} ({pidFile})");
+            if (KillFromPidFile(pidFile) is { } pid)
+                done.Add($"killed pid {pid} ({pidFile})");
         foreach (var ns in s.Namespaces)
         {
             // Anything still running in a namespace this run made is this run's (sshd, its sessions, servers).
             var pids = await HostCommands.RunAsync(["ip", "netns", "pids", ns]);
-            if (pids.ExitCode != 0) continue; // already gone
+            if (pids.ExitCode != 0)
+                continue; // already gone
             foreach (var line in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                if (int.TryParse(line, out var pid) && Posix.Signal(pid, (int)NodeSignal.Kill)) done.Add($"killed pid {pid} in {ns}");
-            if ((await HostCommands.RunAsync(["ip", "netns", "del", ns])).ExitCode == 0) done.Add($"deleted namespace {ns}");
+                if (int.TryParse(line, out var pid) && Posix.Signal(pid, (int)NodeSignal.Kill))
+                    done.Add($"killed pid {pid} in {ns}");
+            if ((await HostCommands.RunAsync(["ip", "netns", "del", ns])).ExitCode == 0)
+                done.Add($"deleted namespace {ns}");
         }
         // Deleting a namespace removes its veth ends asynchronously; removing the host ends here makes it certain.
         foreach (var veth in s.Veths)
-            if ((await HostCommands.RunAsync(["ip", "link", "del", veth])).ExitCode == 0) done.Add($"deleted veth {veth}");
+            if ((await HostCommands.RunAsync(["ip", "link", "del", veth])).ExitCode == 0)
+                done.Add($"deleted veth {veth}");
         if (s.Bridge is { } br)
         {
-            if ((await HostCommands.RunAsync(["ip", "link", "del", br])).ExitCode == 0) done.Add($"deleted bridge {br}");
+            if ((await HostCommands.RunAsync(["ip", "link", "del", br])).ExitCode == 0)
+                done.Add($"deleted bridge {br}");
             if (s.ForwardRule)
-                while ((await HostCommands.RunAsync(["iptables", "-w", "-D", "FORWARD", .. ForwardRule(s.Prefix, br)])).ExitCode == 0)
+                while (
+                    (
+                        await HostCommands.RunAsync(["iptables", "-w", "-D", "FORWARD", .. ForwardRule(s.Prefix, br)])
+                    ).ExitCode == 0
+                )
                     done.Add($"removed FORWARD rule for {br}");
         }
         return done;
@@ -198,13 +262,18 @@ public sealed class HostBridge : IAsyncDisposable
     {
         try
         {
-            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) return null;
+            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+                return null;
             // Only if that pid still runs the command that wrote the file, not a reuse of the number.
             var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-            if (!cmdline.Contains(Path.GetDirectoryName(pidFile)!)) return null;
+            if (!cmdline.Contains(Path.GetDirectoryName(pidFile)!))
+                return null;
             return Posix.Signal(pid, (int)NodeSignal.Kill) ? pid : null;
         }
-        catch (IOException) { return null; }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     static string[] ForwardRule(string prefix, string bridge) =>
@@ -216,7 +285,8 @@ public sealed class HostBridge : IAsyncDisposable
     /// </summary>
     static async Task<bool> NeedsForwardRuleAsync(CancellationToken ct)
     {
-        if (File.Exists(BridgeNetfilter) && File.ReadAllText(BridgeNetfilter).Trim() == "1") return true;
+        if (File.Exists(BridgeNetfilter) && File.ReadAllText(BridgeNetfilter).Trim() == "1")
+            return true;
         var rules = await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"], ct);
         return rules.Output.Contains("-P FORWARD DROP");
     }
@@ -227,8 +297,16 @@ public sealed class HostBridge : IAsyncDisposable
     /// <summary>A second octet S claimed for this bridge, with no 127.S.* on any interface or in any route.</summary>
     static async Task<LoopbackSubnet> ClaimSubnetAsync(CancellationToken ct)
     {
-        var seen = (await HostCommands.MustAsync(["ip", "-4", "-o", "addr", "show"], ct)) + (await HostCommands.MustAsync(["ip", "route", "show", "table", "all"], ct));
-        try { return LoopbackSubnet.Claim(s => !seen.Contains($"127.{s}.", StringComparison.Ordinal)); }
-        catch (InvalidOperationException e) { throw new HostCommandException(e.Message); }
+        var seen =
+            (await HostCommands.MustAsync(["ip", "-4", "-o", "addr", "show"], ct))
+            + (await HostCommands.MustAsync(["ip", "route", "show", "table", "all"], ct));
+        try
+        {
+            return LoopbackSubnet.Claim(s => !seen.Contains($"127.{s}.", StringComparison.Ordinal));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new HostCommandException(e.Message);
+        }
     }
 }

@@ -12,12 +12,16 @@ public sealed class HostsState
     public string Prefix { get; set; } = "";
     public int Subnet { get; set; }
     public string? Bridge { get; set; }
+
     /// <summary>Whether a FORWARD ACCEPT rule for the bridge was added to the host's iptables.</summary>
     public bool ForwardRule { get; set; }
+
     /// <summary>Namespaces made with `ip netns add` (a container's namespace is not ours to delete).</summary>
     public List<string> Namespaces { get; set; } = [];
+
     /// <summary>Host-side ends of the veth pairs.</summary>
     public List<string> Veths { get; set; } = [];
+
     /// <summary>Pid files of daemons started in the namespaces (the lab's sshd).</summary>
     public List<string> PidFiles { get; set; } = [];
 
@@ -40,8 +44,10 @@ public sealed class HostsState
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (Nodes.Posix.Ownership(path, followLink: false) is not null
-            && Running.StateFolders.Distrust(path) is { } why)
+        if (
+            Nodes.Posix.Ownership(path, followLink: false) is not null
+            && Running.StateFolders.Distrust(path) is { } why
+        )
             throw new Running.UnsafeStateException($"hosts state {path}: {why}; Checker will not use it");
         var tmp = path + ".tmp";
         if (Nodes.Posix.Ownership(tmp, followLink: false) is not null)
@@ -52,7 +58,9 @@ public sealed class HostsState
         }
         var create = new FileStreamOptions
         {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite,
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = OwnerReadWrite,
         };
         using (var file = new FileStream(tmp, create))
         using (var writer = new StreamWriter(file))

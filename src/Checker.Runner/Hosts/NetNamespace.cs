@@ -12,7 +12,11 @@ public sealed record NetNamespace
     /// <summary>The pid whose namespace this is, or null for a named one.</summary>
     public int? Pid { get; }
 
-    NetNamespace(string? name, int? pid) { Name = name; Pid = pid; }
+    NetNamespace(string? name, int? pid)
+    {
+        Name = name;
+        Pid = pid;
+    }
 
     public static NetNamespace Named(string name) => new(name, null);
 
@@ -22,7 +26,8 @@ public sealed record NetNamespace
     /// <summary>What `ip link set DEV netns X` accepts: the name, or the pid.</summary>
     public string LinkTarget => Name ?? Pid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>argv that runs a command inside the namespace (network only; the filesystem stays the host's).</summary>
+    /// <summary>argv that runs a command inside the namespace (network only; the filesystem stays the
+    /// host's).</summary>
     public IReadOnlyList<string> Exec(IEnumerable<string> argv) =>
         Name is not null ? ["ip", "netns", "exec", Name, .. argv] : ["nsenter", "-t", LinkTarget, "-n", .. argv];
 

@@ -27,14 +27,22 @@ public static partial class NetnsSockets
             {
                 using var own = File.OpenHandle("/proc/thread-self/ns/net");
                 using var target = File.OpenHandle(path);
-                if (setns((int)target.DangerousGetHandle(), CloneNewNet) != 0) throw new IOException($"setns {path}: errno {Marshal.GetLastPInvokeError()}");
-                try { made = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp); }
+                if (setns((int)target.DangerousGetHandle(), CloneNewNet) != 0)
+                    throw new IOException($"setns {path}: errno {Marshal.GetLastPInvokeError()}");
+                try
+                {
+                    made = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                }
                 finally
                 {
-                    if (setns((int)own.DangerousGetHandle(), CloneNewNet) != 0) Environment.FailFast("cannot leave a network namespace");
+                    if (setns((int)own.DangerousGetHandle(), CloneNewNet) != 0)
+                        Environment.FailFast("cannot leave a network namespace");
                 }
             }
-            catch (Exception e) { error = e; }
+            catch (Exception e)
+            {
+                error = e;
+            }
         });
         t.Start();
         t.Join();

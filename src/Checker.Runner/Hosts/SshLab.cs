@@ -33,6 +33,7 @@ public sealed class SshLab
         Environment.GetEnvironmentVariable("CHECKER_LAB_DIR") is { Length: > 0 } d ? d : Running.StateFolders.Lab;
 
     static string LabFile(string folder) => Path.Combine(folder, "lab.json");
+
     static string StateFile(string folder) => Path.Combine(folder, "hosts.json");
 
     public static bool IsUp(string folder) => File.Exists(LabFile(folder)) || File.Exists(StateFile(folder));
@@ -50,44 +51,63 @@ public sealed class SshLab
     /// </summary>
     static void Trusted(string folder)
     {
-        if (Nodes.Posix.Ownership(folder, followLink: false) is null) return;
+        if (Nodes.Posix.Ownership(folder, followLink: false) is null)
+            return;
         if (Running.StateFolders.Distrust(folder, directory: true) is { } why)
             throw new Running.UnsafeStateException($"lab folder {folder}: {why}; Checker will not use it");
         foreach (var file in new[] { LabFile(folder), StateFile(folder) })
-            if (Nodes.Posix.Ownership(file, followLink: false) is not null
-                && Running.StateFolders.Distrust(file) is { } bad)
+            if (
+                Nodes.Posix.Ownership(file, followLink: false) is not null
+                && Running.StateFolders.Distrust(file) is { } bad
+            )
                 throw new Running.UnsafeStateException($"{file}: {bad}; Checker will not use it");
     }
 
-    /// <summary>Makes `count` hosts in `folder` (which must not hold a lab) and waits until every sshd accepts connections.</summary>
+    /// <summary>Makes `count` hosts in `folder` (which must not hold a lab) and waits until every sshd accepts
+    /// connections.</summary>
     public static async Task<SshLab> UpAsync(string folder, int count, CancellationToken ct = default)
     {
-        if (count is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(count), "a lab has 1 to 200 hosts");
+        if (count is < 1 or > 200)
+            throw new ArgumentOutOfRangeException(nameof(count), "a lab has 1 to 200 hosts");
         folder = Running.StateFolders.Own(folder);
-        if (IsUp(folder)) throw new InvalidOperationException($"a lab is already up in {folder}; run 'checker lab down' first");
-        if (!File.Exists(Sshd)) throw new InvalidOperationException($"{Sshd} is missing: install Debian's openssh-server");
-        Directory.CreateDirectory("/run/sshd"); // sshd's privilege separation directory, which Debian makes only when its own sshd starts
+        if (IsUp(folder))
+            throw new InvalidOperationException($"a lab is already up in {folder}; run 'checker lab down' first");
+        if (!File.Exists(Sshd))
+            throw new InvalidOperationException($"{Sshd} is missing: install Debian's openssh-server");
+        // sshd's privilege separation directory, which Debian makes only when its own sshd starts
+        Directory.CreateDirectory("/run/sshd");
 
         var clientKey = Path.Combine(folder, "id_ed25519");
-        var keygen = HostCommands.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "checker-lab", "-f", clientKey], ct);
+        var keygen = HostCommands.MustAsync(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "checker-lab", "-f", clientKey],
+            ct
+        );
         var bridge = await HostBridge.CreateAsync(StateFile(folder), ct: ct);
         try
         {
-            var hosts = await Task.WhenAll(Enumerable.Range(1, count).Select(k => MakeHostAsync(bridge, folder, k, ct)));
+            var hosts = await Task.WhenAll(
+                Enumerable.Range(1, count).Select(k => MakeHostAsync(bridge, folder, k, ct))
+            );
             await keygen;
             File.Copy(clientKey + ".pub", Path.Combine(folder, "authorized_keys"), overwrite: true);
             await Task.WhenAll(hosts.Select(h => StartSshdAsync(bridge, folder, h, ct)));
 
             var knownHosts = Path.Combine(folder, "known_hosts");
-            File.WriteAllLines(knownHosts, hosts.Select(h =>
-            {
-                var pub = File.ReadAllText(Path.Combine(folder, h.Name, "ssh_host_ed25519_key.pub")).Split(' ');
-                return $"{h.Address} {pub[0]} {pub[1].Trim()}";
-            }));
+            File.WriteAllLines(
+                knownHosts,
+                hosts.Select(h =>
+                {
+                    var pub = File.ReadAllText(Path.Combine(folder, h.Name, "ssh_host_ed25519_key.pub")).Split(' ');
+                    return $"{h.Address} {pub[0]} {pub[1].Trim()}";
+                })
+            );
             var lab = new SshLab
             {
-                Folder = folder, PrivateKey = clientKey, KnownHosts = knownHosts,
-                RunnerAddress = bridge.RunnerAddress, Hosts = [.. hosts],
+                Folder = folder,
+                PrivateKey = clientKey,
+                KnownHosts = knownHosts,
+                RunnerAddress = bridge.RunnerAddress,
+                Hosts = [.. hosts],
             };
             File.WriteAllText(LabFile(folder), JsonConvert.SerializeObject(lab, Formatting.Indented));
             return lab;
@@ -103,7 +123,21 @@ public sealed class SshLab
     {
         var name = $"n{k}";
         var dir = Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
-        var hostKey = HostCommands.MustAsync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", $"checker-lab-{name}", "-f", Path.Combine(dir, "ssh_host_ed25519_key")], ct);
+        var hostKey = HostCommands.MustAsync(
+            [
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                $"checker-lab-{name}",
+                "-f",
+                Path.Combine(dir, "ssh_host_ed25519_key"),
+            ],
+            ct
+        );
         var ns = await bridge.AddNamespaceAsync(k, ct);
         await hostKey;
         return new LabHost(name, bridge.AddressOf(k), ns.Name!);
@@ -115,7 +149,9 @@ public sealed class SshLab
         var config = Path.Combine(dir, "sshd_config");
         // Password authentication is on so that a wrong password is refused by sshd itself (the lab's
         // users have no password that could succeed); keys are how the lab is used.
-        File.WriteAllText(config, $"""
+        File.WriteAllText(
+            config,
+            $"""
             ListenAddress {host.Address}:22
             HostKey {dir}/ssh_host_ed25519_key
             PidFile {dir}/sshd.pid
@@ -130,7 +166,8 @@ public sealed class SshLab
             MaxSessions 100
             Subsystem sftp internal-sftp
 
-            """);
+            """
+        );
         await bridge.RecordPidFileAsync(Path.Combine(dir, "sshd.pid"));
         // A lab host is a fresh Debian host, not this machine's login: bash run by sshd reads root's
         // ~/.bashrc even for a plain command, and a developer's (pyenv, nvm) can add 200 ms to every
@@ -139,9 +176,15 @@ public sealed class SshLab
         var sshd = HostCommands.Join([Sshd, "-f", config, "-E", Path.Combine(dir, "sshd.log")]);
         var rc = "/root/.bashrc";
         var cleanRc = Path.Combine(folder, "bashrc");
-        if (!File.Exists(cleanRc)) File.WriteAllText(cleanRc, "# an SSH lab host's root starts from Debian's defaults\n");
-        var start = File.Exists(rc) ? $"mount --bind {HostCommands.Quote(cleanRc)} {rc} && exec {sshd}" : $"exec {sshd}";
-        await HostCommands.MustAsync(["ip", "netns", "exec", host.Namespace, "unshare", "-m", "--propagation", "private", "sh", "-c", start], ct);
+        if (!File.Exists(cleanRc))
+            File.WriteAllText(cleanRc, "# an SSH lab host's root starts from Debian's defaults\n");
+        var start = File.Exists(rc)
+            ? $"mount --bind {HostCommands.Quote(cleanRc)} {rc} && exec {sshd}"
+            : $"exec {sshd}";
+        await HostCommands.MustAsync(
+            ["ip", "netns", "exec", host.Namespace, "unshare", "-m", "--propagation", "private", "sh", "-c", start],
+            ct
+        );
         await WaitForPortAsync(host.Address, 22, TimeSpan.FromSeconds(30), ct);
     }
 
@@ -163,22 +206,36 @@ public sealed class SshLab
         }
     }
 
-    /// <summary>Stops every sshd and removes the namespaces, veths, bridge and rules, then the folder; safe to repeat.</summary>
+    /// <summary>Stops every sshd and removes the namespaces, veths, bridge and rules, then the folder; safe to
+    /// repeat.</summary>
     public static async Task<IReadOnlyList<string>> DownAsync(string folder)
     {
         Trusted(folder);
         var done = await HostBridge.CleanAsync(StateFile(folder));
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
         return done;
     }
 
     /// <summary>The flags that point `checker run` at this lab.</summary>
     public string Flags =>
-        $"--nodes {string.Join(',', Hosts.Select(h => h.Address))} --username {User} --ssh-private-key {PrivateKey} --ssh.known-hosts {KnownHosts}";
+        $"--nodes {string.Join(',', Hosts.Select(h => h.Address))} --username {User} --ssh-private-key "
+        + $"{PrivateKey} --ssh.known-hosts {KnownHosts}";
 
     /// <summary>The same as a spec fragment.</summary>
-    public string SpecFragment => JsonConvert.SerializeObject(new
-    {
-        nodes = new { provider = "ssh", hosts = Hosts.Select(h => h.Address), user = User, privateKey = PrivateKey, knownHosts = KnownHosts },
-    }, Formatting.Indented);
+    public string SpecFragment =>
+        JsonConvert.SerializeObject(
+            new
+            {
+                nodes = new
+                {
+                    provider = "ssh",
+                    hosts = Hosts.Select(h => h.Address),
+                    user = User,
+                    privateKey = PrivateKey,
+                    knownHosts = KnownHosts,
+                },
+            },
+            Formatting.Indented
+        );
 }

@@ -5,14 +5,17 @@ using System.Threading.Channels;
 
 namespace Checker.Runner.Net;
 
-/// <summary>Rewrites the start of a connection (e.g. a handshake that names addresses) before the plain pumping begins.</summary>
+/// <summary>Rewrites the start of a connection (e.g. a handshake that names addresses) before the plain pumping
+/// begins.</summary>
 public delegate Task Handshake(Socket from, Socket to, CancellationToken ct);
 
 /// <summary>How a proxy ends a blackhole.</summary>
 public enum HealMode
 {
-    /// <summary>Held data moves on at the sender's next TCP retransmission (backoff from 200 ms), as after a real DROP.</summary>
+    /// <summary>Held data moves on at the sender's next TCP retransmission (backoff from 200 ms), as after a real
+    /// DROP.</summary>
     Retransmit,
+
     /// <summary>Held data moves on at once.</summary>
     Instant,
 }
@@ -34,7 +37,8 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>What a sender gets across without ACKs: about an initial congestion window on loopback.</summary>
     public const int WindowWithoutAcks = 16 * 1024;
 
-    static readonly TimeSpan MinRto = TimeSpan.FromMilliseconds(200), MaxRto = TimeSpan.FromSeconds(120);
+    static readonly TimeSpan MinRto = TimeSpan.FromMilliseconds(200),
+        MaxRto = TimeSpan.FromSeconds(120);
 
     readonly IPEndPoint target;
     readonly Handshake? handshake;
@@ -43,21 +47,33 @@ public sealed class FaultProxy : IAsyncDisposable
     readonly ConcurrentDictionary<ProxiedConnection, byte> connections = new();
     readonly object gate = new();
     IDisposable? watch;
-    Socket? listener, plug;
+    Socket? listener,
+        plug;
     Mode mode = Mode.Refuse;
 
-    enum Mode { Refuse, Silent, Open }
+    enum Mode
+    {
+        Refuse,
+        Silent,
+        Open,
+    }
 
     public IPEndPoint Listen { get; }
     public TrafficGate Forward { get; } = new();
     public TrafficGate Backward { get; } = new();
 
-    public FaultProxy(IPEndPoint listen, IPEndPoint target, Handshake? handshake = null, HealMode heal = HealMode.Retransmit)
+    public FaultProxy(
+        IPEndPoint listen,
+        IPEndPoint target,
+        Handshake? handshake = null,
+        HealMode heal = HealMode.Retransmit
+    )
     {
         this.target = target;
         this.handshake = handshake;
         this.heal = heal;
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp); // learns the port when 0 is asked for
+        // learns the port when 0 is asked for
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         probe.Bind(listen);
         Listen = (IPEndPoint)probe.LocalEndPoint!;
@@ -82,7 +98,8 @@ public sealed class FaultProxy : IAsyncDisposable
         closing.IsCancellationRequested ? Mode.Refuse
         : Forward.IsBlackhole || Backward.IsBlackhole ? Mode.Silent // a SYN or its SYN-ACK is lost either way
         : Forward.Fault.Kind == LinkFaultKind.Drop || Backward.Fault.Kind == LinkFaultKind.Drop ? Mode.Refuse
-        : ListeningSockets.IsListening(target) ? Mode.Open : Mode.Refuse;
+        : ListeningSockets.IsListening(target) ? Mode.Open
+        : Mode.Refuse;
 
     /// <summary>Makes the listener what the faults and the target call for.</summary>
     void Reconcile()
@@ -90,15 +107,20 @@ public sealed class FaultProxy : IAsyncDisposable
         lock (gate)
         {
             var want = Desired();
-            if (want == mode) return;
+            if (want == mode)
+                return;
             plug?.Dispose();
             listener?.Dispose();
             plug = listener = null;
             mode = want;
-            if (want == Mode.Refuse) return;
+            if (want == Mode.Refuse)
+                return;
             var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             l.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            try { l.Bind(Listen); }
+            try
+            {
+                l.Bind(Listen);
+            }
             catch (SocketException)
             {
                 l.Dispose();
@@ -126,14 +148,27 @@ public sealed class FaultProxy : IAsyncDisposable
         while (!closing.IsCancellationRequested)
         {
             Socket client;
-            try { client = await l.AcceptAsync(closing.Token); }
-            catch (Exception) { return; } // closed: the mode changed
+            try
+            {
+                client = await l.AcceptAsync(closing.Token);
+            }
+            catch (Exception)
+            {
+                return;
+            } // closed: the mode changed
             var c = new ProxiedConnection(client);
             connections[c] = 0;
             _ = Task.Run(async () =>
             {
-                try { await ServeAsync(c); }
-                finally { connections.TryRemove(c, out _); c.Reset(); }
+                try
+                {
+                    await ServeAsync(c);
+                }
+                finally
+                {
+                    connections.TryRemove(c, out _);
+                    c.Reset();
+                }
             });
         }
     }
@@ -144,33 +179,64 @@ public sealed class FaultProxy : IAsyncDisposable
         try
         {
             await c.Server.ConnectAsync(target, ct); // refused if the target died just now: the client is reset
-            if (handshake is not null) await handshake(c.Client, c.Server, ct);
+            if (handshake is not null)
+                await handshake(c.Client, c.Server, ct);
             c.Client.NoDelay = true;
             // Each direction may end cleanly on its own (half-close); a failure in either cuts both.
             async Task Pump(Socket from, Socket to, TrafficGate way, TrafficGate back)
             {
-                try { await PumpAsync(from, to, way, back, c, ct); }
-                catch (Exception) { c.Reset(); }
+                try
+                {
+                    await PumpAsync(from, to, way, back, c, ct);
+                }
+                catch (Exception)
+                {
+                    c.Reset();
+                }
             }
-            await Task.WhenAll(Pump(c.Client, c.Server, Forward, Backward), Pump(c.Server, c.Client, Backward, Forward));
+            await Task.WhenAll(
+                Pump(c.Client, c.Server, Forward, Backward),
+                Pump(c.Server, c.Client, Backward, Forward)
+            );
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or ObjectDisposedException or ChannelClosedException) { }
+        catch (Exception e)
+            when (e
+                    is SocketException
+                        or OperationCanceledException
+                        or IOException
+                        or ObjectDisposedException
+                        or ChannelClosedException
+            ) { }
     }
 
-    /// <summary>Copies one direction: a reader that honours the cut and the missing ACKs, and a writer that applies delays in order.</summary>
-    async Task PumpAsync(Socket from, Socket to, TrafficGate way, TrafficGate back, ProxiedConnection c, CancellationToken ct)
+    /// <summary>Copies one direction: a reader that honours the cut and the missing ACKs, and a writer that applies
+    /// delays in order.</summary>
+    async Task PumpAsync(
+        Socket from,
+        Socket to,
+        TrafficGate way,
+        TrafficGate back,
+        ProxiedConnection c,
+        CancellationToken ct
+    )
     {
-        var queue = Channel.CreateBounded<(byte[] Data, int Length, DateTime Due)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        var writer = Task.Run(async () =>
-        {
-            await foreach (var (data, length, due) in queue.Reader.ReadAllAsync(ct))
+        var queue = Channel.CreateBounded<(byte[] Data, int Length, DateTime Due)>(
+            new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true }
+        );
+        var writer = Task.Run(
+            async () =>
             {
-                var wait = due - DateTime.UtcNow;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
-                await to.SendAsync(data.AsMemory(0, length), SocketFlags.None, ct);
-            }
-            to.Shutdown(SocketShutdown.Send);
-        }, ct);
+                await foreach (var (data, length, due) in queue.Reader.ReadAllAsync(ct))
+                {
+                    var wait = due - DateTime.UtcNow;
+                    if (wait > TimeSpan.Zero)
+                        await Task.Delay(wait, ct);
+                    await to.SendAsync(data.AsMemory(0, length), SocketFlags.None, ct);
+                }
+                to.Shutdown(SocketShutdown.Send);
+            },
+            ct
+        );
         var sentEpoch = -1;
         var sentSinceBackCut = 0L;
         try
@@ -184,24 +250,31 @@ public sealed class FaultProxy : IAsyncDisposable
                 }
                 var buffer = new byte[16 * 1024];
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
-                if (n == 0) break;
+                if (n == 0)
+                    break;
                 if (way.Fault.Kind == LinkFaultKind.Drop)
                 {
                     c.Reset(); // REJECT answers the first packet across the cut with a reset
                     return;
                 }
-                if (way.IsBlackhole) await ResumeAfterHealAsync(DateTime.UtcNow, way, ct); // read just as the cut began
+                if (way.IsBlackhole)
+                    await ResumeAfterHealAsync(DateTime.UtcNow, way, ct); // read just as the cut began
                 if (back.IsBlackhole)
                 {
                     // This direction's ACKs are cut: a window's worth passes, then the sender waits for the heal.
-                    if (back.Epoch != sentEpoch) (sentEpoch, sentSinceBackCut) = (back.Epoch, 0);
-                    if (sentSinceBackCut >= WindowWithoutAcks) await ResumeAfterHealAsync(DateTime.UtcNow, back, ct);
+                    if (back.Epoch != sentEpoch)
+                        (sentEpoch, sentSinceBackCut) = (back.Epoch, 0);
+                    if (sentSinceBackCut >= WindowWithoutAcks)
+                        await ResumeAfterHealAsync(DateTime.UtcNow, back, ct);
                     sentSinceBackCut += n;
                 }
                 await queue.Writer.WriteAsync((buffer, n, DateTime.UtcNow + way.Fault.NextDelay()), ct);
             }
         }
-        finally { queue.Writer.TryComplete(); }
+        finally
+        {
+            queue.Writer.TryComplete();
+        }
         await writer;
     }
 
@@ -216,24 +289,30 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             if (from.Poll(0, SelectMode.SelectRead))
             {
-                if (from.Available > 0) sentAt ??= DateTime.UtcNow;
-                else return false; // readable with nothing to read: closed or reset
+                if (from.Available > 0)
+                    sentAt ??= DateTime.UtcNow;
+                else
+                    return false; // readable with nothing to read: closed or reset
             }
             await Task.WhenAny(way.ChangedAsync, Task.Delay(50, ct));
             ct.ThrowIfCancellationRequested();
         }
-        if (sentAt is { } t) await ResumeAfterHealAsync(t, way, ct);
+        if (sentAt is { } t)
+            await ResumeAfterHealAsync(t, way, ct);
         return true;
     }
 
-    /// <summary>After the heal, waits for the retransmission of data first sent at `sentAt`: 200 ms, then doubling.</summary>
+    /// <summary>After the heal, waits for the retransmission of data first sent at `sentAt`: 200 ms, then
+    /// doubling.</summary>
     async Task ResumeAfterHealAsync(DateTime sentAt, TrafficGate way, CancellationToken ct)
     {
         await way.WaitOpenAsync(ct);
-        if (heal == HealMode.Instant) return;
+        if (heal == HealMode.Instant)
+            return;
         var healed = DateTime.UtcNow;
         var next = sentAt;
-        for (var rto = MinRto; next <= healed; rto = rto * 2 < MaxRto ? rto * 2 : MaxRto) next += rto;
+        for (var rto = MinRto; next <= healed; rto = rto * 2 < MaxRto ? rto * 2 : MaxRto)
+            next += rto;
         await Task.Delay(next - healed, ct);
     }
 
@@ -242,7 +321,8 @@ public sealed class FaultProxy : IAsyncDisposable
         closing.Cancel();
         watch?.Dispose();
         Reconcile();
-        foreach (var c in connections.Keys) c.Reset();
+        foreach (var c in connections.Keys)
+            c.Reset();
         await Task.CompletedTask;
     }
 
@@ -251,12 +331,17 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         readonly CancellationTokenSource cut = new();
         public Socket Client { get; } = client;
-        public Socket Server { get; } = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        public Socket Server { get; } =
+            new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         public CancellationToken Cut => cut.Token;
 
         public void Reset()
         {
-            try { cut.Cancel(); } catch (ObjectDisposedException) { }
+            try
+            {
+                cut.Cancel();
+            }
+            catch (ObjectDisposedException) { }
             ResetSocket(Client);
             ResetSocket(Server);
         }
@@ -264,7 +349,11 @@ public sealed class FaultProxy : IAsyncDisposable
         /// <summary>Closes with RST rather than FIN, as a refusing firewall or a dead peer would appear.</summary>
         static void ResetSocket(Socket s)
         {
-            try { s.LingerState = new LingerOption(true, 0); } catch (Exception) { }
+            try
+            {
+                s.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception) { }
             s.Dispose();
         }
     }

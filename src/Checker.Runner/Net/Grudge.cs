@@ -14,8 +14,10 @@ public sealed class Grudge
     /// <summary>Makes `to` refuse traffic from `from`.</summary>
     public Grudge Refuse(string to, string from)
     {
-        if (to == from) return this;
-        if (!refuses.TryGetValue(to, out var s)) refuses[to] = s = new SortedSet<string>(StringComparer.Ordinal);
+        if (to == from)
+            return this;
+        if (!refuses.TryGetValue(to, out var s))
+            refuses[to] = s = new SortedSet<string>(StringComparer.Ordinal);
         s.Add(from);
         return this;
     }
@@ -26,8 +28,8 @@ public sealed class Grudge
         var g = new Grudge();
         var bs = b.ToList();
         foreach (var x in a)
-            foreach (var y in bs)
-                g.Refuse(x, y).Refuse(y, x);
+        foreach (var y in bs)
+            g.Refuse(x, y).Refuse(y, x);
         return g;
     }
 
@@ -36,8 +38,9 @@ public sealed class Grudge
     {
         var g = new Grudge();
         foreach (var to in nodes)
-            foreach (var from in nodes)
-                if (from != to && !connected(from, to)) g.Refuse(to, from);
+        foreach (var from in nodes)
+            if (from != to && !connected(from, to))
+                g.Refuse(to, from);
         return g;
     }
 
@@ -53,5 +56,10 @@ public sealed class Grudge
     }
 
     public override string ToString() =>
-        string.Join(", ", refuses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} refuses {string.Join('/', kv.Value)}"));
+        string.Join(
+            ", ",
+            refuses
+                .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => $"{kv.Key} refuses {string.Join('/', kv.Value)}")
+        );
 }

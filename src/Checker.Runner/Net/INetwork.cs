@@ -7,18 +7,27 @@ namespace Checker.Runner.Net;
 public enum NetworkAbilities
 {
     None = 0,
-    /// <summary>Cuts by grudge, refusing new connections and resetting old ones (iptables REJECT --reject-with tcp-reset).</summary>
+
+    /// <summary>Cuts by grudge, refusing new connections and resetting old ones (iptables REJECT --reject-with
+    /// tcp-reset).</summary>
     Drop = 1,
-    /// <summary>Cuts by grudge, silently (iptables DROP): connects time out, established connections retransmit.</summary>
+
+    /// <summary>Cuts by grudge, silently (iptables DROP): connects time out, established connections
+    /// retransmit.</summary>
     Blackhole = 2,
+
     /// <summary>Cuts one direction only.</summary>
     OneWay = 4,
+
     /// <summary>Delays packets with jitter.</summary>
     Delay = 8,
+
     /// <summary>Drops a share of packets at random.</summary>
     Loss = 16,
+
     /// <summary>Limits each node's outgoing rate.</summary>
     Bandwidth = 32,
+
     /// <summary>
     /// Silences established connections of one link after a number of bytes, while they stay open: no
     /// reset, no close arrives (iptables connbytes with conntrack accounting).
@@ -27,7 +36,11 @@ public enum NetworkAbilities
 }
 
 /// <summary>How a partition looks to the nodes it cuts.</summary>
-public enum PartitionMode { Drop, Blackhole }
+public enum PartitionMode
+{
+    Drop,
+    Blackhole,
+}
 
 /// <summary>
 /// Jepsen's Net protocol: the links between the test's nodes and the faults on them. Faults act on

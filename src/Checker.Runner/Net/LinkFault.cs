@@ -5,10 +5,15 @@ public enum LinkFaultKind
 {
     /// <summary>Traffic flows.</summary>
     None,
-    /// <summary>As iptables REJECT --reject-with tcp-reset: new connections are refused, and a connection is reset when a packet crosses the cut.</summary>
+
+    /// <summary>As iptables REJECT --reject-with tcp-reset: new connections are refused, and a connection is reset when
+    /// a packet crosses the cut.</summary>
     Drop,
-    /// <summary>As iptables DROP: nothing crosses, new connections time out, and senders retransmit until the heal.</summary>
+
+    /// <summary>As iptables DROP: nothing crosses, new connections time out, and senders retransmit until the
+    /// heal.</summary>
     Blackhole,
+
     /// <summary>Every chunk is held back by a delay with jitter.</summary>
     Delay,
 }
@@ -19,11 +24,16 @@ public sealed record LinkFault(LinkFaultKind Kind, int DelayMs = 0, int JitterMs
     public static readonly LinkFault None = new(LinkFaultKind.None);
     public static readonly LinkFault Drop = new(LinkFaultKind.Drop);
     public static readonly LinkFault Blackhole = new(LinkFaultKind.Blackhole);
+
     public static LinkFault Delay(int ms, int jitterMs) => new(LinkFaultKind.Delay, ms, jitterMs);
 
     /// <summary>This chunk's delay: DelayMs ± JitterMs, never negative.</summary>
-    public TimeSpan NextDelay() => Kind != LinkFaultKind.Delay ? TimeSpan.Zero
-        : TimeSpan.FromMilliseconds(Math.Max(0, DelayMs + (JitterMs == 0 ? 0 : Random.Shared.Next(-JitterMs, JitterMs + 1))));
+    public TimeSpan NextDelay() =>
+        Kind != LinkFaultKind.Delay
+            ? TimeSpan.Zero
+            : TimeSpan.FromMilliseconds(
+                Math.Max(0, DelayMs + (JitterMs == 0 ? 0 : Random.Shared.Next(-JitterMs, JitterMs + 1)))
+            );
 }
 
 /// <summary>The current fault of one direction; pumps wait on it while it is a blackhole.</summary>
@@ -44,7 +54,9 @@ public sealed class TrafficGate
     {
         fault = value;
         Interlocked.Increment(ref epoch);
-        Interlocked.Exchange(ref changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        Interlocked
+            .Exchange(ref changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
+            .TrySetResult();
     }
 
     /// <summary>Completes at the next change of fault.</summary>
@@ -56,7 +68,8 @@ public sealed class TrafficGate
         while (true)
         {
             var signal = ChangedAsync;
-            if (!IsBlackhole) return;
+            if (!IsBlackhole)
+                return;
             await signal.WaitAsync(ct);
         }
     }

@@ -15,14 +15,19 @@ public sealed class LoopbackSubnet : IDisposable
     /// <summary>Root's lock files, which every user's runs lock.</summary>
     const string SharedDirectory = "/run/checker/loopback";
 
-    const int First = 20, Count = 230;
+    const int First = 20,
+        Count = 230;
 
     readonly FileStream held;
 
     /// <summary>The second octet: this run owns 127.Octet.0.0/16.</summary>
     public int Octet { get; }
 
-    LoopbackSubnet(int octet, FileStream held) { Octet = octet; this.held = held; }
+    LoopbackSubnet(int octet, FileStream held)
+    {
+        Octet = octet;
+        this.held = held;
+    }
 
     /// <summary>
     /// Claims an S in [20, 250), tried in random order, that no other claim holds and that isFree accepts (a check of
@@ -35,11 +40,15 @@ public sealed class LoopbackSubnet : IDisposable
         Random.Shared.Shuffle(octets); // random, so runs started together rarely contend for one file
         foreach (var octet in octets)
         {
-            if (TryLock(directory, octet) is not { } held) continue;
-            if (isFree(octet)) return new LoopbackSubnet(octet, held);
+            if (TryLock(directory, octet) is not { } held)
+                continue;
+            if (isFree(octet))
+                return new LoopbackSubnet(octet, held);
             held.Dispose();
         }
-        throw new InvalidOperationException("no free 127.S.0.0/16 loopback subnet: every one tried is claimed by another run or in use");
+        throw new InvalidOperationException(
+            "no free 127.S.0.0/16 loopback subnet: every one tried is claimed by another run or in use"
+        );
     }
 
     /// <summary>
@@ -58,18 +67,25 @@ public sealed class LoopbackSubnet : IDisposable
             for (var octet = First; octet < First + Count; octet++)
             {
                 var path = LockFile(shared, octet);
-                if (Nodes.Posix.Ownership(path, followLink: false) is not null) continue;
+                if (Nodes.Posix.Ownership(path, followLink: false) is not null)
+                    continue;
                 var create = new FileStreamOptions
                 {
-                    Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite,
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    Share = FileShare.ReadWrite,
                     UnixCreateMode = everyoneReads,
                 };
-                try { new FileStream(path, create).Dispose(); }
+                try
+                {
+                    new FileStream(path, create).Dispose();
+                }
                 catch (IOException) { } // another run made it meanwhile
             }
             return shared;
         }
-        if (Running.StateFolders.Distrust(SharedDirectory, directory: true) is null) return SharedDirectory;
+        if (Running.StateFolders.Distrust(SharedDirectory, directory: true) is null)
+            return SharedDirectory;
         return Running.StateFolders.Own(Running.StateFolders.Loopback);
     }
 
@@ -82,14 +98,21 @@ public sealed class LoopbackSubnet : IDisposable
         var path = LockFile(directory, octet);
         var own = directory != SharedDirectory || Nodes.Posix.EffectiveUser == 0;
         var there = Nodes.Posix.Ownership(path, followLink: false) is not null;
-        if (there && Running.StateFolders.Distrust(path) is not null) return null;
+        if (there && Running.StateFolders.Distrust(path) is not null)
+            return null;
         try
         {
             // FileShare.None makes .NET take flock(LOCK_EX | LOCK_NB) on the descriptor; reading is all a lock needs.
             return new FileStream(path, own ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.Read, FileShare.None);
         }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Releases the claim; the file stays, empty, for the next run.</summary>

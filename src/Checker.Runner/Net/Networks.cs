@@ -3,7 +3,8 @@ using Checker.Runner.Spec;
 
 namespace Checker.Runner.Net;
 
-/// <summary>What the network between a run's nodes is asked for beyond the nodes: how a proxy ends a blackhole.</summary>
+/// <summary>What the network between a run's nodes is asked for beyond the nodes: how a proxy ends a
+/// blackhole.</summary>
 public sealed record NetworkOptions(HealMode Heal = HealMode.Retransmit)
 {
     /// <summary>The options a spec asks for.</summary>
@@ -11,7 +12,8 @@ public sealed record NetworkOptions(HealMode Heal = HealMode.Retransmit)
         new(spec.Nemesis.HealMode == "instant" ? HealMode.Instant : HealMode.Retransmit);
 }
 
-/// <summary>The network a node provider's nodes will get, known before anything starts: its name and what it can do.</summary>
+/// <summary>The network a node provider's nodes will get, known before anything starts: its name and what it can
+/// do.</summary>
 public sealed record NetworkPlan(string Kind, NetworkAbilities Abilities)
 {
     /// <summary>Checker's TCP proxy between local processes (no root).</summary>
@@ -21,9 +23,16 @@ public sealed record NetworkPlan(string Kind, NetworkAbilities Abilities)
     /// iptables and tc in each node's network namespace: what they can do where the kernel allows; the network's
     /// probe says for sure once it runs.
     /// </summary>
-    public static readonly NetworkPlan Iptables = new("iptables", NetworkAbilities.Drop | NetworkAbilities.Blackhole
-        | NetworkAbilities.OneWay | NetworkAbilities.Loss | NetworkAbilities.Bandwidth | NetworkAbilities.Delay
-        | NetworkAbilities.Stall);
+    public static readonly NetworkPlan Iptables = new(
+        "iptables",
+        NetworkAbilities.Drop
+            | NetworkAbilities.Blackhole
+            | NetworkAbilities.OneWay
+            | NetworkAbilities.Loss
+            | NetworkAbilities.Bandwidth
+            | NetworkAbilities.Delay
+            | NetworkAbilities.Stall
+    );
 }
 
 /// <summary>The networks node providers start: the fault proxy, or iptables through the nodes' shell.</summary>
@@ -39,8 +48,12 @@ public static class Networks
     public static string KindFor(NodesSpec nodes) => PlanFor(nodes).Kind;
 
     /// <summary>Starts the network between the provider's nodes, as the spec asks.</summary>
-    public static Task<INetwork> StartAsync(TestSpec spec, INodeProvider nodes, PeerPorts peers, CancellationToken ct) =>
-        nodes.StartNetworkAsync(NetworkOptions.Of(spec), peers, ct);
+    public static Task<INetwork> StartAsync(
+        TestSpec spec,
+        INodeProvider nodes,
+        PeerPorts peers,
+        CancellationToken ct
+    ) => nodes.StartNetworkAsync(NetworkOptions.Of(spec), peers, ct);
 
     /// <summary>iptables and tc on the nodes, through their shell.</summary>
     public static async Task<INetwork> IptablesAsync(INodeProvider nodes, INodeShell shell, CancellationToken ct) =>

@@ -7,7 +7,10 @@ namespace Checker.Runner.Net;
 /// opening bytes must be rewritten so that a connect-back also goes through the proxies.
 /// HandshakeFor(port, from, to, peerAddress) may return null: no rewrite on that port.
 /// </summary>
-public sealed record PeerPorts(IReadOnlyList<int> Ports, Func<int, Node, Node, Func<Node, Node, string>, Handshake?>? HandshakeFor = null)
+public sealed record PeerPorts(
+    IReadOnlyList<int> Ports,
+    Func<int, Node, Node, Func<Node, Node, string>, Handshake?>? HandshakeFor = null
+)
 {
     public static readonly PeerPorts None = new([]);
 }

@@ -24,30 +24,43 @@ public sealed class ProxyNetwork : INetwork
     public string Kind => "proxy";
 
     /// <summary>What a user-space TCP proxy can do; packet loss and bandwidth need the kernel.</summary>
-    public const NetworkAbilities Can = NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Delay;
+    public const NetworkAbilities Can =
+        NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Delay;
 
     public NetworkAbilities Abilities => Can;
 
     /// <summary>Starts proxies for every ordered pair and peer port.</summary>
-    public static ProxyNetwork Start(IReadOnlyList<Node> nodes, PeerPorts peers, Func<Node, Node, string> peerAddress, HealMode heal = HealMode.Retransmit)
+    public static ProxyNetwork Start(
+        IReadOnlyList<Node> nodes,
+        PeerPorts peers,
+        Func<Node, Node, string> peerAddress,
+        HealMode heal = HealMode.Retransmit
+    )
     {
         var ports = peers.Ports;
-        Func<int, Node, Node, Handshake?>? handshakeFor = peers.HandshakeFor is { } h ? (port, a, b) => h(port, a, b, peerAddress) : null;
+        Func<int, Node, Node, Handshake?>? handshakeFor = peers.HandshakeFor is { } h
+            ? (port, a, b) => h(port, a, b, peerAddress)
+            : null;
         var net = new ProxyNetwork(nodes, peerAddress);
         foreach (var from in nodes)
-            foreach (var to in nodes)
+        foreach (var to in nodes)
+        {
+            if (from == to)
+                continue;
+            var proxies = new List<FaultProxy>();
+            foreach (var port in ports)
             {
-                if (from == to) continue;
-                var proxies = new List<FaultProxy>();
-                foreach (var port in ports)
-                {
-                    var p = new FaultProxy(new IPEndPoint(IPAddress.Parse(peerAddress(from, to)), port),
-                        new IPEndPoint(IPAddress.Parse(to.Address), port), handshakeFor?.Invoke(port, from, to), heal);
-                    p.Start();
-                    proxies.Add(p);
-                }
-                net.links[(from.Name, to.Name)] = proxies;
+                var p = new FaultProxy(
+                    new IPEndPoint(IPAddress.Parse(peerAddress(from, to)), port),
+                    new IPEndPoint(IPAddress.Parse(to.Address), port),
+                    handshakeFor?.Invoke(port, from, to),
+                    heal
+                );
+                p.Start();
+                proxies.Add(p);
             }
+            net.links[(from.Name, to.Name)] = proxies;
+        }
         return net;
     }
 
@@ -61,7 +74,8 @@ public sealed class ProxyNetwork : INetwork
         {
             var forward = traffic.GetValueOrDefault((from, to), LinkFault.None);
             var backward = traffic.GetValueOrDefault((to, from), LinkFault.None);
-            foreach (var p in proxies) p.Set(forward, backward);
+            foreach (var p in proxies)
+                p.Set(forward, backward);
         }
     }
 
@@ -70,8 +84,9 @@ public sealed class ProxyNetwork : INetwork
         var fault = mode == PartitionMode.Drop ? LinkFault.Drop : LinkFault.Blackhole;
         var traffic = new Dictionary<(string, string), LinkFault>();
         foreach (var a in nodes)
-            foreach (var b in nodes)
-                if (a != b && grudge.Blocks(a.Name, b.Name)) traffic[(a.Name, b.Name)] = fault;
+        foreach (var b in nodes)
+            if (a != b && grudge.Blocks(a.Name, b.Name))
+                traffic[(a.Name, b.Name)] = fault;
         SetTraffic(traffic);
         return Task.CompletedTask;
     }
@@ -96,8 +111,9 @@ public sealed class ProxyNetwork : INetwork
     {
         var traffic = new Dictionary<(string, string), LinkFault>();
         foreach (var a in nodes)
-            foreach (var b in nodes)
-                if (a != b) traffic[(a.Name, b.Name)] = fault;
+        foreach (var b in nodes)
+            if (a != b)
+                traffic[(a.Name, b.Name)] = fault;
         SetTraffic(traffic);
     }
 
@@ -110,7 +126,8 @@ public sealed class ProxyNetwork : INetwork
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in links.Values.SelectMany(l => l)) await p.DisposeAsync();
+        foreach (var p in links.Values.SelectMany(l => l))
+            await p.DisposeAsync();
         links.Clear();
     }
 }

@@ -60,7 +60,8 @@ public interface INodeKind
 /// What every node provider does the same way: its fields are a typed settings class, whose defaults go into the
 /// spec and whose problems are spec errors.
 /// </summary>
-public abstract class NodeKind<TSettings> : INodeKind where TSettings : ISpecSettings, new()
+public abstract class NodeKind<TSettings> : INodeKind
+    where TSettings : ISpecSettings, new()
 {
     public abstract string Name { get; }
 
@@ -68,7 +69,8 @@ public abstract class NodeKind<TSettings> : INodeKind where TSettings : ISpecSet
 
     public void Validate(NodesSpec nodes)
     {
-        if (Settings(nodes).Problem() is { } problem) throw new SpecException(problem);
+        if (Settings(nodes).Problem() is { } problem)
+            throw new SpecException(problem);
     }
 
     public int NodeCount(NodesSpec nodes) => NodeCount(nodes, Settings(nodes));
@@ -94,8 +96,12 @@ public abstract class NodeKind<TSettings> : INodeKind where TSettings : ISpecSet
 
     protected virtual JObject? Reach(TSettings settings) => null;
 
-    protected abstract Task<INodeProvider> CreateAsync(TSettings settings, int count, NodeContext context,
-        CancellationToken ct);
+    protected abstract Task<INodeProvider> CreateAsync(
+        TSettings settings,
+        int count,
+        NodeContext context,
+        CancellationToken ct
+    );
 
     /// <summary>The provider's fields of the section, typed.</summary>
     protected static TSettings Settings(NodesSpec nodes) => SpecSections.Read<TSettings>(nodes.Settings, "nodes");

@@ -1,13 +1,15 @@
 namespace Checker.Runner.Nodes;
 
-/// <summary>Nodes with clocks of their own (remote hosts), whose offset from the runner's clock is worth recording.</summary>
+/// <summary>Nodes with clocks of their own (remote hosts), whose offset from the runner's clock is worth
+/// recording.</summary>
 public interface INodeClocks
 {
     /// <summary>The node's clock minus the runner's, and the error of that estimate.</summary>
     Task<(TimeSpan Offset, TimeSpan Uncertainty)> ClockOffsetAsync(Node node, CancellationToken ct);
 }
 
-/// <summary>Nodes whose every process can be frozen at once (Docker's pause: the cgroup freezer), as a host that hangs.</summary>
+/// <summary>Nodes whose every process can be frozen at once (Docker's pause: the cgroup freezer), as a host that
+/// hangs.</summary>
 public interface INodeFreezer
 {
     /// <summary>Freezes every process of the node.</summary>
@@ -45,8 +47,16 @@ public interface INodeProvider : IAsyncDisposable
     /// </summary>
     string MachineOf(Node node) => $"{Kind}:{node.Name}";
 
-    /// <summary>Starts a long-running process on the node, detached from the runner, its output appended to logFile.</summary>
-    Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile, CancellationToken ct);
+    /// <summary>Starts a long-running process on the node, detached from the runner, its output appended to
+    /// logFile.</summary>
+    Task<NodeProcess> StartAsync(
+        Node node,
+        string name,
+        string command,
+        IReadOnlyList<string> args,
+        string logFile,
+        CancellationToken ct
+    );
 
     /// <summary>Sends a signal to a process; a process already gone is not an error.</summary>
     Task SignalAsync(NodeProcess process, NodeSignal signal, CancellationToken ct);
@@ -75,6 +85,7 @@ public interface INodeProvider : IAsyncDisposable
     /// </summary>
     Task<Net.INetwork> StartNetworkAsync(Net.NetworkOptions options, Net.PeerPorts peers, CancellationToken ct);
 
-    /// <summary>Stops every process this provider started and removes the nodes' directories; safe to call twice.</summary>
+    /// <summary>Stops every process this provider started and removes the nodes' directories; safe to call
+    /// twice.</summary>
     Task TeardownAsync();
 }

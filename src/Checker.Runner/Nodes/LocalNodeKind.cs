@@ -13,9 +13,10 @@ public sealed class LocalNodeSettings : ISpecSettings
     /// </summary>
     public string Isolation { get; set; } = "proxy";
 
-    public string? Problem() => Isolation is "proxy" or "netns"
-        ? null
-        : $"field 'nodes.isolation' '{Isolation}' is not an isolation (proxy, netns)";
+    public string? Problem() =>
+        Isolation is "proxy" or "netns"
+            ? null
+            : $"field 'nodes.isolation' '{Isolation}' is not an isolation (proxy, netns)";
 }
 
 /// <summary>
@@ -35,10 +36,15 @@ public sealed class LocalNodeKind : NodeKind<LocalNodeSettings>
     protected override NetworkPlan Network(LocalNodeSettings settings) =>
         settings.Isolation == "netns" ? NetworkPlan.Iptables : NetworkPlan.Proxy;
 
-    protected override async Task<INodeProvider> CreateAsync(LocalNodeSettings settings, int count, NodeContext context,
-        CancellationToken ct) => settings.Isolation == "netns"
-        ? await NetnsNodeProvider.CreateAsync(count, context.Root, context.OnStart, ct)
-        : LocalNodeProvider.Create(count, context.Root, context.OnStart);
+    protected override async Task<INodeProvider> CreateAsync(
+        LocalNodeSettings settings,
+        int count,
+        NodeContext context,
+        CancellationToken ct
+    ) =>
+        settings.Isolation == "netns"
+            ? await NetnsNodeProvider.CreateAsync(count, context.Root, context.OnStart, ct)
+            : LocalNodeProvider.Create(count, context.Root, context.OnStart);
 
     public override Task<bool> CleanAsync(RegisteredRun run, List<string> actions) => CleanHereAsync(run, actions);
 
@@ -61,7 +67,10 @@ public sealed class LocalNodeKind : NodeKind<LocalNodeSettings>
                 Directory.Delete(root, recursive: true);
                 actions.Add($"run {run.RunId}: removed {root}");
             }
-            catch (IOException e) { actions.Add($"run {run.RunId}: could not remove {root}: {e.Message}"); }
+            catch (IOException e)
+            {
+                actions.Add($"run {run.RunId}: could not remove {root}: {e.Message}");
+            }
         }
         return true;
     }

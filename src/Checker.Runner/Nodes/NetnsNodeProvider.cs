@@ -12,9 +12,13 @@ namespace Checker.Runner.Nodes;
 /// </summary>
 public sealed class NetnsNodeProvider : INodeProvider, INodeShell
 {
-    /// <summary>The names of the bridge, veths and namespaces of the nodes under root begin with this (they are found by it).</summary>
+    /// <summary>The names of the bridge, veths and namespaces of the nodes under root begin with this (they are found
+    /// by it).</summary>
     public static string PrefixOf(string root) =>
-        "ck" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..4];
+        "ck"
+        + Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(root)))
+        )[..4];
 
     /// <summary>Where the bridge of the nodes under root records what it made.</summary>
     public static string StateFileOf(string root) => Path.TrimEndingDirectorySeparator(root) + ".hosts.json";
@@ -23,7 +27,11 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
     readonly HostBridge bridge;
     readonly IReadOnlyDictionary<string, NetNamespace> namespaces;
 
-    NetnsNodeProvider(LocalNodeProvider processes, HostBridge bridge, IReadOnlyDictionary<string, NetNamespace> namespaces)
+    NetnsNodeProvider(
+        LocalNodeProvider processes,
+        HostBridge bridge,
+        IReadOnlyDictionary<string, NetNamespace> namespaces
+    )
     {
         this.processes = processes;
         this.bridge = bridge;
@@ -34,6 +42,7 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
 
     /// <summary>Every node is a process on this machine, sharing its packages.</summary>
     public string MachineOf(Node node) => Machines.ThisMachine;
+
     public IReadOnlyList<Node> Nodes => processes.Nodes;
 
     /// <summary>Runs argv inside the node's namespace: the iptables network acts on the nodes through this.</summary>
@@ -46,10 +55,18 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
     public Task<INetwork> StartNetworkAsync(NetworkOptions options, PeerPorts peers, CancellationToken ct) =>
         Networks.IptablesAsync(this, this, ct);
 
-    public static async Task<NetnsNodeProvider> CreateAsync(int count, string root, Action<NodeProcess>? onStart, CancellationToken ct)
+    public static async Task<NetnsNodeProvider> CreateAsync(
+        int count,
+        string root,
+        Action<NodeProcess>? onStart,
+        CancellationToken ct
+    )
     {
         if (!Environment.IsPrivilegedProcess)
-            throw new Databases.EnvironmentException("nodes.isolation netns needs root (namespaces, a bridge, iptables); without root, local nodes use the fault proxy");
+            throw new Databases.EnvironmentException(
+                "nodes.isolation netns needs root (namespaces, a bridge, iptables); without root, local nodes use "
+                    + "the fault proxy"
+            );
         root = Running.StateFolders.Own(root); // a folder another user made beforehand is refused
         var bridge = await HostBridge.CreateAsync(StateFileOf(root), PrefixOf(root), ct);
         try
@@ -61,7 +78,9 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
                 namespaces[$"n{k}"] = await bridge.AddNamespaceAsync(k, ct);
                 nodes.Add(new Node($"n{k}", k, bridge.AddressOf(k), Path.Combine(root, $"n{k}")));
             }
-            var processes = LocalNodeProvider.Wrapped(nodes, root, onStart, (node, argv) => namespaces[node.Name].Exec(argv));
+            var processes = LocalNodeProvider.Wrapped(nodes, root, onStart, (node, argv) =>
+                namespaces[node.Name].Exec(argv)
+            );
             return new NetnsNodeProvider(processes, bridge, namespaces);
         }
         catch
@@ -71,15 +90,34 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
         }
     }
 
-    public Task<NodeProcess> StartAsync(Node node, string name, string command, IReadOnlyList<string> args, string logFile, CancellationToken ct) =>
-        processes.StartAsync(node, name, command, args, logFile, ct);
-    public Task SignalAsync(NodeProcess process, NodeSignal signal, CancellationToken ct) => processes.SignalAsync(process, signal, ct);
-    public Task<bool> IsRunningAsync(NodeProcess process, CancellationToken ct) => processes.IsRunningAsync(process, ct);
+    public Task<NodeProcess> StartAsync(
+        Node node,
+        string name,
+        string command,
+        IReadOnlyList<string> args,
+        string logFile,
+        CancellationToken ct
+    ) => processes.StartAsync(node, name, command, args, logFile, ct);
+
+    public Task SignalAsync(NodeProcess process, NodeSignal signal, CancellationToken ct) =>
+        processes.SignalAsync(process, signal, ct);
+
+    public Task<bool> IsRunningAsync(NodeProcess process, CancellationToken ct) =>
+        processes.IsRunningAsync(process, ct);
+
     public Task StopAsync(NodeProcess process, CancellationToken ct) => processes.StopAsync(process, ct);
-    public Task<CommandResult> RunAsync(Node node, string command, IReadOnlyList<string> args, CancellationToken ct) => processes.RunAsync(node, command, args, ct);
-    public Task WriteFileAsync(Node node, string path, string content, CancellationToken ct) => processes.WriteFileAsync(node, path, content, ct);
-    public Task UploadAsync(Node node, string localPath, string remotePath, CancellationToken ct) => processes.UploadAsync(node, localPath, remotePath, ct);
-    public Task<bool> FetchAsync(Node node, string path, string localPath, CancellationToken ct) => processes.FetchAsync(node, path, localPath, ct);
+
+    public Task<CommandResult> RunAsync(Node node, string command, IReadOnlyList<string> args, CancellationToken ct) =>
+        processes.RunAsync(node, command, args, ct);
+
+    public Task WriteFileAsync(Node node, string path, string content, CancellationToken ct) =>
+        processes.WriteFileAsync(node, path, content, ct);
+
+    public Task UploadAsync(Node node, string localPath, string remotePath, CancellationToken ct) =>
+        processes.UploadAsync(node, localPath, remotePath, ct);
+
+    public Task<bool> FetchAsync(Node node, string path, string localPath, CancellationToken ct) =>
+        processes.FetchAsync(node, path, localPath, ct);
 
     /// <summary>The processes first, then the namespaces, veths, bridge and FORWARD rule.</summary>
     public async Task TeardownAsync()

@@ -4,7 +4,8 @@ namespace Checker.Runner.Nodes;
 /// <param name="Name">n1, n2, ...</param>
 /// <param name="Id">1-based number (ZooKeeper's myid, etcd's member order).</param>
 /// <param name="Address">The address its services bind to and clients connect to.</param>
-/// <param name="Directory">Its working directory, on the node; it holds the node's name, so hosts sharing a filesystem never clash.</param>
+/// <param name="Directory">Its working directory, on the node; it holds the node's name, so hosts sharing a filesystem
+/// never clash.</param>
 public sealed record Node(string Name, int Id, string Address, string Directory)
 {
     public override string ToString() => Name;
@@ -28,7 +29,11 @@ public sealed record CommandResult(int ExitCode, string Output)
 /// <summary>POSIX signals the nemesis and teardown send.</summary>
 public enum NodeSignal
 {
-    Kill = 9, Term = 15, Stop = 19, Cont = 18,
+    Kill = 9,
+    Term = 15,
+    Stop = 19,
+    Cont = 18,
+
     /// <summary>SIGQUIT: a JVM prints a dump of its threads to its output and runs on.</summary>
     Quit = 3,
 }

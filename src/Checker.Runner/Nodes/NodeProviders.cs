@@ -8,17 +8,16 @@ namespace Checker.Runner.Nodes;
 /// <summary>The node providers a spec may name in nodes.provider: one line each.</summary>
 public static class NodeProviders
 {
-    static readonly List<INodeKind> registered =
-    [
-        new LocalNodeKind(),
-        new SshNodeKind(),
-        new DockerNodeKind(),
-    ];
+    static readonly List<INodeKind> registered = [new LocalNodeKind(), new SshNodeKind(), new DockerNodeKind()];
     static readonly object gate = new();
 
     public static IReadOnlyList<INodeKind> All
     {
-        get { lock (gate) return registered.ToList(); }
+        get
+        {
+            lock (gate)
+                return registered.ToList();
+        }
     }
 
     public static IReadOnlyList<string> Kinds => All.Select(k => k.Name).ToList();
@@ -51,15 +50,19 @@ public static class NodeProviders
     /// </summary>
     public static void Validate(NodesSpec spec)
     {
-        var kind = Find(spec.Provider) ?? throw new SpecException(
-            $"field 'nodes.provider' '{spec.Provider}' is not a node provider (known: {string.Join(", ", Kinds)})");
+        var kind = Find(spec.Provider)
+            ?? throw new SpecException(
+                $"field 'nodes.provider' '{spec.Provider}' is not a node provider (known: {string.Join(", ", Kinds)})"
+            );
         var own = kind.DefaultSettings();
         foreach (var field in spec.Settings.Keys.Where(k => own.Property(k) is null))
         {
             var owner = All.FirstOrDefault(k => k.DefaultSettings().Property(field) is not null);
-            throw new SpecException(owner is null
-                ? $"unknown field 'nodes.{field}'"
-                : $"field 'nodes.{field}' is only for the {owner.Name} provider");
+            throw new SpecException(
+                owner is null
+                    ? $"unknown field 'nodes.{field}'"
+                    : $"field 'nodes.{field}' is only for the {owner.Name} provider"
+            );
         }
         kind.Validate(spec);
     }
@@ -68,7 +71,11 @@ public static class NodeProviders
     /// The provider for the spec's nodes, its nodes made (reached, for remote ones, before this returns). Nodes'
     /// directories go under root, which holds the run's name, and every process started is reported to onStart.
     /// </summary>
-    public static Task<INodeProvider> CreateAsync(NodesSpec spec, string root, Action<NodeProcess> onStart,
-        CancellationToken ct, Action<string>? log = null) =>
-        Of(spec).CreateAsync(spec, new NodeContext(root, onStart, log ?? (_ => { })), ct);
+    public static Task<INodeProvider> CreateAsync(
+        NodesSpec spec,
+        string root,
+        Action<NodeProcess> onStart,
+        CancellationToken ct,
+        Action<string>? log = null
+    ) => Of(spec).CreateAsync(spec, new NodeContext(root, onStart, log ?? (_ => { })), ct);
 }

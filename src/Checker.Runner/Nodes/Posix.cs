@@ -26,6 +26,7 @@ public static partial class Posix
         public bool IsLink => (Mode & 0xF000) == 0xA000;
         public bool IsDirectory => (Mode & 0xF000) == 0x4000;
         public bool IsRegularFile => (Mode & 0xF000) == 0x8000;
+
         /// <summary>Group or others may write it.</summary>
         public bool WritableByOthers => (Mode & 0b000_010_010) != 0;
         public bool Sticky => (Mode & 0x200) != 0;
@@ -40,7 +41,8 @@ public static partial class Posix
         // (the generic layout, arm64's).
         var (modeAt, uidAt) = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? (24, 28) : (16, 24);
         var buffer = new byte[256];
-        if ((followLink ? Stat(path, buffer) : LStat(path, buffer)) != 0) return null;
+        if ((followLink ? Stat(path, buffer) : LStat(path, buffer)) != 0)
+            return null;
         return new FileOwnership(BitConverter.ToUInt32(buffer, uidAt), BitConverter.ToUInt32(buffer, modeAt));
     }
 
@@ -55,9 +57,11 @@ public static partial class Posix
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var afterName = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(afterName[19], System.Globalization.CultureInfo.InvariantCulture); // field 22; fields start at 3 here
+            // field 22; fields start at 3 here
+            return long.Parse(afterName[19], System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return -1;
         }
@@ -67,12 +71,16 @@ public static partial class Posix
     public static bool IsAlive(int pid, long startTime)
     {
         var t = StartTime(pid);
-        if (t < 0 || t != startTime) return false;
+        if (t < 0 || t != startTime)
+            return false;
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             return stat[stat.LastIndexOf(')') + 2] != 'Z';
         }
-        catch (IOException) { return false; }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }

@@ -19,7 +19,9 @@ public static class Cleaner
         {
             if (!force && Posix.IsAlive(run.RunnerPid, run.RunnerStartTime))
             {
-                actions.Add($"run {run.RunId}: still running (runner pid {run.RunnerPid}); left alone (--force stops it too)");
+                actions.Add(
+                    $"run {run.RunId}: still running (runner pid {run.RunnerPid}); left alone (--force stops it too)"
+                );
                 continue;
             }
             if (NodeProviders.Find(run.Provider) is not { } provider)
@@ -27,7 +29,8 @@ public static class Cleaner
                 actions.Add($"run {run.RunId}: its node provider '{run.Provider}' is not known here; left alone");
                 continue;
             }
-            if (!await provider.CleanAsync(run, actions)) continue; // nodes unreachable: keep the entry for another try
+            if (!await provider.CleanAsync(run, actions))
+                continue; // nodes unreachable: keep the entry for another try
             File.Delete(file);
         }
         return actions;

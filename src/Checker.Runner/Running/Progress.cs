@@ -26,19 +26,23 @@ public sealed class Progress : IDisposable
     public string Line()
     {
         var (ok, fail, info) = history.Counts;
-        return $"[{clock.Elapsed.TotalSeconds,4:0}s] ops {ok + fail + info} ok {ok} fail {fail} info {info} | {status()}";
+        return $"[{clock.Elapsed.TotalSeconds, 4:0}s] ops {ok + fail + info} ok {ok} fail {fail} info {info} | "
+            + $"{status()}";
     }
 
     void Tick()
     {
         // On a terminal the line redraws in place; in a log, one line every 10 s is enough.
-        if (terminal) output.Write($"\r{Line(),-110}");
-        else if (Interlocked.Increment(ref ticks) % 10 == 0) output.WriteLine(Line());
+        if (terminal)
+            output.Write($"\r{Line(), -110}");
+        else if (Interlocked.Increment(ref ticks) % 10 == 0)
+            output.WriteLine(Line());
     }
 
     public void Dispose()
     {
         timer.Dispose();
-        if (terminal) output.WriteLine();
+        if (terminal)
+            output.WriteLine();
     }
 }

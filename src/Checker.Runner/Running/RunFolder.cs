@@ -24,22 +24,26 @@ public sealed class RunFolder
         this.made = made;
     }
 
-    /// <summary>Creates a fresh folder for the test (a second run in the same second gets a suffix) and points latest at it.</summary>
+    /// <summary>Creates a fresh folder for the test (a second run in the same second gets a suffix) and points latest
+    /// at it.</summary>
     public static RunFolder Create(string resultsRoot, string testName)
     {
         var testDir = Path.GetFullPath(Path.Combine(resultsRoot, testName));
         var made = new List<string>();
-        for (var d = testDir; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) made.Add(d);
+        for (var d = testDir; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
+            made.Add(d);
         Directory.CreateDirectory(testDir);
         var stamp = DateTime.Now.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
         var name = stamp;
-        for (var i = 2; Directory.Exists(Path.Combine(testDir, name)); i++) name = $"{stamp}-{i}";
+        for (var i = 2; Directory.Exists(Path.Combine(testDir, name)); i++)
+            name = $"{stamp}-{i}";
         var dir = Directory.CreateDirectory(Path.Combine(testDir, name)).FullName;
         var latest = Path.Combine(testDir, "latest");
         var previousLatest = new FileInfo(latest).LinkTarget;
         try
         {
-            if (File.Exists(latest) || Directory.Exists(latest) || new FileInfo(latest).LinkTarget is not null) File.Delete(latest);
+            if (File.Exists(latest) || Directory.Exists(latest) || new FileInfo(latest).LinkTarget is not null)
+                File.Delete(latest);
             File.CreateSymbolicLink(latest, name);
         }
         catch (IOException) { } // another run raced us to it; the folder itself is what matters
@@ -61,11 +65,13 @@ public sealed class RunFolder
             if (new FileInfo(latest).LinkTarget == Path.GetFileName(Dir))
             {
                 File.Delete(latest);
-                if (previousLatest is not null) File.CreateSymbolicLink(latest, previousLatest);
+                if (previousLatest is not null)
+                    File.CreateSymbolicLink(latest, previousLatest);
             }
             foreach (var folder in made)
             {
-                if (Directory.EnumerateFileSystemEntries(folder).Any()) break;
+                if (Directory.EnumerateFileSystemEntries(folder).Any())
+                    break;
                 Directory.Delete(folder);
             }
         }

@@ -8,11 +8,22 @@ namespace Checker.Runner.Running;
 /// <param name="Host">The node's address: where the process runs.</param>
 public sealed record RegisteredProcess(string Node, string Host, string Name, int Pid, long StartTime);
 
-/// <summary>What `checker clean` needs to know about one run: who ran it, on which kind of nodes, and what it started.</summary>
-/// <param name="Provider">The node provider's name (nodes.provider): it knows how to reach the processes to stop them.</param>
-/// <param name="Reach">What the provider wrote down to reach its nodes again (INodeKind.Reach), never a password.</param>
-public sealed record RegisteredRun(string RunId, int RunnerPid, long RunnerStartTime, string? RunDir, string? NodesRoot, string Provider,
-    List<RegisteredProcess> Processes, JObject? Reach = null);
+/// <summary>What `checker clean` needs to know about one run: who ran it, on which kind of nodes, and what it
+/// started.</summary>
+/// <param name="Provider">The node provider's name (nodes.provider): it knows how to reach the processes to stop
+/// them.</param>
+/// <param name="Reach">What the provider wrote down to reach its nodes again (INodeKind.Reach), never a
+/// password.</param>
+public sealed record RegisteredRun(
+    string RunId,
+    int RunnerPid,
+    long RunnerStartTime,
+    string? RunDir,
+    string? NodesRoot,
+    string Provider,
+    List<RegisteredProcess> Processes,
+    JObject? Reach = null
+);
 
 /// <summary>
 /// The runs registry: one JSON file per live run (default StateFolders.Runs: /run/checker/runs for root;
@@ -29,7 +40,14 @@ public sealed class RunRegistry
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable("CHECKER_RUNS_DIR") is { Length: > 0 } d ? d : StateFolders.Runs;
 
-    public RunRegistry(string directory, string runId, string? runDir, string? nodesRoot, string provider, JObject? reach = null)
+    public RunRegistry(
+        string directory,
+        string runId,
+        string? runDir,
+        string? nodesRoot,
+        string provider,
+        JObject? reach = null
+    )
     {
         directory = StateFolders.Own(directory);
         var self = Environment.ProcessId;
@@ -51,7 +69,8 @@ public sealed class RunRegistry
     /// <summary>The run ended and cleaned up after itself.</summary>
     public void Remove()
     {
-        lock (gate) File.Delete(path);
+        lock (gate)
+            File.Delete(path);
     }
 
     void Save()
@@ -68,10 +87,12 @@ public sealed class RunRegistry
     /// </summary>
     public static List<(string Path, RegisteredRun Run)> List(string directory, List<string>? skipped = null)
     {
-        if (Posix.Ownership(directory, followLink: false) is null) return [];
+        if (Posix.Ownership(directory, followLink: false) is null)
+            return [];
         if (StateFolders.Distrust(directory, directory: true) is { } unsafeFolder)
             throw new UnsafeStateException(
-                $"runs registry {directory}: {unsafeFolder}; Checker will not act on what it names");
+                $"runs registry {directory}: {unsafeFolder}; Checker will not act on what it names"
+            );
         var runs = new List<(string, RegisteredRun)>();
         foreach (var file in Directory.GetFiles(directory, "*.json"))
         {
@@ -83,8 +104,10 @@ public sealed class RunRegistry
             try
             {
                 var run = Read(File.ReadAllText(file));
-                if (Invalid(run) is { } problem) skipped?.Add($"skipped {file}: not a registry entry ({problem})");
-                else runs.Add((file, run!));
+                if (Invalid(run) is { } problem)
+                    skipped?.Add($"skipped {file}: not a registry entry ({problem})");
+                else
+                    runs.Add((file, run!));
             }
             catch (Exception e) when (e is JsonException or IOException)
             {
@@ -95,8 +118,10 @@ public sealed class RunRegistry
         return runs;
     }
 
-    static readonly HashSet<string> EntryFields =
-        typeof(RegisteredRun).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    static readonly HashSet<string> EntryFields = typeof(RegisteredRun)
+        .GetProperties()
+        .Select(p => p.Name)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// An entry as written; one of an earlier version, which kept the provider's fields at its top level (Ssh,
@@ -104,24 +129,30 @@ public sealed class RunRegistry
     /// </summary>
     static RegisteredRun? Read(string text)
     {
-        if (JToken.Parse(text) is not JObject entry) return null;
+        if (JToken.Parse(text) is not JObject entry)
+            return null;
         var run = entry.ToObject<RegisteredRun>();
-        if (run is null || run.Reach is not null) return run;
-        var legacy = new JObject(entry.Properties().Where(p => !EntryFields.Contains(p.Name) && p.Value.Type != JTokenType.Null));
+        if (run is null || run.Reach is not null)
+            return run;
+        var legacy = new JObject(
+            entry.Properties().Where(p => !EntryFields.Contains(p.Name) && p.Value.Type != JTokenType.Null)
+        );
         return legacy.Count > 0 ? run with { Reach = legacy } : run;
     }
 
     /// <summary>What an entry lacks that every run writes, or null when it is whole.</summary>
-    static string? Invalid(RegisteredRun? r) => r switch
-    {
-        null => "empty",
-        { RunId: null or "" } => "no runId",
-        { RunnerPid: <= 0 } => "no runnerPid",
-        { Provider: null or "" } => "no provider",
-        { Processes: null } => "no processes",
-        { NodesRoot: { } root } when !Path.IsPathRooted(root) => "nodesRoot is not an absolute path",
-        _ when r.Processes.Any(p => p is null || p.Node is null || p.Host is null || p.Name is null || p.Pid <= 0) =>
-            "a process lacks its node, host, name or pid",
-        _ => null,
-    };
+    static string? Invalid(RegisteredRun? r) =>
+        r switch
+        {
+            null => "empty",
+            { RunId: null or "" } => "no runId",
+            { RunnerPid: <= 0 } => "no runnerPid",
+            { Provider: null or "" } => "no provider",
+            { Processes: null } => "no processes",
+            { NodesRoot: { } root } when !Path.IsPathRooted(root) => "nodesRoot is not an absolute path",
+            _ when r.Processes.Any(p =>
+                    p is null || p.Node is null || p.Host is null || p.Name is null || p.Pid <= 0
+                ) => "a process lacks its node, host, name or pid",
+            _ => null,
+        };
 }

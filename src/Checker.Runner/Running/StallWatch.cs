@@ -27,8 +27,13 @@ internal sealed class StallWatch : IAsyncDisposable
     /// <summary>What was taken, when: seconds since the start and the nodes asked, for results.json.</summary>
     public List<Dictionary<string, object?>> Evidence { get; } = [];
 
-    public StallWatch(HistoryRecorder history, Func<Op, bool> isWrite, TimeSpan stall,
-        Func<CancellationToken, Task<IReadOnlyList<string>>> takeEvidence, Action<string> log)
+    public StallWatch(
+        HistoryRecorder history,
+        Func<Op, bool> isWrite,
+        TimeSpan stall,
+        Func<CancellationToken, Task<IReadOnlyList<string>>> takeEvidence,
+        Action<string> log
+    )
     {
         this.history = history;
         this.isWrite = isWrite;
@@ -41,14 +46,16 @@ internal sealed class StallWatch : IAsyncDisposable
 
     void Observe(Op op)
     {
-        if (op.IsNemesis) return;
+        if (op.IsNemesis)
+            return;
         lock (gate)
         {
             if (op.Type == OpType.Invoke)
             {
                 var write = isWrite(op);
                 writing[op.Process] = write;
-                if (write) oldestUnanswered ??= op.Time;
+                if (write)
+                    oldestUnanswered ??= op.Time;
             }
             else if (writing.Remove(op.Process, out var write) && write && op.Type == OpType.Ok)
             {
@@ -66,25 +73,38 @@ internal sealed class StallWatch : IAsyncDisposable
             {
                 await Task.Delay(200, stop.Token);
                 long? since;
-                lock (gate) since = oldestUnanswered;
-                if (since is not { } t || history.Now - t < stall || episode == t) continue;
+                lock (gate)
+                    since = oldestUnanswered;
+                if (since is not { } t || history.Now - t < stall || episode == t)
+                    continue;
                 episode = t;
-                log($"stall: writes tried since {t / 1e9:0.0}s and none acknowledged for {(history.Now - t) / 1e9:0.0}s: taking thread dumps");
+                log(
+                    $"stall: writes tried since {t / 1e9:0.0}s and none acknowledged for "
+                        + $"{(history.Now - t) / 1e9:0.0}s: taking thread dumps"
+                );
                 var asked = await takeEvidence(stop.Token);
-                Evidence.Add(new Dictionary<string, object?>
-                {
-                    ["at"] = Math.Round(history.Now / 1e9, 3), ["unansweredSince"] = Math.Round(t / 1e9, 3), ["nodes"] = asked.ToList(),
-                });
+                Evidence.Add(
+                    new Dictionary<string, object?>
+                    {
+                        ["at"] = Math.Round(history.Now / 1e9, 3),
+                        ["unansweredSince"] = Math.Round(t / 1e9, 3),
+                        ["nodes"] = asked.ToList(),
+                    }
+                );
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
-        catch (Exception e) { log($"stall watch: {e.GetType().Name}: {e.Message}"); } // evidence is a bonus: never fail the run for it
+        catch (Exception e)
+        {
+            log($"stall watch: {e.GetType().Name}: {e.Message}");
+        } // evidence is a bonus: never fail the run for it
     }
 
     /// <summary>Stops watching; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (stop.IsCancellationRequested) return;
+        if (stop.IsCancellationRequested)
+            return;
         history.Observer = null;
         await stop.CancelAsync();
         await loop;

@@ -20,7 +20,8 @@ public static class StateFolders
         get
         {
             var user = Posix.EffectiveUser;
-            if (user == 0) return "/run/checker";
+            if (user == 0)
+                return "/run/checker";
             var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
             return runtime is { Length: > 0 } && Path.IsPathRooted(runtime)
                 ? Path.Combine(runtime, "checker")
@@ -48,10 +49,14 @@ public static class StateFolders
             var parent = Path.GetDirectoryName(folder);
             if (parent is not null && Posix.Ownership(parent, followLink: true) is null)
                 Directory.CreateDirectory(parent);
-            try { Directory.CreateDirectory(folder, mode); }
+            try
+            {
+                Directory.CreateDirectory(folder, mode);
+            }
             catch (IOException) { } // made meanwhile: judged below like any folder found there
         }
-        if (Distrust(folder, directory: true) is { } why) throw Refused(folder, why);
+        if (Distrust(folder, directory: true) is { } why)
+            throw Refused(folder, why);
         return folder;
     }
 
@@ -61,12 +66,18 @@ public static class StateFolders
     /// </summary>
     public static string? Distrust(string path, bool directory = false)
     {
-        if (Posix.Ownership(path, followLink: false) is not { } o) return "it is not there";
-        if (o.IsLink) return "it is a symbolic link";
-        if (directory && !o.IsDirectory) return "it is not a folder";
-        if (!directory && !o.IsRegularFile) return "it is not a regular file";
-        if (o.Owner != Posix.EffectiveUser && o.Owner != 0) return $"it is owned by another user (uid {o.Owner})";
-        if (o.WritableByOthers) return $"others may write it (mode {Octal(o.Mode)})";
+        if (Posix.Ownership(path, followLink: false) is not { } o)
+            return "it is not there";
+        if (o.IsLink)
+            return "it is a symbolic link";
+        if (directory && !o.IsDirectory)
+            return "it is not a folder";
+        if (!directory && !o.IsRegularFile)
+            return "it is not a regular file";
+        if (o.Owner != Posix.EffectiveUser && o.Owner != 0)
+            return $"it is owned by another user (uid {o.Owner})";
+        if (o.WritableByOthers)
+            return $"others may write it (mode {Octal(o.Mode)})";
         return null;
     }
 
@@ -78,7 +89,8 @@ public static class StateFolders
     {
         for (var dir = Path.GetDirectoryName(folder); dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            if (Posix.Ownership(dir, followLink: true) is not { } o) continue; // made below, by this user
+            if (Posix.Ownership(dir, followLink: true) is not { } o)
+                continue; // made below, by this user
             if (o.Owner != Posix.EffectiveUser && o.Owner != 0)
                 throw Refused(folder, $"the folder above it, {dir}, is owned by another user (uid {o.Owner})");
             if (o.WritableByOthers && !o.Sticky)

@@ -7,10 +7,12 @@ public class BankSettings : Databases.ISpecSettings
 {
     public int Accounts { get; set; } = 5;
     public long InitialBalance { get; set; } = 10;
+
     /// <summary>Transfers move 1..maxTransfer.</summary>
     public long MaxTransfer { get; set; } = 5;
     public double TransferWeight { get; set; } = 1;
     public double ReadWeight { get; set; } = 1;
+
     /// <summary>Whether a balance may go below zero (the clients refuse such transfers unless it may).</summary>
     public bool AllowNegative { get; set; }
 
@@ -33,13 +35,15 @@ public class BankSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class BankWorkload(BankSettings settings) : IWorkload
 {
-    public const string Transfer = Core.Workloads.BankChecker.Transfer, Read = Core.Workloads.BankChecker.Read;
+    public const string Transfer = Core.Workloads.BankChecker.Transfer,
+        Read = Core.Workloads.BankChecker.Read;
 
     public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Bank;
 
     public Invocation Next(int worker, Random random)
     {
-        if (random.NextDouble() * (settings.TransferWeight + settings.ReadWeight) < settings.ReadWeight) return new Invocation(Read, null, null);
+        if (random.NextDouble() * (settings.TransferWeight + settings.ReadWeight) < settings.ReadWeight)
+            return new Invocation(Read, null, null);
         var from = random.Next(settings.Accounts);
         var to = (from + 1 + random.Next(settings.Accounts - 1)) % settings.Accounts;
         return new Invocation(Transfer, null, TransferValue(from, to, 1 + random.NextInt64(settings.MaxTransfer)));
@@ -49,7 +53,12 @@ public sealed class BankWorkload(BankSettings settings) : IWorkload
 
     /// <summary>A transfer's value as the history records it.</summary>
     public static Dictionary<object, object?> TransferValue(long from, long to, long amount) =>
-        new() { ["from"] = from, ["to"] = to, ["amount"] = amount };
+        new()
+        {
+            ["from"] = from,
+            ["to"] = to,
+            ["amount"] = amount,
+        };
 
     /// <summary>A transfer's fields back from its value.</summary>
     public static (int From, int To, long Amount) ParseTransfer(object? value)
@@ -62,11 +71,15 @@ public sealed class BankWorkload(BankSettings settings) : IWorkload
     public static Dictionary<object, object?> Balances(IReadOnlyList<long> balances)
     {
         var m = new Dictionary<object, object?>();
-        for (var i = 0; i < balances.Count; i++) m[(long)i] = balances[i];
+        for (var i = 0; i < balances.Count; i++)
+            m[(long)i] = balances[i];
         return m;
     }
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [Descriptor.CreateChecker(
-            new(options.Source, Bank: new(settings.Total, settings.AllowNegative, settings.Accounts)))];
+        [
+            Descriptor.CreateChecker(
+                new(options.Source, Bank: new(settings.Total, settings.AllowNegative, settings.Accounts))
+            ),
+        ];
 }

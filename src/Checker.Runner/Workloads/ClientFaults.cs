@@ -9,7 +9,8 @@ public sealed class ClientFaults(double probability, int seed)
     int created;
 
     /// <summary>The dice of the next client made.</summary>
-    public Dice NextClient() => new(probability, new Random(Generation.Seeds.Derive(seed, Interlocked.Increment(ref created))));
+    public Dice NextClient() =>
+        new(probability, new Random(Generation.Seeds.Derive(seed, Interlocked.Increment(ref created))));
 
     /// <summary>One client's dice; a client is used by one worker at a time, and so are its dice.</summary>
     public sealed class Dice(double probability, Random random)
@@ -17,7 +18,8 @@ public sealed class ClientFaults(double probability, int seed)
         /// <summary>The client's random source, also for its own waits and jitter.</summary>
         public Random Random => random;
 
-        /// <summary>Whether this operation misbehaves; never with the mode off (probability 0), which draws nothing.</summary>
+        /// <summary>Whether this operation misbehaves; never with the mode off (probability 0), which draws
+        /// nothing.</summary>
         public bool Misbehaves() => probability > 0 && random.NextDouble() < probability;
     }
 }

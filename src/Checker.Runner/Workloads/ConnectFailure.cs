@@ -9,7 +9,8 @@ internal static class ConnectFailure
     /// <summary>The fail recorded for the op: the connect error, named as such.</summary>
     public static Completion Of(Exception e) => Completion.Fail($"connect: {e.Message}");
 
-    /// <summary>The pause after a failed connect (100 to 300 ms, random so that workers do not retry in step).</summary>
+    /// <summary>The pause after a failed connect (100 to 300 ms, random so that workers do not retry in
+    /// step).</summary>
     public static Task BackoffAsync(CancellationToken ct) => Task.Delay(Random.Shared.Next(100, 300), ct);
 
     /// <summary>Pauses (not cancellable: the op's answer is already decided), then gives the op's fail.</summary>

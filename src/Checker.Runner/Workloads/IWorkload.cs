@@ -14,10 +14,12 @@ public interface IWorkload
     /// <summary>The spec's workload.name.</summary>
     string Name => Descriptor.Name;
 
-    /// <summary>The next operation of the main phase for a worker (0..concurrency-1); called by one worker at a time per worker.</summary>
+    /// <summary>The next operation of the main phase for a worker (0..concurrency-1); called by one worker at a time
+    /// per worker.</summary>
     Invocation Next(int worker, Random random);
 
-    /// <summary>The n-th operation a worker performs in the final phase (final reads, a drain); null: that worker is done.</summary>
+    /// <summary>The n-th operation a worker performs in the final phase (final reads, a drain); null: that worker is
+    /// done.</summary>
     Invocation? Final(int worker, int n);
 
     /// <summary>The checkers this workload's history needs (the runner adds stats and recovery).</summary>

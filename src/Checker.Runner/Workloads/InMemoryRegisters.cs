@@ -23,16 +23,19 @@ public sealed class InMemoryRegisters : IClientFactory
             values.TryGetValue(key, out var current);
             switch (op.F)
             {
-                case RegisterWorkload.Read: return Completion.Ok(current);
+                case RegisterWorkload.Read:
+                    return Completion.Ok(current);
                 case RegisterWorkload.Write:
                     values[key] = (long)op.Value!;
                     return Completion.Ok(op.Value);
                 case RegisterWorkload.Cas:
                     var cas = (IList<object?>)op.Value!;
-                    if (current != (long)cas[0]!) return Completion.Fail("value differs");
+                    if (current != (long)cas[0]!)
+                        return Completion.Fail("value differs");
                     values[key] = (long)cas[1]!;
                     return Completion.Ok(op.Value);
-                default: return Completion.Fail($"unknown f {op.F}");
+                default:
+                    return Completion.Fail($"unknown f {op.F}");
             }
         }
     }
@@ -40,7 +43,10 @@ public sealed class InMemoryRegisters : IClientFactory
     sealed class Client(InMemoryRegisters registers) : IClient
     {
         public Task OpenAsync(CancellationToken ct) => Task.CompletedTask;
-        public Task<Completion> InvokeAsync(Invocation op, CancellationToken ct) => Task.FromResult(registers.Apply(op));
+
+        public Task<Completion> InvokeAsync(Invocation op, CancellationToken ct) =>
+            Task.FromResult(registers.Apply(op));
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

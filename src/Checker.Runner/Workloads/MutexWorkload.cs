@@ -16,7 +16,8 @@ public class MutexSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class MutexWorkload : IWorkload
 {
-    public const string Acquire = Core.Workloads.MutexChecker.Acquire, Release = Core.Workloads.MutexChecker.Release;
+    public const string Acquire = Core.Workloads.MutexChecker.Acquire,
+        Release = Core.Workloads.MutexChecker.Release;
     readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> steps = new();
 
     public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Mutex;
@@ -28,6 +29,9 @@ public sealed class MutexWorkload : IWorkload
     public Invocation? Final(int worker, int n) => n == 0 ? new(Release, null, null) : null;
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-        [Descriptor.CreateChecker(
-            new(options.Source, new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false }))];
+        [
+            Descriptor.CreateChecker(
+                new(options.Source, new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false })
+            ),
+        ];
 }

@@ -7,6 +7,7 @@ public class QueueSettings : Databases.ISpecSettings
 {
     public double EnqueueWeight { get; set; } = 1;
     public double DequeueWeight { get; set; } = 1;
+
     /// <summary>Histories of at most this many operations are also checked against the unordered-queue model.</summary>
     public int ModelLimit { get; set; } = 400;
 
@@ -24,7 +25,9 @@ public class QueueSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class QueueWorkload(QueueSettings settings) : IWorkload
 {
-    public const string Enqueue = Core.Workloads.QueueChecker.Enqueue, Dequeue = Core.Workloads.QueueChecker.Dequeue, Empty = Core.Workloads.QueueChecker.EmptyError;
+    public const string Enqueue = Core.Workloads.QueueChecker.Enqueue,
+        Dequeue = Core.Workloads.QueueChecker.Dequeue,
+        Empty = Core.Workloads.QueueChecker.EmptyError;
     long next;
 
     public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Queue;
@@ -37,8 +40,8 @@ public sealed class QueueWorkload(QueueSettings settings) : IWorkload
     public Invocation? Final(int worker, int n) => new(Dequeue, null, null);
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-    [
-        Descriptor.CreateChecker(new(options.Source)),
-        SmallHistoryChecker.Linearizable(Descriptor.Model!, settings.ModelLimit, "workload.modelLimit", options),
-    ];
+        [
+            Descriptor.CreateChecker(new(options.Source)),
+            SmallHistoryChecker.Linearizable(Descriptor.Model!, settings.ModelLimit, "workload.modelLimit", options),
+        ];
 }

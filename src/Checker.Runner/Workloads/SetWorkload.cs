@@ -7,7 +7,9 @@ public class SetSettings : Databases.ISpecSettings
 {
     public double AddWeight { get; set; } = 10;
     public double ReadWeight { get; set; } = 1;
-    /// <summary>Histories of at most this many operations are also checked against the linearizable set model (its search grows fast).</summary>
+
+    /// <summary>Histories of at most this many operations are also checked against the linearizable set model (its
+    /// search grows fast).</summary>
     public int ModelLimit { get; set; } = 400;
 
     public virtual string? Problem() =>
@@ -24,7 +26,8 @@ public class SetSettings : Databases.ISpecSettings
 /// </summary>
 public sealed class SetWorkload(SetSettings settings) : IWorkload
 {
-    public const string Add = Core.Workloads.SetChecker.Add, Read = Core.Workloads.SetChecker.Read;
+    public const string Add = Core.Workloads.SetChecker.Add,
+        Read = Core.Workloads.SetChecker.Read;
     long next;
 
     public Core.Workloads.WorkloadDescriptor Descriptor => Core.Workloads.BuiltInWorkloads.Set;
@@ -37,8 +40,8 @@ public sealed class SetWorkload(SetSettings settings) : IWorkload
     public Invocation? Final(int worker, int n) => new(Read, null, null);
 
     public IReadOnlyList<IChecker> Checkers(WorkloadCheckOptions options) =>
-    [
-        Descriptor.CreateChecker(new(options.Source)),
-        SmallHistoryChecker.Linearizable(Descriptor.Model!, settings.ModelLimit, "workload.modelLimit", options),
-    ];
+        [
+            Descriptor.CreateChecker(new(options.Source)),
+            SmallHistoryChecker.Linearizable(Descriptor.Model!, settings.ModelLimit, "workload.modelLimit", options),
+        ];
 }

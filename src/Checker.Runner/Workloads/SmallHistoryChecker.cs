@@ -19,11 +19,32 @@ public sealed class SmallHistoryChecker(IChecker inner, int limit, string field)
         var ops = history.Count(o => o.Type == OpType.Invoke && !o.IsNemesis);
         return ops <= limit
             ? inner.Check(history, cancel)
-            : new CheckResult(Name, Verdict.NotJudged, $"not judged: {ops} operations, and the model check runs on at most {limit} ({field})");
+            : new CheckResult(
+                Name,
+                Verdict.NotJudged,
+                $"not judged: {ops} operations, and the model check runs on at most {limit} ({field})"
+            );
     }
 
-    /// <summary>The linearizability check of the whole history (one object, no keys) against a model from the catalog.</summary>
-    public static SmallHistoryChecker Linearizable(string model, int limit, string field, WorkloadCheckOptions options) =>
-        new(new LinearizabilityChecker(ModelCatalog.Create(model, null),
-            new LinearizabilityOptions { Timeout = options.Timeout, SplitByKey = false, Source = options.Source }), limit, field);
+    /// <summary>The linearizability check of the whole history (one object, no keys) against a model from the
+    /// catalog.</summary>
+    public static SmallHistoryChecker Linearizable(
+        string model,
+        int limit,
+        string field,
+        WorkloadCheckOptions options
+    ) =>
+        new(
+            new LinearizabilityChecker(
+                ModelCatalog.Create(model, null),
+                new LinearizabilityOptions
+                {
+                    Timeout = options.Timeout,
+                    SplitByKey = false,
+                    Source = options.Source,
+                }
+            ),
+            limit,
+            field
+        );
 }

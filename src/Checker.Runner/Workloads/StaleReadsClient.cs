@@ -31,13 +31,14 @@ public sealed class StaleReadsFactory(IClientFactory inner, double probability, 
 {
     readonly ClientFaults faults = new(probability, seed);
 
-    /// <summary>A register's clients as the spec's client.mode asks: wrapped in stale-reads mode, else as they are.</summary>
+    /// <summary>A register's clients as the spec's client.mode asks: wrapped in stale-reads mode, else as they
+    /// are.</summary>
     public static IClientFactory ForMode(IClientFactory clients, Spec.ClientSpec client, int seed) =>
         client.Mode == Core.Workloads.BuiltInWorkloads.Register.FaultyMode!.Mode
-            ? new StaleReadsFactory(clients, client.StaleReadProbability, seed) : clients;
+            ? new StaleReadsFactory(clients, client.StaleReadProbability, seed)
+            : clients;
 
     public Task PrepareAsync(CancellationToken ct) => inner.PrepareAsync(ct);
 
-    public IClient Create(int node) =>
-        new StaleReadsClient(inner.Create(node), faults.NextClient());
+    public IClient Create(int node) => new StaleReadsClient(inner.Create(node), faults.NextClient());
 }

@@ -5,7 +5,11 @@ namespace Checker.Runner.Workloads;
 /// dice of the workload's faulty mode, one set per client made. A database adds how it prepares the
 /// workload's data; a workload adds its client.
 /// </summary>
-public abstract class WorkloadClientFactory(IReadOnlyList<(string Host, int Port)> nodes, double faultProbability, int seed) : IClientFactory
+public abstract class WorkloadClientFactory(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    double faultProbability,
+    int seed
+) : IClientFactory
 {
     readonly ClientFaults faults = new(faultProbability, seed);
 

@@ -14,16 +14,22 @@ internal static class FrameReader
     {
         var prefix = new byte[4];
         int got = await FillAsync(stream, prefix, ct).ConfigureAwait(false);
-        if (got == 0) return null;
-        if (got < 4) throw new ZooKeeperProtocolException($"connection closed inside a frame length prefix ({got} of 4 bytes)");
+        if (got == 0)
+            return null;
+        if (got < 4)
+            throw new ZooKeeperProtocolException($"connection closed inside a frame length prefix ({got} of 4 bytes)");
 
         int length = BinaryPrimitives.ReadInt32BigEndian(prefix);
         if (length < 0 || length > maxLength)
-            throw new ZooKeeperProtocolException($"frame length {length} (0x{length:x8}) outside 0..{maxLength}; not a ZooKeeper server or corrupt stream");
+            throw new ZooKeeperProtocolException(
+                $"frame length {length} (0x{length:x8}) outside 0..{maxLength}; not a ZooKeeper server or corrupt "
+                    + $"stream"
+            );
 
         var frame = new byte[length];
         got = await FillAsync(stream, frame, ct).ConfigureAwait(false);
-        if (got < length) throw new ZooKeeperProtocolException($"truncated frame: connection closed after {got} of {length} bytes");
+        if (got < length)
+            throw new ZooKeeperProtocolException($"truncated frame: connection closed after {got} of {length} bytes");
         return frame;
     }
 
@@ -34,7 +40,8 @@ internal static class FrameReader
         while (total < buffer.Length)
         {
             int n = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false);
-            if (n == 0) break;
+            if (n == 0)
+                break;
             total += n;
         }
         return total;

@@ -15,14 +15,16 @@ internal sealed class JuteReader
     private int position;
 
     /// <summary>Reads the whole array.</summary>
-    public JuteReader(byte[] buffer) : this(buffer, 0, buffer.Length) { }
+    public JuteReader(byte[] buffer)
+        : this(buffer, 0, buffer.Length) { }
 
     /// <summary>Reads <paramref name="count"/> bytes starting at <paramref name="offset"/>.</summary>
     public JuteReader(byte[] buffer, int offset, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (offset + count > buffer.Length) throw new ArgumentOutOfRangeException(nameof(count));
+        if (offset + count > buffer.Length)
+            throw new ArgumentOutOfRangeException(nameof(count));
         this.buffer = buffer;
         position = offset;
         end = offset + count;
@@ -62,9 +64,12 @@ internal sealed class JuteReader
     public int ReadVectorCount(int minElementSize)
     {
         int count = ReadInt();
-        if (count == -1) return 0;
+        if (count == -1)
+            return 0;
         if (count < 0 || (long)count * minElementSize > Remaining)
-            throw new ZooKeeperProtocolException($"vector count {count} does not fit in the {Remaining} bytes left in the frame");
+            throw new ZooKeeperProtocolException(
+                $"vector count {count} does not fit in the {Remaining} bytes left in the frame"
+            );
         return count;
     }
 
@@ -79,14 +84,18 @@ internal sealed class JuteReader
     {
         int length = ReadInt();
         if (length < -1 || length > Remaining)
-            throw new ZooKeeperProtocolException($"{what} length {length} does not fit in the {Remaining} bytes left in the frame");
+            throw new ZooKeeperProtocolException(
+                $"{what} length {length} does not fit in the {Remaining} bytes left in the frame"
+            );
         return length;
     }
 
     private ReadOnlySpan<byte> Take(int count, string what)
     {
         if (count > Remaining)
-            throw new ZooKeeperProtocolException($"truncated record: needed {count} bytes for {what}, only {Remaining} left in the frame");
+            throw new ZooKeeperProtocolException(
+                $"truncated record: needed {count} bytes for {what}, only {Remaining} left in the frame"
+            );
         var span = this.buffer.AsSpan(position, count);
         position += count;
         return span;

@@ -33,7 +33,11 @@ internal sealed class JuteWriter
     /// <summary>Writes a length-prefixed byte buffer; null is encoded as length -1.</summary>
     public void WriteBuffer(byte[]? value)
     {
-        if (value is null) { WriteInt(-1); return; }
+        if (value is null)
+        {
+            WriteInt(-1);
+            return;
+        }
         WriteInt(value.Length);
         value.CopyTo(Grow(value.Length));
     }
@@ -41,7 +45,11 @@ internal sealed class JuteWriter
     /// <summary>Writes a length-prefixed UTF-8 string; null is encoded as length -1.</summary>
     public void WriteString(string? value)
     {
-        if (value is null) { WriteInt(-1); return; }
+        if (value is null)
+        {
+            WriteInt(-1);
+            return;
+        }
         int count = Encoding.UTF8.GetByteCount(value);
         WriteInt(count);
         Encoding.UTF8.GetBytes(value, Grow(count));
@@ -52,7 +60,12 @@ internal sealed class JuteWriter
         BinaryPrimitives.WriteInt32BigEndian(this.buffer.AsSpan(offset, 4), value);
 
     /// <summary>Starts a length-prefixed frame; call <see cref="EndFrame"/> after writing its content.</summary>
-    public void BeginFrame() { if (this.length != 0) throw new InvalidOperationException("frame must start the buffer"); WriteInt(0); }
+    public void BeginFrame()
+    {
+        if (this.length != 0)
+            throw new InvalidOperationException("frame must start the buffer");
+        WriteInt(0);
+    }
 
     /// <summary>Fills in the frame length prefix written by <see cref="BeginFrame"/>.</summary>
     public void EndFrame() => PatchInt(0, this.length - 4);

@@ -1,6 +1,7 @@
 namespace Checker.ZooKeeper.Protocol;
 
-/// <summary>Request type codes (org.apache.zookeeper.ZooDefs.OpCode); only the ones this client sends or parses.</summary>
+/// <summary>Request type codes (org.apache.zookeeper.ZooDefs.OpCode); only the ones this client sends or
+/// parses.</summary>
 internal enum OpCode
 {
     Notification = 0,
@@ -26,10 +27,13 @@ internal static class Xids
 {
     /// <summary>Watch notification pushed by the server.</summary>
     public const int Notification = -1;
+
     /// <summary>Ping request and its reply.</summary>
     public const int Ping = -2;
+
     /// <summary>Auth packet reply.</summary>
     public const int Auth = -4;
+
     /// <summary>SetWatches reply after a reconnect.</summary>
     public const int SetWatches = -8;
 }

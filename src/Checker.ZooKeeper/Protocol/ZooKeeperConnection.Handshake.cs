@@ -10,7 +10,12 @@ internal sealed partial class ZooKeeperConnection
     /// ZooKeeperConnectException (no session), SessionExpiredException (resume refused) or
     /// ZooKeeperProtocolException (the peer does not speak ZooKeeper).
     /// </summary>
-    public static async Task<ZooKeeperConnection> OpenAsync(string host, int port, ZooKeeperClientOptions options, CancellationToken ct)
+    public static async Task<ZooKeeperConnection> OpenAsync(
+        string host,
+        int port,
+        ZooKeeperClientOptions options,
+        CancellationToken ct
+    )
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.ConnectTimeout);
@@ -22,25 +27,38 @@ internal sealed partial class ZooKeeperConnection
 
             var w = new JuteWriter();
             w.BeginFrame();
-            new ConnectRequest(0, options.LastZxidSeen, (int)options.SessionTimeout.TotalMilliseconds,
-                options.SessionId, options.SessionPassword ?? new byte[16], options.CanBeReadOnly).Write(w);
+            new ConnectRequest(
+                0,
+                options.LastZxidSeen,
+                (int)options.SessionTimeout.TotalMilliseconds,
+                options.SessionId,
+                options.SessionPassword ?? new byte[16],
+                options.CanBeReadOnly
+            ).Write(w);
             w.EndFrame();
             await stream.WriteAsync(w.Written, deadline.Token).ConfigureAwait(false);
 
-            var frame = await FrameReader.ReadAsync(stream, options.MaxFrameLength, deadline.Token).ConfigureAwait(false)
+            var frame = await FrameReader
+                .ReadAsync(stream, options.MaxFrameLength, deadline.Token)
+                .ConfigureAwait(false)
                 ?? throw new ZooKeeperConnectException(
-                    $"{host}:{port} closed the connection during the handshake (not serving yet, or it refused our last zxid)");
+                    $"{host}:{port} closed the connection during the handshake (not serving yet, or it refused "
+                        + $"our last zxid)"
+                );
             var response = ReadConnectResponse(frame);
             if (response.TimeOut <= 0)
                 throw new SessionExpiredException(
-                    $"session 0x{options.SessionId:x} cannot be resumed on {host}:{port}: expired or wrong password");
+                    $"session 0x{options.SessionId:x} cannot be resumed on {host}:{port}: expired or wrong password"
+                );
             return new ZooKeeperConnection(socket, stream, response, options);
         }
         catch (Exception e)
         {
             socket.Dispose();
             if (e is OperationCanceledException && !ct.IsCancellationRequested)
-                throw new ZooKeeperConnectException($"connecting to {host}:{port} timed out after {options.ConnectTimeout.TotalMilliseconds:0} ms");
+                throw new ZooKeeperConnectException(
+                    $"connecting to {host}:{port} timed out after {options.ConnectTimeout.TotalMilliseconds:0} ms"
+                );
             if (e is SocketException or IOException)
                 throw new ZooKeeperConnectException($"connecting to {host}:{port} failed: {e.Message}", e);
             throw;
@@ -57,7 +75,9 @@ internal sealed partial class ZooKeeperConnection
         {
             var header = ReplyHeader.Read(new JuteReader(frame));
             if (header.Err != 0)
-                throw new ZooKeeperConnectException($"server refused to create the session: {(ErrorCode)header.Err} ({header.Err})");
+                throw new ZooKeeperConnectException(
+                    $"server refused to create the session: {(ErrorCode)header.Err} ({header.Err})"
+                );
         }
         try
         {
@@ -66,7 +86,10 @@ internal sealed partial class ZooKeeperConnection
         catch (ZooKeeperProtocolException e)
         {
             throw new ZooKeeperProtocolException(
-                $"malformed handshake reply ({frame.Length} bytes: {Convert.ToHexString(frame.AsSpan(0, Math.Min(frame.Length, 32)))}): {e.Message}", e);
+                $"malformed handshake reply ({frame.Length} bytes: "
+                    + $"{Convert.ToHexString(frame.AsSpan(0, Math.Min(frame.Length, 32)))}): {e.Message}",
+                e
+            );
         }
     }
 }

@@ -12,11 +12,17 @@ internal sealed partial class ZooKeeperConnection
         {
             while (true)
             {
-                var frame = await FrameReader.ReadAsync(this.stream, this.options.MaxFrameLength, shutdown.Token).ConfigureAwait(false);
+                var frame = await FrameReader
+                    .ReadAsync(this.stream, this.options.MaxFrameLength, shutdown.Token)
+                    .ConfigureAwait(false);
                 if (frame is null)
                 {
-                    Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
-                        closing ? "connection closed after closeSession" : "server closed the connection"));
+                    Fail(
+                        new ZooKeeperIndeterminateException(
+                            IndeterminateReason.ConnectionLost,
+                            closing ? "connection closed after closeSession" : "server closed the connection"
+                        )
+                    );
                     return;
                 }
                 Volatile.Write(ref lastReceivedMs, Environment.TickCount64);
@@ -25,9 +31,16 @@ internal sealed partial class ZooKeeperConnection
         }
         catch (Exception e)
         {
-            Fail(e is ZooKeeperIndeterminateException
-                ? e
-                : new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"connection lost: {e.Message}", null, e));
+            Fail(
+                e is ZooKeeperIndeterminateException
+                    ? e
+                    : new ZooKeeperIndeterminateException(
+                        IndeterminateReason.ConnectionLost,
+                        $"connection lost: {e.Message}",
+                        null,
+                        e
+                    )
+            );
         }
     }
 
@@ -38,27 +51,32 @@ internal sealed partial class ZooKeeperConnection
         switch (header.Xid)
         {
             case Xids.Notification:
-                WatcherEvent.Read(reader);           // validate it, then drop it: watches are not surfaced
+                WatcherEvent.Read(reader); // validate it, then drop it: watches are not surfaced
                 Interlocked.Increment(ref this.notifications);
                 return;
             case Xids.Ping or Xids.Auth or Xids.SetWatches:
-                return;                              // liveness already recorded by the caller
+                return; // liveness already recorded by the caller
         }
 
         Pending? head;
         lock (gate)
         {
-            if (this.pending.TryPeek(out head) && head.Xid == header.Xid) this.pending.Dequeue();
+            if (this.pending.TryPeek(out head) && head.Xid == header.Xid)
+                this.pending.Dequeue();
         }
         if (head is null)
             throw new ZooKeeperProtocolException($"reply with xid {header.Xid} but no request is outstanding");
-        if (head.Xid != header.Xid)   // head stays queued, so Fail completes it as indeterminate
-            throw new ZooKeeperProtocolException($"reply xid {header.Xid} out of order: expected {head.Xid} ({head.Op})");
+        if (head.Xid != header.Xid) // head stays queued, so Fail completes it as indeterminate
+            throw new ZooKeeperProtocolException(
+                $"reply xid {header.Xid} out of order: expected {head.Xid} ({head.Op})"
+            );
         if (header.Zxid > 0)
         {
             long seen;
-            while (header.Zxid > (seen = Interlocked.Read(ref lastZxid)) &&
-                   Interlocked.CompareExchange(ref lastZxid, header.Zxid, seen) != seen) { }
+            while (
+                header.Zxid > (seen = Interlocked.Read(ref lastZxid))
+                && Interlocked.CompareExchange(ref lastZxid, header.Zxid, seen) != seen
+            ) { }
         }
         head.Reply.TrySetResult(new Reply(header, frame, frame.Length - reader.Remaining));
     }
@@ -83,28 +101,41 @@ internal sealed partial class ZooKeeperConnection
                 long pinged = Volatile.Read(ref lastPingMs);
                 if (now - received > readTimeout && pinged > received && now - pinged >= interval && UnreadBytes() == 0)
                 {
-                    Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost,
-                        $"no data from the server for {now - received} ms (read timeout {readTimeout} ms): pings unanswered"));
+                    Fail(
+                        new ZooKeeperIndeterminateException(
+                            IndeterminateReason.ConnectionLost,
+                            $"no data from the server for {now - received} ms (read timeout {readTimeout} ms): "
+                                + $"pings unanswered"
+                        )
+                    );
                     return;
                 }
-                if (now - Volatile.Read(ref lastSentMs) >= interval || (now - received > readTimeout && pinged <= received))
+                if (
+                    now - Volatile.Read(ref lastSentMs) >= interval
+                    || (now - received > readTimeout && pinged <= received)
+                )
                     await SendPingAsync(readTimeout).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested) { }
     }
 
     private int UnreadBytes()
     {
-        try { return this.socket.Available; }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException) { return 0; }
+        try
+        {
+            return this.socket.Available;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return 0;
+        }
     }
 
     private async Task SendPingAsync(int timeoutMs)
     {
-        if (!writeLock.Wait(0)) return;             // a request is being written: that is traffic enough
+        if (!writeLock.Wait(0))
+            return; // a request is being written: that is traffic enough
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token);
@@ -116,7 +147,14 @@ internal sealed partial class ZooKeeperConnection
         }
         catch (Exception e) when (!shutdown.IsCancellationRequested)
         {
-            Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"ping write failed: {e.Message}", null, e));
+            Fail(
+                new ZooKeeperIndeterminateException(
+                    IndeterminateReason.ConnectionLost,
+                    $"ping write failed: {e.Message}",
+                    null,
+                    e
+                )
+            );
         }
         finally
         {

@@ -30,8 +30,8 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     private readonly Socket socket;
     private readonly NetworkStream stream;
     private readonly ZooKeeperClientOptions options;
-    private readonly SemaphoreSlim writeLock = new(1, 1);   // one frame on the wire at a time
-    private readonly object gate = new();                    // guards this.pending, this.xid, this.failure
+    private readonly SemaphoreSlim writeLock = new(1, 1); // one frame on the wire at a time
+    private readonly object gate = new(); // guards this.pending, this.xid, this.failure
     private readonly Queue<Pending> pending = new();
     private readonly CancellationTokenSource shutdown = new();
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,11 +42,16 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     private volatile bool closing;
     private long lastReceivedMs = Environment.TickCount64;
     private long lastSentMs = Environment.TickCount64;
-    private long lastPingMs;                                  // 0 until the first ping
+    private long lastPingMs; // 0 until the first ping
     private long lastZxid;
     private int notifications;
 
-    private ZooKeeperConnection(Socket socket, NetworkStream stream, ConnectResponse session, ZooKeeperClientOptions options)
+    private ZooKeeperConnection(
+        Socket socket,
+        NetworkStream stream,
+        ConnectResponse session,
+        ZooKeeperClientOptions options
+    )
     {
         this.socket = socket;
         this.stream = stream;
@@ -85,7 +90,7 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         var limit = timeoutOverride ?? this.options.RequestTimeout;
         var frame = new JuteWriter();
         frame.BeginFrame();
-        new RequestHeader(0, (int)op).Write(frame);   // xid patched in once assigned, in wire order
+        new RequestHeader(0, (int)op).Write(frame); // xid patched in once assigned, in wire order
         writeBody?.Invoke(frame);
         frame.EndFrame();
 
@@ -107,8 +112,8 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
             lock (gate)
             {
                 ThrowIfFailed();
-                pending.Xid = this.xid = this.xid == int.MaxValue ? 1 : this.xid + 1;   // never a reserved negative xid
-                this.pending.Enqueue(pending);                                  // queued before written: a reply cannot outrun it
+                pending.Xid = this.xid = this.xid == int.MaxValue ? 1 : this.xid + 1; // never a reserved negative xid
+                this.pending.Enqueue(pending); // queued before written: a reply cannot outrun it
             }
             frame.PatchInt(4, pending.Xid);
             try
@@ -119,7 +124,14 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
             catch (Exception e)
             {
                 // Part of the frame may be on the wire: the stream is unusable from here on.
-                Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, $"write failed: {e.Message}", null, e));
+                Fail(
+                    new ZooKeeperIndeterminateException(
+                        IndeterminateReason.ConnectionLost,
+                        $"write failed: {e.Message}",
+                        null,
+                        e
+                    )
+                );
             }
         }
         finally
@@ -144,10 +156,21 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         if (IsConnected)
         {
             closing = true;
-            var limit = this.options.CloseTimeout < this.options.RequestTimeout ? this.options.CloseTimeout : this.options.RequestTimeout;
-            try { await SendAsync(OpCode.CloseSession, null, limit).ConfigureAwait(false); }
+            var limit =
+                this.options.CloseTimeout < this.options.RequestTimeout
+                    ? this.options.CloseTimeout
+                    : this.options.RequestTimeout;
+            try
+            {
+                await SendAsync(OpCode.CloseSession, null, limit).ConfigureAwait(false);
+            }
             catch (Exception e) when (e is ZooKeeperException or ZooKeeperIndeterminateException) { }
-            Fail(new ZooKeeperIndeterminateException(IndeterminateReason.ConnectionLost, "connection closed by the client"));
+            Fail(
+                new ZooKeeperIndeterminateException(
+                    IndeterminateReason.ConnectionLost,
+                    "connection closed by the client"
+                )
+            );
         }
         await Task.WhenAll(readLoop, pingLoop).ConfigureAwait(false);
     }
@@ -156,7 +179,10 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 
     private static ZooKeeperIndeterminateException TimedOut(OpCode op, TimeSpan limit) =>
-        new(IndeterminateReason.Timeout, $"{op} got no reply within {limit.TotalMilliseconds:0} ms; it may have been applied");
+        new(
+            IndeterminateReason.Timeout,
+            $"{op} got no reply within {limit.TotalMilliseconds:0} ms; it may have been applied"
+        );
 
     private void ThrowIfFailed()
     {
@@ -174,7 +200,8 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         Pending[] outstanding;
         lock (gate)
         {
-            if (this.failure is not null) return;
+            if (this.failure is not null)
+                return;
             Volatile.Write(ref this.failure, reason);
             outstanding = this.pending.ToArray();
             this.pending.Clear();
@@ -193,6 +220,10 @@ internal sealed partial class ZooKeeperConnection : IAsyncDisposable
         return reason is ZooKeeperProtocolException
             ? new ZooKeeperProtocolException(message, reason)
             : new ZooKeeperIndeterminateException(
-                reason is ZooKeeperIndeterminateException i ? i.Reason : IndeterminateReason.ConnectionLost, message, null, reason);
+                reason is ZooKeeperIndeterminateException i ? i.Reason : IndeterminateReason.ConnectionLost,
+                message,
+                null,
+                reason
+            );
     }
 }

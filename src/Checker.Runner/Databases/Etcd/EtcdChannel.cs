@@ -19,25 +19,30 @@ public sealed class EtcdChannel : IDisposable
 
     public EtcdChannel(string host, int port, TimeSpan connectTimeout)
     {
-        channel = GrpcChannel.ForAddress($"http://{host}:{port}", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
+        channel = GrpcChannel.ForAddress(
+            $"http://{host}:{port}",
+            new GrpcChannelOptions
             {
-                ConnectTimeout = connectTimeout,
-                // Pings find a silently dead connection (a paused member) instead of waiting on it forever.
-                KeepAlivePingDelay = TimeSpan.FromSeconds(5),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            },
-            DisposeHttpClient = true,
-            ThrowOperationCanceledOnCancellation = false, // a cancelled call is an RpcException(Cancelled), classified like the rest
-        });
+                HttpHandler = new SocketsHttpHandler
+                {
+                    ConnectTimeout = connectTimeout,
+                    // Pings find a silently dead connection (a paused member) instead of waiting on it forever.
+                    KeepAlivePingDelay = TimeSpan.FromSeconds(5),
+                    KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                    KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                },
+                DisposeHttpClient = true,
+                // a cancelled call is an RpcException(Cancelled), classified like the rest
+                ThrowOperationCanceledOnCancellation = false,
+            }
+        );
         var invoker = channel.CreateCallInvoker();
         Client = new EtcdClient(invoker);
         Watches = new Etcdserverpb.Watch.WatchClient(invoker);
     }
 
-    /// <summary>Opens the connection now, so a member that is down fails the op that needed it before anything is sent.</summary>
+    /// <summary>Opens the connection now, so a member that is down fails the op that needed it before anything is
+    /// sent.</summary>
     public Task ConnectAsync(CancellationToken ct) => channel.ConnectAsync(ct);
 
     public void Dispose()

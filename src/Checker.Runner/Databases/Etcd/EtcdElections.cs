@@ -27,8 +27,10 @@ public static partial class EtcdElections
     static readonly TimeSpan TriggerWindow = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The elections in each node's log lines, in the time base that starts at `origin`.</summary>
-    public static List<LeaderElection> Parse(IReadOnlyDictionary<string, IEnumerable<string>> logs,
-        DateTimeOffset origin)
+    public static List<LeaderElection> Parse(
+        IReadOnlyDictionary<string, IEnumerable<string>> logs,
+        DateTimeOffset origin
+    )
     {
         var entries = logs.ToDictionary(l => l.Key, l => Entries(l.Value).ToList());
         // A member's own id is the subject of its raft.node lines.
@@ -49,8 +51,11 @@ public static partial class EtcdElections
             {
                 long At() => (ts - origin).Ticks * 100;
                 if (HigherTermLine().Match(msg) is { Success: true } h)
-                    trigger = (ts, $"a {h.Groups[2].Value} with the higher term {h.Groups[4].Value} " +
-                                   $"from {Name(h.Groups[3].Value)}");
+                    trigger = (
+                        ts,
+                        $"a {h.Groups[2].Value} with the higher term {h.Groups[4].Value} "
+                            + $"from {Name(h.Groups[3].Value)}"
+                    );
                 else if (TimeoutLine().IsMatch(msg))
                     trigger = (ts, "its own election timeout (no word from the leader)");
                 else if (msg.Contains("stepped down to follower since quorum is not active", StringComparison.Ordinal))
@@ -60,10 +65,12 @@ public static partial class EtcdElections
                     var term = long.Parse(l.Groups[4].Value, CultureInfo.InvariantCulture);
                     if (l.Groups[2].Value == "lost")
                     {
-                        if (lostAt is not null) continue; // still without a leader
+                        if (lostAt is not null)
+                            continue; // still without a leader
                         lostAt = At();
                         openTrigger = trigger is { } t && ts - t.At <= TriggerWindow ? t.What : null;
-                        if (electedTerm == 0) electedTerm = term;
+                        if (electedTerm == 0)
+                            electedTerm = term;
                     }
                     else
                     {
@@ -74,7 +81,8 @@ public static partial class EtcdElections
                     }
                 }
             }
-            if (lostAt is { } open) elections.Add(new LeaderElection(node, open, null, electedTerm, null, openTrigger));
+            if (lostAt is { } open)
+                elections.Add(new LeaderElection(node, open, null, electedTerm, null, openTrigger));
         }
         return elections.OrderBy(e => e.LostAt).ThenBy(e => e.Node, StringComparer.Ordinal).ToList();
     }
@@ -84,20 +92,30 @@ public static partial class EtcdElections
     {
         foreach (var line in lines)
         {
-            if (!line.Contains("raft", StringComparison.Ordinal)) continue; // every line read here is raft's
+            if (!line.Contains("raft", StringComparison.Ordinal))
+                continue; // every line read here is raft's
             (DateTimeOffset, string)? entry = null;
             try
             {
                 using var doc = JsonDocument.Parse(line);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object &&
-                    doc.RootElement.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.String &&
-                    doc.RootElement.TryGetProperty("msg", out var msg) && msg.ValueKind == JsonValueKind.String &&
-                    DateTimeOffset.TryParse(ts.GetString(), CultureInfo.InvariantCulture,
-                        DateTimeStyles.AssumeUniversal, out var at))
+                if (
+                    doc.RootElement.ValueKind == JsonValueKind.Object
+                    && doc.RootElement.TryGetProperty("ts", out var ts)
+                    && ts.ValueKind == JsonValueKind.String
+                    && doc.RootElement.TryGetProperty("msg", out var msg)
+                    && msg.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(
+                        ts.GetString(),
+                        CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal,
+                        out var at
+                    )
+                )
                     entry = (at, msg.GetString()!);
             }
             catch (JsonException) { }
-            if (entry is { } e) yield return e;
+            if (entry is { } e)
+                yield return e;
         }
     }
 }

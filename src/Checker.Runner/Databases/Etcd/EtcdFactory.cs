@@ -6,8 +6,13 @@ namespace Checker.Runner.Databases.Etcd;
 /// What every etcd workload's client factory adds to the members and dice: the timeouts its clients
 /// use. A workload adds its client, and whatever PrepareAsync must write before the first op.
 /// </summary>
-public abstract class EtcdFactory(IReadOnlyList<(string Host, int Port)> nodes, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double faultProbability, int seed) : WorkloadClientFactory(nodes, faultProbability, seed)
+public abstract class EtcdFactory(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    TimeSpan opTimeout,
+    TimeSpan connectTimeout,
+    double faultProbability,
+    int seed
+) : WorkloadClientFactory(nodes, faultProbability, seed)
 {
     protected TimeSpan OpTimeout => opTimeout;
     protected TimeSpan ConnectTimeout => connectTimeout;

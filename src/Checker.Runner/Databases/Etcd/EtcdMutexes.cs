@@ -27,14 +27,21 @@ namespace Checker.Runner.Databases.Etcd;
 /// In grant-twice mode, a share (faultProbability) of the acquires answers ok without taking the lock (etcd sees
 /// nothing), and their releases answer ok without sending anything.
 /// </summary>
-public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double faultProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
+public sealed class EtcdMutexes(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string prefix,
+    TimeSpan opTimeout,
+    TimeSpan connectTimeout,
+    double faultProbability,
+    int seed
+) : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
     public const string LeaseExpired = "the lock was already gone: its lease expired while held";
 
     readonly ByteString lockKey = ByteString.CopyFromUtf8($"{prefix}/mutex/lock");
-    /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the lock.</summary>
+
+    /// <summary>Leases of retired clients that could not be revoked when they closed; one may still hold the
+    /// lock.</summary>
     readonly System.Collections.Concurrent.ConcurrentQueue<long> orphans = new();
     int expired;
 
@@ -67,34 +74,69 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
     sealed class Client((string Host, int Port) node, EtcdMutexes mutex, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, mutex.OpTimeout, mutex.ConnectTimeout)
     {
-        /// <summary>The lease of the lock this client holds or may hold (after an unknown outcome); 0 for none.</summary>
+        /// <summary>The lease of the lock this client holds or may hold (after an unknown outcome); 0 for
+        /// none.</summary>
         long lease;
+
         /// <summary>What this client last wrote into the lock key: its holder id for one acquire.</summary>
         ByteString? holder;
-        bool held, fake;
+        bool held,
+            fake;
 
-        protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
-        {
-            MutexWorkload.Acquire => AcquireAsync(deadline, ct),
-            MutexWorkload.Release => ReleaseAsync(deadline, ct),
-            _ => Task.FromResult(Completion.Fail($"unknown f {op.F}")),
-        };
+        protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) =>
+            op.F switch
+            {
+                MutexWorkload.Acquire => AcquireAsync(deadline, ct),
+                MutexWorkload.Release => ReleaseAsync(deadline, ct),
+                _ => Task.FromResult(Completion.Fail($"unknown f {op.F}")),
+            };
 
         async Task<Completion> AcquireAsync(DateTime deadline, CancellationToken ct)
         {
-            if (held) return Completion.Fail("already held by this process (its last release was not sent)");
+            if (held)
+                return Completion.Fail("already held by this process (its last release was not sent)");
             if (dice.Misbehaves())
             {
                 held = fake = true; // grant-twice: ok, and etcd never saw it
                 return Completion.Ok(null);
             }
             await RevokeOrphansAsync(deadline);
-            try { lease = (await Etcd.LeaseGrantAsync(new LeaseGrantRequest { TTL = mutex.LeaseTtl }, deadline: deadline, cancellationToken: ct)).ID; }
-            catch (RpcException e) { return Completion.Fail($"lease grant: {EtcdOutcomes.Describe(e)}"); } // the lock was not touched
+            try
+            {
+                lease = (
+                    await Etcd.LeaseGrantAsync(
+                        new LeaseGrantRequest { TTL = mutex.LeaseTtl },
+                        deadline: deadline,
+                        cancellationToken: ct
+                    )
+                ).ID;
+            }
+            catch (RpcException e)
+            {
+                return Completion.Fail($"lease grant: {EtcdOutcomes.Describe(e)}");
+            } // the lock was not touched
             holder = ByteString.CopyFromUtf8(Guid.NewGuid().ToString("N"));
             var take = new TxnRequest();
-            take.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
-            take.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = mutex.lockKey, Value = holder, Lease = lease } });
+            take.Compare.Add(
+                new Compare
+                {
+                    Key = mutex.lockKey,
+                    Target = Compare.Types.CompareTarget.Create,
+                    Result = Compare.Types.CompareResult.Equal,
+                    CreateRevision = 0,
+                }
+            );
+            take.Success.Add(
+                new RequestOp
+                {
+                    RequestPut = new PutRequest
+                    {
+                        Key = mutex.lockKey,
+                        Value = holder,
+                        Lease = lease,
+                    },
+                }
+            );
             var waitUntil = DateTime.UtcNow + 0.5 * mutex.OpTimeout;
             while (true)
             {
@@ -107,7 +149,8 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                 catch (RpcException e)
                 {
                     var outcome = EtcdOutcomes.ForMutation(e);
-                    if (outcome.Type == Core.History.OpType.Fail) await RevokeAsync(); // nothing taken; an unknown one keeps its lease until dispose
+                    if (outcome.Type == Core.History.OpType.Fail)
+                        await RevokeAsync(); // nothing taken; an unknown one keeps its lease until dispose
                     return outcome;
                 }
                 if (taken.Succeeded)
@@ -115,13 +158,20 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                     held = true;
                     return Completion.Ok(null);
                 }
-                if (DateTime.UtcNow >= waitUntil || ct.IsCancellationRequested) break;
+                if (DateTime.UtcNow >= waitUntil || ct.IsCancellationRequested)
+                    break;
                 var waitEnd = waitUntil < deadline ? waitUntil : deadline;
                 if (!await WaitForReleaseAsync(taken.Header.Revision + 1, waitEnd, ct))
                 {
                     // The watch could not be kept (its member lost the leader, or the stream broke): do not spin on it.
-                    try { await Task.Delay(dice.Random.Next(50, 150), ct); }
-                    catch (OperationCanceledException) { break; }
+                    try
+                    {
+                        await Task.Delay(dice.Random.Next(50, 150), ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
                 }
             }
             await RevokeAsync();
@@ -144,12 +194,17 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                 while (await call.ResponseStream.MoveNext(ct))
                 {
                     var response = call.ResponseStream.Current;
-                    if (response.Canceled) return false; // e.g. the revision was compacted: try the txn again
-                    if (response.Events.Any(e => e.Type == Mvccpb.Event.Types.EventType.Delete)) return true;
+                    if (response.Canceled)
+                        return false; // e.g. the revision was compacted: try the txn again
+                    if (response.Events.Any(e => e.Type == Mvccpb.Event.Types.EventType.Delete))
+                        return true;
                 }
                 return false;
             }
-            catch (RpcException e) { return e.StatusCode == StatusCode.DeadlineExceeded; }
+            catch (RpcException e)
+            {
+                return e.StatusCode == StatusCode.DeadlineExceeded;
+            }
             // Cancelled, or the stream ended before the watch was sent: the wait is over, the txn decides.
             catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
             {
@@ -159,40 +214,64 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
 
         async Task<Completion> ReleaseAsync(DateTime deadline, CancellationToken ct)
         {
-            if (!held) return Completion.Fail("not held"); // nothing sent
+            if (!held)
+                return Completion.Fail("not held"); // nothing sent
             if (fake)
             {
                 held = fake = false;
                 return Completion.Ok(null);
             }
             var give = new TxnRequest();
-            give.Compare.Add(new Compare { Key = mutex.lockKey, Target = Compare.Types.CompareTarget.Value, Result = Compare.Types.CompareResult.Equal, Value = holder });
+            give.Compare.Add(
+                new Compare
+                {
+                    Key = mutex.lockKey,
+                    Target = Compare.Types.CompareTarget.Value,
+                    Result = Compare.Types.CompareResult.Equal,
+                    Value = holder,
+                }
+            );
             give.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = mutex.lockKey } });
             bool deleted;
-            try { deleted = (await Etcd.TransactionAsync(give, deadline: deadline, cancellationToken: ct)).Succeeded; }
-            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); } // fail: still held; info: the process retires, dispose revokes the lease
+            try
+            {
+                deleted = (await Etcd.TransactionAsync(give, deadline: deadline, cancellationToken: ct)).Succeeded;
+            }
+            catch (RpcException e)
+            {
+                return EtcdOutcomes.ForMutation(e);
+            } // fail: still held; info: the process retires, dispose revokes the lease
             held = false;
             await RevokeAsync();
             // Only this holder deletes its key; if the key is gone or another's, the lease ran out and etcd deleted it.
-            if (deleted) return Completion.Ok(null);
+            if (deleted)
+                return Completion.Ok(null);
             Interlocked.Increment(ref mutex.expired);
             return new Completion(Core.History.OpType.Ok, null, LeaseExpired);
         }
 
-        /// <summary>Gives the lease back (the lock key goes with it); one that etcd did not confirm is left for the next acquire to give back.</summary>
+        /// <summary>Gives the lease back (the lock key goes with it); one that etcd did not confirm is left for the
+        /// next acquire to give back.</summary>
         async Task RevokeAsync()
         {
-            if (lease == 0) return;
+            if (lease == 0)
+                return;
             var id = lease;
             lease = 0;
-            if (!await TryRevokeAsync(id, DateTime.UtcNow.AddSeconds(1))) mutex.orphans.Enqueue(id);
+            if (!await TryRevokeAsync(id, DateTime.UtcNow.AddSeconds(1)))
+                mutex.orphans.Enqueue(id);
         }
 
         /// <summary>Gives back the leases of retired clients, as far as the deadline allows.</summary>
         async Task RevokeOrphansAsync(DateTime deadline)
         {
             for (var n = mutex.orphans.Count; n > 0 && mutex.orphans.TryDequeue(out var id); n--)
-                if (!await TryRevokeAsync(id, new DateTime(Math.Min(deadline.Ticks, DateTime.UtcNow.AddSeconds(1).Ticks), DateTimeKind.Utc)))
+                if (
+                    !await TryRevokeAsync(
+                        id,
+                        new DateTime(Math.Min(deadline.Ticks, DateTime.UtcNow.AddSeconds(1).Ticks), DateTimeKind.Utc)
+                    )
+                )
                 {
                     mutex.orphans.Enqueue(id);
                     return; // etcd is out of reach: the acquire will find out itself
@@ -207,10 +286,14 @@ public sealed class EtcdMutexes(IReadOnlyList<(string Host, int Port)> nodes, st
                 await Etcd.LeaseRevokeAsync(new LeaseRevokeRequest { ID = id }, deadline: deadline);
                 return true;
             }
-            catch (RpcException e) { return e.StatusCode == StatusCode.NotFound; }
+            catch (RpcException e)
+            {
+                return e.StatusCode == StatusCode.NotFound;
+            }
         }
 
-        /// <summary>A client retired after an unknown acquire or release may hold the lock: revoking its lease frees it.</summary>
+        /// <summary>A client retired after an unknown acquire or release may hold the lock: revoking its lease frees
+        /// it.</summary>
         protected override Task BeforeCloseAsync() => RevokeAsync();
     }
 }

@@ -15,14 +15,17 @@ public sealed class EtcdPeerNames(IReadOnlyList<Node> nodes, Func<Node, Node, st
     const string Domain = "etcd-peer";
 
     /// <summary>True when some member reaches some peer at an address other than the peer's own.</summary>
-    public bool NeedsHostsFiles { get; } = peerAddress is not null &&
-        nodes.Any(from => nodes.Any(to => from != to && peerAddress!(from, to) != to.Address));
+    public bool NeedsHostsFiles { get; } =
+        peerAddress is not null
+        && nodes.Any(from => nodes.Any(to => from != to && peerAddress!(from, to) != to.Address));
 
     /// <summary>The peer URL every member lists for `node`.</summary>
-    public string PeerUrl(Node node, int port) => NeedsHostsFiles ? $"http://{node.Name}.{Domain}:{port}" : $"http://{node.Address}:{port}";
+    public string PeerUrl(Node node, int port) =>
+        NeedsHostsFiles ? $"http://{node.Name}.{Domain}:{port}" : $"http://{node.Address}:{port}";
 
-    /// <summary>`self`'s hosts file: its own name to its own address, each peer's name to the link from self to it.</summary>
+    /// <summary>`self`'s hosts file: its own name to its own address, each peer's name to the link from self to
+    /// it.</summary>
     public string HostsFile(Node self) =>
-        "127.0.0.1 localhost\n" + string.Concat(nodes.Select(n =>
-            $"{(n == self ? n.Address : peerAddress!(self, n))} {n.Name}.{Domain}\n"));
+        "127.0.0.1 localhost\n"
+        + string.Concat(nodes.Select(n => $"{(n == self ? n.Address : peerAddress!(self, n))} {n.Name}.{Domain}\n"));
 }

@@ -15,11 +15,17 @@ namespace Checker.Runner.Databases.Etcd;
 /// In deliver-twice mode, a share (faultProbability) of the dequeues answers the oldest element
 /// without deleting it.
 /// </summary>
-public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double faultProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
+public sealed class EtcdQueues(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string prefix,
+    TimeSpan opTimeout,
+    TimeSpan connectTimeout,
+    double faultProbability,
+    int seed
+) : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
-    /// <summary>How many of the oldest elements one range reads, so concurrent dequeues need not all fight over the first.</summary>
+    /// <summary>How many of the oldest elements one range reads, so concurrent dequeues need not all fight over the
+    /// first.</summary>
     public const int Candidates = 4;
 
     readonly string elements = $"{prefix}/queue/";
@@ -29,23 +35,34 @@ public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, str
     sealed class Client((string Host, int Port) node, EtcdQueues queue, ClientFaults.Dice dice)
         : EtcdWorkerClient(node, queue.OpTimeout, queue.ConnectTimeout)
     {
-        protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) => op.F switch
-        {
-            QueueWorkload.Enqueue => EnqueueAsync((long)op.Value!, deadline, ct),
-            QueueWorkload.Dequeue => DequeueAsync(deadline, ct),
-            _ => Task.FromResult(Completion.Fail($"unknown f {op.F}")),
-        };
+        protected override Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct) =>
+            op.F switch
+            {
+                QueueWorkload.Enqueue => EnqueueAsync((long)op.Value!, deadline, ct),
+                QueueWorkload.Dequeue => DequeueAsync(deadline, ct),
+                _ => Task.FromResult(Completion.Fail($"unknown f {op.F}")),
+            };
 
         async Task<Completion> EnqueueAsync(long element, DateTime deadline, CancellationToken ct)
         {
             var text = element.ToString(CultureInfo.InvariantCulture);
             try
             {
-                await Etcd.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(queue.elements + text), Value = ByteString.CopyFromUtf8(text) },
-                    deadline: deadline, cancellationToken: ct);
+                await Etcd.PutAsync(
+                    new PutRequest
+                    {
+                        Key = ByteString.CopyFromUtf8(queue.elements + text),
+                        Value = ByteString.CopyFromUtf8(text),
+                    },
+                    deadline: deadline,
+                    cancellationToken: ct
+                );
                 return Completion.Ok(element);
             }
-            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
+            catch (RpcException e)
+            {
+                return EtcdOutcomes.ForMutation(e);
+            }
         }
 
         /// <summary>
@@ -62,24 +79,40 @@ public sealed class EtcdQueues(IReadOnlyList<(string Host, int Port)> nodes, str
                 range.SortOrder = RangeRequest.Types.SortOrder.Ascend;
                 range.Limit = Candidates;
                 RangeResponse oldest;
-                try { oldest = await Etcd.GetAsync(range, deadline: deadline, cancellationToken: ct); }
-                catch (RpcException e) { return EtcdOutcomes.ForRead(e); }
-                if (oldest.Kvs.Count == 0) return Completion.Fail(QueueWorkload.Empty);
+                try
+                {
+                    oldest = await Etcd.GetAsync(range, deadline: deadline, cancellationToken: ct);
+                }
+                catch (RpcException e)
+                {
+                    return EtcdOutcomes.ForRead(e);
+                }
+                if (oldest.Kvs.Count == 0)
+                    return Completion.Fail(QueueWorkload.Empty);
                 if (dice.Misbehaves())
                     return Completion.Ok(Parse(oldest.Kvs[0].Value)); // deliver-twice: taken, but left in the queue
                 foreach (var kv in oldest.Kvs)
                 {
                     var claim = new TxnRequest();
-                    claim.Compare.Add(new Compare
-                    {
-                        Key = kv.Key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = kv.ModRevision,
-                    });
+                    claim.Compare.Add(
+                        new Compare
+                        {
+                            Key = kv.Key,
+                            Target = Compare.Types.CompareTarget.Mod,
+                            Result = Compare.Types.CompareResult.Equal,
+                            ModRevision = kv.ModRevision,
+                        }
+                    );
                     claim.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = kv.Key } });
                     try
                     {
-                        if ((await Etcd.TransactionAsync(claim, deadline: deadline, cancellationToken: ct)).Succeeded) return Completion.Ok(Parse(kv.Value));
+                        if ((await Etcd.TransactionAsync(claim, deadline: deadline, cancellationToken: ct)).Succeeded)
+                            return Completion.Ok(Parse(kv.Value));
                     }
-                    catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
+                    catch (RpcException e)
+                    {
+                        return EtcdOutcomes.ForMutation(e);
+                    }
                 }
             }
             return Completion.Fail("every element seen was taken by others before the op timed out");

@@ -14,15 +14,21 @@ namespace Checker.Runner.Databases.Etcd;
 /// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
 /// so they never misbehave themselves.
 /// </summary>
-public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, string prefix, bool serializable,
-    TimeSpan opTimeout, TimeSpan connectTimeout) : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability: 0, seed: 0)
+public sealed class EtcdRegisters(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string prefix,
+    bool serializable,
+    TimeSpan opTimeout,
+    TimeSpan connectTimeout
+) : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability: 0, seed: 0)
 {
     readonly string prefix = prefix;
     readonly bool serializable = serializable;
 
     protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], this);
 
-    public static string KeyOf(string prefix, object key) => $"{prefix}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
+    public static string KeyOf(string prefix, object key) =>
+        $"{prefix}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
 
     sealed class Client((string Host, int Port) node, EtcdRegisters registers)
         : EtcdWorkerClient(node, registers.OpTimeout, registers.ConnectTimeout)
@@ -44,38 +50,73 @@ public sealed class EtcdRegisters(IReadOnlyList<(string Host, int Port)> nodes, 
         {
             try
             {
-                var range = await Etcd.GetAsync(new RangeRequest { Key = key, Serializable = registers.serializable },
-                    deadline: deadline, cancellationToken: ct);
+                var range = await Etcd.GetAsync(
+                    new RangeRequest { Key = key, Serializable = registers.serializable },
+                    deadline: deadline,
+                    cancellationToken: ct
+                );
                 return Completion.Ok(range.Kvs.Count == 0 ? null : Decode(range.Kvs[0].Value));
             }
-            catch (RpcException e) { return EtcdOutcomes.ForRead(e); }
+            catch (RpcException e)
+            {
+                return EtcdOutcomes.ForRead(e);
+            }
         }
 
         async Task<Completion> WriteAsync(ByteString key, long value, DateTime deadline, CancellationToken ct)
         {
             try
             {
-                await Etcd.PutAsync(new PutRequest { Key = key, Value = Encode(value) }, deadline: deadline, cancellationToken: ct);
+                await Etcd.PutAsync(
+                    new PutRequest { Key = key, Value = Encode(value) },
+                    deadline: deadline,
+                    cancellationToken: ct
+                );
                 return Completion.Ok(value);
             }
-            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
+            catch (RpcException e)
+            {
+                return EtcdOutcomes.ForMutation(e);
+            }
         }
 
         /// <summary>One txn, so nothing can come between the compare and the put.</summary>
         async Task<Completion> CasAsync(ByteString key, IList<object?> fromTo, DateTime deadline, CancellationToken ct)
         {
             var txn = new TxnRequest();
-            txn.Compare.Add(fromTo[0] is null
-                // A value compare on a missing key is always false in etcd; "never created" is how null is matched.
-                ? new Compare { Key = key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 }
-                : new Compare { Key = key, Target = Compare.Types.CompareTarget.Value, Result = Compare.Types.CompareResult.Equal, Value = Encode((long)fromTo[0]!) });
-            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = key, Value = Encode((long)fromTo[1]!) } });
+            txn.Compare.Add(
+                fromTo[0] is null
+                    // A value compare on a missing key is always false in etcd; "never created" is how null is matched.
+                    ? new Compare
+                    {
+                        Key = key,
+                        Target = Compare.Types.CompareTarget.Create,
+                        Result = Compare.Types.CompareResult.Equal,
+                        CreateRevision = 0,
+                    }
+                    : new Compare
+                    {
+                        Key = key,
+                        Target = Compare.Types.CompareTarget.Value,
+                        Result = Compare.Types.CompareResult.Equal,
+                        Value = Encode((long)fromTo[0]!),
+                    }
+            );
+            txn.Success.Add(
+                new RequestOp
+                {
+                    RequestPut = new PutRequest { Key = key, Value = Encode((long)fromTo[1]!) },
+                }
+            );
             try
             {
                 var result = await Etcd.TransactionAsync(txn, deadline: deadline, cancellationToken: ct);
                 return result.Succeeded ? Completion.Ok(fromTo) : Completion.Fail("compare failed");
             }
-            catch (RpcException e) { return EtcdOutcomes.ForMutation(e); }
+            catch (RpcException e)
+            {
+                return EtcdOutcomes.ForMutation(e);
+            }
         }
     }
 

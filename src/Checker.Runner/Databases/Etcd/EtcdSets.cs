@@ -11,9 +11,14 @@ namespace Checker.Runner.Databases.Etcd;
 /// a read is one linearizable range over the prefix, keys only: the whole set at one revision.
 /// In lose-adds mode, a share (faultProbability) of the adds answers ok without writing anything.
 /// </summary>
-public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, string prefix, TimeSpan opTimeout, TimeSpan connectTimeout,
-    double faultProbability, int seed)
-    : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
+public sealed class EtcdSets(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string prefix,
+    TimeSpan opTimeout,
+    TimeSpan connectTimeout,
+    double faultProbability,
+    int seed
+) : EtcdFactory(nodes, opTimeout, connectTimeout, faultProbability, seed)
 {
     readonly string elements = $"{prefix}/set/";
 
@@ -29,21 +34,30 @@ public sealed class EtcdSets(IReadOnlyList<(string Host, int Port)> nodes, strin
                 switch (op.F)
                 {
                     case SetWorkload.Add:
-                        if (dice.Misbehaves()) return Completion.Ok(op.Value); // lose-adds: nothing written
-                        await Etcd.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(set.elements + Format((long)op.Value!)) },
-                            deadline: deadline, cancellationToken: ct);
+                        if (dice.Misbehaves())
+                            return Completion.Ok(op.Value); // lose-adds: nothing written
+                        await Etcd.PutAsync(
+                            new PutRequest { Key = ByteString.CopyFromUtf8(set.elements + Format((long)op.Value!)) },
+                            deadline: deadline,
+                            cancellationToken: ct
+                        );
                         return Completion.Ok(op.Value);
                     case SetWorkload.Read:
                         var range = RangeOver(set.elements);
                         range.KeysOnly = true;
                         var read = await Etcd.GetAsync(range, deadline: deadline, cancellationToken: ct);
-                        return Completion.Ok(read.Kvs.Select(kv => (object?)Parse(kv.Key.ToStringUtf8()[set.elements.Length..])).ToList());
+                        return Completion.Ok(
+                            read.Kvs.Select(kv => (object?)Parse(kv.Key.ToStringUtf8()[set.elements.Length..])).ToList()
+                        );
                     default:
                         return Completion.Fail($"unknown f {op.F}");
                 }
             }
             // A read changes nothing: any error is a fail. An add's error says fail or info by the outcome table.
-            catch (RpcException e) { return op.F == SetWorkload.Read ? EtcdOutcomes.ForRead(e) : EtcdOutcomes.ForMutation(e); }
+            catch (RpcException e)
+            {
+                return op.F == SetWorkload.Read ? EtcdOutcomes.ForRead(e) : EtcdOutcomes.ForMutation(e);
+            }
         }
     }
 

@@ -7,8 +7,10 @@ public sealed class EtcdSettings : ISpecSettings
 {
     /// <summary>etcd's --heartbeat-interval: how often the leader tells followers it lives.</summary>
     public int HeartbeatMs { get; set; } = 100;
+
     /// <summary>etcd's --election-timeout: how long a follower waits for the leader before it stands.</summary>
     public int ElectionMs { get; set; } = 1000;
+
     /// <summary>
     /// etcd's --pre-vote, on as operators run etcd (and etcd 3.5's default; 3.4 ships it off): a member
     /// asks whether it could win before it raises its term, so a member that rejoins after being cut
@@ -20,7 +22,8 @@ public sealed class EtcdSettings : ISpecSettings
     /// <summary>etcd itself refuses to start with an election timeout under 5 heartbeats or over 50 s.</summary>
     public string? Problem() =>
         HeartbeatMs is < 1 or > 10_000 ? "field 'db.heartbeatMs' must be 1..10000"
-        : ElectionMs < 5 * HeartbeatMs ? "field 'db.electionMs' must be at least 5 times db.heartbeatMs (etcd refuses less)"
+        : ElectionMs < 5 * HeartbeatMs
+            ? "field 'db.electionMs' must be at least 5 times db.heartbeatMs (etcd refuses less)"
         : ElectionMs > 50_000 ? "field 'db.electionMs' must be at most 50000 (etcd refuses more)"
         : null;
 }
@@ -28,6 +31,7 @@ public sealed class EtcdSettings : ISpecSettings
 /// <summary>The register workload as etcd runs it: reads are linearizable unless asked to be serializable.</summary>
 public sealed class EtcdRegisterSettings : RegisterSettings
 {
-    /// <summary>etcd's serializable reads: any member answers from its own state, which may be stale, as etcd documents.</summary>
+    /// <summary>etcd's serializable reads: any member answers from its own state, which may be stale, as etcd
+    /// documents.</summary>
     public bool SerializableReads { get; set; }
 }

@@ -11,7 +11,8 @@ namespace Checker.Runner.Databases.Etcd;
 /// first op (a member it cannot reach fails the op: nothing was sent), one deadline per op, and the
 /// channel closed on dispose. A workload client adds how each op maps onto etcd calls.
 /// </summary>
-public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan opTimeout, TimeSpan connectTimeout) : IClient
+public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan opTimeout, TimeSpan connectTimeout)
+    : IClient
 {
     EtcdChannel? channel;
 
@@ -23,7 +24,8 @@ public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan op
 
     public async Task OpenAsync(CancellationToken ct)
     {
-        if (channel is not null) return;
+        if (channel is not null)
+            return;
         var opened = new EtcdChannel(node.Host, node.Port, connectTimeout);
         try
         {
@@ -41,16 +43,22 @@ public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan op
 
     public async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
     {
-        try { await OpenAsync(ct); }
-        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or HttpRequestException)
+        try
         {
-            if (ct.IsCancellationRequested) return Completion.Fail("cancelled before sending");
+            await OpenAsync(ct);
+        }
+        catch (Exception e)
+            when (e is OperationCanceledException or RpcException or IOException or HttpRequestException)
+        {
+            if (ct.IsCancellationRequested)
+                return Completion.Fail("cancelled before sending");
             return await ConnectFailure.AfterBackoffAsync(e);
         }
         return await PerformAsync(op, DateTime.UtcNow + opTimeout, ct);
     }
 
-    /// <summary>Performs one op on the open channel by the deadline; a database error becomes Fail or Info, never an exception.</summary>
+    /// <summary>Performs one op on the open channel by the deadline; a database error becomes Fail or Info, never an
+    /// exception.</summary>
     protected abstract Task<Completion> PerformAsync(Invocation op, DateTime deadline, CancellationToken ct);
 
     /// <summary>Called before the channel closes, while it still works (e.g. to give back a lease).</summary>
@@ -58,8 +66,12 @@ public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan op
 
     public async ValueTask DisposeAsync()
     {
-        if (channel is null) return;
-        try { await BeforeCloseAsync(); }
+        if (channel is null)
+            return;
+        try
+        {
+            await BeforeCloseAsync();
+        }
         finally
         {
             channel.Dispose();
@@ -67,7 +79,8 @@ public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan op
         }
     }
 
-    /// <summary>A range over every key that starts with prefix (etcd's range end: the prefix with its last byte raised).</summary>
+    /// <summary>A range over every key that starts with prefix (etcd's range end: the prefix with its last byte
+    /// raised).</summary>
     public static RangeRequest RangeOver(string prefix)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);

@@ -13,30 +13,34 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// </summary>
 public static class ElectionHandshake
 {
-    /// <summary>A handshake that advertises `reverseAddress` ("host:port") instead of the sender's own address.</summary>
-    public static Handshake Rewrite(string reverseAddress) => async (from, to, ct) =>
-    {
-        var head = new byte[8];
-        await ReadExactlyAsync(from, head, ct);
-        var version = BinaryPrimitives.ReadInt64BigEndian(head);
-        if (version >= 0)
+    /// <summary>A handshake that advertises `reverseAddress` ("host:port") instead of the sender's own
+    /// address.</summary>
+    public static Handshake Rewrite(string reverseAddress) =>
+        async (from, to, ct) =>
         {
-            await to.SendAsync(head, SocketFlags.None, ct); // the old protocol sends only the id: nothing to rewrite
-            return;
-        }
-        var idAndLength = new byte[12];
-        await ReadExactlyAsync(from, idAndLength, ct);
-        var length = BinaryPrimitives.ReadInt32BigEndian(idAndLength.AsSpan(8));
-        if (length is < 0 or > 65536) throw new IOException($"unexpected election handshake length {length}");
-        await ReadExactlyAsync(from, new byte[length], ct);
-        var address = Encoding.ASCII.GetBytes(reverseAddress);
-        var message = new byte[8 + 12 + address.Length];
-        head.CopyTo(message, 0);
-        idAndLength.CopyTo(message, 8);
-        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(16), address.Length);
-        address.CopyTo(message, 20);
-        await to.SendAsync(message, SocketFlags.None, ct);
-    };
+            var head = new byte[8];
+            await ReadExactlyAsync(from, head, ct);
+            var version = BinaryPrimitives.ReadInt64BigEndian(head);
+            if (version >= 0)
+            {
+                // the old protocol sends only the id: nothing to rewrite
+                await to.SendAsync(head, SocketFlags.None, ct);
+                return;
+            }
+            var idAndLength = new byte[12];
+            await ReadExactlyAsync(from, idAndLength, ct);
+            var length = BinaryPrimitives.ReadInt32BigEndian(idAndLength.AsSpan(8));
+            if (length is < 0 or > 65536)
+                throw new IOException($"unexpected election handshake length {length}");
+            await ReadExactlyAsync(from, new byte[length], ct);
+            var address = Encoding.ASCII.GetBytes(reverseAddress);
+            var message = new byte[8 + 12 + address.Length];
+            head.CopyTo(message, 0);
+            idAndLength.CopyTo(message, 8);
+            BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(16), address.Length);
+            address.CopyTo(message, 20);
+            await to.SendAsync(message, SocketFlags.None, ct);
+        };
 
     static async Task ReadExactlyAsync(Socket s, byte[] buffer, CancellationToken ct)
     {
@@ -44,7 +48,8 @@ public static class ElectionHandshake
         while (read < buffer.Length)
         {
             var n = await s.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, ct);
-            if (n == 0) throw new IOException("connection closed during the election handshake");
+            if (n == 0)
+                throw new IOException("connection closed during the election handshake");
             read += n;
         }
     }

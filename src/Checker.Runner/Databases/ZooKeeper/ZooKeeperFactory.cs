@@ -8,8 +8,13 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// znode under the run's root, and the client options. A workload adds its client, and what
 /// PrepareAsync creates beyond its znode.
 /// </summary>
-public abstract class ZooKeeperFactory(IReadOnlyList<(string Host, int Port)> nodes, string dir, ZooKeeperClientOptions options,
-    double faultProbability, int seed) : WorkloadClientFactory(nodes, faultProbability, seed)
+public abstract class ZooKeeperFactory(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string dir,
+    ZooKeeperClientOptions options,
+    double faultProbability,
+    int seed
+) : WorkloadClientFactory(nodes, faultProbability, seed)
 {
     /// <summary>The workload's znode: everything it writes lives below it.</summary>
     protected string Dir => dir;
@@ -19,6 +24,8 @@ public abstract class ZooKeeperFactory(IReadOnlyList<(string Host, int Port)> no
     /// <summary>Creates the workload's znode (and its parents) through the first node.</summary>
     public override Task PrepareAsync(CancellationToken ct) => ZooKeeperZnodes.PrepareAsync(Nodes, options, [dir], ct);
 
-    /// <summary>A session on the first node, synced with the leader on the workload's znode (for tests' reads).</summary>
-    private protected Task<ZooKeeperClient> SyncedAsync(CancellationToken ct) => ZooKeeperZnodes.SyncedAsync(Nodes, options, dir, ct);
+    /// <summary>A session on the first node, synced with the leader on the workload's znode (for tests'
+    /// reads).</summary>
+    private protected Task<ZooKeeperClient> SyncedAsync(CancellationToken ct) =>
+        ZooKeeperZnodes.SyncedAsync(Nodes, options, dir, ct);
 }

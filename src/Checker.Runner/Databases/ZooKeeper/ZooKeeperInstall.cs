@@ -19,14 +19,30 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
     /// </summary>
     public static readonly IReadOnlyList<string> RequiredJars =
     [
-        "zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-simple.jar",
-        "netty-handler.jar", "netty-common.jar", "netty-buffer.jar", "netty-transport.jar", "netty-codec.jar",
-        "netty-resolver.jar", "netty-transport-native-epoll.jar", "netty-transport-native-unix-common.jar",
-        "metrics-core.jar", "snappy-java.jar", "commons-cli.jar",
+        "zookeeper.jar",
+        "zookeeper-jute.jar",
+        "slf4j-api.jar",
+        "slf4j-simple.jar",
+        "netty-handler.jar",
+        "netty-common.jar",
+        "netty-buffer.jar",
+        "netty-transport.jar",
+        "netty-codec.jar",
+        "netty-resolver.jar",
+        "netty-transport-native-epoll.jar",
+        "netty-transport-native-unix-common.jar",
+        "metrics-core.jar",
+        "snappy-java.jar",
+        "commons-cli.jar",
     ];
 
     /// <summary>JVM defaults for test machines: a small serial-GC heap and a fast start.</summary>
-    public static readonly IReadOnlyList<string> DefaultJvmOptions = ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"];
+    public static readonly IReadOnlyList<string> DefaultJvmOptions =
+    [
+        "-Xmx256m",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+    ];
 
     /// <summary>Lets a member that lost its quorum keep serving reads (a system property, not a zoo.cfg key).</summary>
     public const string ReadOnlyModeOption = "-Dreadonlymode.enabled=true";
@@ -36,21 +52,31 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
     /// stall can be lined up with the runner's log), then the main class and the config.
     /// </summary>
     public IReadOnlyList<string> ServerArguments(string configPath, IEnumerable<string> jvmOptions) =>
-    [
-        .. jvmOptions,
-        "-Dzookeeper.admin.enableServer=false",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSZ",
-        "-cp", string.Join(':', ClassPath), MainClass, configPath,
-    ];
+        [
+            .. jvmOptions,
+            "-Dzookeeper.admin.enableServer=false",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSZ",
+            "-cp",
+            string.Join(':', ClassPath),
+            MainClass,
+            configPath,
+        ];
 
     /// <summary>
     /// Finds ZooKeeper on a node, or puts it there: the candidate (a local directory or .tar.gz, uploaded
     /// into installDir on the node and unpacked there), else Debian's jars on the node; with none and root
     /// on the node, Debian's zookeeper package is installed (after apt-get update when the package is unknown).
     /// </summary>
-    public static async Task<ZooKeeperInstall> OnNodeAsync(InstallShell sh, Func<string, string, CancellationToken, Task> upload,
-        string? candidate, string installDir, string where, Action<string> log, CancellationToken ct)
+    public static async Task<ZooKeeperInstall> OnNodeAsync(
+        InstallShell sh,
+        Func<string, string, CancellationToken, Task> upload,
+        string? candidate,
+        string installDir,
+        string where,
+        Action<string> log,
+        CancellationToken ct
+    )
     {
         var java = await FindJavaAsync(sh, ct);
         if (candidate is not null)
@@ -63,35 +89,59 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
                 await sh.MustAsync(where, "mkdir", ["-p", unpacked], ct);
                 await sh.MustAsync(where, "tar", ["-xzf", archive, "-C", unpacked], ct);
             }
-            else if (Directory.Exists(candidate)) await upload(candidate, unpacked, ct);
-            else throw new EnvironmentException($"db.install: '{candidate}' is neither a file nor a directory");
+            else if (Directory.Exists(candidate))
+                await upload(candidate, unpacked, ct);
+            else
+                throw new EnvironmentException($"db.install: '{candidate}' is neither a file nor a directory");
             var jars = await sh("find", [unpacked, "-maxdepth", "3", "-name", "*.jar"], ct);
-            return FromRelease(java ?? throw NoJava(where), NodeShell.Lines(jars.Output), Path.GetFullPath(candidate)) ?? throw new EnvironmentException(
-                $"db.install: '{candidate}' holds no ZooKeeper jars (expected lib/zookeeper-*.jar, or zookeeper*.jar at the top)");
+            return FromRelease(java ?? throw NoJava(where), NodeShell.Lines(jars.Output), Path.GetFullPath(candidate))
+                ?? throw new EnvironmentException(
+                    $"db.install: '{candidate}' holds no ZooKeeper jars (expected lib/zookeeper-*.jar, or "
+                        + $"zookeeper*.jar at the top)"
+                );
         }
-        if (java is not null && await MissingDebianJarsAsync(sh, ct) is []) return Debian(java);
-        await sh.InstallDebianPackageAsync(where, "zookeeper", "pass a ZooKeeper directory or .tar.gz with --db.install", log, ct);
+        if (java is not null && await MissingDebianJarsAsync(sh, ct) is [])
+            return Debian(java);
+        await sh.InstallDebianPackageAsync(
+            where,
+            "zookeeper",
+            "pass a ZooKeeper directory or .tar.gz with --db.install",
+            log,
+            ct
+        );
         java = await FindJavaAsync(sh, ct) ?? throw NoJava(where);
         if (await MissingDebianJarsAsync(sh, ct) is [_, ..] missing)
             throw new EnvironmentException($"Debian's zookeeper package on {where} lacks {string.Join(", ", missing)}");
         return Debian(java);
     }
 
-    /// <summary>ZooKeeper on this machine, for tests that start servers by hand: Debian's jars, or an exception saying what is missing.</summary>
+    /// <summary>ZooKeeper on this machine, for tests that start servers by hand: Debian's jars, or an exception saying
+    /// what is missing.</summary>
     internal static ZooKeeperInstall FindHere() =>
-        OnNodeAsync((c, a, ct) => Hosts.HostCommands.RunAsync([c, .. a], ct), (_, _, _) => throw new NotSupportedException(), null, Path.GetTempPath(), "this machine", _ => { }, CancellationToken.None)
-            .GetAwaiter().GetResult();
+        OnNodeAsync(
+                (c, a, ct) => Hosts.HostCommands.RunAsync([c, .. a], ct),
+                (_, _, _) => throw new NotSupportedException(),
+                null,
+                Path.GetTempPath(),
+                "this machine",
+                _ => { },
+                CancellationToken.None
+            )
+            .GetAwaiter()
+            .GetResult();
 
     static ZooKeeperInstall Debian(string java) =>
         new(java, RequiredJars.Select(j => $"{DebianJars}/{j}").ToList(), $"Debian ({DebianJars})");
 
-    /// <summary>A release layout (lib/*.jar, conf/) or a build folder with the jars at the top, one level down at most.</summary>
+    /// <summary>A release layout (lib/*.jar, conf/) or a build folder with the jars at the top, one level down at
+    /// most.</summary>
     static ZooKeeperInstall? FromRelease(string java, IReadOnlyList<string> jars, string source)
     {
         var byFolder = jars.GroupBy(j => j[..j.LastIndexOf('/')]).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var (folder, inFolder) in byFolder.OrderBy(kv => kv.Key.Length))
         {
-            if (!inFolder.Any(j => j[(j.LastIndexOf('/') + 1)..].StartsWith("zookeeper", StringComparison.Ordinal))) continue;
+            if (!inFolder.Any(j => j[(j.LastIndexOf('/') + 1)..].StartsWith("zookeeper", StringComparison.Ordinal)))
+                continue;
             var root = folder.EndsWith("/lib", StringComparison.Ordinal) ? folder[..^4] : folder;
             var cp = new List<string> { $"{root}/conf" }; // log settings of the release, when it has them
             cp.AddRange(inFolder.Order(StringComparer.Ordinal));
@@ -102,13 +152,29 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
 
     static async Task<string?> FindJavaAsync(InstallShell sh, CancellationToken ct)
     {
-        var r = await sh("sh", ["-c", "if [ -n \"$JAVA_HOME\" ] && [ -x \"$JAVA_HOME/bin/java\" ]; then echo \"$JAVA_HOME/bin/java\"; else command -v java; fi"], ct);
+        var r = await sh(
+            "sh",
+            [
+                "-c",
+                "if [ -n \"$JAVA_HOME\" ] && [ -x \"$JAVA_HOME/bin/java\" ]; then echo \"$JAVA_HOME/bin/java\"; "
+                    + "else command -v java; fi",
+            ],
+            ct
+        );
         return r.Ok && NodeShell.Lines(r.Output) is [var path, ..] ? path : null;
     }
 
     static async Task<List<string>> MissingDebianJarsAsync(InstallShell sh, CancellationToken ct)
     {
-        var r = await sh("sh", ["-c", $"cd {DebianJars} 2>/dev/null || {{ echo {DebianJars}; exit 0; }}; for j in {string.Join(' ', RequiredJars)}; do [ -f \"$j\" ] || echo \"$j\"; done"], ct);
+        var r = await sh(
+            "sh",
+            [
+                "-c",
+                $"cd {DebianJars} 2>/dev/null || {{ echo {DebianJars}; exit 0; }}; for j in "
+                    + $"{string.Join(' ', RequiredJars)}; do [ -f \"$j\" ] || echo \"$j\"; done",
+            ],
+            ct
+        );
         return NodeShell.Lines(r.Output);
     }
 

@@ -20,8 +20,13 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// that a child it may have left does not block the lock until the session expires.
 /// In grant-twice mode an acquire is, with the fault probability, answered ok without a child.
 /// </summary>
-public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
-    double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/lock", options, faultProbability, seed)
+public sealed class ZooKeeperMutexes(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string root,
+    ZooKeeperClientOptions options,
+    double faultProbability,
+    int seed
+) : ZooKeeperFactory(nodes, root + "/lock", options, faultProbability, seed)
 {
     public const string SessionExpired = "session expired while holding: the lock was lost before this release";
 
@@ -44,44 +49,60 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
     static IEnumerable<string> Ordered(IEnumerable<string> children) =>
         children.OrderBy(c => long.Parse(c.AsSpan(c.Length - 10), CultureInfo.InvariantCulture));
 
-    sealed class Client(int node, ZooKeeperMutexes mutex, ClientFaults.Dice dice) : ZooKeeperWorkerClient(mutex.Nodes[node], mutex.Options)
+    sealed class Client(int node, ZooKeeperMutexes mutex, ClientFaults.Dice dice)
+        : ZooKeeperWorkerClient(mutex.Nodes[node], mutex.Options)
     {
         /// <summary>What became of a delete of our own znode.</summary>
-        enum Deletion { Done, SessionExpired, NotSent, Unknown }
+        enum Deletion
+        {
+            Done,
+            SessionExpired,
+            NotSent,
+            Unknown,
+        }
 
         readonly TimeSpan patience = mutex.Options.RequestTimeout / 2;
-        string? held;          // our child while we hold the lock
-        bool granted;          // grant-twice: an ok acquire with no child behind it
-        bool mayOwn;           // the session may have a child of ours (a create was sent, no delete confirmed)
+        string? held; // our child while we hold the lock
+        bool granted; // grant-twice: an ok acquire with no child behind it
+        bool mayOwn; // the session may have a child of ours (a create was sent, no delete confirmed)
         long sessionId;
         byte[]? password;
 
-        public override async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct) => op.F switch
-        {
-            MutexWorkload.Acquire => await AcquireAsync(ct),
-            MutexWorkload.Release => await ReleaseAsync(ct),
-            _ => Completion.Fail($"unknown f {op.F}"),
-        };
+        public override async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct) =>
+            op.F switch
+            {
+                MutexWorkload.Acquire => await AcquireAsync(ct),
+                MutexWorkload.Release => await ReleaseAsync(ct),
+                _ => Completion.Fail($"unknown f {op.F}"),
+            };
 
-        protected override Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct) => InvokeAsync(op, ct);
+        protected override Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct) =>
+            InvokeAsync(op, ct);
 
         async Task<Completion> AcquireAsync(CancellationToken ct)
         {
-            if (held is not null || granted) return Completion.Fail("this process holds the lock already"); // nothing sent
+            if (held is not null || granted)
+                return Completion.Fail("this process holds the lock already"); // nothing sent
             if (dice.Misbehaves())
             {
                 granted = true; // grant-twice: the ensemble knows nothing of this holder
                 return Completion.Ok(null);
             }
-            if (await TryOpenAsync(ct) is { } notOpen) return notOpen;
+            if (await TryOpenAsync(ct) is { } notOpen)
+                return notOpen;
             var zk = Zk!;
             (sessionId, password, mayOwn) = (zk.SessionId, zk.SessionPassword, true);
             string mine;
-            try { mine = await zk.CreateAsync($"{mutex.Dir}/lock-", [], CreateMode.EphemeralSequential); }
+            try
+            {
+                mine = await zk.CreateAsync($"{mutex.Dir}/lock-", [], CreateMode.EphemeralSequential);
+            }
             catch (Exception e) when (IsRequestError(e))
             {
-                if (e is ZooKeeperException) mayOwn = false;
-                return ForChange(e); // info: the worker's next client is new, and this one's session is closed with any child it made
+                if (e is ZooKeeperException)
+                    mayOwn = false;
+                // info: the worker's next client is new, and this one's session is closed with any child it made
+                return ForChange(e);
             }
             var name = mine[(mutex.Dir.Length + 1)..];
             var waited = Stopwatch.StartNew();
@@ -91,13 +112,15 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                 {
                     var children = Ordered(await zk.GetChildrenAsync(mutex.Dir)).ToList();
                     var at = children.IndexOf(name);
-                    if (at < 0) break; // our child is gone: only an expired session loses it
+                    if (at < 0)
+                        break; // our child is gone: only an expired session loses it
                     if (at == 0)
                     {
                         held = mine;
                         return Completion.Ok(null);
                     }
-                    if (await zk.ExistsAsync($"{mutex.Dir}/{children[at - 1]}") is not null) await Task.Delay(dice.Random.Next(10, 40), CancellationToken.None);
+                    if (await zk.ExistsAsync($"{mutex.Dir}/{children[at - 1]}") is not null)
+                        await Task.Delay(dice.Random.Next(10, 40), CancellationToken.None);
                 }
             }
             catch (Exception e) when (IsRequestError(e)) { }
@@ -106,7 +129,9 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
             return deletion switch
             {
                 Deletion.Done => Completion.Fail($"{MutexChecker.NotGrantedError} in time; withdrew"),
-                Deletion.SessionExpired => Completion.Fail($"{MutexChecker.NotGrantedError}; the session expired, taking its znode"),
+                Deletion.SessionExpired => Completion.Fail(
+                    $"{MutexChecker.NotGrantedError}; the session expired, taking its znode"
+                ),
                 _ => Completion.Info($"{MutexChecker.NotGrantedError}, and the withdrawal is unconfirmed: {why}"),
             };
         }
@@ -118,7 +143,8 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                 granted = false;
                 return Completion.Ok(null);
             }
-            if (held is null) return Completion.Fail("this process does not hold the lock"); // nothing sent
+            if (held is null)
+                return Completion.Fail("this process does not hold the lock"); // nothing sent
             var (deletion, why) = await DeleteOwnAsync(held, ct);
             switch (deletion)
             {
@@ -149,19 +175,42 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                 if (Zk is not { IsConnected: true })
                 {
                     var (resumed, expired, unreachable) = await ResumeAsync(ct);
-                    if (expired) return (Gone(Deletion.SessionExpired), null);
-                    if (!resumed) return (sent ? Deletion.Unknown : Deletion.NotSent, $"the session is unreachable: {unreachable}");
+                    if (expired)
+                        return (Gone(Deletion.SessionExpired), null);
+                    if (!resumed)
+                        return (
+                            sent ? Deletion.Unknown : Deletion.NotSent,
+                            $"the session is unreachable: {unreachable}"
+                        );
                 }
                 try
                 {
                     await Zk!.DeleteAsync(path);
                     return (Gone(Deletion.Done), null);
                 }
-                catch (NoNodeException) { return (Gone(Deletion.Done), null); } // a live session's znode vanishes only by our own delete
-                catch (SessionExpiredException) { return (Gone(Deletion.SessionExpired), null); }
-                catch (ZooKeeperNotConnectedException e) { why = Describe(e); }
-                catch (ZooKeeperIndeterminateException e) when (e.Reason == IndeterminateReason.ConnectionLost) { (sent, why) = (true, Describe(e)); }
-                catch (Exception e) when (IsRequestError(e)) { return (sent || e is ZooKeeperIndeterminateException ? Deletion.Unknown : Deletion.NotSent, Describe(e)); }
+                catch (NoNodeException)
+                {
+                    return (Gone(Deletion.Done), null);
+                } // a live session's znode vanishes only by our own delete
+                catch (SessionExpiredException)
+                {
+                    return (Gone(Deletion.SessionExpired), null);
+                }
+                catch (ZooKeeperNotConnectedException e)
+                {
+                    why = Describe(e);
+                }
+                catch (ZooKeeperIndeterminateException e) when (e.Reason == IndeterminateReason.ConnectionLost)
+                {
+                    (sent, why) = (true, Describe(e));
+                }
+                catch (Exception e) when (IsRequestError(e))
+                {
+                    return (
+                        sent || e is ZooKeeperIndeterminateException ? Deletion.Unknown : Deletion.NotSent,
+                        Describe(e)
+                    );
+                }
             }
             return (sent ? Deletion.Unknown : Deletion.NotSent, why);
         }
@@ -183,11 +232,14 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
             string? why = null;
             for (var i = 0; i < mutex.Nodes.Count || trying.Elapsed < patience; i++)
             {
-                if (i > 0 && i % mutex.Nodes.Count == 0) await Task.Delay(dice.Random.Next(50, 150), CancellationToken.None);
+                if (i > 0 && i % mutex.Nodes.Count == 0)
+                    await Task.Delay(dice.Random.Next(50, 150), CancellationToken.None);
                 var (host, port) = mutex.Nodes[(node + i) % mutex.Nodes.Count];
                 try
                 {
-                    await AdoptAsync(await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), ct));
+                    await AdoptAsync(
+                        await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), ct)
+                    );
                     return (true, false, null);
                 }
                 catch (SessionExpiredException)
@@ -195,7 +247,10 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                     await DropSessionAsync();
                     return (false, true, null);
                 }
-                catch (Exception e) when (IsConnectError(e)) { why = e.Message; }
+                catch (Exception e) when (IsConnectError(e))
+                {
+                    why = e.Message;
+                }
             }
             return (false, false, why);
         }
@@ -213,7 +268,12 @@ public sealed class ZooKeeperMutexes(IReadOnlyList<(string Host, int Port)> node
                     var (host, port) = mutex.Nodes[(node + i) % mutex.Nodes.Count];
                     try
                     {
-                        await using var resumed = await ZooKeeperClient.ConnectAsync(host, port, OptionsFor(sessionId, password), CancellationToken.None);
+                        await using var resumed = await ZooKeeperClient.ConnectAsync(
+                            host,
+                            port,
+                            OptionsFor(sessionId, password),
+                            CancellationToken.None
+                        );
                         break; // disposing it closes the session on the server
                     }
                     catch (Exception e) when (IsConnectError(e)) { }

@@ -26,12 +26,13 @@ public static class ZooKeeperOutcomes
         Completion.Fail(step is null ? Describe(e) : $"{step}: {Describe(e)}");
 
     /// <summary>The error as the history records it: the server's code, or why the outcome is unknown.</summary>
-    public static string Describe(Exception e) => e switch
-    {
-        ZooKeeperIndeterminateException i => $"{i.Reason}: {e.Message}",
-        ZooKeeperException z => $"{z.Code}",
-        _ => e.Message,
-    };
+    public static string Describe(Exception e) =>
+        e switch
+        {
+            ZooKeeperIndeterminateException i => $"{i.Reason}: {e.Message}",
+            ZooKeeperException z => $"{z.Code}",
+            _ => e.Message,
+        };
 
     /// <summary>
     /// A number as a znode's data: decimal text, then, to make the znode weigh `size` bytes, a newline and
@@ -40,7 +41,8 @@ public static class ZooKeeperOutcomes
     public static byte[] Encode(long v, int size = 0)
     {
         var text = Encoding.ASCII.GetBytes(v.ToString(CultureInfo.InvariantCulture));
-        if (size <= text.Length + 1) return text;
+        if (size <= text.Length + 1)
+            return text;
         var data = new byte[size];
         Array.Fill(data, (byte)'.');
         text.CopyTo(data, 0);
@@ -51,7 +53,8 @@ public static class ZooKeeperOutcomes
     /// <summary>A znode's data back as a number (the text before any padding); empty data is null.</summary>
     public static long? Decode(byte[] data)
     {
-        if (data.Length == 0) return null;
+        if (data.Length == 0)
+            return null;
         var end = Array.IndexOf(data, (byte)'\n');
         return long.Parse(Encoding.ASCII.GetString(data, 0, end < 0 ? data.Length : end), CultureInfo.InvariantCulture);
     }

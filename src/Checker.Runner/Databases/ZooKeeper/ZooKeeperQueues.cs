@@ -14,17 +14,25 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// by others says nothing about emptiness, so it lists again. In deliver-twice mode a dequeue is, with
 /// the fault probability, answered with the lowest element without deleting it.
 /// </summary>
-public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes, string root, ZooKeeperClientOptions options,
-    double faultProbability, int seed) : ZooKeeperFactory(nodes, root + "/queue", options, faultProbability, seed)
+public sealed class ZooKeeperQueues(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string root,
+    ZooKeeperClientOptions options,
+    double faultProbability,
+    int seed
+) : ZooKeeperFactory(nodes, root + "/queue", options, faultProbability, seed)
 {
-    protected override IClient CreateClient(int node, ClientFaults.Dice dice) => new Client(Nodes[node], Options, this, dice);
+    protected override IClient CreateClient(int node, ClientFaults.Dice dice) =>
+        new Client(Nodes[node], Options, this, dice);
 
-    /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for tests).</summary>
+    /// <summary>The elements now in the queue, lowest sequence first, read through the first node (for
+    /// tests).</summary>
     internal async Task<List<long>> ElementsAsync(CancellationToken ct)
     {
         await using var zk = await SyncedAsync(ct);
         var elements = new List<long>();
-        foreach (var child in Ordered(await zk.GetChildrenAsync(Dir))) elements.Add(Decode((await zk.GetDataAsync($"{Dir}/{child}")).Data)!.Value);
+        foreach (var child in Ordered(await zk.GetChildrenAsync(Dir)))
+            elements.Add(Decode((await zk.GetDataAsync($"{Dir}/{child}")).Data)!.Value);
         return elements;
     }
 
@@ -32,17 +40,27 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
     static IEnumerable<string> Ordered(IEnumerable<string> children) =>
         children.OrderBy(c => long.Parse(c.AsSpan(c.Length - 10), CultureInfo.InvariantCulture));
 
-    sealed class Client((string Host, int Port) node, ZooKeeperClientOptions options, ZooKeeperQueues queue, ClientFaults.Dice dice) : ZooKeeperWorkerClient(node, options)
+    sealed class Client(
+        (string Host, int Port) node,
+        ZooKeeperClientOptions options,
+        ZooKeeperQueues queue,
+        ClientFaults.Dice dice
+    ) : ZooKeeperWorkerClient(node, options)
     {
         // A dequeue that keeps losing races stops trying well before the op timeout, failing: nothing was taken.
         readonly TimeSpan patience = options.RequestTimeout / 2;
 
-        protected override async Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct) => op.F switch
-        {
-            QueueWorkload.Enqueue => await EnqueueAsync(zk, (long)op.Value!),
-            QueueWorkload.Dequeue => await DequeueAsync(zk),
-            _ => Completion.Fail($"unknown f {op.F}"),
-        };
+        protected override async Task<Completion> PerformAsync(
+            Invocation op,
+            ZooKeeperClient zk,
+            CancellationToken ct
+        ) =>
+            op.F switch
+            {
+                QueueWorkload.Enqueue => await EnqueueAsync(zk, (long)op.Value!),
+                QueueWorkload.Dequeue => await DequeueAsync(zk),
+                _ => Completion.Fail($"unknown f {op.F}"),
+            };
 
         async Task<Completion> EnqueueAsync(ZooKeeperClient zk, long element)
         {
@@ -51,7 +69,10 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
                 await zk.CreateAsync($"{queue.Dir}/q-", Encode(element), CreateMode.PersistentSequential);
                 return Completion.Ok(element);
             }
-            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForChange(e);
+            }
         }
 
         async Task<Completion> DequeueAsync(ZooKeeperClient zk)
@@ -65,12 +86,17 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
                     await zk.SyncAsync(queue.Dir);
                     children = await zk.GetChildrenAsync(queue.Dir);
                 }
-                catch (Exception e) when (IsRequestError(e)) { return ForRead(e, "list"); } // nothing taken
-                if (children.Count == 0) return Completion.Fail(QueueWorkload.Empty);
+                catch (Exception e) when (IsRequestError(e))
+                {
+                    return ForRead(e, "list");
+                } // nothing taken
+                if (children.Count == 0)
+                    return Completion.Fail(QueueWorkload.Empty);
                 foreach (var child in Ordered(children))
                 {
                     var taken = await TakeAsync(zk, $"{queue.Dir}/{child}");
-                    if (taken is not null) return taken;
+                    if (taken is not null)
+                        return taken;
                 }
             }
             return Completion.Fail("every element listed was taken by others, until the dequeue gave up");
@@ -80,17 +106,33 @@ public sealed class ZooKeeperQueues(IReadOnlyList<(string Host, int Port)> nodes
         async Task<Completion?> TakeAsync(ZooKeeperClient zk, string path)
         {
             long element;
-            try { element = Decode((await zk.GetDataAsync(path)).Data)!.Value; }
-            catch (NoNodeException) { return null; }
-            catch (Exception e) when (IsRequestError(e)) { return ForRead(e, "read element"); } // nothing taken
-            if (dice.Misbehaves()) return Completion.Ok(element); // deliver-twice: left in place
+            try
+            {
+                element = Decode((await zk.GetDataAsync(path)).Data)!.Value;
+            }
+            catch (NoNodeException)
+            {
+                return null;
+            }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForRead(e, "read element");
+            } // nothing taken
+            if (dice.Misbehaves())
+                return Completion.Ok(element); // deliver-twice: left in place
             try
             {
                 await zk.DeleteAsync(path);
                 return Completion.Ok(element);
             }
-            catch (NoNodeException) { return null; }
-            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); } // lost after sending: it may be taken
+            catch (NoNodeException)
+            {
+                return null;
+            }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForChange(e);
+            } // lost after sending: it may be taken
         }
     }
 }

@@ -11,16 +11,26 @@ namespace Checker.Runner.Databases.ZooKeeper;
 /// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
 /// so they never misbehave themselves.
 /// </summary>
-public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> nodes, string root, int keys, bool syncReads, ZooKeeperClientOptions options,
-    int valueBytes = 0)
-    : ZooKeeperFactory(nodes, root, options, faultProbability: 0, seed: 0)
+public sealed class ZooKeeperRegisters(
+    IReadOnlyList<(string Host, int Port)> nodes,
+    string root,
+    int keys,
+    bool syncReads,
+    ZooKeeperClientOptions options,
+    int valueBytes = 0
+) : ZooKeeperFactory(nodes, root, options, faultProbability: 0, seed: 0)
 {
     readonly bool syncReads = syncReads;
     readonly int valueBytes = valueBytes;
 
     /// <summary>Creates the root and one empty znode per key, through the first node.</summary>
     public override Task PrepareAsync(CancellationToken ct) =>
-        ZooKeeperZnodes.PrepareAsync(Nodes, Options, [Dir, .. Enumerable.Range(0, keys).Select(k => KeyPath((long)k))], ct);
+        ZooKeeperZnodes.PrepareAsync(
+            Nodes,
+            Options,
+            [Dir, .. Enumerable.Range(0, keys).Select(k => KeyPath((long)k))],
+            ct
+        );
 
     string KeyPath(object key) => $"{Dir}/r{Convert.ToString(key, CultureInfo.InvariantCulture)}";
 
@@ -44,11 +54,15 @@ public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> no
         {
             try
             {
-                if (db.syncReads) await zk.SyncAsync(path);
+                if (db.syncReads)
+                    await zk.SyncAsync(path);
                 var data = await zk.GetDataAsync(path);
                 return Completion.Ok(Decode(data.Data));
             }
-            catch (Exception e) when (IsRequestError(e)) { return ForRead(e); }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForRead(e);
+            }
         }
 
         static async Task<Completion> WriteAsync(ZooKeeperClient zk, string path, long value, int size)
@@ -58,14 +72,23 @@ public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> no
                 await zk.SetDataAsync(path, Encode(value, size));
                 return Completion.Ok(value);
             }
-            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForChange(e);
+            }
         }
 
         static async Task<Completion> CasAsync(ZooKeeperClient zk, string path, IList<object?> fromTo, int size)
         {
             DataResult current;
-            try { current = await zk.GetDataAsync(path); }
-            catch (Exception e) when (IsRequestError(e)) { return ForRead(e, "read before cas"); } // nothing written yet
+            try
+            {
+                current = await zk.GetDataAsync(path);
+            }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForRead(e, "read before cas");
+            } // nothing written yet
             if (!Core.History.Values.Same(Decode(current.Data), fromTo[0]))
                 return Completion.Fail($"value is {Core.History.Values.Format(Decode(current.Data))}");
             try
@@ -73,8 +96,14 @@ public sealed class ZooKeeperRegisters(IReadOnlyList<(string Host, int Port)> no
                 await zk.SetDataAsync(path, Encode((long)fromTo[1]!, size), current.Stat.Version);
                 return Completion.Ok(fromTo);
             }
-            catch (BadVersionException) { return Completion.Fail("bad-version"); }
-            catch (Exception e) when (IsRequestError(e)) { return ForChange(e); }
+            catch (BadVersionException)
+            {
+                return Completion.Fail("bad-version");
+            }
+            catch (Exception e) when (IsRequestError(e))
+            {
+                return ForChange(e);
+            }
         }
     }
 }

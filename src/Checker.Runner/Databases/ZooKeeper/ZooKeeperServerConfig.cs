@@ -42,7 +42,8 @@ public sealed record ZooKeeperServerConfig(string DataDir, string ClientAddress,
     public string Render()
     {
         var s = new StringBuilder();
-        void Line(string key, object value) => s.Append(key).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
+        void Line(string key, object value) =>
+            s.Append(key).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
         Line("tickTime", TickTimeMs);
         Line("initLimit", InitLimit);
         Line("syncLimit", SyncLimit);

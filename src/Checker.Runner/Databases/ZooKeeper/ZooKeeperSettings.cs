@@ -8,8 +8,10 @@ public sealed class ZooKeeperSettings : ISpecSettings
     public int TickTimeMs { get; set; } = 500;
     public int InitLimit { get; set; } = 10;
     public int SyncLimit { get; set; } = 5;
+
     /// <summary>JVM options for every server.</summary>
     public List<string> JvmOpts { get; set; } = [.. ZooKeeperInstall.DefaultJvmOptions];
+
     /// <summary>Seconds a client session lives without a heartbeat (negotiated within 2..20 ticks).</summary>
     public double SessionTimeout { get; set; } = 6;
 
@@ -34,6 +36,7 @@ public sealed class ZooKeeperRegisterSettings : RegisterSettings
     public int ValueBytes { get; set; }
 
     public override string? Problem() =>
-        ValueBytes is < 0 or > 1_000_000 ? "field 'workload.valueBytes' must be from 0 to 1000000 (ZooKeeper's default jute.maxbuffer is 1 MiB)"
-        : base.Problem();
+        ValueBytes is < 0 or > 1_000_000
+            ? "field 'workload.valueBytes' must be from 0 to 1000000 (ZooKeeper's default jute.maxbuffer is 1 MiB)"
+            : base.Problem();
 }

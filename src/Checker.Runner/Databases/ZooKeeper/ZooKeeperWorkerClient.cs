@@ -22,7 +22,8 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     /// <summary>Opens a new session unless the current one is connected.</summary>
     public async Task OpenAsync(CancellationToken ct)
     {
-        if (Zk is { IsConnected: true }) return;
+        if (Zk is { IsConnected: true })
+            return;
         await DropSessionAsync();
         await AdoptAsync(await ZooKeeperClient.ConnectAsync(node.Host, node.Port, OptionsFor(0, null), ct));
     }
@@ -32,17 +33,19 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     /// resumes that session. LastZxidSeen: a server that has seen less than this client refuses it rather
     /// than answer from the past.
     /// </summary>
-    protected ZooKeeperClientOptions OptionsFor(long sessionId, byte[]? password) => options with
-    {
-        LastZxidSeen = LastZxid,
-        SessionId = sessionId,
-        SessionPassword = password,
-    };
+    protected ZooKeeperClientOptions OptionsFor(long sessionId, byte[]? password) =>
+        options with
+        {
+            LastZxidSeen = LastZxid,
+            SessionId = sessionId,
+            SessionPassword = password,
+        };
 
     /// <summary>Closes the current session (its ephemeral znodes go with it), keeping its last zxid.</summary>
     protected async Task DropSessionAsync()
     {
-        if (Zk is null) return;
+        if (Zk is null)
+            return;
         lastZxid = LastZxid;
         var old = Zk;
         Zk = null;
@@ -65,17 +68,22 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
         Zk = connected;
     }
 
-    /// <summary>Opens the session if needed (a failed connect is a fail: nothing was sent), then performs the op.</summary>
+    /// <summary>Opens the session if needed (a failed connect is a fail: nothing was sent), then performs the
+    /// op.</summary>
     public virtual async Task<Completion> InvokeAsync(Invocation op, CancellationToken ct)
     {
-        if (await TryOpenAsync(ct) is { } notOpen) return notOpen;
+        if (await TryOpenAsync(ct) is { } notOpen)
+            return notOpen;
         return await PerformAsync(op, Zk!, ct);
     }
 
     /// <summary>Null once a session is open; else the fail of an op that could not be sent.</summary>
     protected async Task<Completion?> TryOpenAsync(CancellationToken ct)
     {
-        try { await OpenAsync(ct); }
+        try
+        {
+            await OpenAsync(ct);
+        }
         catch (Exception e) when (IsConnectError(e))
         {
             return await ConnectFailure.AfterBackoffAsync(e);
@@ -84,7 +92,8 @@ public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKee
     }
 
     /// <summary>The errors of a failed connect or session resumption.</summary>
-    protected static bool IsConnectError(Exception e) => e is ZooKeeperConnectException or ZooKeeperException or ZooKeeperIndeterminateException or IOException;
+    protected static bool IsConnectError(Exception e) =>
+        e is ZooKeeperConnectException or ZooKeeperException or ZooKeeperIndeterminateException or IOException;
 
     /// <summary>Performs the op on the open session; database errors become Fail or Info, never exceptions.</summary>
     protected abstract Task<Completion> PerformAsync(Invocation op, ZooKeeperClient zk, CancellationToken ct);

@@ -4,7 +4,8 @@ using Docker.DotNet;
 
 namespace Checker.Runner.Nodes.Docker;
 
-/// <summary>Why Docker nodes cannot be had: no daemon, no permission, no image, a container that would not start.</summary>
+/// <summary>Why Docker nodes cannot be had: no daemon, no permission, no image, a container that would not
+/// start.</summary>
 public sealed class DockerNodeException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
@@ -26,12 +27,20 @@ public static class DockerDaemon
     public static async Task<DockerClient> ConnectAsync(string endpoint, CancellationToken ct)
     {
         if (!endpoint.StartsWith("unix://", StringComparison.Ordinal))
-            throw new DockerNodeException($"Docker nodes need a daemon on this machine reached by a unix socket; DOCKER_HOST={endpoint} is not one");
+            throw new DockerNodeException(
+                $"Docker nodes need a daemon on this machine reached by a unix socket; DOCKER_HOST={endpoint} is "
+                    + $"not one"
+            );
         var socket = endpoint["unix://".Length..];
         if (!File.Exists(socket))
-            throw new DockerNodeException($"no Docker daemon at {endpoint} (no such socket): start dockerd, or set DOCKER_HOST to its socket");
+            throw new DockerNodeException(
+                $"no Docker daemon at {endpoint} (no such socket): start dockerd, or set DOCKER_HOST to its socket"
+            );
         // Long requests (an image import) are bounded by the caller's cancellation, not by a client timeout.
-        var client = new DockerClientConfiguration(new Uri(endpoint), defaultTimeout: Timeout.InfiniteTimeSpan).CreateClient();
+        var client = new DockerClientConfiguration(
+            new Uri(endpoint),
+            defaultTimeout: Timeout.InfiniteTimeSpan
+        ).CreateClient();
         try
         {
             using var ping = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -39,8 +48,15 @@ public static class DockerDaemon
             await client.System.PingAsync(ping.Token);
             return client;
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or DockerApiException or UnauthorizedAccessException
-                                      || e is OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e)
+            when (e
+                    is HttpRequestException
+                        or SocketException
+                        or IOException
+                        or DockerApiException
+                        or UnauthorizedAccessException
+                || e is OperationCanceledException && !ct.IsCancellationRequested
+            )
         {
             client.Dispose();
             throw new DockerNodeException(Explain(endpoint, e), e);
@@ -52,11 +68,19 @@ public static class DockerDaemon
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is SocketException { SocketErrorCode: SocketError.AccessDenied } || x is UnauthorizedAccessException)
-                return $"no permission to use the Docker daemon at {endpoint}: run as root or as a member of the docker group";
-            if (x is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.AddressNotAvailable })
-                return $"no Docker daemon answers at {endpoint} (connection refused): start dockerd, or set DOCKER_HOST to its socket";
+                return $"no permission to use the Docker daemon at {endpoint}: run as root or as a member of the "
+                    + $"docker group";
+            if (
+                x is SocketException
+                {
+                    SocketErrorCode: SocketError.ConnectionRefused or SocketError.AddressNotAvailable
+                }
+            )
+                return $"no Docker daemon answers at {endpoint} (connection refused): start dockerd, or set "
+                    + $"DOCKER_HOST to its socket";
         }
-        if (e is OperationCanceledException) return $"the Docker daemon at {endpoint} did not answer a ping within 20 s";
+        if (e is OperationCanceledException)
+            return $"the Docker daemon at {endpoint} did not answer a ping within 20 s";
         return $"the Docker daemon at {endpoint} cannot be used: {e.GetBaseException().Message}";
     }
 
@@ -65,7 +89,8 @@ public static class DockerDaemon
     {
         try
         {
-            if (Newtonsoft.Json.Linq.JObject.Parse(e.ResponseBody)["message"]?.ToString() is { Length: > 0 } m) return m;
+            if (Newtonsoft.Json.Linq.JObject.Parse(e.ResponseBody)["message"]?.ToString() is { Length: > 0 } m)
+                return m;
         }
         catch (Newtonsoft.Json.JsonException) { }
         return string.IsNullOrWhiteSpace(e.ResponseBody) ? e.StatusCode.ToString() : e.ResponseBody.Trim();

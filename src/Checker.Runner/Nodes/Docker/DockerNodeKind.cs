@@ -29,8 +29,12 @@ public sealed class DockerNodeKind : NodeKind<DockerNodeSettings>
     // Written as "DockerHost", where registry entries of earlier versions kept it, so both read alike.
     protected override JObject Reach(DockerNodeSettings settings) => new() { ["DockerHost"] = DockerDaemon.Endpoint };
 
-    protected override async Task<INodeProvider> CreateAsync(DockerNodeSettings settings, int count,
-        NodeContext context, CancellationToken ct)
+    protected override async Task<INodeProvider> CreateAsync(
+        DockerNodeSettings settings,
+        int count,
+        NodeContext context,
+        CancellationToken ct
+    )
     {
         var options = new DockerNodeOptions(count, context.Root, settings.Image);
         return await DockerNodeProvider.CreateAsync(options, context.OnStart, context.Log, ct);
@@ -42,7 +46,8 @@ public sealed class DockerNodeKind : NodeKind<DockerNodeSettings>
     /// </summary>
     public override async Task<bool> CleanAsync(RegisteredRun run, List<string> actions)
     {
-        if (run.NodesRoot is not { } root) return await LocalNodeKind.CleanHereAsync(run, actions);
+        if (run.NodesRoot is not { } root)
+            return await LocalNodeKind.CleanHereAsync(run, actions);
         var endpoint = run.Reach?["DockerHost"]?.ToString() ?? DockerDaemon.Endpoint;
         try
         {

@@ -14,8 +14,16 @@ public sealed record ImageRecipe(string Suite, string Mirror, IReadOnlyList<stri
     public const int Version = 1;
     public const string Repository = "checker-node";
 
-    /// <summary>ZooKeeper 3.8 (with its JRE) and etcd 3.4 as bookworm has them; iptables and iproute2 for faults; procps for ps and kill.</summary>
-    public static readonly IReadOnlyList<string> DefaultPackages = ["zookeeper", "etcd-server", "iptables", "iproute2", "procps"];
+    /// <summary>ZooKeeper 3.8 (with its JRE) and etcd 3.4 as bookworm has them; iptables and iproute2 for faults;
+    /// procps for ps and kill.</summary>
+    public static readonly IReadOnlyList<string> DefaultPackages =
+    [
+        "zookeeper",
+        "etcd-server",
+        "iptables",
+        "iproute2",
+        "procps",
+    ];
 
     /// <summary>
     /// Documentation and translations are left out (a smaller image, a faster import); licences stay.
@@ -23,7 +31,9 @@ public sealed record ImageRecipe(string Suite, string Mirror, IReadOnlyList<stri
     /// </summary>
     static readonly string[] DpkgOptions =
     [
-        "path-exclude=/usr/share/doc/*", "path-include=/usr/share/doc/*/copyright", "path-exclude=/usr/share/locale/*",
+        "path-exclude=/usr/share/doc/*",
+        "path-include=/usr/share/doc/*/copyright",
+        "path-exclude=/usr/share/locale/*",
     ];
 
     /// <summary>The image for Checker's databases, from the mirror this machine's apt uses.</summary>
@@ -31,14 +41,22 @@ public sealed record ImageRecipe(string Suite, string Mirror, IReadOnlyList<stri
 
     /// <summary>The mmdebstrap command line that writes the root filesystem to output as a tar.</summary>
     public IReadOnlyList<string> Mmdebstrap(string output) =>
-    [
-        "mmdebstrap", "--variant=apt", "--format=tar", $"--include={string.Join(',', Packages)}",
-        .. DpkgOptions.Select(o => $"--dpkgopt={o}"), Suite, output, Mirror,
-    ];
+        [
+            "mmdebstrap",
+            "--variant=apt",
+            "--format=tar",
+            $"--include={string.Join(',', Packages)}",
+            .. DpkgOptions.Select(o => $"--dpkgopt={o}"),
+            Suite,
+            output,
+            Mirror,
+        ];
 
     /// <summary>SHA-256 of every input, in hex.</summary>
-    public string Hash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        $"recipe {Version}\n{string.Join('\n', Mmdebstrap("OUT"))}\n")));
+    public string Hash =>
+        Convert.ToHexStringLower(
+            SHA256.HashData(Encoding.UTF8.GetBytes($"recipe {Version}\n{string.Join('\n', Mmdebstrap("OUT"))}\n"))
+        );
 
     /// <summary>checker-node:HASH16, the image's name on a daemon.</summary>
     public string Tag => $"{Repository}:{Hash[..16]}";
@@ -47,7 +65,8 @@ public sealed record ImageRecipe(string Suite, string Mirror, IReadOnlyList<stri
     public string RootfsName => $"{Repository}-{Hash[..16]}.tar";
 }
 
-/// <summary>Finds the Debian mirror this machine's apt is configured with (the only one it may be able to reach).</summary>
+/// <summary>Finds the Debian mirror this machine's apt is configured with (the only one it may be able to
+/// reach).</summary>
 public static class DebianMirror
 {
     /// <summary>
@@ -56,17 +75,28 @@ public static class DebianMirror
     /// </summary>
     public static string Find(string suite, string aptDir = "/etc/apt")
     {
-        if (Environment.GetEnvironmentVariable("CHECKER_DEBIAN_MIRROR") is { Length: > 0 } mirror) return mirror;
+        if (Environment.GetEnvironmentVariable("CHECKER_DEBIAN_MIRROR") is { Length: > 0 } mirror)
+            return mirror;
         var files = new List<string> { Path.Combine(aptDir, "sources.list") };
         var partsDir = Path.Combine(aptDir, "sources.list.d");
-        if (Directory.Exists(partsDir)) files.AddRange(Directory.GetFiles(partsDir).Where(f => f.EndsWith(".list") || f.EndsWith(".sources")).Order(StringComparer.Ordinal));
+        if (Directory.Exists(partsDir))
+            files.AddRange(
+                Directory
+                    .GetFiles(partsDir)
+                    .Where(f => f.EndsWith(".list") || f.EndsWith(".sources"))
+                    .Order(StringComparer.Ordinal)
+            );
         foreach (var file in files.Where(File.Exists))
         {
             var text = File.ReadAllText(file);
             var found = file.EndsWith(".sources") ? FromDeb822(text, suite) : FromOneLine(text, suite);
-            if (found is not null) return found;
+            if (found is not null)
+                return found;
         }
-        throw new DockerNodeException($"no Debian mirror serving '{suite}' in {aptDir}/sources.list or sources.list.d, to build the node image from: set CHECKER_DEBIAN_MIRROR to one, or name an image with nodes.image");
+        throw new DockerNodeException(
+            $"no Debian mirror serving '{suite}' in {aptDir}/sources.list or sources.list.d, to build the node "
+                + $"image from: set CHECKER_DEBIAN_MIRROR to one, or name an image with nodes.image"
+        );
     }
 
     /// <summary>"deb [options] URI SUITE COMPONENTS..." lines.</summary>
@@ -75,11 +105,14 @@ public static class DebianMirror
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Split('#')[0].Trim();
-            if (!line.StartsWith("deb ", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith("deb ", StringComparison.Ordinal))
+                continue;
             var rest = line[4..].Trim();
-            if (rest.StartsWith('[')) rest = rest[(rest.IndexOf(']') + 1)..].Trim();
+            if (rest.StartsWith('['))
+                rest = rest[(rest.IndexOf(']') + 1)..].Trim();
             var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length >= 2 && words[1] == suite) return words[0];
+            if (words.Length >= 2 && words[1] == suite)
+                return words[0];
         }
         return null;
     }
@@ -91,11 +124,15 @@ public static class DebianMirror
         {
             var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var line in stanza.Split('\n'))
-                if (!line.StartsWith('#') && line.IndexOf(':') is > 0 and var colon) fields[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+                if (!line.StartsWith('#') && line.IndexOf(':') is > 0 and var colon)
+                    fields[line[..colon].Trim()] = line[(colon + 1)..].Trim();
             string Words(string key) => fields.GetValueOrDefault(key, "");
-            if (Words("Enabled").Equals("no", StringComparison.OrdinalIgnoreCase)) continue;
-            if (!Words("Types").Split(' ').Contains("deb") || !Words("Suites").Split(' ').Contains(suite)) continue;
-            if (Words("URIs").Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var uri, ..]) return uri;
+            if (Words("Enabled").Equals("no", StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (!Words("Types").Split(' ').Contains("deb") || !Words("Suites").Split(' ').Contains(suite))
+                continue;
+            if (Words("URIs").Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var uri, ..])
+                return uri;
         }
         return null;
     }

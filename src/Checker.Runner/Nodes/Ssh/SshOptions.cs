@@ -11,20 +11,25 @@ public sealed record SshOptions
     public required IReadOnlyList<string> Hosts { get; init; }
     public string User { get; init; } = "root";
     public int Port { get; init; } = 22;
+
     /// <summary>A private key file (OpenSSH or PEM format, unencrypted or with PrivateKeyPassphrase).</summary>
     public string? PrivateKey { get; init; }
     public string? PrivateKeyPassphrase { get; init; }
     public string? Password { get; init; }
+
     /// <summary>Default: ~/.ssh/known_hosts.</summary>
     public string KnownHosts { get; init; } = DefaultKnownHosts;
 
     /// <summary>OpenSSH's: ~/.ssh/known_hosts.</summary>
-    public static string DefaultKnownHosts => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+    public static string DefaultKnownHosts =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
     public bool AcceptNew { get; init; }
+
     /// <summary>Run commands with `sudo -n`; default: when User is not root.</summary>
     public bool? Sudo { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Node k works in NodesRoot/nK on its host, so hosts sharing a filesystem never clash.</summary>
     public string NodesRoot { get; init; } = "/tmp/checker-nodes";
 

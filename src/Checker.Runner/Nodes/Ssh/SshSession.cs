@@ -31,13 +31,15 @@ sealed class SshSession : IDisposable
 
     public async Task<SshClient> CommandsAsync(CancellationToken ct)
     {
-        if (ssh is { IsConnected: true } c) return c;
+        if (ssh is { IsConnected: true } c)
+            return c;
         return (SshClient)await ReconnectAsync(isSftp: false, ct);
     }
 
     public async Task<SftpClient> FilesAsync(CancellationToken ct)
     {
-        if (sftp is { IsConnected: true } c) return c;
+        if (sftp is { IsConnected: true } c)
+            return c;
         return (SftpClient)await ReconnectAsync(isSftp: true, ct);
     }
 
@@ -47,7 +49,8 @@ sealed class SshSession : IDisposable
         try
         {
             BaseClient? current = isSftp ? sftp : ssh;
-            if (current is { IsConnected: true }) return current;
+            if (current is { IsConnected: true })
+                return current;
             current?.Dispose();
             var info = ConnectionInfo();
             BaseClient client = isSftp ? new SftpClient(info) : new SshClient(info);
@@ -66,11 +69,16 @@ sealed class SshSession : IDisposable
                         break;
                     case HostKeyVerdict.Unknown:
                         e.CanTrust = false;
-                        refusal = $"{Who}: host key {KnownHosts.KeyType(e.HostKey)} {KnownHosts.Fingerprint(e.HostKey)} is not in {knownHosts.Path} (add it, or accept new host keys with --ssh.accept-new)";
+                        refusal =
+                            $"{Who}: host key {KnownHosts.KeyType(e.HostKey)} {KnownHosts.Fingerprint(e.HostKey)} "
+                            + $"is not in {knownHosts.Path} (add it, or accept new host keys with --ssh.accept-new)";
                         break;
                     default:
                         e.CanTrust = false;
-                        refusal = $"{Who}: HOST KEY MISMATCH: the host offered {KnownHosts.KeyType(e.HostKey)} {KnownHosts.Fingerprint(e.HostKey)}, which is not the key {knownHosts.Path} lists for it (a different host, or a reinstalled one)";
+                        refusal =
+                            $"{Who}: HOST KEY MISMATCH: the host offered {KnownHosts.KeyType(e.HostKey)} "
+                            + $"{KnownHosts.Fingerprint(e.HostKey)}, which is not the key {knownHosts.Path} lists "
+                            + $"for it (a different host, or a reinstalled one)";
                         break;
                 }
             };
@@ -85,7 +93,10 @@ sealed class SshSession : IDisposable
                 client.Dispose();
                 throw Explain(e, refusal);
             }
-            if (isSftp) sftp = (SftpClient)client; else ssh = (SshClient)client;
+            if (isSftp)
+                sftp = (SftpClient)client;
+            else
+                ssh = (SshClient)client;
             return client;
         }
         finally
@@ -100,45 +111,71 @@ sealed class SshSession : IDisposable
         if (options.PrivateKey is { } keyPath)
         {
             PrivateKeyFile key;
-            try { key = options.PrivateKeyPassphrase is { } pass ? new PrivateKeyFile(keyPath, pass) : new PrivateKeyFile(keyPath); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or SshException or ArgumentException)
+            try
+            {
+                key = options.PrivateKeyPassphrase is { } pass
+                    ? new PrivateKeyFile(keyPath, pass)
+                    : new PrivateKeyFile(keyPath);
+            }
+            catch (Exception e)
+                when (e is IOException or UnauthorizedAccessException or SshException or ArgumentException)
             {
                 throw new SshNodeException($"{Who}: cannot read private key {keyPath}: {e.Message}", e);
             }
             methods.Add(new PrivateKeyAuthenticationMethod(options.User, key));
         }
-        if (options.Password is { } password) methods.Add(new PasswordAuthenticationMethod(options.User, password));
-        if (methods.Count == 0) throw new SshNodeException($"{Who}: no private key and no password given");
-        var info = new ConnectionInfo(Host, options.Port, options.User, [.. methods]) { Timeout = options.ConnectTimeout };
+        if (options.Password is { } password)
+            methods.Add(new PasswordAuthenticationMethod(options.User, password));
+        if (methods.Count == 0)
+            throw new SshNodeException($"{Who}: no private key and no password given");
+        var info = new ConnectionInfo(Host, options.Port, options.User, [.. methods])
+        {
+            Timeout = options.ConnectTimeout,
+        };
         // Offer only the key types known_hosts has for the host, so that a host with several keys is
         // checked against the one we know (as OpenSSH orders its algorithms).
         var known = knownHosts.KeyTypes(Host, options.Port);
         if (known.Count > 0)
         {
-            bool Allowed(string algorithm) => known.Any(t => algorithm == t || (t == "ssh-rsa" && algorithm.StartsWith("rsa-sha2-")));
+            bool Allowed(string algorithm) =>
+                known.Any(t => algorithm == t || (t == "ssh-rsa" && algorithm.StartsWith("rsa-sha2-")));
             foreach (var algorithm in info.HostKeyAlgorithms.Keys.ToList())
-                if (!Allowed(algorithm)) info.HostKeyAlgorithms.Remove(algorithm);
+                if (!Allowed(algorithm))
+                    info.HostKeyAlgorithms.Remove(algorithm);
         }
         return info;
     }
 
-    Exception Explain(Exception e, string? hostKeyRefusal) => e switch
-    {
-        _ when hostKeyRefusal is not null => new SshNodeException(hostKeyRefusal, e),
-        SshNodeException => e,
-        SshAuthenticationException => new SshNodeException(
-            $"{Who}: authentication failed for user {options.User} ({(options.PrivateKey is { } k ? $"key {k}" : "")}{(options.PrivateKey is not null && options.Password is not null ? ", " : "")}{(options.Password is not null ? "password" : "")}): {e.Message}", e),
-        SocketException or SshOperationTimeoutException or OperationCanceledException or TimeoutException => new SshNodeException(
-            $"{Who}: cannot reach the host within {options.ConnectTimeout.TotalSeconds:0.#} s: {e.Message}", e),
-        _ => new SshNodeException($"{Who}: cannot connect: {e.GetType().Name}: {e.Message}", e),
-    };
+    Exception Explain(Exception e, string? hostKeyRefusal) =>
+        e switch
+        {
+            _ when hostKeyRefusal is not null => new SshNodeException(hostKeyRefusal, e),
+            SshNodeException => e,
+            SshAuthenticationException => new SshNodeException(
+                $"{Who}: authentication failed for user {options.User} "
+                    + $"({(options.PrivateKey is { } k ? $"key {k}" : "")}{(options.PrivateKey is not null && options.Password is not null ? ", " : "")}{(options.Password is not null ? "password" : "")}): {e.Message}",
+                e
+            ),
+            SocketException or SshOperationTimeoutException or OperationCanceledException or TimeoutException =>
+                new SshNodeException(
+                    $"{Who}: cannot reach the host within {options.ConnectTimeout.TotalSeconds:0.#} s: {e.Message}",
+                    e
+                ),
+            _ => new SshNodeException($"{Who}: cannot connect: {e.GetType().Name}: {e.Message}", e),
+        };
 
     public void Dispose()
     {
         foreach (var c in new BaseClient?[] { ssh, sftp })
         {
-            if (c is null) continue;
-            try { if (c.IsConnected) c.Disconnect(); } catch (Exception) { }
+            if (c is null)
+                continue;
+            try
+            {
+                if (c.IsConnected)
+                    c.Disconnect();
+            }
+            catch (Exception) { }
             c.Dispose();
         }
     }

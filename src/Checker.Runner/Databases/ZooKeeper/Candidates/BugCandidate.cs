@@ -22,21 +22,24 @@ public sealed record BugCandidate(string Name, string Summary, string SourceFile
         "the leader writes a snapshot's znodes to a learner's socket while holding each znode's lock",
         "zookeeper-server/src/main/java/org/apache/zookeeper/server/DataTree.java",
         Fixed: """
-                        children = childs.toArray(new String[childs.size()]);
-                    }
-                    serializeNodeData(oa, pathString, nodeCopy);
-            """,
+                    children = childs.toArray(new String[childs.size()]);
+                }
+                serializeNodeData(oa, pathString, nodeCopy);
+        """,
         Reverted: """
-                        children = childs.toArray(new String[childs.size()]);
-                        serializeNodeData(oa, pathString, nodeCopy); // ZOOKEEPER-2201 reverted: written under the node's lock
-                    }
-            """);
+                    children = childs.toArray(new String[childs.size()]);
+                    // ZOOKEEPER-2201 reverted: written under the node's lock
+                    serializeNodeData(oa, pathString, nodeCopy);
+                }
+        """
+    );
 
     /// <summary>Every candidate Checker can build, by name.</summary>
     public static IReadOnlyList<BugCandidate> All { get; } = [Zookeeper2201];
 
     /// <summary>The classes the changed source file compiles to (the file's class and its nested classes).</summary>
-    public string ClassPrefix => SourceFile[(SourceFile.IndexOf("/org/", StringComparison.Ordinal) + 1)..^".java".Length];
+    public string ClassPrefix =>
+        SourceFile[(SourceFile.IndexOf("/org/", StringComparison.Ordinal) + 1)..^".java".Length];
 
     /// <summary>The candidate by its name, or null.</summary>
     public static BugCandidate? Named(string name) => All.FirstOrDefault(c => c.Name == name);
