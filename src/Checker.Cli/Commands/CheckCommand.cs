@@ -15,9 +15,11 @@ namespace Checker.Cli.Commands;
 public static class CheckCommand
 {
     const string Help = """
-        usage: checker check FILE... [--model M] [--format F] [--initial V] [--timeout S] [--memory MB] [--no-split] [--json] [--report DIR]
-                                  [--nil-reads-unknown] [--recovery-budget S] [--stall S]
-                                  [--workload set|queue|mutex|bank [--bank-total N] [--bank-allow-negative] [--bank-accounts N]]
+        usage: checker check FILE... [--model M] [--format F] [--initial V] [--timeout S] [--memory MB]
+                                  [--no-split] [--json] [--report DIR] [--nil-reads-unknown]
+                                  [--recovery-budget S] [--stall S]
+                                  [--workload set|queue|mutex|bank [--bank-total N] [--bank-allow-negative]
+                                                                   [--bank-accounts N]]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
                          (default: guessed from the operations' f)
@@ -397,7 +399,8 @@ public static class CheckCommand
             var head = r.Summary.Split(':')[0];
             var named = head.Contains(r.Checker, StringComparison.OrdinalIgnoreCase) || head == "not judged";
             w.WriteLine(
-                $"{(named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")}{r.Summary.Replace("\n", "\n  ")}"
+                (named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")
+                    + r.Summary.Replace("\n", "\n  ")
             );
         }
         if (

@@ -12,8 +12,8 @@ public static class RunCommand
     public const string DefaultSpec = "workloads/zookeeper-register.json";
 
     const string Help = """
-        usage: checker run [SPEC|SUITE ...] [--FIELD VALUE ...] [--results DIR] [--seed N] [--runs-dir DIR] [--junit FILE]
-                   [--baseline RUN_DIR]
+        usage: checker run [SPEC|SUITE ...] [--FIELD VALUE ...] [--results DIR] [--seed N] [--runs-dir DIR]
+                   [--junit FILE] [--baseline RUN_DIR]
 
         Runs the test in SPEC (default workloads/zookeeper-register.json): a local ZooKeeper ensemble,
         concurrent clients, a nemesis; then checks the history and writes results/<test>/<time>/.

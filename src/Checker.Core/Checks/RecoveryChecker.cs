@@ -207,7 +207,8 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var outageLine = outage is null
             ? ""
             : $"\nlongest stretch with no ok operation anywhere: {outage.Seconds:0.0}s "
-                + $"({outage.From:0.0}s..{outage.To:0.0}s{(outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)}" : ", no fault active")})";
+                + $"({outage.From:0.0}s..{outage.To:0.0}s"
+                + (outage.Faults.Count > 0 ? $", during {string.Join(", ", outage.Faults)})" : ", no fault active)");
         var tally = Tally(healReports, nodes.Count, byNode);
         if (unaddressed.Count > 0)
             notJudged.Add($"{string.Join(", ", unaddressed)}: no client addressed it, so it is not judged");
@@ -269,6 +270,10 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
     }
 
     /// <summary>Every heal counted by outcome, so a summary never claims more than was judged.</summary>
+    /// <summary>The longest any node took to recover after a heal, in seconds.</summary>
+    static double Slowest(IEnumerable<HealRecovery> recovered) =>
+        recovered.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max() ?? 0;
+
     static string Tally(IReadOnlyList<HealRecovery> heals, int nodes, string byNode)
     {
         var who = byNode == "cluster" ? "the cluster as one node" : $"{nodes} nodes, each on its own";
@@ -278,12 +283,7 @@ public sealed class RecoveryChecker(RecoveryOptions options) : IChecker
         var parts = new List<string>
         {
             $"recovered after {recovered.Count} of {heals.Count} heals ({who}"
-                + (
-                    recovered.Count > 0
-                        ? $", slowest "
-                            + $"{recovered.SelectMany(h => h.SecondsByNode.Values).Where(v => v is not null).DefaultIfEmpty(0).Max():0.0}s)"
-                        : ")"
-                ),
+                + (recovered.Count > 0 ? $", slowest {Slowest(recovered):0.0}s)" : ")"),
         };
         var failed = heals.Count(h => h.Outcome == "not-recovered");
         var open = heals.Count(h => h.Outcome == "not-judged");

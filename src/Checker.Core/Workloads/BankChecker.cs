@@ -6,8 +6,8 @@ using Checker.Core.History;
 namespace Checker.Core.Workloads;
 
 /// <summary>What the bank checker demands.</summary>
-/// <param name="Total">The sum of all balances, as the workload set them up (accounts × initial balance); never guessed
-/// from the history.</param>
+/// <param name="Total">The sum of all balances, as the workload set them up (accounts × initial balance); never
+/// guessed from the history.</param>
 /// <param name="AllowNegative">Whether a negative balance is allowed (a workload whose transfers may overdraw).</param>
 /// <param name="Accounts">The accounts are 0..Accounts-1; null: every account any read or transfer names.</param>
 public sealed record BankOptions(long Total, bool AllowNegative = false, int? Accounts = null);
@@ -290,8 +290,11 @@ public sealed class BankChecker(BankOptions options, string source = "history") 
                     + (b.Nil.Count > 0 ? $", nil balance of account {string.Join(", ", b.Nil)}" : "")
                     + (
                         b.Negative.Count > 0
-                            ? $", negative "
-                                + $"{string.Join(", ", b.Negative.Select(a => $"account {a} = {b.Balances.GetValueOrDefault(Key(a))}"))}"
+                            ? ", negative "
+                                + string.Join(
+                                    ", ",
+                                    b.Negative.Select(a => $"account {a} = {b.Balances.GetValueOrDefault(Key(a))}")
+                                )
                             : ""
                     )
                     + (b.Missing.Count > 0 ? $", missing account {string.Join(", ", b.Missing)}" : "")

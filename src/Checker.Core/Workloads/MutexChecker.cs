@@ -124,10 +124,13 @@ public sealed class MutexChecker(LinearizabilityOptions? options = null) : IChec
             $"{holders.Count} acquires held the lock, {count} overlapping pairs of holders",
         };
         if (wait is not null)
+        {
+            var from = wait.FromIndex is { } g ? $"from the grant at op {g}" : "from the start";
             lines.Add(
                 $"longest wait while the lock was refused: {wait.Seconds:0.0}s "
-                    + $"({(wait.FromIndex is { } g ? $"from the grant at op {g}" : "from the start")}{At(wait.FromTime)} to the refusal at op {wait.ToIndex}{At(wait.ToTime)})"
+                    + $"({from}{At(wait.FromTime)} to the refusal at op {wait.ToIndex}{At(wait.ToTime)})"
             );
+        }
         foreach (var o in report.FirstOverlaps.Take(5))
             lines.Add($"overlap: {Describe(o.First)} and {Describe(o.Second)}");
         if (count > 5)

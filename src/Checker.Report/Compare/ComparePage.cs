@@ -34,7 +34,8 @@ public static class ComparePage
                         ? $" (<a href=\"{Html.E(rel)}/index.html\">report</a>)"
                         : "";
                     w.Write(
-                        $"<tr><td>{label}</td><td>{Html.E(run.Name)}</td><td>{Html.Badge(run.Verdict)}</td><td><code>{Html.E(run.Dir)}</code>{report}</td></tr>\n"
+                        $"<tr><td>{label}</td><td>{Html.E(run.Name)}</td><td>{Html.Badge(run.Verdict)}</td>"
+                            + $"<td><code>{Html.E(run.Dir)}</code>{report}</td></tr>\n"
                     );
                 }
                 w.Write("</table>\n");

@@ -33,9 +33,8 @@ public static class CounterexamplePage
                 w.Write("<h1>Not linearizable</h1>\n");
                 w.Write($"<p><a href=\"index.html\">back to the run</a></p>\n<pre>{Html.E(summary)}</pre>\n");
                 w.Write("<h2>The op that cannot be linearized</h2>\n");
-                w.Write(
-                    $"<p>{OpText(d, f.Failed, windows)}{(f.Key is null ? "" : $" on key <code>{Html.V(f.Key)}</code>")}</p>\n"
-                );
+                var onKey = f.Key is null ? "" : $" on key <code>{Html.V(f.Key)}</code>";
+                w.Write($"<p>{OpText(d, f.Failed, windows)}{onKey}</p>\n");
                 w.Write("<p>After the longest linearizable prefix");
                 if (f.LastLinearized is { } last)
                     w.Write($" (its last op: {OpText(d, last, windows)})");
@@ -97,20 +96,24 @@ public static class CounterexamplePage
     )
     {
         w.Write(
-            "<table><tr><th>#</th><th>op</th><th>process</th><th>f</th><th>key</th><th>input</th><th>output</th><th>called</th><th>returned</th><th>line</th></tr>\n"
+            "<table><tr><th>#</th><th>op</th><th>process</th><th>f</th><th>key</th><th>input</th><th>output</th>"
+                + "<th>called</th><th>returned</th><th>line</th></tr>\n"
         );
         for (var i = 0; i < ops.Count; i++)
         {
             var o = ops[i];
             w.Write(o.InvokeIndex == failedIndex ? "<tr class=\"failedrow\">" : "<tr>");
             w.Write(
-                $"<td class=\"num\">{numberFrom + i + 1}</td><td>{Link(o.InvokeIndex, windows)}{(o.CompletionIndex is { } c ? ".." + Link(c, windows) : "")}</td>"
+                $"<td class=\"num\">{numberFrom + i + 1}</td><td>{Link(o.InvokeIndex, windows)}"
+                    + $"{(o.CompletionIndex is { } c ? ".." + Link(c, windows) : "")}</td>"
             );
             w.Write(
-                $"<td class=\"num\">{o.Process}</td><td>{Html.E(o.F)}</td><td>{(o.Key is null ? "" : Html.V(o.Key))}</td>"
+                $"<td class=\"num\">{o.Process}</td><td>{Html.E(o.F)}</td>"
+                    + $"<td>{(o.Key is null ? "" : Html.V(o.Key))}</td>"
             );
             w.Write(
-                $"<td><code>{Html.V(o.Input)}</code></td><td><code>{(o.Crashed ? "? (crashed)" : Html.V(o.Output))}</code></td>"
+                $"<td><code>{Html.V(o.Input)}</code></td>"
+                    + $"<td><code>{(o.Crashed ? "? (crashed)" : Html.V(o.Output))}</code></td>"
             );
             w.Write(
                 $"<td class=\"num\">{When(d, o.Call)}</td><td "

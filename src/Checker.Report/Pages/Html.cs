@@ -61,11 +61,14 @@ internal static class Html
     const string Css = """
         body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:1.2em 2em;color:#222;background:#fff}
         h1{font-size:1.5em;margin:.2em 0 .6em}h2{font-size:1.2em;margin:1.4em 0 .5em;border-bottom:1px solid #ddd}
-        table{border-collapse:collapse;margin:.4em 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;margin:.4em 0}
+        th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
         th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
         pre,code{font-family:"DejaVu Sans Mono",monospace;font-size:.92em}pre{white-space:pre-wrap;margin:0}
-        .badge{display:inline-block;padding:2px 10px;border-radius:4px;font-weight:bold;color:#fff;min-width:5em;text-align:center}
-        .badge.valid{background:#2ca02c}.badge.invalid{background:#d62728}.badge.unknown{background:#e6a100}.badge.none{background:#888}
+        .badge{display:inline-block;padding:2px 10px;border-radius:4px;font-weight:bold;color:#fff;min-width:5em;
+          text-align:center}
+        .badge.valid{background:#2ca02c}.badge.invalid{background:#d62728}.badge.unknown{background:#e6a100}
+        .badge.none{background:#888}
         .note{color:#555;font-size:.92em;margin:.4em 0}a{color:#1659a3}
         img.plot{max-width:100%;border:1px solid #ddd;margin:.3em 0 1em}
         """;

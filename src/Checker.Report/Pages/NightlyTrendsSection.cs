@@ -23,10 +23,15 @@ public static class NightlyTrendsSection
         foreach (var t in trends)
         {
             var first = t.FirstInvalidNight;
+            var rate = Line(t.Nights, n => n.OkPerSecond, "#1f77b4", "0.0");
+            var p99 = Line(t.Nights, n => n.P99Ms, "#ff7f0e", "0.0");
+            var outage = Line(t.Nights, n => n.LongestOutageSeconds, "#9467bd", "0.00");
+            var wentInvalid = first is null
+                ? "never"
+                : $"<a href=\"{Html.E(first.NewestRun)}/index.html\">{first.Night:yyyy-MM-dd}</a>";
             w.Write(
-                $"<tr><td>{Html.E(t.Test)}</td><td>{Verdicts(t.Nights)}</td><td>{Line(t.Nights, n => n.OkPerSecond, "#1f77b4", "0.0")}</td>"
-                    + $"<td>{Line(t.Nights, n => n.P99Ms, "#ff7f0e", "0.0")}</td><td>{Line(t.Nights, n => n.LongestOutageSeconds, "#9467bd", "0.00")}</td>"
-                    + $"<td class=\"went-invalid\">{(first is null ? "never" : $"<a href=\"{Html.E(first.NewestRun)}/index.html\">{first.Night:yyyy-MM-dd}</a>")}</td></tr>\n"
+                $"<tr><td>{Html.E(t.Test)}</td><td>{Verdicts(t.Nights)}</td><td>{rate}</td><td>{p99}</td>"
+                    + $"<td>{outage}</td><td class=\"went-invalid\">{wentInvalid}</td></tr>\n"
             );
         }
         if (trends.Count == 0)

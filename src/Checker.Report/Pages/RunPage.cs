@@ -44,7 +44,8 @@ public static class RunPage
             w.Write("<table class=\"verdicts\"><tr><th>checker</th><th>verdict</th><th>summary</th></tr>\n");
             foreach (var r in results)
                 w.Write(
-                    $"<tr><td>{Html.E(r.Checker)}</td><td>{Html.Badge(r.Verdict)}</td><td><pre>{Html.E(r.Summary)}</pre></td></tr>\n"
+                    $"<tr><td>{Html.E(r.Checker)}</td><td>{Html.Badge(r.Verdict)}</td>"
+                        + $"<td><pre>{Html.E(r.Summary)}</pre></td></tr>\n"
                 );
             if (results.Count == 0)
                 w.Write("<tr><td colspan=\"3\">no checker results</td></tr>\n");
@@ -93,8 +94,13 @@ public static class RunPage
     {
         w.Write(
             $"<h2>Operations</h2>\n<p class=\"note\">{d.History.Count:N0} history records, {d.Ops.Count:N0} "
-                + $"client operations"
-                + $"{(d.Timed ? $" over {d.AxisEnd.ToString("0.0", CultureInfo.InvariantCulture)} s" : "; the history has no times")}, "
+                + "client operations"
+                + (
+                    d.Timed
+                        ? $" over {d.AxisEnd.ToString("0.0", CultureInfo.InvariantCulture)} s"
+                        : "; the history has no times"
+                )
+                + ", "
                 + (
                     d.Faults.Count == 0
                         ? "no nemesis windows.</p>\n"

@@ -30,8 +30,10 @@ public static class RunsIndexPage
                 foreach (var test in runs.GroupBy(r => r.Test).OrderBy(g => g.Key, StringComparer.Ordinal))
                 {
                     var recent = test.Take(TrendRuns).Reverse().ToList();
+                    var verdict = Html.Badge(test.First().Summary.Verdict);
                     w.Write(
-                        $"<tr><td>{Html.E(test.Key)}</td><td>{Html.Badge(test.First().Summary.Verdict)}</td><td>{Trend(recent)}</td><td>{P99Line(recent)}</td></tr>\n"
+                        $"<tr><td>{Html.E(test.Key)}</td><td>{verdict}</td><td>{Trend(recent)}</td>"
+                            + $"<td>{P99Line(recent)}</td></tr>\n"
                     );
                 }
                 w.Write("</table>\n");
@@ -41,7 +43,8 @@ public static class RunsIndexPage
                 );
                 w.Write("<h2>Runs</h2>\n");
                 w.Write(
-                    "<table><tr><th>started</th><th>test</th><th>run</th><th>settings</th><th>verdict</th><th>checks</th><th>duration</th><th>ok</th><th>fail</th><th>info</th><th>p99 ms</th></tr>\n"
+                    "<table><tr><th>started</th><th>test</th><th>run</th><th>settings</th><th>verdict</th>"
+                        + "<th>checks</th><th>duration</th><th>ok</th><th>fail</th><th>info</th><th>p99 ms</th></tr>\n"
                 );
                 foreach (var r in runs)
                 {
@@ -51,22 +54,29 @@ public static class RunsIndexPage
                         " ",
                         s.Checks.Select(c => $"<span class=\"chk {Html.VerdictClass(c.Value)}\">{Html.E(c.Key)}</span>")
                     );
+                    var settings = string.Join(
+                        " ",
+                        r.Settings.OrderBy(s => s.Key, StringComparer.Ordinal)
+                            .Select(s => $"<code>--{Html.E(s.Key)} {Html.E(s.Value)}</code>")
+                    );
+                    var incomplete = s.Incomplete ? " <span class=\"badge none\">INCOMPLETE</span>" : "";
+                    var p99 = s.P99Ms is { } p ? p.ToString("0.##", CultureInfo.InvariantCulture) : "";
                     w.Write(
-                        $"<tr><td>{r.Started:yyyy-MM-dd HH:mm:ss}</td><td>{Html.E(r.Test)}</td><td><a "
-                            + $"href=\"{Html.E(href)}\">{Html.E(r.Run)}</a></td>"
-                            + $"<td class=\"settings\">{string.Join(" ", r.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"<code>--{Html.E(s.Key)} {Html.E(s.Value)}</code>"))}</td>"
-                            + $"<td>{Html.Badge(s.Verdict)}{(s.Incomplete ? " <span class=\"badge none\">INCOMPLETE</span>" : "")}</td><td>{checks}</td><td class=\"num\">{Duration(s.Seconds)}</td>"
-                            + $"<td class=\"num\">{s.Ok:N0}</td><td class=\"num\">{s.Fail:N0}</td><td "
-                            + $"class=\"num\">{s.Info:N0}</td>"
-                            + $"<td class=\"num\">{(s.P99Ms is { } p ? p.ToString("0.##", CultureInfo.InvariantCulture) : "")}</td></tr>\n"
+                        $"<tr><td>{r.Started:yyyy-MM-dd HH:mm:ss}</td><td>{Html.E(r.Test)}</td>"
+                            + $"<td><a href=\"{Html.E(href)}\">{Html.E(r.Run)}</a></td>"
+                            + $"<td class=\"settings\">{settings}</td>"
+                            + $"<td>{Html.Badge(s.Verdict)}{incomplete}</td><td>{checks}</td>"
+                            + $"<td class=\"num\">{Duration(s.Seconds)}</td>"
+                            + $"<td class=\"num\">{s.Ok:N0}</td><td class=\"num\">{s.Fail:N0}</td>"
+                            + $"<td class=\"num\">{s.Info:N0}</td><td class=\"num\">{p99}</td></tr>\n"
                     );
                 }
                 if (runs.Count == 0)
                     w.Write("<tr><td colspan=\"11\">no runs yet</td></tr>\n");
                 w.Write("</table>\n");
             },
-            ".chk{font-size:.8em;padding:1px "
-                + "5px;border-radius:3px;margin-right:3px;color:#fff}.chk.valid{background:#2ca02c}.chk.invalid{background:#d62728}.chk.unknown{background:#e6a100}"
+            ".chk{font-size:.8em;padding:1px 5px;border-radius:3px;margin-right:3px;color:#fff}"
+                + ".chk.valid{background:#2ca02c}.chk.invalid{background:#d62728}.chk.unknown{background:#e6a100}"
         );
     }
 
@@ -130,9 +140,9 @@ public static class RunsIndexPage
                 + $"fill=\"#1f77b4\"><title>{p.V.ToString("0.##", CultureInfo.InvariantCulture)} ms</title></circle>"
             )
         );
-        return $"<svg width=\"{runs.Count * 12 + 2}\" height=\"20\" role=\"img\" aria-label=\"p99 "
-            + $"latency\"><polyline points=\"{coords}\" fill=\"none\" stroke=\"#1f77b4\" "
-            + $"stroke-width=\"1.5\"/>{dots}</svg> "
-            + $"<span class=\"note\">{lo.ToString("0.##", CultureInfo.InvariantCulture)}–{hi.ToString("0.##", CultureInfo.InvariantCulture)} ms</span>";
+        static string Ms(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+        return $"<svg width=\"{runs.Count * 12 + 2}\" height=\"20\" role=\"img\" aria-label=\"p99 latency\">"
+            + $"<polyline points=\"{coords}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>{dots}</svg> "
+            + $"<span class=\"note\">{Ms(lo)}–{Ms(hi)} ms</span>";
     }
 }

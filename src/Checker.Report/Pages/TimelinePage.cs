@@ -193,10 +193,11 @@ public static class TimelinePage
             return;
         var (r, g, b) = Rgb(ReportColors.FaultHex(f.Kind));
         var title = $"nemesis: {f.Kind}{(f.Healed ? "" : " (never healed)")} {f.Description}";
-        w.Write(
-            $"<div class=\"band\" "
-                + $"style=\"top:{y(from)}px;height:{Math.Max(RowPx, (to - from) * RowPx)}px;width:{(laneCount + 1) * LaneWidth}px;background:rgba({r},{g},{b},0.18);border-left:6px solid rgb({r},{g},{b})\" title=\"{Html.E(title)}\"></div>\n"
-        );
+        var height = Math.Max(RowPx, (to - from) * RowPx);
+        var style =
+            $"top:{y(from)}px;height:{height}px;width:{(laneCount + 1) * LaneWidth}px;"
+            + $"background:rgba({r},{g},{b},0.18);border-left:6px solid rgb({r},{g},{b})";
+        w.Write($"<div class=\"band\" style=\"{style}\" title=\"{Html.E(title)}\"></div>\n");
     }
 
     /// <summary>The first record in the window at or after a history time; times ascend with the index.</summary>
@@ -238,9 +239,10 @@ public static class TimelinePage
     {
         var lines = new List<string>
         {
-            $"op {o.InvokeIndex}{(o.Pending ? "" : $"..{o.CompletionIndex}")}{(invoke.Line > 0 ? $" (line {invoke.Line})" : "")}",
-            $"process {o.Process}: {o.F} "
-                + $"{Clip(Values.Format(invoke.Value))}{(invoke.Key is null ? "" : $" key {Clip(Values.Format(invoke.Key))}")}",
+            $"op {o.InvokeIndex}{(o.Pending ? "" : $"..{o.CompletionIndex}")}"
+                + (invoke.Line > 0 ? $" (line {invoke.Line})" : ""),
+            $"process {o.Process}: {o.F} {Clip(Values.Format(invoke.Value))}"
+                + (invoke.Key is null ? "" : $" key {Clip(Values.Format(invoke.Key))}"),
             $"invoked at {When(d, o.Invoked)}",
         };
         if (o.Pending)
@@ -292,20 +294,27 @@ public static class TimelinePage
     static (int R, int G, int B) Rgb(string hex) =>
         (Convert.ToInt32(hex[1..3], 16), Convert.ToInt32(hex[3..5], 16), Convert.ToInt32(hex[5..7], 16));
 
+    /// <summary>An op's box: its lane's width less the gap between lanes.</summary>
+    const int OpWidth = LaneWidth - 6;
+
     static readonly string TimelineCss = $$"""
         .tl{position:relative;font-size:11px}
         .hdrow{position:sticky;top:0;height:1.8em;background:#fff;border-bottom:1px solid #ccc;z-index:8}
         .hd{position:absolute;top:.3em;width:{{LaneWidth - 4}}px;font-weight:bold;font-size:12px}
-        .op{position:absolute;width:{{LaneWidth
-            - 6}}px;box-sizing:border-box;border-radius:3px;padding:0 3px;overflow:hidden;white-space:nowrap;line-height:11px;color:#fff;z-index:2;cursor:default}
-        .op.ok{background:{{ReportColors.Ok}}}.op.fail{background:{{ReportColors.Fail}}}.op.info{background:{{ReportColors.Info}}}
-        .op.nem{background:#555}.op.cx{outline:3px solid #000;z-index:4}.op.failed{outline:4px solid {{ReportColors.Fail}};box-shadow:0 0 0 7px #000}
+        .op{position:absolute;width:{{OpWidth}}px;box-sizing:border-box;border-radius:3px;padding:0 3px;overflow:hidden;
+          white-space:nowrap;line-height:11px;color:#fff;z-index:2;cursor:default}
+        .op.ok{background:{{ReportColors.Ok}}}.op.fail{background:{{ReportColors.Fail}}}
+        .op.info{background:{{ReportColors.Info}}}.op.nem{background:#555}.op.cx{outline:3px solid #000;z-index:4}
+        .op.failed{outline:4px solid {{ReportColors.Fail}};box-shadow:0 0 0 7px #000}
         .op:target{outline:4px solid #ff0;box-shadow:0 0 0 7px #000;z-index:5}
         .cmp{position:absolute;width:0;height:0}
         .band{position:absolute;left:0;z-index:1}
-        .legend .op-key{display:inline-block;width:1.2em;height:.9em;margin:0 .3em 0 .8em;vertical-align:middle;border-radius:2px}
+        .legend .op-key{display:inline-block;width:1.2em;height:.9em;margin:0 .3em 0 .8em;vertical-align:middle;
+          border-radius:2px}
         .legend .cxkey{outline:3px solid #000;background:#fff}
-        #detail{position:fixed;right:1em;bottom:1em;max-width:40em;background:#fffbe6;border:1px solid #caa;padding:.5em .8em;white-space:pre-wrap;font-family:"DejaVu Sans Mono",monospace;font-size:12px;display:none;z-index:10}
+        #detail{position:fixed;right:1em;bottom:1em;max-width:40em;background:#fffbe6;border:1px solid #caa;
+          padding:.5em .8em;white-space:pre-wrap;font-family:"DejaVu Sans Mono",monospace;font-size:12px;display:none;
+          z-index:10}
         """;
 
     // Shows the hovered op's details in a fixed panel (the title tooltip is slow and easy to lose).

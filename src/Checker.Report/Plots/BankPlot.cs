@@ -58,9 +58,8 @@ public static class BankPlot
                 Color.FromHex(ReportColors.Fail)
             );
             bad.MarkerLineWidth = 2.5f;
-            bad.LegendText =
-                $"bad read: "
-                + $"{r.BadReads:N0}{(r.BadReads > r.FirstBadReads.Count ? $" ({r.FirstBadReads.Count:N0} drawn)" : "")}";
+            var drawn = r.BadReads > r.FirstBadReads.Count ? $" ({r.FirstBadReads.Count:N0} drawn)" : "";
+            bad.LegendText = $"bad read: {r.BadReads:N0}{drawn}";
         }
         PlotKit.Finish(plot, d);
         return plot;

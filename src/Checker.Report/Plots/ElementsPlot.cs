@@ -26,7 +26,13 @@ public static class ElementsPlot
         Build(
             d,
             "add",
-            $"Set: {Counts(("lost", r.Lost.Count), ("unexpected", r.Unexpected.Count), ("failed but present", r.FailedButPresent.Count))} of {r.Acknowledged:N0} acknowledged adds",
+            "Set: "
+                + Counts(
+                    ("lost", r.Lost.Count),
+                    ("unexpected", r.Unexpected.Count),
+                    ("failed but present", r.FailedButPresent.Count)
+                )
+                + $" of {r.Acknowledged:N0} acknowledged adds",
             [
                 ("lost", r.Lost, ReportColors.Fail, MarkerShape.Eks, false),
                 ("unexpected (where read)", r.Unexpected, ReportColors.Info, MarkerShape.FilledDiamond, true),
@@ -40,8 +46,15 @@ public static class ElementsPlot
         Build(
             d,
             "enqueue",
-            $"Queue: {Counts(("never dequeued", r.Lost.Count), ("certainly lost", r.CertainlyLost), ("duplicated", r.Duplicated.Count), ("unexpected", r.Unexpected.Count), ("failed but present", r.FailedButPresent.Count))} "
-                + $"of {r.Acknowledged:N0} acknowledged enqueues",
+            "Queue: "
+                + Counts(
+                    ("never dequeued", r.Lost.Count),
+                    ("certainly lost", r.CertainlyLost),
+                    ("duplicated", r.Duplicated.Count),
+                    ("unexpected", r.Unexpected.Count),
+                    ("failed but present", r.FailedButPresent.Count)
+                )
+                + $" of {r.Acknowledged:N0} acknowledged enqueues",
             [
                 (
                     r.CertainlyLost > 0 ? "lost" : "never dequeued (maybe taken by an indeterminate dequeue)",

@@ -103,7 +103,8 @@ public sealed class IptablesNetwork : INetwork
         var script = $"""
             iptables -w -N {Chain} 2>/dev/null
             iptables -w -C INPUT -j {Chain} 2>/dev/null || iptables -w -I INPUT 1 -j {Chain} || exit 3
-            if iptables -w -A {Chain} -p tcp -m connbytes --connbytes 1: --connbytes-dir both --connbytes-mode bytes -j RETURN 2>/dev/null; then
+            if iptables -w -A {Chain} -p tcp -m connbytes --connbytes 1: --connbytes-dir both \
+                 --connbytes-mode bytes -j RETURN 2>/dev/null; then
               iptables -w -F {Chain}
               iptables -w {TrackRule} 2>/dev/null
               acct=$(sysctl -n net.netfilter.nf_conntrack_acct 2>/dev/null)
@@ -114,7 +115,8 @@ public sealed class IptablesNetwork : INetwork
             [ -n "$dev" ] && [ "$dev" != lo ] || exit 0
             tc qdisc add dev "$dev" root handle {Qdisc}: htb default 1 2>/dev/null || exit 0
             tc class add dev "$dev" parent {Qdisc}: classid {Qdisc}:2 htb rate 1gbit 2>/dev/null &&
-              tc filter add dev "$dev" parent {Qdisc}: protocol ip prio 1 u32 match ip dst 0.0.0.0/32 flowid {Qdisc}:2 2>/dev/null &&
+              tc filter add dev "$dev" parent {Qdisc}: protocol ip prio 1 \
+                u32 match ip dst 0.0.0.0/32 flowid {Qdisc}:2 2>/dev/null &&
               echo shaping=yes
             tc qdisc add dev "$dev" parent {Qdisc}:2 handle {Qdisc}2: netem delay 1ms 2>/dev/null && echo netem=yes
             tc qdisc del dev "$dev" root
@@ -244,7 +246,9 @@ public sealed class IptablesNetwork : INetwork
         $"""
             while iptables -w -D INPUT -j {Chain} 2>/dev/null; do :; done
             iptables -w -F {Chain} 2>/dev/null; iptables -w -X {Chain} 2>/dev/null
-            for dev in $(ls /sys/class/net); do tc qdisc show dev "$dev" root | grep -q 'htb {Qdisc}:' && tc qdisc del dev "$dev" root; done
+            for dev in $(ls /sys/class/net); do
+              tc qdisc show dev "$dev" root | grep -q 'htb {Qdisc}:' && tc qdisc del dev "$dev" root
+            done
             exit 0
             """;
 

@@ -75,7 +75,8 @@ public static class RunChecks
                     Verdict = Verdict.Unknown,
                     Summary =
                         r.Summary
-                        + "\nthe run was cut short, so a missing success or recovery may be only the cut: not a verdict",
+                        + "\nthe run was cut short, so a missing success or recovery may be only the cut: "
+                        + "not a verdict",
                 };
             results.Add(r);
         }

@@ -34,9 +34,8 @@ public static class SpecSections
         }
         catch (JsonException e)
         {
-            throw new SpecException(
-                $"field '{section}.{(e as JsonSerializationException)?.Path ?? (e as JsonReaderException)?.Path}': bad value ({e.Message.Split(". Path")[0]})"
-            );
+            var path = (e as JsonSerializationException)?.Path ?? (e as JsonReaderException)?.Path;
+            throw new SpecException($"field '{section}.{path}': bad value ({e.Message.Split(". Path")[0]})");
         }
     }
 

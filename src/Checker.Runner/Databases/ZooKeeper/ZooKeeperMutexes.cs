@@ -151,7 +151,8 @@ public sealed class ZooKeeperMutexes(
                 case Deletion.Done:
                     held = null;
                     return Completion.Ok(null);
-                case Deletion.SessionExpired: // the ensemble deleted our child when the session expired: nothing is held, but since when?
+                // The ensemble deleted our child when the session expired: nothing is held, but since when?
+                case Deletion.SessionExpired:
                     held = null;
                     Interlocked.Increment(ref mutex.expiredHolders);
                     return new Completion(OpType.Ok, null, SessionExpired);

@@ -58,10 +58,10 @@ public static class ContainerFiles
             tar =>
             {
                 foreach (var file in Directory.EnumerateFiles(localPath, "*", SearchOption.AllDirectories))
-                    tar.WriteEntry(
-                        file,
-                        $"{Relative(remotePath).TrimEnd('/')}/{Path.GetRelativePath(localPath, file).Replace('\\', '/')}"
-                    );
+                {
+                    var relative = Path.GetRelativePath(localPath, file).Replace('\\', '/');
+                    tar.WriteEntry(file, $"{Relative(remotePath).TrimEnd('/')}/{relative}");
+                }
             },
             ct
         );

@@ -146,14 +146,24 @@ sealed class SshSession : IDisposable
         return info;
     }
 
+    /// <summary>What the client offered: "key PATH", "password", or both.</summary>
+    string Credentials() =>
+        string.Join(
+            ", ",
+            new[]
+            {
+                options.PrivateKey is { } k ? $"key {k}" : null,
+                options.Password is not null ? "password" : null,
+            }.OfType<string>()
+        );
+
     Exception Explain(Exception e, string? hostKeyRefusal) =>
         e switch
         {
             _ when hostKeyRefusal is not null => new SshNodeException(hostKeyRefusal, e),
             SshNodeException => e,
             SshAuthenticationException => new SshNodeException(
-                $"{Who}: authentication failed for user {options.User} "
-                    + $"({(options.PrivateKey is { } k ? $"key {k}" : "")}{(options.PrivateKey is not null && options.Password is not null ? ", " : "")}{(options.Password is not null ? "password" : "")}): {e.Message}",
+                $"{Who}: authentication failed for user {options.User} ({Credentials()}): {e.Message}",
                 e
             ),
             SocketException or SshOperationTimeoutException or OperationCanceledException or TimeoutException =>
