@@ -11,10 +11,10 @@ namespace Checker.Cli;
 /// </summary>
 public static class App
 {
-    public const int BadInput = 3;
-    public const int Usage = 4;
-    public const int Environment = 5;
-    public const int Internal = 70;
+    public const int BadInput = ExitCodes.BadInput;
+    public const int Usage = ExitCodes.Usage;
+    public const int Environment = ExitCodes.Environment;
+    public const int Internal = ExitCodes.Internal;
 
     const string Help = """
         usage: checker <command> [options]
@@ -31,6 +31,14 @@ public static class App
         'checker <command> --help' explains a command's options.
         """;
 
+    /// <summary>`checker check`: the check that checker-check also runs, with plots and pages for --report.</summary>
+    static readonly CheckHost CheckHost = new(
+        "checker",
+        "run 'checker --help' for the commands",
+        (folder, history, results, title, startedAt) =>
+            RunReport.Write(folder, history, results, new ReportOptions { Title = title, StartedAt = startedAt })
+    );
+
     public static int Run(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -42,8 +50,7 @@ public static class App
         return Guarded(() =>
             args[0] switch
             {
-                "check" when CheckFiles.Applies(rest) => CheckFiles.Execute(rest),
-                "check" => CheckCommand.Execute(rest),
+                "check" => CheckProgram.Run(rest, CheckHost),
                 "run" => RunCommand.Execute(rest),
                 "report" => ReportCommand.Execute(rest),
                 "clean" => CleanCommand.Execute(rest),

@@ -79,11 +79,13 @@ public static class CompareShapes
     public static void RunAll(IReadOnlyList<string> only)
     {
         Console.WriteLine($"{"shape",-20} {"verdict",-8} {"search ms",10} {"shrink ms",10} {"configs",11} {"peak MB",8} " +
-                          $"{"process ms",11} {"proc MB",8}  notes");
+                          $"{"process ms",11} {"proc MB",8} {"native ms",10} {"nat. MB",8}  notes");
+        var native = NativeChecker.Find();
         foreach (var shape in Shapes().Where(s => only.Count == 0 || only.Contains(s.Name)))
         {
             var self = Environment.ProcessPath!;
             var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+            if (native is not null) psi.Environment[NativeChecker.Variable] = native;
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(CompareShapes).Assembly.Location);
             foreach (var a in new[] { "compare-shapes", "--shape", shape.Name }) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
@@ -107,45 +109,45 @@ public static class CompareShapes
         var r = shape.Run();
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 >> 20;
         var shrink = r.ShrinkMs is { } s ? $"{s,10:F0}" : $"{"-",10}";
-        var (processMs, processMb, exits) = shape.Check is { } check ? RunChecker(check()) : (double.NaN, 0L, "");
+        var checker = Path.Combine(AppContext.BaseDirectory, "checker.dll");
+        var run = shape.Check?.Invoke();
+        var (processMs, processMb, exits) = run is not null ? RunChecker(run, ["dotnet", checker, "check"]) : (double.NaN, 0L, "");
         var process = double.IsNaN(processMs) ? $"{"-",11} {"-",8}" : $"{processMs,11:F0} {processMb,8}";
-        Console.WriteLine($"{shape.Name,-20} {r.Verdict,-8} {r.SearchMs,10:F0} {shrink} {r.Configurations,11:N0} {peak,8} {process}  " +
-                          $"{r.Note}{(exits.Length > 0 ? $"; checker exit {exits}" : "")}");
+        var native = Environment.GetEnvironmentVariable(NativeChecker.Variable);
+        var (nativeMs, nativeMb, nativeExits) = run is not null && native is not null ? RunChecker(run, [native]) : (double.NaN, 0L, "");
+        var nativeProcess = double.IsNaN(nativeMs) ? $"{"-",10} {"-",8}" : $"{nativeMs,10:F0} {nativeMb,8}";
+        if (run is { Temporary: true }) foreach (var f in run.Files) File.Delete(f);
+        var disagree = nativeExits.Length > 0 && nativeExits != exits ? $"; checker-check exit {nativeExits}" : "";
+        Console.WriteLine($"{shape.Name,-20} {r.Verdict,-8} {r.SearchMs,10:F0} {shrink} {r.Configurations,11:N0} {peak,8} {process} " +
+                          $"{nativeProcess}  {r.Note}{(exits.Length > 0 ? $"; checker exit {exits}" : "")}{disagree}");
     }
 
     /// <summary>
-    /// `checker check` as a child process (checker.dll beside this benchmark), timed from start to exit, its
-    /// peak resident memory from /usr/bin/time. One process per file when the run says so: the times summed,
-    /// the largest peak kept. The exit codes say the verdicts (0 valid, 1 invalid, 2 unknown).
+    /// A checker as a child process (`checker check`, checker.dll beside this benchmark, or the native
+    /// checker-check), timed from start to exit, its peak resident memory from /usr/bin/time. One process per
+    /// file when the run says so: the times summed, the largest peak kept. The exit codes say the verdicts (0
+    /// valid, 1 invalid, 2 unknown).
     /// </summary>
-    static (double Ms, long PeakMb, string Exits) RunChecker(CheckRun run)
+    static (double Ms, long PeakMb, string Exits) RunChecker(CheckRun run, string[] command)
     {
-        var checker = Path.Combine(AppContext.BaseDirectory, "checker.dll");
         var groups = run.OnePerFile ? run.Files.Select(f => new[] { f }).ToList() : [run.Files.ToArray()];
         double total = 0;
         long peakKb = 0;
         var exits = new SortedDictionary<int, int>();
-        try
+        foreach (var files in groups)
         {
-            foreach (var files in groups)
-            {
-                var psi = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var a in new[] { "-f", "maxrss-kb %M", "dotnet", checker, "check" }.Concat(files).Concat(run.Args)) psi.ArgumentList.Add(a);
-                var clock = Stopwatch.StartNew();
-                using var p = Process.Start(psi)!;
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                var stderr = p.StandardError.ReadToEnd();
-                p.WaitForExit();
-                total += clock.Elapsed.TotalMilliseconds;
-                _ = stdout.Result;
-                var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("maxrss-kb ")) ?? "maxrss-kb 0";
-                peakKb = Math.Max(peakKb, long.Parse(line["maxrss-kb ".Length..]));
-                exits[p.ExitCode] = exits.GetValueOrDefault(p.ExitCode) + 1;
-            }
-        }
-        finally
-        {
-            if (run.Temporary) foreach (var f in run.Files) File.Delete(f);
+            var psi = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "-f", "maxrss-kb %M" }.Concat(command).Concat(files).Concat(run.Args)) psi.ArgumentList.Add(a);
+            var clock = Stopwatch.StartNew();
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            total += clock.Elapsed.TotalMilliseconds;
+            _ = stdout.Result;
+            var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("maxrss-kb ")) ?? "maxrss-kb 0";
+            peakKb = Math.Max(peakKb, long.Parse(line["maxrss-kb ".Length..]));
+            exits[p.ExitCode] = exits.GetValueOrDefault(p.ExitCode) + 1;
         }
         return (total, peakKb >> 10, string.Join(", ", exits.Select(e => groups.Count == 1 ? $"{e.Key}" : $"{e.Key} x{e.Value}")));
     }

@@ -1,13 +1,14 @@
 using Checker.Benchmarks;
 
 // Prints speed and memory figures; never passes or fails on a number.
-// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|big|workloads [set|queue|mutex|bank...]|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|docker [--cold]|zookeeper-2201 [RUNS] [--docker]|report|all] [--group NAME]
+// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|startup [RUNS]|big|workloads [set|queue|mutex|bank...]|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|docker [--cold]|zookeeper-2201 [RUNS] [--docker]|report|all] [--group NAME]
 var what = args.Length > 0 ? args[0] : "all";
 var group = args.SkipWhile(a => a != "--group").Skip(1).FirstOrDefault();
 switch (what)
 {
     case "compare-shapes" when args.Contains("--shape"): CompareShapes.RunOne(args.SkipWhile(a => a != "--shape").Skip(1).First()); break;
     case "compare-shapes": CompareShapes.RunAll(args[1..]); break;
+    case "startup": StartupBench.Run(args.Length > 1 ? int.Parse(args[1]) : 20); break;
     case "corpus" when group is not null: CorpusBench.RunGroup(group); break;
     case "corpus": CorpusBench.RunAll(); break;
     case "big": BigHistoryBench.Run(); break;
@@ -37,7 +38,7 @@ switch (what)
         ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | big | workloads [set|queue|mutex|bank...] | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | docker [--cold] | zookeeper-2201 [RUNS] [--docker] | report [KEEP_DIR] | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | startup [RUNS] | big | workloads [set|queue|mutex|bank...] | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | docker [--cold] | zookeeper-2201 [RUNS] [--docker] | report [KEEP_DIR] | all]");
         return 4;
 }
 return 0;

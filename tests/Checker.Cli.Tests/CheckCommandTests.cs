@@ -346,7 +346,7 @@ public class CheckCommandTests
             var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false);
             Assert.Equal(global::Checker.Core.Checks.Verdict.Invalid, strict.Verdict);
             var searchedAgain = false;
-            var note = Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, _ =>
+            var note = global::Checker.Check.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, _ =>
             {
                 searchedAgain = true;
                 return CheckInProcess(file, nilReadIsUnknown: true).Result;
@@ -371,7 +371,7 @@ public class CheckCommandTests
             var (ops, strict) = CheckInProcess(file, nilReadIsUnknown: false);
             TimeSpan? given = null;
             var unknown = new global::Checker.Core.Checks.CheckResult("linearizable", global::Checker.Core.Checks.Verdict.Unknown, "unknown", null);
-            var note = Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, limit =>
+            var note = global::Checker.Check.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, limit =>
             {
                 given = limit;
                 return unknown;
@@ -396,14 +396,14 @@ public class CheckCommandTests
             var failure = ((global::Checker.Core.Linearizability.LinearizabilityReport)strict.Details!).Failure!;
             Assert.Contains(failure.Minimal, o => o.F == "read" && o.Output is null); // the prefix holds the nil read
             var searchedAgain = false;
-            Assert.Null(Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, _ =>
+            Assert.Null(global::Checker.Check.CheckCommand.NilReadNote(strict, ops, "register", startsNil: true, 1, nilUnknown: false, _ =>
             {
                 searchedAgain = true;
                 return CheckInProcess(file, nilReadIsUnknown: true).Result;
             }));
             Assert.False(searchedAgain);
             // With the register starting at 0 the same read of nil is one the readings take differently.
-            Assert.NotNull(Commands.CheckCommand.NilReadNote(strict, ops, "register", startsNil: false, 1, nilUnknown: false, _ =>
+            Assert.NotNull(global::Checker.Check.CheckCommand.NilReadNote(strict, ops, "register", startsNil: false, 1, nilUnknown: false, _ =>
                 CheckInProcess(file, nilReadIsUnknown: true).Result with { Verdict = global::Checker.Core.Checks.Verdict.Unknown }));
             Assert.Equal(1, Checker("check", file, "--model", "register", "--nil-reads-unknown").Exit);
             var (exit, output, _) = Checker("check", file, "--model", "register", "--shrink", "0");

@@ -120,7 +120,7 @@ public sealed class SuiteTests : IDisposable
         var run = InvalidRun();
         var failure = SuiteOutput.JUnit([run]).Descendants("failure").Single().Value;
         Assert.Contains("  starting from 2, the states possible after op 66 (write)", failure);
-        var check = Commands.CheckCommand.Describe("h.jsonl", [], Verdict.Invalid, run.Figures!.Checks, []);
+        var check = global::Checker.Check.CheckCommand.Describe("h.jsonl", [], Verdict.Invalid, run.Figures!.Checks, []);
         var block = check[check.IndexOf("minimal counterexample", StringComparison.Ordinal)..];
         Assert.Contains(block, failure); // one formatter: the same lines in both
     }

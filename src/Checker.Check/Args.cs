@@ -1,4 +1,4 @@
-namespace Checker.Cli;
+namespace Checker.Check;
 
 /// <summary>A small command-line parser: positional arguments and --name value / --flag options.</summary>
 public sealed class Args

@@ -1,13 +1,13 @@
 using Checker.Core.Linearizability;
 
-namespace Checker.Cli;
+namespace Checker.Check;
 
 /// <summary>
 /// The counterexample as text, the same wherever Checker prints it (`checker check`, the JUnit failure of
 /// a run): what it is (minimal only when shrinking finished), where it starts (the states the history
 /// before it allows), its operations, and why.
 /// </summary>
-internal static class Counterexample
+public static class Counterexample
 {
     public static void Write(TextWriter w, KeyFailure f)
     {

@@ -4,22 +4,21 @@ using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Checker.Core.Models;
 using Checker.Core.Workloads;
-using Checker.Report;
 
-namespace Checker.Cli.Commands;
+namespace Checker.Check;
 
 /// <summary>
 /// checker check FILE: judges a recorded history (Checker's or Jepsen's) for linearizability, and,
 /// when it has times and nemesis operations, for recovery after each heal.
 /// </summary>
-public static class CheckCommand
+internal static class CheckCommand
 {
     const string Help = """
         usage: checker check FILE... [--model M] [--format F] [--initial V] [--timeout S] [--memory MB]
                                   [--no-split] [--json] [--report DIR] [--nil-reads-unknown]
                                   [--recovery-budget S] [--stall S]
                                   [--workload set|queue|mutex|bank [--bank-total N] [--bank-allow-negative]
-                                                                   [--bank-accounts N]]
+                                   [--bank-accounts N]]
 
           --model M      register, cas-register, mutex, set, unordered-queue, fifo-queue, multi-register, kv
                          (default: guessed from the operations' f)
@@ -46,6 +45,7 @@ public static class CheckCommand
                          shrinking finished; else partly shrunk, with how far it got
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
+                         (checker check only: checker-check, the check compiled ahead of time, has no plots)
           --recovery-budget S  a timed history with nemesis ops is also checked for recovery: after each
                          heal, every node must serve an ok op within S seconds of calm time, counted
                          across fault windows and only while the node was asked (default 10)
@@ -59,90 +59,73 @@ public static class CheckCommand
         highest of theirs.
         """;
 
-    public static int Execute(string[] argv)
+    /// <summary>Checks one file as the arguments say, printing the result; returns the exit code.</summary>
+    public static int Execute(string[] argv, CheckHost host) => Execute(argv, host, indentedJson: true);
+
+    /// <param name="indentedJson">--json prints the result indented; else on one line (several files).</param>
+    internal static int Execute(string[] argv, CheckHost host, bool indentedJson)
     {
-        var args = new Args(argv, "json", "no-split", "help", "nil-reads-unknown", "bank-allow-negative");
+        var args = new Args(argv, CheckOptions.Flags);
         if (args.Flag("help"))
         {
             Console.Out.WriteLine(Help);
             return 0;
         }
-        if (args.Positional.Count != 1)
-            throw new UsageException("check needs a history file");
-        var path = args.Positional[0];
-        var formatName = args.Get("format");
-        HistoryFormat format;
-        try
-        {
-            format = HistoryFile.ParseFormat(formatName ?? "auto");
-        }
-        catch (UnknownFormatException e)
-        {
-            throw new UsageException($"--format: {e.Message}");
-        }
-        var modelName = args.Get("model");
-        if (modelName is not null && !ModelCatalog.Names.Contains(modelName))
-            throw new UsageException(
-                $"--model: unknown model '{modelName}' (one of: {string.Join(", ", ModelCatalog.Names)})"
-            );
-        var workload = args.Get("workload");
-        var described = workload is null ? null : WorkloadCatalog.Find(workload);
-        if (workload is not null && described?.Checker is null)
-            throw new UsageException(
-                $"--workload: unknown workload '{workload}' (one of: {string.Join(", ", WorkloadCatalog.Checkable)})"
-            );
-        if (workload is not null && modelName is not null)
-            throw new UsageException("--model and --workload: give one (a workload has its own checker)");
-        var bankTotal = args.Integer("bank-total", long.MinValue, long.MaxValue, "an integer");
-        var allowNegative = args.Flag("bank-allow-negative");
-        var bankAccounts = (int?)args.Integer("bank-accounts", 1, int.MaxValue, "a positive number");
-        if ((bankTotal is not null || allowNegative || bankAccounts is not null) && described != BuiltInWorkloads.Bank)
-            throw new UsageException("--bank-total, --bank-allow-negative and --bank-accounts go with --workload bank");
-        var initialText = args.Get("initial");
-        var initial = initialText is null ? null : InitialValue.Parse(initialText);
-        var nilUnknown = args.Flag("nil-reads-unknown");
-        var timeout = args.Limit("timeout");
-        var memoryMb = args.Integer("memory", 1, (1L << 30) - 1, "a positive number of megabytes");
-        var shrink = args.Limit("shrink", zeroAllowed: true);
-        var split = !args.Flag("no-split");
-        var json = args.Flag("json");
-        var reportDir = args.Get("report");
-        var defaults = RecoveryOptions.Default;
-        var recovery = defaults with
-        {
-            Budget = args.Limit("recovery-budget") ?? defaults.Budget,
-            Stall = args.Limit("stall") ?? defaults.Stall,
-        };
+        var options = CheckOptions.Parse(args);
         args.RejectUnknown();
-
-        if (Directory.Exists(path))
-            return App.BadInputError($"{path}: is a folder, not a history file");
-        if (!File.Exists(path))
-            return App.BadInputError($"{path}: no such file");
-        if (described == BuiltInWorkloads.Bank && bankTotal is null)
-            return App.BadInputError(
-                $"{path}: the bank checker needs --bank-total N, the sum of all balances as the test set them up; "
-                    + $"it is never guessed from the history"
+        if (options.ReportDir is not null && host.WriteReport is null)
+            throw new UsageException(
+                $"--report: {host.Program} writes no plots or pages; 'checker check --report DIR' writes them"
             );
-        var loaded = HistoryFile.Open(path, format);
-        HistoryFile.RequireClientOps(loaded, path, formatName is not null && format != HistoryFormat.Auto);
-        var history = loaded.Ops;
+        if (Unreadable(options) is { } problem)
+            return host.BadInputError(problem);
+        var loaded = HistoryFile.Open(options.Path, options.Format);
+        HistoryFile.RequireClientOps(loaded, options.Path, options.FormatGiven);
         var notes = loaded.Notes.ToList();
+        var results = RunChecks(loaded, options, notes);
+        var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
+        Console.Out.Write(
+            options.Json
+                ? CheckJson.FileResult(options.Path, verdict, notes, results, indentedJson) + "\n"
+                : Describe(options.Path, loaded.Ops, verdict, results, notes)
+        );
+        if (options.MemoryMb is not null)
+            Console.Error.WriteLine(
+                $"memory: peak resident {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} "
+                    + $"MB of the {options.MemoryMb} MB allowed"
+            );
+        if (options.ReportDir is { } folder && WriteReport(host, folder, loaded, results, options.Path) is { } failed)
+            return failed;
+        return Verdicts.ExitCode(verdict);
+    }
+
+    /// <summary>Why the file cannot be checked before it is opened (a folder, no file, a bank check without its
+    /// total), or null.</summary>
+    static string? Unreadable(CheckOptions options)
+    {
+        var path = options.Path;
+        if (Directory.Exists(path))
+            return $"{path}: is a folder, not a history file";
+        if (!File.Exists(path))
+            return $"{path}: no such file";
+        if (options.Workload == BuiltInWorkloads.Bank && options.BankTotal is null)
+            return $"{path}: the bank checker needs --bank-total N, the sum of all balances as the test set them up; "
+                + $"it is never guessed from the history";
+        return null;
+    }
+
+    /// <summary>
+    /// The checks the history calls for, under the memory guard (and Ctrl-C, which ends them with unknown):
+    /// linearizability against a model, or the workload's checker; then, for a timed history with nemesis ops,
+    /// recovery after each heal and, with the nodes named, availability. A verdict a tripped guard cut short
+    /// becomes unknown.
+    /// </summary>
+    internal static List<CheckResult> RunChecks(LoadedHistory loaded, CheckOptions options, List<string> notes)
+    {
+        var history = loaded.Ops;
         // The whole process is bounded, by --memory or by default by a share of the memory available to it.
-        var processBytes = memoryMb is { } givenMb ? givenMb << 20 : MemoryGuard.DefaultLimitBytes;
-        var options = new LinearizabilityOptions
-        {
-            Timeout = timeout == TimeSpan.MaxValue ? null : timeout, // a limit past any run is none
-            SplitByKey = split,
-            ShrinkTime = shrink ?? TimeSpan.FromSeconds(5),
-            Source = path,
-            // The search's cache and states get half (by default at most 1 GB): the rest is the history, the
-            // stacks and the garbage not yet collected.
-            MemoryBudgetBytes = memoryMb is not null
-                ? processBytes / 2
-                : Math.Min(new LinearizabilityOptions().MemoryBudgetBytes, processBytes / 2),
-            ProcessMemoryBytes = processBytes,
-        };
+        var processBytes = options.ProcessBytes;
+        var search = options.Search(processBytes);
         using var cancel = new CancellationTokenSource();
         using var guard = new MemoryGuard(processBytes, cancel);
         Console.CancelKeyPress += (_, e) =>
@@ -150,31 +133,19 @@ public static class CheckCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = described is null
-            ? CheckModel(history, path, modelName, initial, nilUnknown, options, notes, cancel.Token)
-            : described
-                .CreateChecker(new(path, options, bankTotal is { } sum ? new(sum, allowNegative, bankAccounts) : null))
-                .Check(history, cancel.Token);
+        var result = options.Workload is { } workload
+            ? workload.CreateChecker(new(options.Path, search, options.Bank)).Check(history, cancel.Token)
+            : CheckModel(history, options, search, notes, cancel.Token);
         List<CheckResult> results = [result];
-        // A history that names each client op's node is judged per node, as its run was; the header's
-        // node list adds nodes no client op reached. Without node fields the cluster is one node.
-        if (loaded.Header.Nodes is { } named && history.Any(o => o.Node is not null))
-            recovery = recovery with { Nodes = named.Union(history.Select(o => o.Node).OfType<string>()).ToList() };
-        if (described?.Serves is { } serves)
-            recovery = recovery with { Serves = serves };
-        if (history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis))
+        var timedWithFaults = history.All(o => o.Time >= 0) && history.Any(o => o.IsNemesis);
+        var recovery = RecoveryFor(loaded, options);
+        if (timedWithFaults)
             results.Add(new RecoveryChecker(recovery).Check(history, cancel.Token));
-        // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a majority
-        // is connected.
-        if (
-            history.All(o => o.Time >= 0)
-            && history.Any(o => o.IsNemesis)
-            && loaded.Header.Nodes is { Count: > 0 } nodes
-            && (
-                described ?? ((modelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null)
-            )?.Writes
-                is { } isWrite
-        )
+        // With the nodes named (Checker's header) and faults that say what they did, writes must go on while a
+        // majority is connected.
+        var workloadOrModel = options.Workload
+            ?? ((options.ModelName ?? "register").Contains("register") ? BuiltInWorkloads.Register : null);
+        if (timedWithFaults && loaded.Header.Nodes is { Count: > 0 } nodes && workloadOrModel?.Writes is { } isWrite)
             results.Add(
                 new AvailabilityChecker(new AvailabilityOptions(recovery.Budget, recovery.Stall, nodes, isWrite)).Check(
                     history,
@@ -182,66 +153,68 @@ public static class CheckCommand
                 )
             );
         guard.CheckNow(); // the checks may have ended between two of its samples
-        results = results.Select(guard.Judge).ToList();
-        var verdict = Verdicts.Combine(results.Select(r => r.Verdict));
-        if (json)
+        return results.Select(guard.Judge).ToList();
+    }
+
+    /// <summary>The recovery check's options: the nodes it judges and what shows a node serving.</summary>
+    static RecoveryOptions RecoveryFor(LoadedHistory loaded, CheckOptions options)
+    {
+        var history = loaded.Ops;
+        var recovery = options.Recovery;
+        // A history that names each client op's node is judged per node, as its run was; the header's
+        // node list adds nodes no client op reached. Without node fields the cluster is one node.
+        if (loaded.Header.Nodes is { } named && history.Any(o => o.Node is not null))
+            recovery = recovery with { Nodes = named.Union(history.Select(o => o.Node).OfType<string>()).ToList() };
+        if (options.Workload?.Serves is { } serves)
+            recovery = recovery with { Serves = serves };
+        return recovery;
+    }
+
+    /// <summary>--report: the plots and pages, with the statistics; the exit code when the folder cannot be
+    /// written, else null.</summary>
+    static int? WriteReport(
+        CheckHost host,
+        string folder,
+        LoadedHistory loaded,
+        IReadOnlyList<CheckResult> results,
+        string path
+    )
+    {
+        try
         {
-            // The shape of a run's results.json, so tools read both alike.
-            Console.Out.WriteLine(
-                ResultsJson.Serialize(
-                    new Dictionary<string, object?>
-                    {
-                        ["file"] = path,
-                        ["verdict"] = verdict,
-                        ["notes"] = notes,
-                        ["checks"] = ResultsJson.Checks(results),
-                    }
-                )
+            Directory.CreateDirectory(folder);
+            host.WriteReport!(
+                folder,
+                loaded.Ops,
+                [.. results, new StatsChecker().Check(loaded.Ops)],
+                System.IO.Path.GetFileName(path),
+                loaded.Header.Start
             );
         }
-        else
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Out.Write(Describe(path, history, verdict, results, notes));
+            return host.EnvironmentError($"{folder}: the report cannot be written ({e.Message})");
         }
-        if (memoryMb is not null)
-            Console.Error.WriteLine(
-                $"memory: peak resident {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} "
-                    + $"MB of the {memoryMb} MB allowed"
-            );
-        if (reportDir is not null)
-        {
-            try
-            {
-                Directory.CreateDirectory(reportDir);
-                RunReport.Write(
-                    reportDir,
-                    history,
-                    [.. results, new StatsChecker().Check(history)],
-                    new ReportOptions { Title = Path.GetFileName(path), StartedAt = loaded.Header.Start }
-                );
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return App.EnvironmentError($"{reportDir}: the report cannot be written ({e.Message})");
-            }
-            Console.Error.WriteLine($"report: {Path.Combine(reportDir, "index.html")}");
-        }
-        return Verdicts.ExitCode(verdict);
+        Console.Error.WriteLine($"report: {System.IO.Path.Combine(folder, "index.html")}");
+        return null;
     }
 
     /// <summary>The linearizability check against a model (named, or guessed from the ops), with the note on nil
     /// reads.</summary>
     static CheckResult CheckModel(
         List<Op> history,
-        string path,
-        string? modelName,
-        object? initial,
-        bool nilUnknown,
+        CheckOptions given,
         LinearizabilityOptions options,
         List<string> notes,
         CancellationToken cancel
     )
     {
+        var (path, modelName, initial, nilUnknown) = (
+            given.Path,
+            given.ModelName,
+            given.Initial,
+            given.NilReadsUnknown
+        );
         var ops = Pairing.Pair(history, path, options.Tuples);
         if (modelName is null && ops.Any(o => o.F == BankChecker.Transfer))
             throw new HistoryFormatException(
@@ -398,10 +371,11 @@ public static class CheckCommand
             // Summaries that already name their check ("NOT linearizable: ...", "not judged: ...") stand alone.
             var head = r.Summary.Split(':')[0];
             var named = head.Contains(r.Checker, StringComparison.OrdinalIgnoreCase) || head == "not judged";
-            w.WriteLine(
-                (named ? (head == "not judged" ? $"{r.Checker} " : "") : $"{r.Checker} {Verdicts.Word(r.Verdict)}: ")
-                    + r.Summary.Replace("\n", "\n  ")
-            );
+            var label =
+                !named ? $"{r.Checker} {Verdicts.Word(r.Verdict)}: "
+                : head == "not judged" ? $"{r.Checker} "
+                : "";
+            w.WriteLine(label + r.Summary.Replace("\n", "\n  "));
         }
         if (
             (results[0].Details as LinearizabilityReport ?? (results[0].Details as MutexReport)?.Linearizability) is

@@ -2,7 +2,7 @@ using System.Collections;
 using Checker.Core.Formats;
 using Checker.Core.History;
 
-namespace Checker.Cli.Commands;
+namespace Checker.Check;
 
 /// <summary>
 /// --initial: JSON when it reads as JSON ('{"x":0}', '"a"', '[1,2]'), else EDN ('{:x 0}', 'nil', '[1 2]').

@@ -1,4 +1,4 @@
-namespace Checker.Cli.Commands;
+namespace Checker.Check;
 
 /// <summary>
 /// checker check FILE FILE... or a quoted glob: each history is checked in turn in this one process,
@@ -6,7 +6,7 @@ namespace Checker.Cli.Commands;
 /// (its verdict and the linearizability summary, or why it could not be read); with --json each gets
 /// its JSON object on a line of its own. The exit code is the worst (highest) of the files' codes.
 /// </summary>
-public static class CheckFiles
+internal static class CheckFiles
 {
     /// <summary>True if argv names more than one history, or a glob: then Execute handles it.</summary>
     public static bool Applies(string[] argv)
@@ -15,7 +15,7 @@ public static class CheckFiles
         return files.Count > 1 || files.Any(IsGlob);
     }
 
-    public static int Execute(string[] argv)
+    public static int Execute(string[] argv, CheckHost host)
     {
         var positions = Positions(argv);
         var options = argv.Where((_, i) => !positions.Contains(i)).ToArray();
@@ -37,7 +37,7 @@ public static class CheckFiles
             int code;
             try
             {
-                code = App.Guarded(() => CheckCommand.Execute([file, .. options]));
+                code = host.Guarded(() => CheckCommand.Execute([file, .. options], host, indentedJson: false));
             }
             finally
             {
@@ -45,47 +45,37 @@ public static class CheckFiles
                 Console.SetError(stderr);
             }
             // A mistake in the options is the same for every file: say it once and stop.
-            if (code == App.Usage)
+            if (code == ExitCodes.Usage)
             {
                 stderr.Write(errors);
                 return code;
             }
             worst = Math.Max(worst, code);
             stdout.WriteLine(
-                !json ? Summary(file, code, output.ToString(), errors.ToString())
-                : code is 0 or 1 or 2
-                    ? Newtonsoft.Json.Linq.JToken.Parse(output.ToString()).ToString(Newtonsoft.Json.Formatting.None)
-                : ErrorJson(file, code, errors.ToString())
+                !json ? Summary(file, code, output.ToString(), FirstError(host, code, errors.ToString()))
+                : code is 0 or 1 or 2 ? output.ToString().TrimEnd('\n')
+                : CheckJson.Line(("file", file), ("exit", code), ("error", FirstError(host, code, errors.ToString())))
             );
         }
         return worst;
     }
 
-    /// <summary>With --json every line is JSON: a file that could not be checked is its exit code and error.</summary>
-    static string ErrorJson(string file, int code, string errors) =>
-        new Newtonsoft.Json.Linq.JObject
-        {
-            ["file"] = file,
-            ["exit"] = code,
-            ["error"] = FirstError(code, errors),
-        }.ToString(Newtonsoft.Json.Formatting.None);
-
     /// <summary>The error the file's check printed first, without the program's name.</summary>
-    static string FirstError(int code, string errors)
+    static string FirstError(CheckHost host, int code, string errors)
     {
         var error = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()
             ?? $"exit {code}";
-        const string prefix = "checker: ";
+        var prefix = $"{host.Program}: ";
         return error.StartsWith(prefix) ? error[prefix.Length..] : error;
     }
 
     /// <summary>One line: the file, its verdict and the linearizability summary, or its error.</summary>
-    static string Summary(string file, int code, string output, string errors)
+    static string Summary(string file, int code, string output, string firstError)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var verdict = lines.FirstOrDefault(l => l.StartsWith("verdict: "))?["verdict: ".Length..];
         if (verdict is null)
-            return $"{file}: ERROR (exit {code}) {FirstError(code, errors)}";
+            return $"{file}: ERROR (exit {code}) {firstError}";
         var summary = lines.SkipWhile(l => !l.StartsWith("verdict: ")).Skip(1).FirstOrDefault() ?? "";
         return $"{file}: {verdict}  {summary}";
     }
@@ -94,7 +84,7 @@ public static class CheckFiles
     static List<int> Positions(string[] argv)
     {
         // Options that take no value; every other --name takes the next argument unless written --name=value.
-        string[] flags = ["--json", "--no-split", "--help", "--nil-reads-unknown", "--bank-allow-negative"];
+        var flags = CheckOptions.Flags.Select(f => $"--{f}").ToList();
         var result = new List<int>();
         for (var i = 0; i < argv.Length; i++)
         {
