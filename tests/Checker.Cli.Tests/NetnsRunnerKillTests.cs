@@ -4,6 +4,8 @@ using Checker.Cli.Tests.Support;
 
 using Checker.Tests;
 
+using Checker.Runner.Nodes;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>A runner with netns nodes killed with SIGKILL mid-test: `checker clean` stops its servers and removes its namespaces, veths and bridge (needs root).</summary>

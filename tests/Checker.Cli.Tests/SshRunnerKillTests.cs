@@ -5,6 +5,8 @@ using static Checker.Cli.Tests.Support.RunnerUnderTest;
 
 using Checker.Tests;
 
+using Checker.Runner.Nodes;
+
 namespace Checker.Cli.Tests;
 
 /// <summary>A runner killed with SIGKILL mid-test on SSH hosts: `checker clean` stops the servers and removes the chains on every host (needs root).</summary>

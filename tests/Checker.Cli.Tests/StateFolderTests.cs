@@ -19,7 +19,7 @@ public sealed class StateFolderTests : IDisposable
     {
         Assert.True(Environment.IsPrivilegedProcess, "these tests need root (they hand files to nobody)");
         var owner = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var chown = Checker.Runner.Hosts.HostCommands.RunAsync(["chown", owner, path]);
+        var chown = Checker.Runner.Nodes.HostCommands.RunAsync(["chown", owner, path]);
         Assert.Equal(0, chown.GetAwaiter().GetResult().ExitCode);
     }
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Checker.Runner.Databases.ZooKeeper;
+using Checker.Databases.ZooKeeper;
 using Checker.Runner.Net;
 
 namespace Checker.Runner.Tests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Checker.Runner.Nodes;
 using Newtonsoft.Json;
 
 namespace Checker.Runner.Hosts;

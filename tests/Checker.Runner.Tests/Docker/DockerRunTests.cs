@@ -7,6 +7,8 @@ using Checker.Runner.Spec;
 
 using Checker.Tests;
 
+using Checker.Databases.ZooKeeper.Tests.Support;
+
 namespace Checker.Runner.Tests.Docker;
 
 /// <summary>Whole ZooKeeper and etcd runs on Docker nodes, faulted by iptables in each container's namespace (needs root).</summary>
@@ -56,7 +58,7 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         Assert.Contains("\"nodes\": \"docker\"", resultsJson);
         Assert.Contains("\"network\": \"iptables\"", resultsJson);
         await AssertNothingLeftAsync(outcome);
-        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.Empty(ZooKeeperProcesses.Of(outcome.Folder.RunId));
     }
 
     [NeedsFact(Needs.Root)]
@@ -84,8 +86,8 @@ public sealed class DockerRunTests(DockerFixture docker) : IDisposable
         var spec = Spec();
         var root = $"/tmp/checker-dockerisolate-{Guid.NewGuid():N}"[..40];
         await using var nodes = await DockerNodeProvider.CreateAsync(new DockerNodeOptions(3, root), null, _ => { }, CancellationToken.None);
-        await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
-        await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"dockerisolate-{Environment.ProcessId}");
+        await using var network = await Net.Networks.StartAsync(spec, nodes, new Checker.Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
+        await IsolatedLeaderScenario.RunAsync(nodes, network, $"dockerisolate-{Environment.ProcessId}");
     }
 
     [NeedsFact(Needs.Root)]

@@ -5,6 +5,8 @@ using Checker.Runner.Hosts;
 
 using Checker.Tests;
 
+using Checker.Runner.Nodes;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>The namespace-and-bridge code, with real namespaces, veths and sockets (needs root).</summary>

@@ -5,6 +5,10 @@ using Checker.Runner.Spec;
 
 using Checker.Tests;
 
+using Checker.Runner.Nodes;
+
+using Checker.Databases.ZooKeeper.Tests.Support;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>Local nodes in network namespaces of their own, faulted by iptables (needs root).</summary>
@@ -28,7 +32,7 @@ public sealed class NetnsRunTests : IDisposable
         Support.RunAssert.Valid(outcome);
         Assert.Contains("\"network\": \"iptables\"", File.ReadAllText(outcome.Folder.Results));
         Assert.Contains(HistoryFile.Load(outcome.Folder.History), o => o.IsNemesis && o.F is "start-partition" or "start-crash" or "start-loss");
-        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.Empty(ZooKeeperProcesses.Of(outcome.Folder.RunId));
         Assert.DoesNotContain("teardown: ", File.ReadAllText(outcome.Folder.Log)); // every teardown step worked
         // Nothing of this run's is left: no bridge, veth or namespace with its names (other tests may have their own).
         var prefix = Nodes.NetnsNodeProvider.PrefixOf(Path.Combine(Path.GetTempPath(), $"checker-{outcome.Folder.RunId}"));
@@ -61,7 +65,7 @@ public sealed class NetnsRunTests : IDisposable
             Assert.Contains($"left out of the default faults: fault '{missing}' needs", log);
         Assert.Contains(HistoryFile.Load(outcome.Folder.History),
             o => o.IsNemesis && o.F.StartsWith("start-", StringComparison.Ordinal));
-        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.Empty(ZooKeeperProcesses.Of(outcome.Folder.RunId));
     }
 
     [NeedsFact(Needs.Root)]

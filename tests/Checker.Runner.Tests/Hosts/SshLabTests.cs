@@ -2,6 +2,8 @@ using Checker.Runner.Hosts;
 
 using Checker.Tests;
 
+using Checker.Runner.Nodes;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>The SSH lab with Debian's sshd and OpenSSH's own client (needs root).</summary>

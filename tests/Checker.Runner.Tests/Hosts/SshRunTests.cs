@@ -5,6 +5,10 @@ using Checker.Runner.Spec;
 
 using Checker.Tests;
 
+using Checker.Runner.Nodes;
+
+using Checker.Databases.ZooKeeper.Tests.Support;
+
 namespace Checker.Runner.Tests.Hosts;
 
 /// <summary>Whole ZooKeeper runs on SSH hosts: the lab's namespaces, each with its own sshd, faulted by iptables (needs root).</summary>
@@ -40,7 +44,7 @@ public sealed class SshRunTests : IAsyncLifetime
         var resultsJson = File.ReadAllText(outcome.Folder.Results);
         Assert.Contains("\"network\": \"iptables\"", resultsJson);
         Assert.Contains("\"clockOffsetsMs\"", resultsJson);
-        Assert.Empty(ZooKeeperRunTests.ProcessesOf(outcome.Folder.RunId));
+        Assert.Empty(ZooKeeperProcesses.Of(outcome.Folder.RunId));
         foreach (var host in lab.Hosts) // the chain and its jump are gone from every host
             Assert.DoesNotContain("CHECKER", (await HostCommands.RunAsync(["ip", "netns", "exec", host.Namespace, "iptables", "-S"])).Output);
     }
@@ -60,8 +64,8 @@ public sealed class SshRunTests : IAsyncLifetime
         var spec = Spec();
         var root = $"/tmp/checker-isolate-{Guid.NewGuid():N}";
         await using var nodes = await Nodes.Ssh.SshNodeProvider.ConnectAsync(Nodes.Ssh.SshNodeKind.OptionsOf(spec.Nodes, root), CancellationToken.None);
-        await using var network = await Net.Networks.StartAsync(spec, nodes, new Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
-        await Support.IsolatedLeaderScenario.RunAsync(nodes, network, $"isolate-{Environment.ProcessId}");
+        await using var network = await Net.Networks.StartAsync(spec, nodes, new Checker.Databases.ZooKeeper.ZooKeeperSuite().PeerPorts, CancellationToken.None);
+        await IsolatedLeaderScenario.RunAsync(nodes, network, $"isolate-{Environment.ProcessId}");
     }
 
     [NeedsFact(Needs.Root)]
@@ -71,8 +75,8 @@ public sealed class SshRunTests : IAsyncLifetime
         var release = Directory.CreateDirectory(Path.Combine(results, "apache-zookeeper-9.9.9-bin")).FullName;
         Directory.CreateDirectory(Path.Combine(release, "conf"));
         var lib = Directory.CreateDirectory(Path.Combine(release, "lib")).FullName;
-        foreach (var jar in Databases.ZooKeeper.ZooKeeperInstall.RequiredJars)
-            File.Copy(Path.Combine(Databases.ZooKeeper.ZooKeeperInstall.DebianJars, jar), Path.Combine(lib, jar.Replace("zookeeper.jar", "zookeeper-9.9.9.jar")));
+        foreach (var jar in Checker.Databases.ZooKeeper.ZooKeeperInstall.RequiredJars)
+            File.Copy(Path.Combine(Checker.Databases.ZooKeeper.ZooKeeperInstall.DebianJars, jar), Path.Combine(lib, jar.Replace("zookeeper.jar", "zookeeper-9.9.9.jar")));
         var tarball = Path.Combine(results, "apache-zookeeper-9.9.9-bin.tar.gz");
         Assert.Equal(0, (await HostCommands.RunAsync(["tar", "-czf", tarball, "-C", results, "apache-zookeeper-9.9.9-bin"])).ExitCode);
 

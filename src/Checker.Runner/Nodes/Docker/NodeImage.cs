@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Checker.Runner.Running;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -20,19 +21,8 @@ public enum ImageSource
 /// </summary>
 public static class NodeImage
 {
-    /// <summary>$CHECKER_CACHE/images, else $XDG_CACHE_HOME/checker/images, else ~/.cache/checker/images.</summary>
-    public static string CacheDirectory
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable("CHECKER_CACHE") is { Length: > 0 } cache)
-                return Path.Combine(cache, "images");
-            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
-                ? x
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            return Path.Combine(xdg, "checker", "images");
-        }
-    }
+    /// <summary>The images folder of Checker's cache (CacheFolder).</summary>
+    public static string CacheDirectory => Path.Combine(CacheFolder.Base, "images");
 
     /// <summary>True when the daemon has an image by that name.</summary>
     public static async Task<bool> ExistsAsync(DockerClient client, string image, CancellationToken ct)
