@@ -1,12 +1,16 @@
 using System.Runtime.CompilerServices;
 using Checker.Databases.Etcd;
 using Checker.Databases.ZooKeeper;
+using Checker.Nodes;
+using Checker.Nodes.Docker;
+using Checker.Nodes.Ssh;
 using Checker.Runner.Databases;
+using Checker.Runner.Nodes;
 
 namespace Checker.Cli;
 
 /// <summary>
-/// The database suites the checker command knows, one line each; the lifecycle names none. Registered when the
+/// The database suites and node providers the checker command knows, one line each; the lifecycle names none. Registered when the
 /// command's assembly is first used, before any spec is read.
 /// </summary>
 static class BuiltIns
@@ -16,5 +20,8 @@ static class BuiltIns
     {
         DatabaseSuites.Register(new ZooKeeperSuite());
         DatabaseSuites.Register(new EtcdSuite());
+        NodeProviders.Register(new LocalNodeKind());
+        NodeProviders.Register(new SshNodeKind());
+        NodeProviders.Register(new DockerNodeKind());
     }
 }

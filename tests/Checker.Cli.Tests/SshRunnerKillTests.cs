@@ -1,4 +1,4 @@
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Running;
 using Checker.Cli.Tests.Support;
 using static Checker.Cli.Tests.Support.RunnerUnderTest;

@@ -5,6 +5,8 @@ using Checker.Runner.Databases;
 using Checker.Runner.Nodes;
 using Grpc.Core;
 
+using Checker.Nodes;
+
 namespace Checker.Databases.Etcd.Tests;
 
 /// <summary>The etcd pieces that need no cluster: finding the binary, the outcome table, the peer names.</summary>

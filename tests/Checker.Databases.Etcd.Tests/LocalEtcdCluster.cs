@@ -2,6 +2,8 @@ using Checker.Databases.Etcd;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 
+using Checker.Nodes;
+
 namespace Checker.Databases.Etcd.Tests;
 
 /// <summary>

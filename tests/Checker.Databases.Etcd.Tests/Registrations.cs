@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
+using Checker.Nodes;
+using Checker.Nodes.Docker;
+using Checker.Nodes.Ssh;
 using Checker.Runner.Databases;
+using Checker.Runner.Nodes;
 
 namespace Checker.Databases.Etcd.Tests;
 
@@ -7,5 +11,11 @@ namespace Checker.Databases.Etcd.Tests;
 static class Registrations
 {
     [ModuleInitializer]
-    internal static void Register() => DatabaseSuites.Register(new EtcdSuite());
+    internal static void Register()
+    {
+        DatabaseSuites.Register(new EtcdSuite());
+        NodeProviders.Register(new LocalNodeKind());
+        NodeProviders.Register(new SshNodeKind());
+        NodeProviders.Register(new DockerNodeKind());
+    }
 }

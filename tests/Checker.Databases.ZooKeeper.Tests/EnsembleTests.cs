@@ -6,6 +6,8 @@ using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
 using Checker.ZooKeeper;
 
+using Checker.Nodes;
+
 namespace Checker.Databases.ZooKeeper.Tests;
 
 /// <summary>The ZooKeeper ensemble on local nodes behind the proxy network.</summary>

@@ -1,6 +1,8 @@
 using Checker.Databases.ZooKeeper;
 using Checker.Runner.Nodes;
 
+using Checker.Nodes;
+
 namespace Checker.Databases.ZooKeeper.Tests;
 
 public class ZooKeeperInstallTests

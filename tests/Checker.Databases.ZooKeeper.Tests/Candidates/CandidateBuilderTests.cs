@@ -1,6 +1,6 @@
 using Checker.Databases.ZooKeeper;
 using Checker.Databases.ZooKeeper.Candidates;
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 
 using Checker.Runner.Nodes;
 

@@ -4,6 +4,8 @@ using Checker.Runner.Nodes;
 using Checker.Runner.Spec;
 using Checker.ZooKeeper;
 
+using Checker.Nodes;
+
 namespace Checker.Databases.ZooKeeper.Tests.Workloads;
 
 /// <summary>A real 3-node ensemble behind the proxy network, shared by the workload client tests; each test works under a root of its own.</summary>
