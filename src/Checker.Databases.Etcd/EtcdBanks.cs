@@ -16,7 +16,7 @@ namespace Checker.Databases.Etcd;
 /// snapshot at one revision. In half-transfers mode, a share (faultProbability) of the transfers writes
 /// only the debit.
 /// </summary>
-public sealed class EtcdBanks(
+internal sealed class EtcdBanks(
     IReadOnlyList<(string Host, int Port)> nodes,
     string prefix,
     BankSettings settings,

@@ -9,7 +9,7 @@ namespace Checker.Databases.Etcd;
 /// Unavailable calls up to five times; a retried write can apply twice or outlive its op in the
 /// history, so this channel has no retry policy: one call, one attempt, one honest outcome.
 /// </summary>
-public sealed class EtcdChannel : IDisposable
+internal sealed class EtcdChannel : IDisposable
 {
     readonly GrpcChannel channel;
 

@@ -13,7 +13,7 @@ namespace Checker.Databases.Etcd;
 /// "raft.node: ID elected leader L at term T"; what set it off is the line just before it: a message
 /// with a higher term from a peer, the member's own election timeout, or its losing a quorum.
 /// </summary>
-public static partial class EtcdElections
+internal static partial class EtcdElections
 {
     [GeneratedRegex(@"^raft\.node: (\w+) (lost|elected) leader (\w+) at term (\d+)$")]
     private static partial Regex LeaderLine();

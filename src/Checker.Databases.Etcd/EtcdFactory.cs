@@ -7,7 +7,7 @@ namespace Checker.Databases.Etcd;
 /// What every etcd workload's client factory adds to the members and dice: the timeouts its clients
 /// use. A workload adds its client, and whatever PrepareAsync must write before the first op.
 /// </summary>
-public abstract class EtcdFactory(
+internal abstract class EtcdFactory(
     IReadOnlyList<(string Host, int Port)> nodes,
     TimeSpan opTimeout,
     TimeSpan connectTimeout,

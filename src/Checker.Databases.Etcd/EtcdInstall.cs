@@ -5,7 +5,7 @@ namespace Checker.Databases.Etcd;
 
 /// <summary>An etcd server binary a node can start, as a path on that node, and where it came from (for the log and
 /// results).</summary>
-public sealed record EtcdInstall(string Binary, string Source)
+internal sealed record EtcdInstall(string Binary, string Source)
 {
     public const string DebianBinary = "/usr/bin/etcd";
 

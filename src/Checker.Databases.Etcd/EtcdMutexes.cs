@@ -28,7 +28,7 @@ namespace Checker.Databases.Etcd;
 /// In grant-twice mode, a share (faultProbability) of the acquires answers ok without taking the lock (etcd sees
 /// nothing), and their releases answer ok without sending anything.
 /// </summary>
-public sealed class EtcdMutexes(
+internal sealed class EtcdMutexes(
     IReadOnlyList<(string Host, int Port)> nodes,
     string prefix,
     TimeSpan opTimeout,

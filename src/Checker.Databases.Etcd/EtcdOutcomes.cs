@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace Checker.Databases.Etcd;
 
 /// <summary>What an error says about whether an operation took effect.</summary>
-public enum ErrorFate
+internal enum ErrorFate
 {
     /// <summary>It certainly did not take effect: the history records fail.</summary>
     Fail,
@@ -24,7 +24,7 @@ public enum ErrorFate
 /// A failed compare is no error at all: the txn answers OK with succeeded = false, a definite fail.
 /// When the table is unsure, it says info: info costs the checker time, a wrong fail costs a wrong verdict.
 /// </summary>
-public static class EtcdOutcomes
+internal static class EtcdOutcomes
 {
     public static readonly IReadOnlyDictionary<StatusCode, (ErrorFate Fate, string Reason)> Table = new Dictionary<
         StatusCode,

@@ -11,7 +11,7 @@ namespace Checker.Databases.Etcd;
 /// must use: PeerAddress(self, peer). Where the network gives every member the peer's own address,
 /// the URLs are plain addresses and no hosts file is needed.
 /// </summary>
-public sealed class EtcdPeerNames(IReadOnlyList<Node> nodes, Func<Node, Node, string>? peerAddress)
+internal sealed class EtcdPeerNames(IReadOnlyList<Node> nodes, Func<Node, Node, string>? peerAddress)
 {
     const string Domain = "etcd-peer";
 

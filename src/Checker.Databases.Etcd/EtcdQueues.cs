@@ -16,7 +16,7 @@ namespace Checker.Databases.Etcd;
 /// In deliver-twice mode, a share (faultProbability) of the dequeues answers the oldest element
 /// without deleting it.
 /// </summary>
-public sealed class EtcdQueues(
+internal sealed class EtcdQueues(
     IReadOnlyList<(string Host, int Port)> nodes,
     string prefix,
     TimeSpan opTimeout,

@@ -15,7 +15,7 @@ namespace Checker.Databases.Etcd;
 /// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
 /// so they never misbehave themselves.
 /// </summary>
-public sealed class EtcdRegisters(
+internal sealed class EtcdRegisters(
     IReadOnlyList<(string Host, int Port)> nodes,
     string prefix,
     bool serializable,

@@ -12,7 +12,7 @@ namespace Checker.Databases.Etcd;
 /// a read is one linearizable range over the prefix, keys only: the whole set at one revision.
 /// In lose-adds mode, a share (faultProbability) of the adds answers ok without writing anything.
 /// </summary>
-public sealed class EtcdSets(
+internal sealed class EtcdSets(
     IReadOnlyList<(string Host, int Port)> nodes,
     string prefix,
     TimeSpan opTimeout,

@@ -30,7 +30,7 @@ public sealed class EtcdSettings : ISpecSettings
 }
 
 /// <summary>The register workload as etcd runs it: reads are linearizable unless asked to be serializable.</summary>
-public sealed class EtcdRegisterSettings : RegisterSettings
+internal sealed class EtcdRegisterSettings : RegisterSettings
 {
     /// <summary>etcd's serializable reads: any member answers from its own state, which may be stale, as etcd
     /// documents.</summary>

@@ -12,7 +12,7 @@ namespace Checker.Databases.Etcd;
 /// first op (a member it cannot reach fails the op: nothing was sent), one deadline per op, and the
 /// channel closed on dispose. A workload client adds how each op maps onto etcd calls.
 /// </summary>
-public abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan opTimeout, TimeSpan connectTimeout)
+internal abstract class EtcdWorkerClient((string Host, int Port) node, TimeSpan opTimeout, TimeSpan connectTimeout)
     : IClient
 {
     EtcdChannel? channel;

@@ -16,7 +16,7 @@ namespace Checker.Databases.ZooKeeper;
 /// times, then fails. In half-transfers mode a transfer is, with the fault probability, written as
 /// its debit alone.
 /// </summary>
-public sealed class ZooKeeperBanks(
+internal sealed class ZooKeeperBanks(
     IReadOnlyList<(string Host, int Port)> nodes,
     string root,
     ZooKeeperClientOptions options,

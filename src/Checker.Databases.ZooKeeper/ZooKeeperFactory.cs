@@ -9,7 +9,7 @@ namespace Checker.Databases.ZooKeeper;
 /// znode under the run's root, and the client options. A workload adds its client, and what
 /// PrepareAsync creates beyond its znode.
 /// </summary>
-public abstract class ZooKeeperFactory(
+internal abstract class ZooKeeperFactory(
     IReadOnlyList<(string Host, int Port)> nodes,
     string dir,
     ZooKeeperClientOptions options,

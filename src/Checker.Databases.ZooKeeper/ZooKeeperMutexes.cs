@@ -21,7 +21,7 @@ namespace Checker.Databases.ZooKeeper;
 /// that a child it may have left does not block the lock until the session expires.
 /// In grant-twice mode an acquire is, with the fault probability, answered ok without a child.
 /// </summary>
-public sealed class ZooKeeperMutexes(
+internal sealed class ZooKeeperMutexes(
     IReadOnlyList<(string Host, int Port)> nodes,
     string root,
     ZooKeeperClientOptions options,

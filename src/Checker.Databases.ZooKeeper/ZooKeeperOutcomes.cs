@@ -13,7 +13,7 @@ namespace Checker.Databases.ZooKeeper;
 /// error that does not tell). A change that ends indeterminate is info; a read changes nothing, so
 /// any error on it is a plain fail.
 /// </summary>
-public static class ZooKeeperOutcomes
+internal static class ZooKeeperOutcomes
 {
     /// <summary>True for the errors the client library reports for a request (the two families above).</summary>
     public static bool IsRequestError(Exception e) => e is ZooKeeperException or ZooKeeperIndeterminateException;

@@ -15,7 +15,7 @@ namespace Checker.Databases.ZooKeeper;
 /// by others says nothing about emptiness, so it lists again. In deliver-twice mode a dequeue is, with
 /// the fault probability, answered with the lowest element without deleting it.
 /// </summary>
-public sealed class ZooKeeperQueues(
+internal sealed class ZooKeeperQueues(
     IReadOnlyList<(string Host, int Port)> nodes,
     string root,
     ZooKeeperClientOptions options,

@@ -12,7 +12,7 @@ namespace Checker.Databases.ZooKeeper;
 /// The register's faulty mode (stale reads) wraps these clients like any database's (StaleReadsFactory),
 /// so they never misbehave themselves.
 /// </summary>
-public sealed class ZooKeeperRegisters(
+internal sealed class ZooKeeperRegisters(
     IReadOnlyList<(string Host, int Port)> nodes,
     string root,
     int keys,

@@ -12,7 +12,7 @@ namespace Checker.Databases.ZooKeeper;
 /// completed before it began. In lose-adds mode an add is, with the fault probability, acknowledged
 /// without being written.
 /// </summary>
-public sealed class ZooKeeperSets(
+internal sealed class ZooKeeperSets(
     IReadOnlyList<(string Host, int Port)> nodes,
     string root,
     ZooKeeperClientOptions options,

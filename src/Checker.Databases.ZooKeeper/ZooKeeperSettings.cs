@@ -25,7 +25,7 @@ public sealed class ZooKeeperSettings : ISpecSettings
 }
 
 /// <summary>The register workload as ZooKeeper runs it: reads may sync first.</summary>
-public sealed class ZooKeeperRegisterSettings : RegisterSettings
+internal sealed class ZooKeeperRegisterSettings : RegisterSettings
 {
     /// <summary>Issue sync before each read; plain reads may be stale, as ZooKeeper documents.</summary>
     public bool SyncReads { get; set; } = true;

@@ -9,7 +9,7 @@ namespace Checker.Databases.ZooKeeper;
 /// (a new session) when the connection was lost, never behind what it has already seen; an op whose
 /// connect fails is a fail, since nothing was sent.
 /// </summary>
-public abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKeeperClientOptions options) : IClient
+internal abstract class ZooKeeperWorkerClient((string Host, int Port) node, ZooKeeperClientOptions options) : IClient
 {
     long lastZxid;
     volatile bool disposed;

@@ -4,7 +4,7 @@ using Checker.ZooKeeper;
 namespace Checker.Databases.ZooKeeper;
 
 /// <summary>The znodes a workload creates before its workers start.</summary>
-public static class ZooKeeperZnodes
+internal static class ZooKeeperZnodes
 {
     /// <summary>Connects to the first node, creates each path (with its ancestors) that is absent, then runs
     /// `more`.</summary>

@@ -12,7 +12,7 @@ namespace Checker.Nodes.Docker;
 /// Files into and out of a container through the Engine API's archive endpoints (tar streams), so
 /// they work whatever the image holds and whether the container's processes run or not.
 /// </summary>
-public static class ContainerFiles
+internal static class ContainerFiles
 {
     /// <summary>Writes a text file at an absolute path in the container (missing parent folders are made).</summary>
     public static Task WriteAsync(

@@ -68,7 +68,7 @@ public sealed record ImageRecipe(string Suite, string Mirror, IReadOnlyList<stri
 
 /// <summary>Finds the Debian mirror this machine's apt is configured with (the only one it may be able to
 /// reach).</summary>
-public static class DebianMirror
+internal static class DebianMirror
 {
     /// <summary>
     /// CHECKER_DEBIAN_MIRROR if set, else the first `deb` source in /etc/apt/sources.list or

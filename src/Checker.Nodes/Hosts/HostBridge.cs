@@ -17,7 +17,7 @@ namespace Checker.Nodes.Hosts;
 /// Everything is named PREFIX-… (interface names have at most 15 characters) and recorded in a
 /// state file before it is made, so TeardownAsync or Clean after a SIGKILL removes exactly it.
 /// </summary>
-public sealed class HostBridge : IAsyncDisposable
+internal sealed class HostBridge : IAsyncDisposable
 {
     const string BridgeNetfilter = "/proc/sys/net/bridge/bridge-nf-call-iptables";
     readonly string statePath;

@@ -9,7 +9,7 @@ namespace Checker.Nodes.Hosts;
 /// changes only the calling thread), creates the socket, and returns; the socket stays in the
 /// namespace it was made in, and may then be used from any thread.
 /// </summary>
-public static partial class NetnsSockets
+internal static partial class NetnsSockets
 {
     const int CloneNewNet = 0x40000000;
 

@@ -18,7 +18,7 @@ namespace Checker.Nodes.Net;
 /// - a one-way cut also cuts the ACKs of the other direction, so the open direction passes only about a
 ///   window of data before it stalls too.
 /// </summary>
-public sealed class FaultProxy : IAsyncDisposable
+internal sealed class FaultProxy : IAsyncDisposable
 {
     /// <summary>What a sender gets across without ACKs: about an initial congestion window on loopback.</summary>
     public const int WindowWithoutAcks = 16 * 1024;

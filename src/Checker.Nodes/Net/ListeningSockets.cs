@@ -13,7 +13,7 @@ namespace Checker.Nodes.Net;
 /// without a proxy (a proxy that accepted and then reset such connections changed how ZooKeeper
 /// recovered from a killed leader).
 /// </summary>
-public static class ListeningSockets
+internal static class ListeningSockets
 {
     static readonly TimeSpan Period = TimeSpan.FromMilliseconds(5);
     static readonly object Gate = new();

@@ -10,7 +10,7 @@ namespace Checker.Nodes.Net;
 /// stalling or slowing that proxy acts on exactly the traffic between A and B. It needs no root,
 /// and acts on TCP streams, not packets: see the README for how its faults differ from the kernel's.
 /// </summary>
-public sealed class ProxyNetwork : INetwork
+internal sealed class ProxyNetwork : INetwork
 {
     readonly Dictionary<(string From, string To), List<FaultProxy>> links = new();
     readonly IReadOnlyList<Node> nodes;

@@ -5,7 +5,7 @@ using Checker.Runner.Nodes;
 namespace Checker.Nodes.Ssh;
 
 /// <summary>What known_hosts says about a host key offered by a server.</summary>
-public enum HostKeyVerdict
+internal enum HostKeyVerdict
 {
     Known,
     Unknown,
@@ -18,7 +18,7 @@ public enum HostKeyVerdict
 /// with * and ?. A host whose entries name other keys than the one offered has changed its key,
 /// which is refused as OpenSSH refuses it. Markers (@cert-authority, @revoked) are not trusted.
 /// </summary>
-public sealed class KnownHosts(string path)
+internal sealed class KnownHosts(string path)
 {
     readonly object gate = new();
 

@@ -39,10 +39,11 @@ public sealed record SshOptions
 }
 
 /// <summary>A node that cannot be reached or used over SSH; the message names the node, host and user.</summary>
-public sealed class SshNodeException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class SshNodeException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// The connection dropped while a command ran: it may or may not have taken effect. Callers must
 /// treat it as unknown (never as success, never as a clean failure).
 /// </summary>
-public sealed class CommandOutcomeUnknownException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class CommandOutcomeUnknownException(string message, Exception? inner = null)
+    : Exception(message, inner);
