@@ -48,7 +48,7 @@ public sealed class NetnsNodeProvider : INodeProvider, INodeShell
     public IReadOnlyList<Node> Nodes => processes.Nodes;
 
     /// <summary>Runs argv inside the node's namespace: the iptables network acts on the nodes through this.</summary>
-    public NodeCommand Command => ExecAsync;
+    internal NodeCommand Command => ExecAsync;
 
     public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
         HostCommands.RunAsync(namespaces[node.Name].Exec(argv), ct);

@@ -14,7 +14,7 @@ namespace Checker.Nodes.Docker;
 /// bridge's state file sits beside it on this machine.</param>
 /// <param name="Image">The user's own image, or null for Checker's node image (built when missing).</param>
 /// <param name="Endpoint">The daemon (default: DOCKER_HOST or the local socket).</param>
-public sealed record DockerNodeOptions(
+internal sealed record DockerNodeOptions(
     int Count,
     string Root,
     string? Image = null,
@@ -61,7 +61,7 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer, IN
 
     /// <summary>Runs argv in the node's network namespace with this machine's tools: the iptables network acts through
     /// this (the image needs no iptables).</summary>
-    public NodeCommand Command => ExecAsync;
+    internal NodeCommand Command => ExecAsync;
 
     public Task<CommandResult> ExecAsync(Node node, IReadOnlyList<string> argv, CancellationToken ct) =>
         HostCommands.RunAsync(NamespaceOf(node).Exec(argv), ct);
@@ -71,7 +71,7 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer, IN
         IptablesNetwork.StartAsync(this, this, ct);
 
     /// <summary>The node's network namespace (its container's).</summary>
-    public NetNamespace NamespaceOf(Node node) => NetNamespace.OfProcess(containers[node.Name].Pid);
+    internal NetNamespace NamespaceOf(Node node) => NetNamespace.OfProcess(containers[node.Name].Pid);
 
     /// <summary>The name of node k's container.</summary>
     public static string ContainerName(string root, int k) =>
@@ -108,7 +108,7 @@ public sealed partial class DockerNodeProvider : INodeProvider, INodeFreezer, IN
     /// makes the bridge, then starts and wires one container per node. Any failure removes whatever
     /// was made and throws a DockerNodeException that says why in one line.
     /// </summary>
-    public static async Task<DockerNodeProvider> CreateAsync(
+    internal static async Task<DockerNodeProvider> CreateAsync(
         DockerNodeOptions options,
         Action<NodeProcess>? onStart,
         Action<string> log,

@@ -4,7 +4,7 @@ namespace Checker.Nodes.Hosts;
 /// A network namespace to wire into a bridge: a named one (`ip netns add`, as for netns nodes and
 /// the SSH lab) or the one a process lives in (a container's, found by its pid).
 /// </summary>
-public sealed record NetNamespace
+internal sealed record NetNamespace
 {
     /// <summary>The name under /run/netns, or null for a process's namespace.</summary>
     public string? Name { get; }

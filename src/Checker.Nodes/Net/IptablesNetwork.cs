@@ -6,7 +6,7 @@ using Checker.Runner.Nodes;
 namespace Checker.Nodes.Net;
 
 /// <summary>Runs argv on a node (over SSH, `ip netns exec`, or in a container) and returns what it did.</summary>
-public delegate Task<CommandResult> NodeCommand(Node node, IReadOnlyList<string> argv, CancellationToken ct);
+internal delegate Task<CommandResult> NodeCommand(Node node, IReadOnlyList<string> argv, CancellationToken ct);
 
 /// <summary>
 /// Faults as the kernel makes them, the way Jepsen does: iptables rules and tc qdiscs on each node.
@@ -33,7 +33,7 @@ public delegate Task<CommandResult> NodeCommand(Node node, IReadOnlyList<string>
 /// and conntrack watching every connection from its first packet: the chain's first rule, a conntrack
 /// match with no target, keeps the namespace's connection tracking on for as long as the chain lives.
 /// </summary>
-public sealed class IptablesNetwork : INetwork
+internal sealed class IptablesNetwork : INetwork
 {
     /// <summary>iptables and tc on the provider's nodes, through their shell.</summary>
     public static async Task<INetwork> StartAsync(INodeProvider nodes, INodeShell shell, CancellationToken ct) =>

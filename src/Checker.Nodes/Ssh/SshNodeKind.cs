@@ -69,7 +69,7 @@ public sealed class SshNodeKind : NodeKind<SshNodeSettings>
     ) => await SshNodeProvider.ConnectAsync(OptionsOf(settings, context.Root), ct, context.OnStart);
 
     /// <summary>How to reach the spec's SSH nodes, their folders under root.</summary>
-    public static SshOptions OptionsOf(Checker.Runner.Spec.NodesSpec nodes, string root) =>
+    internal static SshOptions OptionsOf(Checker.Runner.Spec.NodesSpec nodes, string root) =>
         OptionsOf(Settings(nodes), root);
 
     static SshOptions OptionsOf(SshNodeSettings s, string root) =>

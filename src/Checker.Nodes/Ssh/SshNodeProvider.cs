@@ -17,7 +17,7 @@ namespace Checker.Nodes.Ssh;
 /// root); servers are started detached with setsid, their output appended to a log on the node, and
 /// identified by pid and start time (field 22 of /proc/PID/stat), so a reused pid is never signalled.
 /// </summary>
-public sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
+internal sealed class SshNodeProvider : INodeProvider, INodeClocks, INodeShell
 {
     readonly SshOptions options;
     readonly Dictionary<string, SshSession> sessions;

@@ -7,7 +7,7 @@ namespace Checker.Nodes.Ssh;
 /// against KnownHosts; a host that is not listed there is refused unless AcceptNew, which then
 /// writes its key down (OpenSSH's StrictHostKeyChecking=accept-new).
 /// </summary>
-public sealed record SshOptions
+internal sealed record SshOptions
 {
     /// <summary>The hosts, in node order n1..nN: names or addresses.</summary>
     public required IReadOnlyList<string> Hosts { get; init; }

@@ -18,7 +18,7 @@ public sealed class LabFixture : IAsyncLifetime
     public async Task InitializeAsync() => Lab = await SshLab.UpAsync(Folder, 3);
     public async Task DisposeAsync() => await SshLab.DownAsync(Folder);
 
-    public SshOptions Options(string? nodesRoot = null) => new()
+    internal SshOptions Options(string? nodesRoot = null) => new()
     {
         Hosts = Lab.Hosts.Select(h => h.Address).ToList(),
         PrivateKey = Lab.PrivateKey,

@@ -1,7 +1,7 @@
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 
-namespace Checker.Cli.Tests;
+namespace Checker.Runner.Tests;
 
 /// <summary>The conditions a run records in results.json: the machine's load and cores, nodes, network.</summary>
 public sealed class RunConditionsTests : IDisposable
