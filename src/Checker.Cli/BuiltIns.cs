@@ -10,8 +10,8 @@ using Checker.Runner.Nodes;
 namespace Checker.Cli;
 
 /// <summary>
-/// The database suites and node providers the checker command knows, one line each; the lifecycle names none. Registered when the
-/// command's assembly is first used, before any spec is read.
+/// The database suites and node providers the checker command knows, one line each; the lifecycle names none.
+/// Registered when the command's assembly is first used, before any spec is read.
 /// </summary>
 static class BuiltIns
 {
