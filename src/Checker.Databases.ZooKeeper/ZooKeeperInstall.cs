@@ -118,7 +118,7 @@ public sealed record ZooKeeperInstall(string Java, IReadOnlyList<string> ClassPa
 
     /// <summary>ZooKeeper on this machine, for tests that start servers by hand: Debian's jars, or an exception saying
     /// what is missing.</summary>
-    internal static ZooKeeperInstall FindHere() =>
+    public static ZooKeeperInstall FindHere() =>
         OnNodeAsync(
                 (c, a, ct) => HostCommands.RunAsync([c, .. a], ct),
                 (_, _, _) => throw new NotSupportedException(),
