@@ -1,4 +1,4 @@
-using Checker.Runner.Databases.ZooKeeper;
+using Checker.Databases.ZooKeeper;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;

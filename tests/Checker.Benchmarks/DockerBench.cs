@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Checker.Runner.Databases.ZooKeeper;
+using Checker.Databases.ZooKeeper;
 using Checker.Runner.Net;
-using Checker.Runner.Nodes.Docker;
+using Checker.Nodes.Docker;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 using Checker.Tests;

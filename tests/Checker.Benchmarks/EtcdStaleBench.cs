@@ -1,7 +1,7 @@
 using Checker.Core.Checks;
 using Checker.Core.Linearizability;
 using Checker.Runner.Databases;
-using Checker.Runner.Tests.Etcd;
+using Checker.Databases.Etcd.Tests;
 
 namespace Checker.Benchmarks;
 

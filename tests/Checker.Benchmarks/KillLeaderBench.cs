@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Checker.Runner.Databases.ZooKeeper;
+using Checker.Databases.ZooKeeper;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
 using Checker.Runner.Spec;

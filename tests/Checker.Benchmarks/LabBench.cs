@@ -1,9 +1,11 @@
 using System.Diagnostics;
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Faults;
 using Checker.Runner.Net;
 using Checker.Runner.Nodes;
-using Checker.Runner.Nodes.Ssh;
+using Checker.Nodes.Ssh;
+
+using Checker.Nodes.Net;
 
 namespace Checker.Benchmarks;
 

@@ -1,6 +1,6 @@
 using Checker.Core.Checks;
 using Checker.Runner.Databases;
-using Checker.Runner.Databases.ZooKeeper.Candidates;
+using Checker.Databases.ZooKeeper.Candidates;
 using Checker.Runner.Running;
 using Checker.Runner.Spec;
 

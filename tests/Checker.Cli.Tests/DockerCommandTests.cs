@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using Checker.Cli.Tests.Support;
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Nodes;
-using Checker.Runner.Nodes.Docker;
+using Checker.Nodes.Docker;
 using Checker.Runner.Running;
-using Checker.Runner.Tests.Docker;
+using Checker.Nodes.Tests.Docker;
 using Docker.DotNet.Models;
 
 using Checker.Tests;
+
+using Checker.Nodes;
 
 namespace Checker.Cli.Tests;
 

@@ -1,8 +1,10 @@
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Running;
 using Checker.Cli.Tests.Support;
 
 using Checker.Tests;
+
+using Checker.Runner.Nodes;
 
 namespace Checker.Cli.Tests;
 
@@ -19,7 +21,7 @@ public sealed class NetnsRunnerKillTests : IDisposable
         await runner.WaitForPartitionAsync();
         var runs = runner.Runs;
         var registered = runner.Registered;
-        var prefix = Checker.Runner.Nodes.NetnsNodeProvider.PrefixOf(registered.NodesRoot!) + "-";
+        var prefix = Checker.Nodes.NetnsNodeProvider.PrefixOf(registered.NodesRoot!) + "-";
 
         await runner.KillAsync(); // the namespaces, veths, bridge and servers stay behind
         Assert.Contains(prefix, (await HostCommands.RunAsync(["ip", "-o", "link"])).Output);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Checker.Report.Tests;
-using Checker.Runner.Databases.ZooKeeper;
+using Checker.Databases.ZooKeeper;
 using Checker.Runner.Running;
 using Newtonsoft.Json.Linq;
 

@@ -22,7 +22,7 @@ public class ShippedSpecsTests
             var spec = members.First(m => m.Label.StartsWith(Path.GetFileNameWithoutExtension(path), StringComparison.Ordinal)).Spec;
             var name = Path.GetFileNameWithoutExtension(path);
             Assert.Equal(spec.Name, name);
-            if (Runner.Databases.ZooKeeper.Candidates.BugCandidate.Named(name) is null) Assert.Equal($"{spec.Db.Name}-{spec.Workload.Name}", name);
+            if (Checker.Databases.ZooKeeper.Candidates.BugCandidate.Named(name) is null) Assert.Equal($"{spec.Db.Name}-{spec.Workload.Name}", name);
         }
         foreach (var db in new[] { "zookeeper", "etcd" })
             foreach (var workload in new[] { "register", "set", "queue", "mutex", "bank" })

@@ -1,9 +1,11 @@
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Running;
 using Checker.Cli.Tests.Support;
 using static Checker.Cli.Tests.Support.RunnerUnderTest;
 
 using Checker.Tests;
+
+using Checker.Runner.Nodes;
 
 namespace Checker.Cli.Tests;
 

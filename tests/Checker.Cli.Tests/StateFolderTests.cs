@@ -1,8 +1,10 @@
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Nodes;
 using Checker.Runner.Running;
 
 using Checker.Tests;
+
+using Checker.Nodes;
 
 namespace Checker.Cli.Tests;
 
@@ -19,7 +21,7 @@ public sealed class StateFolderTests : IDisposable
     {
         Assert.True(Environment.IsPrivilegedProcess, "these tests need root (they hand files to nobody)");
         var owner = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var chown = Checker.Runner.Hosts.HostCommands.RunAsync(["chown", owner, path]);
+        var chown = Checker.Runner.Nodes.HostCommands.RunAsync(["chown", owner, path]);
         Assert.Equal(0, chown.GetAwaiter().GetResult().ExitCode);
     }
 
@@ -120,7 +122,7 @@ public sealed class StateFolderTests : IDisposable
         var made = StateFolders.Own(Path.Combine(work, "a", "b"));
         Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(made));
 
-        using (Checker.Runner.Net.LoopbackSubnet.Claim(_ => true)) { }
+        using (Checker.Nodes.Net.LoopbackSubnet.Claim(_ => true)) { }
         var locks = Posix.Ownership("/run/checker/loopback", followLink: false)!.Value;
         Assert.True(locks.IsDirectory && locks.Owner == 0 && !locks.WritableByOthers);
         var lockFile = Posix.Ownership("/run/checker/loopback/127.20.lock", followLink: false)!.Value;

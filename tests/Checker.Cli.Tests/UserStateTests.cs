@@ -20,7 +20,7 @@ public sealed class UserStateTests : IDisposable
         var results = Directory.CreateDirectory(Path.Combine(work, "results")).FullName;
         File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
         foreach (var dir in new[] { runtime, results })
-            Assert.Equal(0, (await Checker.Runner.Hosts.HostCommands.RunAsync(["chown", $"{Nobody}", dir])).ExitCode);
+            Assert.Equal(0, (await Checker.Runner.Nodes.HostCommands.RunAsync(["chown", $"{Nobody}", dir])).ExitCode);
 
         var psi = new ProcessStartInfo("runuser")
         {

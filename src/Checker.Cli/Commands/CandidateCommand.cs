@@ -1,5 +1,5 @@
+using Checker.Databases.ZooKeeper.Candidates;
 using Checker.Runner.Databases;
-using Checker.Runner.Databases.ZooKeeper.Candidates;
 
 namespace Checker.Cli.Commands;
 

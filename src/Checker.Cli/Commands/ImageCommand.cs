@@ -1,4 +1,4 @@
-using Checker.Runner.Nodes.Docker;
+using Checker.Nodes.Docker;
 
 namespace Checker.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using Checker.Runner.Hosts;
+using Checker.Nodes.Hosts;
 using Checker.Runner.Nodes;
 
 namespace Checker.Cli.Commands;

@@ -57,7 +57,7 @@ public sealed record Capabilities(
 /// What the nemesis acts on, each capability asked for by the interface that gives it: a fault the table let
 /// through finds it here; one it should not have let through is an error naming what is missing.
 /// </summary>
-public sealed class FaultTargets(IDb db, INodeProvider nodes, INetwork network)
+internal sealed class FaultTargets(IDb db, INodeProvider nodes, INetwork network)
 {
     public INetwork Network => network;
 

@@ -31,7 +31,7 @@ public enum NodeNeeds
 /// <param name="Apply">Starts it and returns what it did, as plain data for the history; Nemesis.Undo ends every
 /// fault.</param>
 /// <param name="Nodes">What it needs of the nodes (freezing a whole node).</param>
-public sealed record Fault(
+internal sealed record Fault(
     string Name,
     string Kind,
     DbNeeds Db,
@@ -51,7 +51,7 @@ public sealed record Fault(
 /// </summary>
 public static class FaultTable
 {
-    public static readonly IReadOnlyList<Fault> All =
+    internal static readonly IReadOnlyList<Fault> All =
     [
         Partition("partition-random-halves", (t, _) => Task.FromResult(Partitions.RandomHalves(t.Names, t.Random))),
         Partition("partition-isolate-one", (t, _) => Task.FromResult(Partitions.Isolate(t.Names, t.Pick().Name))),
@@ -169,7 +169,7 @@ public static class FaultTable
 
     public static IEnumerable<string> Names => All.Select(f => f.Name);
 
-    public static Fault? Find(string name) => ByName.GetValueOrDefault(name);
+    internal static Fault? Find(string name) => ByName.GetValueOrDefault(name);
 
     static Fault Partition(
         string name,
@@ -181,11 +181,11 @@ public static class FaultTable
         );
 
     /// <summary>The network ability a fault needs under the given partition mode.</summary>
-    public static NetworkAbilities NetworkNeeds(Fault f, PartitionMode mode) =>
+    internal static NetworkAbilities NetworkNeeds(Fault f, PartitionMode mode) =>
         f.IsPartition ? (mode == PartitionMode.Drop ? NetworkAbilities.Drop : NetworkAbilities.Blackhole) : f.Network;
 
     /// <summary>Why the fault cannot run on this database, nodes and network, or null when it can.</summary>
-    public static string? Unsupported(Fault f, Capabilities can, PartitionMode mode)
+    internal static string? Unsupported(Fault f, Capabilities can, PartitionMode mode)
     {
         if ((f.Nodes & ~can.Nodes) != NodeNeeds.None)
             return $"fault '{f.Name}' needs nodes that can be frozen whole (Docker containers), "

@@ -13,7 +13,7 @@ namespace Checker.Runner.Faults;
 /// "heal" ends all. The actions below are what the table's rows are made of.
 /// </summary>
 /// <remarks>What each fault acts on it asks of its targets (FaultTargets), by the interface that gives it.</remarks>
-public sealed class Nemesis(
+internal sealed class Nemesis(
     NemesisSpec spec,
     IReadOnlyList<Node> nodes,
     FaultTargets targets,

@@ -4,7 +4,7 @@ namespace Checker.Runner.Faults;
 
 /// <summary>Drives the nemesis: after an initial calm, a random fault every interval, each healed after its
 /// duration.</summary>
-public static class NemesisSchedule
+internal static class NemesisSchedule
 {
     /// <summary>Runs until cancelled; the fault in effect at cancellation is stopped before returning.</summary>
     public static async Task RunAsync(NemesisSpec spec, Nemesis nemesis, Random random, CancellationToken ct)

@@ -5,7 +5,7 @@ namespace Checker.Runner.Generation;
 /// and on every machine, so `--seed N` draws the same operations and the same deliberate faults again.
 /// Not HashCode.Combine: .NET seeds it at random in each process.
 /// </summary>
-public static class Seeds
+internal static class Seeds
 {
     /// <summary>SplitMix64's finalizer over (seed, stream): neighbouring seeds and streams give unrelated
     /// values.</summary>

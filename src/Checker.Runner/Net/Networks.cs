@@ -3,6 +3,17 @@ using Checker.Runner.Spec;
 
 namespace Checker.Runner.Net;
 
+/// <summary>How a proxy ends a blackhole.</summary>
+public enum HealMode
+{
+    /// <summary>Held data moves on at the sender's next TCP retransmission (backoff from 200 ms), as after a real
+    /// DROP.</summary>
+    Retransmit,
+
+    /// <summary>Held data moves on at once.</summary>
+    Instant,
+}
+
 /// <summary>What the network between a run's nodes is asked for beyond the nodes: how a proxy ends a
 /// blackhole.</summary>
 public sealed record NetworkOptions(HealMode Heal = HealMode.Retransmit)
@@ -17,7 +28,10 @@ public sealed record NetworkOptions(HealMode Heal = HealMode.Retransmit)
 public sealed record NetworkPlan(string Kind, NetworkAbilities Abilities)
 {
     /// <summary>Checker's TCP proxy between local processes (no root).</summary>
-    public static readonly NetworkPlan Proxy = new("proxy", ProxyNetwork.Can);
+    public static readonly NetworkPlan Proxy = new(
+        "proxy",
+        NetworkAbilities.Drop | NetworkAbilities.Blackhole | NetworkAbilities.OneWay | NetworkAbilities.Delay
+    );
 
     /// <summary>
     /// iptables and tc in each node's network namespace: what they can do where the kernel allows; the network's
@@ -54,8 +68,4 @@ public static class Networks
         PeerPorts peers,
         CancellationToken ct
     ) => nodes.StartNetworkAsync(NetworkOptions.Of(spec), peers, ct);
-
-    /// <summary>iptables and tc on the nodes, through their shell.</summary>
-    public static async Task<INetwork> IptablesAsync(INodeProvider nodes, INodeShell shell, CancellationToken ct) =>
-        await IptablesNetwork.CreateAsync(nodes.Nodes, shell.ExecAsync, ct);
 }

@@ -1,6 +1,11 @@
+using System.Net.Sockets;
 using Checker.Runner.Nodes;
 
 namespace Checker.Runner.Net;
+
+/// <summary>Rewrites the start of a connection (e.g. a handshake that names addresses) before the plain pumping
+/// begins.</summary>
+public delegate Task Handshake(Socket from, Socket to, CancellationToken ct);
 
 /// <summary>
 /// The ports a database's nodes use to talk to each other, and for a proxy network, how a link's

@@ -108,7 +108,7 @@ public abstract class NodeKind<TSettings> : INodeKind
 }
 
 /// <summary>A node provider with no fields of its own.</summary>
-public sealed class NoNodeSettings : ISpecSettings
+internal sealed class NoNodeSettings : ISpecSettings
 {
     public string? Problem() => null;
 }

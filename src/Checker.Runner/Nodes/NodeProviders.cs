@@ -1,14 +1,15 @@
-using Checker.Runner.Nodes.Docker;
-using Checker.Runner.Nodes.Ssh;
 using Checker.Runner.Spec;
 using Newtonsoft.Json.Linq;
 
 namespace Checker.Runner.Nodes;
 
-/// <summary>The node providers a spec may name in nodes.provider: one line each.</summary>
+/// <summary>
+/// The node providers a spec may name in nodes.provider. The lifecycle knows none: the program that runs tests
+/// registers each (one line each; the checker command's are in its BuiltIns).
+/// </summary>
 public static class NodeProviders
 {
-    static readonly List<INodeKind> registered = [new LocalNodeKind(), new SshNodeKind(), new DockerNodeKind()];
+    static readonly List<INodeKind> registered = [];
     static readonly object gate = new();
 
     public static IReadOnlyList<INodeKind> All
@@ -29,12 +30,18 @@ public static class NodeProviders
         Find(spec.Provider)
         ?? throw new SpecException($"field 'nodes.provider' '{spec.Provider}' is not a node provider");
 
-    /// <summary>Adds a provider beyond the built-in ones (an embedding program's, a test's); each name once.</summary>
+    /// <summary>
+    /// Adds a provider; each name once. Registering the same type again changes nothing (a program and a library
+    /// it loads may both register the built-in providers); another provider under a name taken fails.
+    /// </summary>
     public static void Register(INodeKind kind)
     {
         lock (gate)
         {
-            if (registered.Any(k => k.Name == kind.Name))
+            var taken = registered.FirstOrDefault(k => k.Name == kind.Name);
+            if (taken is not null && taken.GetType() == kind.GetType())
+                return;
+            if (taken is not null)
                 throw new InvalidOperationException($"a node provider '{kind.Name}' is registered already");
             registered.Add(kind);
         }

@@ -4,7 +4,7 @@ using Checker.Runner.Generation;
 namespace Checker.Runner.Running;
 
 /// <summary>The live line on stderr: elapsed time, ops by outcome, the phase and the active fault.</summary>
-public sealed class Progress : IDisposable
+internal sealed class Progress : IDisposable
 {
     readonly HistoryRecorder history;
     readonly Func<string> status;

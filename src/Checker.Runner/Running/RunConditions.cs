@@ -10,7 +10,7 @@ namespace Checker.Runner.Running;
 /// (after teardown, before the checks), the cores, the node kind and provider, the isolation of local
 /// nodes, the network, the kernel, and Checker's own version. A figure the machine does not give is null.
 /// </summary>
-public static class RunConditions
+internal static class RunConditions
 {
     public const string Field = "conditions";
 

@@ -4,7 +4,7 @@ namespace Checker.Runner.Workloads;
 /// The one rule for an op whose connect failed: it is a fail, since nothing was sent, and the worker
 /// pauses a short random while before its next try, so that a down node is not hammered with refusals.
 /// </summary>
-internal static class ConnectFailure
+public static class ConnectFailure
 {
     /// <summary>The fail recorded for the op: the connect error, named as such.</summary>
     public static Completion Of(Exception e) => Completion.Fail($"connect: {e.Message}");

@@ -10,7 +10,7 @@ namespace Checker.Runner.Workloads;
 /// every element, so long histories would only end unknown): above the limit it is not judged and
 /// says why, leaving the verdict to the workload's own checker.
 /// </summary>
-public sealed class SmallHistoryChecker(IChecker inner, int limit, string field) : IChecker
+internal sealed class SmallHistoryChecker(IChecker inner, int limit, string field) : IChecker
 {
     public string Name => inner.Name;
 

@@ -7,7 +7,7 @@ namespace Checker.Runner.Workloads;
 /// A deliberately wrong client, for showing that the checker catches a real bug: it keeps a local copy
 /// of the first value it saw for each key and answers some reads from that copy instead of the database.
 /// </summary>
-public sealed class StaleReadsClient(IClient inner, ClientFaults.Dice dice) : IClient
+internal sealed class StaleReadsClient(IClient inner, ClientFaults.Dice dice) : IClient
 {
     readonly Dictionary<object, object?> copy = new();
 

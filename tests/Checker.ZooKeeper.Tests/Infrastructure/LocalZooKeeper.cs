@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Checker.Runner.Databases.ZooKeeper;
+using Checker.Databases.ZooKeeper;
 
 namespace Checker.ZooKeeper.Tests.Infrastructure;
 
