@@ -1,3 +1,4 @@
+using Checker.Tests;
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
 
@@ -161,15 +162,10 @@ public class CheckCommandTests
         Assert.StartsWith("checker: ", err);
     }
 
-    internal static string TempHistory(params string[] lines)
-    {
-        var file = Path.GetTempFileName();
-        File.WriteAllLines(file, lines);
-        return file;
-    }
+    internal static string TempHistory(params string[] lines) => JsonLinesText.TempHistory(lines);
 
     internal static string J(int p, string type, string f, string value, double? seconds = null) =>
-        $"{{\"process\":{(p < 0 ? "\"nemesis\"" : p.ToString())},\"type\":\"{type}\",\"f\":\"{f}\",\"value\":{value}{(seconds is { } s ? $",\"time\":{(long)(s * 1e9)}" : "")}}}";
+        JsonLinesText.J(p, type, f, value, seconds);
 
     [Theory]
     [InlineData("--model", "regsiter")]

@@ -1,3 +1,4 @@
+using Checker.Tests;
 using System.Numerics;
 using Checker.Check;
 using Checker.Core.Checks;
@@ -6,7 +7,7 @@ using Checker.Core.History;
 using Checker.Core.Linearizability;
 using Newtonsoft.Json;
 
-namespace Checker.Cli.Tests;
+namespace Checker.Check.Tests;
 
 /// <summary>
 /// `check --json` is written without Newtonsoft.Json's serializer (which native compilation cannot keep) and must
@@ -18,7 +19,7 @@ public class CheckJsonTests
     static readonly string Corpus = global::Checker.Tests.RepositoryPaths.Corpus;
 
     static string CheckCall(int p, string f, string input, string type, string output) =>
-        CheckCommandTests.J(p, "invoke", f, input) + "\n" + CheckCommandTests.J(p, type, f, output);
+        JsonLinesText.J(p, "invoke", f, input) + "\n" + JsonLinesText.J(p, type, f, output);
 
     /// <summary>Runs the checks `check FILE ARGS` runs and compares both writers on their results.</summary>
     static List<CheckResult> Same(string file, params string[] args)
@@ -46,7 +47,7 @@ public class CheckJsonTests
 
     static List<CheckResult> SameForHistory(string lines, params string[] args)
     {
-        var file = CheckCommandTests.TempHistory(lines);
+        var file = JsonLinesText.TempHistory(lines);
         try
         {
             return Same(file, args);

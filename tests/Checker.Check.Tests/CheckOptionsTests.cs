@@ -3,7 +3,7 @@ using Checker.Core.Checks;
 using Checker.Core.Formats;
 using Checker.Core.Workloads;
 
-namespace Checker.Cli.Tests;
+namespace Checker.Check.Tests;
 
 /// <summary>`check`'s arguments read into CheckOptions, without running anything.</summary>
 public class CheckOptionsTests
