@@ -462,7 +462,8 @@ public static class JsonLinesHistory
         var seen = 0; // the fields read so far, one bit each
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("header"u8))
+            var field = reader.ValueIsEscaped ? NameOf(ref reader) : NameOf(reader.ValueSpan);
+            if (field == Field.Header)
             {
                 if (header is null)
                     throw new FormatException("a header record may only come before the first op");
@@ -471,17 +472,6 @@ public static class JsonLinesHistory
                 isHeader = true;
                 continue;
             }
-            var field =
-                reader.ValueTextEquals("index"u8) ? Field.Index
-                : reader.ValueTextEquals("time"u8) ? Field.Time
-                : reader.ValueTextEquals("process"u8) ? Field.Process
-                : reader.ValueTextEquals("node"u8) ? Field.Node
-                : reader.ValueTextEquals("type"u8) ? Field.Type
-                : reader.ValueTextEquals("f"u8) ? Field.F
-                : reader.ValueTextEquals("key"u8) ? Field.Key
-                : reader.ValueTextEquals("value"u8) ? Field.Value
-                : reader.ValueTextEquals("error"u8) ? Field.Error
-                : Field.Other;
             if (field != Field.Other && (seen & (1 << (int)field)) != 0)
                 throw new FormatException(
                     $"field \"{field.ToString().ToLowerInvariant()}\" appears twice: which one holds?"
@@ -552,6 +542,37 @@ public static class JsonLinesHistory
         return new Op(index, time, process.Value, type.Value, f, value, key, error, lineNo) { Node = node };
     }
 
+    /// <summary>The field a name (as written, no escapes) stands for: told by its length and first byte.</summary>
+    static Field NameOf(ReadOnlySpan<byte> name) =>
+        name.Length switch
+        {
+            1 when name[0] == (byte)'f' => Field.F,
+            3 when name.SequenceEqual("key"u8) => Field.Key,
+            4 when name.SequenceEqual("time"u8) => Field.Time,
+            4 when name.SequenceEqual("type"u8) => Field.Type,
+            4 when name.SequenceEqual("node"u8) => Field.Node,
+            5 when name.SequenceEqual("value"u8) => Field.Value,
+            5 when name.SequenceEqual("index"u8) => Field.Index,
+            5 when name.SequenceEqual("error"u8) => Field.Error,
+            6 when name.SequenceEqual("header"u8) => Field.Header,
+            7 when name.SequenceEqual("process"u8) => Field.Process,
+            _ => Field.Other,
+        };
+
+    /// <summary>The field a name with escapes (\u0066 is f) stands for.</summary>
+    static Field NameOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("header"u8) ? Field.Header
+        : reader.ValueTextEquals("index"u8) ? Field.Index
+        : reader.ValueTextEquals("time"u8) ? Field.Time
+        : reader.ValueTextEquals("process"u8) ? Field.Process
+        : reader.ValueTextEquals("node"u8) ? Field.Node
+        : reader.ValueTextEquals("type"u8) ? Field.Type
+        : reader.ValueTextEquals("f"u8) ? Field.F
+        : reader.ValueTextEquals("key"u8) ? Field.Key
+        : reader.ValueTextEquals("value"u8) ? Field.Value
+        : reader.ValueTextEquals("error"u8) ? Field.Error
+        : Field.Other;
+
     enum Field
     {
         Index,
@@ -563,6 +584,7 @@ public static class JsonLinesHistory
         Key,
         Value,
         Error,
+        Header,
         Other,
     }
 
@@ -643,6 +665,9 @@ public static class JsonLinesHistory
             ),
         };
 
+    static readonly object True = true,
+        False = false;
+
     /// <summary>A JSON value as plain data: integers exact (long, or BigInteger however big), others double.</summary>
     static object? ReadValue(ref Utf8JsonReader r, Sharing? sharing, int depth = 0)
     {
@@ -651,9 +676,9 @@ public static class JsonLinesHistory
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.True:
-                return true;
+                return True;
             case JsonTokenType.False:
-                return false;
+                return False;
             case JsonTokenType.String:
                 return r.GetString();
             case JsonTokenType.Number:
@@ -663,7 +688,7 @@ public static class JsonLinesHistory
                         ? d
                         : throw new FormatException($"{Encoding.UTF8.GetString(raw)} is past a double's range");
                 if (r.TryGetInt64(out var l))
-                    return Sharing.Integer(l);
+                    return sharing?.Integer(l) ?? Sharing.Small(l);
                 var digits = Encoding.UTF8.GetString(raw);
                 return BigInteger.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             case JsonTokenType.StartArray:
@@ -702,7 +727,7 @@ public static class JsonLinesHistory
         const int MaxKeys = 65_536; // keys can be data (a kv store's keys): past this many, new ones are not kept
         const long SmallFrom = -1024,
             SmallTo = 16383;
-        static readonly object[] Small = Enumerable
+        static readonly object[] small = Enumerable
             .Range((int)SmallFrom, (int)(SmallTo - SmallFrom + 1))
             .Select(i => (object)(long)i)
             .ToArray();
@@ -754,8 +779,25 @@ public static class JsonLinesHistory
         }
 
         /// <summary>A small integer's shared box (boxes never change: sharing them is safe), else a new one.</summary>
-        public static object Integer(long value) =>
-            value is >= SmallFrom and <= SmallTo ? Small[value - SmallFrom] : value;
+        public static object Small(long value) =>
+            value is >= SmallFrom and <= SmallTo ? small[value - SmallFrom] : value;
+
+        /// <summary>
+        /// An integer's box: a small one's shared box, else the box of the same value read lately if there is one
+        /// (a write's value comes back in its completion and in the reads after it), else a new one.
+        /// </summary>
+        public object Integer(long value)
+        {
+            if (value is >= SmallFrom and <= SmallTo)
+                return small[value - SmallFrom];
+            ref var slot = ref recent[(int)(value & (Recent - 1))];
+            if (slot is long seen && seen == value)
+                return slot;
+            return slot = value;
+        }
+
+        const int Recent = 1 << 14;
+        readonly object?[] recent = new object?[Recent];
 
         /// <summary>
         /// A completion that restates its invoke's map or list (a transfer's {from, to, amount}) gets the invoke's

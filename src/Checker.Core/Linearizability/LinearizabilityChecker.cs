@@ -174,7 +174,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
                 throw new ArgumentException(
                     $"the {model.Name} model holds one object: a history over several keys must be split by key"
                 );
-            return [new Part(null, ops.Select((o, i) => o.WithId(i)).ToList())];
+            return [new Part(null, ops.Select((o, i) => o.Id == i ? o : o.WithId(i)).ToList())];
         }
         var byKey = new Dictionary<object, Part>(Values.Comparer!);
         var nilKey = new object();
@@ -183,7 +183,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             var k = o.Key ?? nilKey;
             if (!byKey.TryGetValue(k, out var part))
                 byKey[k] = part = new Part(o.Key, []);
-            part.Ops.Add(o.WithId(part.Ops.Count));
+            part.Ops.Add(o); // ids rise in each part's order; the search numbers its operations itself
         }
         return byKey.Values.ToList();
     }

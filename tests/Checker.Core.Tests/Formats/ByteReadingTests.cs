@@ -196,6 +196,21 @@ public class ByteReadingTests
     }
 
     [Fact]
+    public void Field_names_are_known_however_they_are_escaped_and_a_name_twice_is_bad_input()
+    {
+        var text = """
+            {"\u0069ndex":3,"pro\u0063ess":2,"typ\u0065":"invoke","\u0066":"write","v\u0061lue":5,"k\u0065y":"k"}
+            {"process":2,"type":"ok","f":"write","value":5,"key":"k","fx":1,"":2,"values":3}
+            """;
+        var ops = Open(Encoding.UTF8.GetBytes(text), Way.OnePass).Ops;
+        Assert.Equal([3L, 4L], ops.Select(o => o.Index));
+        Assert.All(ops, o => Assert.Equal(("write", 2, 5L, "k"), (o.F, o.Process, (long)o.Value!, (string)o.Key!)));
+        var twice = "{\"process\":2,\"type\":\"invoke\",\"f\":\"read\",\"\\u0066\":\"write\"}";
+        var e = Assert.Throws<HistoryFormatException>(() => Open(Encoding.UTF8.GetBytes(twice), Way.OnePass));
+        Assert.Contains("appears twice", e.Message);
+    }
+
+    [Fact]
     public void A_file_with_a_utf16_byte_order_mark_is_still_read_as_text()
     {
         var text = History(50, 9);
