@@ -367,7 +367,7 @@ public static class JsonLinesHistory
                 return null; // the header
             nextIndex = op.Index + 1;
             UnknownStart = false;
-            return sharing.Echo(op);
+            return op;
         }
     }
 
@@ -539,6 +539,7 @@ public static class JsonLinesHistory
             throw new FormatException("missing field \"type\"");
         if (f is null)
             throw new FormatException("missing field \"f\"");
+        value = sharing.Echo(process.Value, type.Value, value);
         return new Op(index, time, process.Value, type.Value, f, value, key, error, lineNo) { Node = node };
     }
 
@@ -803,21 +804,19 @@ public static class JsonLinesHistory
         /// A completion that restates its invoke's map or list (a transfer's {from, to, amount}) gets the invoke's
         /// instance: equal values, held once. Values are never changed once read, so sharing them is safe.
         /// </summary>
-        public Op Echo(Op op)
+        public object? Echo(int process, OpType type, object? value)
         {
-            if (op.IsNemesis || op.Value is not (System.Collections.IDictionary or System.Collections.IList))
-                return op;
-            if (op.Type == OpType.Invoke)
+            if (
+                process == Op.NemesisProcess
+                || value is not (System.Collections.IDictionary or System.Collections.IList)
+            )
+                return value;
+            if (type == OpType.Invoke)
             {
-                invoked[op.Process] = op.Value;
-                return op;
+                invoked[process] = value;
+                return value;
             }
-            return invoked.Remove(op.Process, out var asked) && Values.Same(asked, op.Value)
-                ? op with
-                {
-                    Value = asked,
-                }
-                : op;
+            return invoked.Remove(process, out var asked) && Values.Same(asked, value) ? asked : value;
         }
 
         readonly Dictionary<int, object?> invoked = [];
