@@ -70,7 +70,7 @@ public static class JsonLinesHistory
         }
         using var stream = Open(path);
         var all = new List<Op>();
-        padding = ReadBytes(stream, long.MaxValue, 0, fileStart: true, new LineParser(source, header), all);
+        padding = ReadBytes(stream, length, long.MaxValue, 0, fileStart: true, new LineParser(source, header), all);
         return all;
     }
 
@@ -127,14 +127,22 @@ public static class JsonLinesHistory
             }
             using var rest = Open(path);
             rest.Position = middle;
-            secondPadding = ReadBytes(rest, long.MaxValue, firstLines, fileStart: false, secondParser, second);
+            secondPadding = ReadBytes(
+                rest,
+                length - middle,
+                long.MaxValue,
+                firstLines,
+                fileStart: false,
+                secondParser,
+                second
+            );
         });
         (int Line, long Chars)? firstPadding;
         var firstParser = new LineParser(source, header);
         try
         {
             using var stream = Open(path);
-            firstPadding = ReadBytes(stream, middle, 0, fileStart: true, firstParser, first);
+            firstPadding = ReadBytes(stream, middle, middle, 0, fileStart: true, firstParser, first);
         }
         catch
         {
@@ -164,8 +172,10 @@ public static class JsonLinesHistory
         }
         if (firstPadding is not null || first.Count == 0)
             return null;
-        first.AddRange(second);
-        return (first, secondPadding);
+        var all = new List<Op>(first.Count + second.Count);
+        all.AddRange(first);
+        all.AddRange(second);
+        return (all, secondPadding);
     }
 
     /// <summary>The second half's first op has no index: it can only be read after the first half.</summary>
@@ -173,10 +183,12 @@ public static class JsonLinesHistory
 
     /// <summary>
     /// Parses the lines of up to limit bytes of the stream into ops (lines numbered from linesBefore + 1): the
-    /// lines up to a NUL byte, whose padding (its line and how many NULs) is given back; null: none.
+    /// lines up to a NUL byte, whose padding (its line and how many NULs) is given back; null: none. Size is about
+    /// how many bytes will be read (the list of ops is made that large at once).
     /// </summary>
     static (int Line, long Chars)? ReadBytes(
         Stream stream,
+        long size,
         long limit,
         int linesBefore,
         bool fileStart,
@@ -211,6 +223,13 @@ public static class JsonLinesHistory
             if (nul >= 0)
                 complete = start + nul;
             var block = buffer.AsSpan(start, complete - start);
+            if (ops.Count == 0 && block.Length >= 1 << 16 && size > block.Length)
+            {
+                // Room for the ops the text holds, judged by this block's lines: the list then never grows (each
+                // growth copies it, and a large copy is work for the collector too).
+                var lines = (double)block.Count((byte)'\n') * size / block.Length;
+                ops.Capacity = (int)Math.Min(Array.MaxLength / 2, lines * 1.05 + 16);
+            }
             // Bytes that are not UTF-8 are bad input at their line, once the lines before it are read (one of
             // those may be bad first).
             var valid = System.Text.Unicode.Utf8.IsValid(block) ? block.Length : ValidLines(block);

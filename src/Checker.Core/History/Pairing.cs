@@ -27,7 +27,7 @@ public static class Pairing
         TupleKeys tuples = TupleKeys.Auto
     )
     {
-        var timed = ops.Count > 0 && ops.All(o => o.Time >= 0);
+        var timed = HistoryOrder.Timed(ops);
         var split = tuples switch
         {
             TupleKeys.On => true,
@@ -35,7 +35,7 @@ public static class Pairing
             _ => LooksIndependent(ops),
         };
         var open = new Dictionary<int, int>(); // process -> index in pending of its open op
-        var pending = new List<Pending>();
+        var pending = new List<Pending>(ops.Count / 2 + 1); // about one invoke in two records
         var failed = 0;
         foreach (var op in ops)
         {
