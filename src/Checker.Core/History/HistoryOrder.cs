@@ -42,8 +42,8 @@ public static class HistoryOrder
                         timed
                             ? $"time runs backwards: {Who()}'s {op.F} completes at {Seconds(op.Time)}, "
                                 + $"before its invoke at {Seconds(before.Time)}{At(before)}"
-                            : $"{Who()}'s {op.F} completes at index {op.Index}, before its invoke at index {before.Index}"
-                                + $"{At(before)}: it could never be placed"
+                            : $"{Who()}'s {op.F} completes at index {op.Index}, before its invoke at index "
+                                + $"{before.Index}{At(before)}: it could never be placed"
                     );
             }
             if (previous is not null && op.Index <= previous.Index)
