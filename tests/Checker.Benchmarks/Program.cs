@@ -1,7 +1,7 @@
 using Checker.Benchmarks;
 
 // Prints speed and memory figures; never passes or fails on a number.
-// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|big [FILE]|workloads [set|queue|mutex|bank...]|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|docker [--cold]|zookeeper-2201 [RUNS] [--docker]|report|all] [--group NAME]
+// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|big [FILE]|read-stages FILE [ROUNDS]|workloads [set|queue|mutex|bank...]|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|docker [--cold]|zookeeper-2201 [RUNS] [--docker]|report|all] [--group NAME]
 var what = args.Length > 0 ? args[0] : "all";
 var group = args.SkipWhile(a => a != "--group").Skip(1).FirstOrDefault();
 switch (what)
@@ -38,7 +38,7 @@ switch (what)
         ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | big [FILE] | workloads [set|queue|mutex|bank...] | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | docker [--cold] | zookeeper-2201 [RUNS] [--docker] | report [KEEP_DIR] | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | big [FILE] | read-stages FILE [ROUNDS] | workloads [set|queue|mutex|bank...] | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | docker [--cold] | zookeeper-2201 [RUNS] [--docker] | report [KEEP_DIR] | all]");
         return 4;
 }
 return 0;
