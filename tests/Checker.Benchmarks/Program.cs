@@ -1,7 +1,7 @@
 using Checker.Benchmarks;
 
 // Prints speed and memory figures; never passes or fails on a number.
-// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|startup [RUNS]|big|workloads [set|queue|mutex|bank...]|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|docker [--cold]|zookeeper-2201 [RUNS] [--docker]|report|all] [--group NAME]
+// usage: dotnet run -c Release --project tests/Checker.Benchmarks -- [corpus|compare-shapes [SHAPE...]|startup [RUNS]|big [FILE]|read-stages FILE [ROUNDS]|workloads [set|queue|mutex|bank...]|one-key|zookeeper|etcd|etcd-stale [N [KEEP_DIR]]|runner|kill-leader [KILLS]|partition [TRIALS]|lab|docker [--cold]|zookeeper-2201 [RUNS] [--docker]|report|all] [--group NAME]
 var what = args.Length > 0 ? args[0] : "all";
 var group = args.SkipWhile(a => a != "--group").Skip(1).FirstOrDefault();
 switch (what)
@@ -11,7 +11,8 @@ switch (what)
     case "startup": StartupBench.Run(args.Length > 1 ? int.Parse(args[1]) : 20); break;
     case "corpus" when group is not null: CorpusBench.RunGroup(group); break;
     case "corpus": CorpusBench.RunAll(); break;
-    case "big": BigHistoryBench.Run(); break;
+    case "big": BigHistoryBench.Run(args.Length > 1 ? args[1] : null); break;
+    case "read-stages": ReadStagesBench.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 2); break;
     case "workload": WorkloadBench.RunOne(args[1]); break;
     case "workloads": WorkloadBench.RunAll(args[1..]); break;
     case "one-key" when args.Length > 2: BigHistoryBench.WriteSingleKey(int.Parse(args[1]), args[2]); break;
@@ -38,7 +39,7 @@ switch (what)
         ReportBench.Run(Console.Out, null);
         return RunnerBench.Execute([]);
     default:
-        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | startup [RUNS] | big | workloads [set|queue|mutex|bank...] | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | docker [--cold] | zookeeper-2201 [RUNS] [--docker] | report [KEEP_DIR] | all]");
+        Console.Error.WriteLine("usage: Checker.Benchmarks [corpus [--group etcd|kv-split|kv-whole] | compare-shapes [SHAPE...] | startup [RUNS] | big [FILE] | read-stages FILE [ROUNDS] | workloads [set|queue|mutex|bank...] | zookeeper | etcd | etcd-stale [N [KEEP_DIR]] | one-key [N [FILE]] | runner [--no-zookeeper] | kill-leader [KILLS] | partition [TRIALS] | lab | docker [--cold] | zookeeper-2201 [RUNS] [--docker] | report [KEEP_DIR] | all]");
         return 4;
 }
 return 0;

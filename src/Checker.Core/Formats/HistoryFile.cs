@@ -46,12 +46,29 @@ public static class HistoryFile
     {
         if (Directory.Exists(path))
             throw new HistoryFormatException(path, 0, "is a folder, not a history file");
-        using var reader = new GuardedReader(File.OpenRead(path), path);
         var header = new HistoryHeader();
         var notes = new List<string>();
-        var ops = Read(reader, path, format, header, notes, out var used).ToList();
+        List<Op>? ops = null;
+        HistoryFormat used;
+        (int Line, long Chars)? padding = null;
+        using (var reader = new GuardedReader(File.OpenRead(path), path))
+        {
+            // The format is told from the text's start (bad bytes there are bad input as the text reader says).
+            var text = format == HistoryFormat.Auto ? new PeekableReader(reader) : null;
+            used = text is null ? format : Detect(text.Head, path);
+            if (used != HistoryFormat.JsonLines || StartsWithUtf16Or32Mark(path))
+            {
+                ops = Read(text ?? (TextReader)reader, path, used, header, notes, out _).ToList();
+                padding = reader.Padding;
+            }
+        }
+        if (ops is null)
+        {
+            // JSON Lines, by far the largest histories, is read from its bytes with the same rules.
+            ops = JsonLinesHistory.ReadFile(path, path, header, out padding);
+        }
         HistoryOrder.Check(ops, path);
-        if (reader.Padding is { } pad)
+        if (padding is { } pad)
             notes.Add(
                 $"the file ends in {pad.Chars:N0} NUL bytes from line {pad.Line} on (what a writer killed mid-run "
                     + $"leaves); the {ops.Count} records before them were read"
@@ -82,6 +99,19 @@ public static class HistoryFile
                 ? $"no records: the file has no history ({how}){(formatForced ? "; is the format right?" : "")}"
                 : $"no client operation among its {history.Ops.Count} records ({how}): nothing to judge"
         );
+    }
+
+    /// <summary>A byte order mark of UTF-16 or UTF-32, which the text reader decodes (JSON Lines is read from bytes as
+    /// UTF-8 otherwise).</summary>
+    static bool StartsWithUtf16Or32Mark(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        var n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        head = head[..n];
+        return head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+            || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])
+            || head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]);
     }
 
     public static string Describe(HistoryFormat f) =>

@@ -17,7 +17,7 @@ public static class HistoryOrder
 
     public static void Check(IReadOnlyList<Op> ops, string source)
     {
-        var timed = ops.Count > 0 && ops.All(o => o.Time >= 0);
+        var timed = Timed(ops);
         var last = new Dictionary<int, Op>(); // process -> its latest record
         Op? previous = null,
             latest = null; // the record before, and the one with the latest time so far
@@ -26,12 +26,12 @@ public static class HistoryOrder
             // The process's own order first: it names the line that matters (its invoke, or its last completion).
             if (last.TryGetValue(op.Process, out var before))
             {
-                var who = op.IsNemesis ? "the nemesis" : $"process {op.Process}";
+                string Who() => op.IsNemesis ? "the nemesis" : $"process {op.Process}";
                 if (timed && op.Type == OpType.Invoke && before.Type != OpType.Invoke && op.Time < before.Time)
                     throw Damaged(
                         source,
                         op,
-                        $"{who} invokes {op.F} at {Seconds(op.Time)}, before its previous op "
+                        $"{Who()} invokes {op.F} at {Seconds(op.Time)}, before its previous op "
                             + $"({before.F}) completed at {Seconds(before.Time)}{At(before)}"
                     );
                 var early = timed ? op.Time < before.Time : op.Index < before.Index;
@@ -40,10 +40,10 @@ public static class HistoryOrder
                         source,
                         op,
                         timed
-                            ? $"time runs backwards: {who}'s {op.F} completes at {Seconds(op.Time)}, "
+                            ? $"time runs backwards: {Who()}'s {op.F} completes at {Seconds(op.Time)}, "
                                 + $"before its invoke at {Seconds(before.Time)}{At(before)}"
-                            : $"{who}'s {op.F} completes at index {op.Index}, before its invoke at index {before.Index}"
-                                + $"{At(before)}: it could never be placed"
+                            : $"{Who()}'s {op.F} completes at index {op.Index}, before its invoke at index "
+                                + $"{before.Index}{At(before)}: it could never be placed"
                     );
             }
             if (previous is not null && op.Index <= previous.Index)
@@ -67,6 +67,15 @@ public static class HistoryOrder
             if (latest is null || op.Time > latest.Time)
                 latest = op;
         }
+    }
+
+    /// <summary>Every record has a time (and there is one).</summary>
+    internal static bool Timed(IReadOnlyList<Op> ops)
+    {
+        foreach (var o in ops)
+            if (o.Time < 0)
+                return false;
+        return ops.Count > 0;
     }
 
     static HistoryFormatException Damaged(string source, Op op, string problem) =>

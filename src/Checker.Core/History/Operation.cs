@@ -6,7 +6,8 @@ namespace Checker.Core.History;
 /// info, or never completed) may take effect at any moment after its invoke, or never: it has no
 /// return time and no output.
 /// </summary>
-/// <param name="Id">Dense 0-based number within the list it belongs to.</param>
+/// <param name="Id">0-based number within the list it was made for, dense there (a key's part of a split history keeps
+/// the numbers, rising in its order).</param>
 /// <param name="Input">The invoke's value (what the client asked for); for an ok write or cas whose completion
 /// restates another value, the completion's, as in Knossos (see <see cref="InputFromCompletion"/>).</param>
 /// <param name="Output">The ok completion's value (what the client saw); null when crashed.</param>

@@ -27,16 +27,16 @@ public static class Pairing
         TupleKeys tuples = TupleKeys.Auto
     )
     {
-        var timed = ops.Count > 0 && ops.All(o => o.Time >= 0);
+        var timed = HistoryOrder.Timed(ops);
         var split = tuples switch
         {
             TupleKeys.On => true,
             TupleKeys.Off => false,
             _ => LooksIndependent(ops),
         };
-        var open = new Dictionary<int, Op>();
-        var result = new List<Operation>();
-        var slots = new Dictionary<int, int>(); // process -> index in result of its open op
+        var open = new Dictionary<int, int>(); // process -> index in pending of its open op
+        var pending = new List<Pending>(ops.Count / 2 + 1); // about one invoke in two records
+        var failed = 0;
         foreach (var op in ops)
         {
             if (op.IsNemesis)
@@ -44,27 +44,29 @@ public static class Pairing
             var at = timed ? op.Time : op.Index;
             if (op.Type == OpType.Invoke)
             {
-                if (open.TryGetValue(op.Process, out var prior))
+                if (open.TryGetValue(op.Process, out var priorSlot))
+                {
+                    var prior = pending[priorSlot].Invoke;
                     throw new HistoryFormatException(
                         source,
                         op.Line,
                         $"process {op.Process} invokes {op.F} while its {prior.F} (index "
                             + $"{prior.Index}{LineOf(prior)}) is still outstanding"
                     );
-                open[op.Process] = op;
+                }
+                open[op.Process] = pending.Count;
                 var (key, input) = split ? Untuple(op, source) : (op.Key, op.Value);
-                slots[op.Process] = result.Count;
-                result.Add(
-                    new Operation(result.Count, op.Process, op.F, key, input, null, true, at, long.MaxValue, op, null)
-                );
+                pending.Add(new Pending(op, key, input, at));
                 continue;
             }
-            if (!open.Remove(op.Process, out var invoke))
+            if (!open.Remove(op.Process, out var slot))
                 throw new HistoryFormatException(
                     source,
                     op.Line,
                     $"process {op.Process} completes {op.F} ({op.Type.ToString().ToLowerInvariant()}) without an invoke"
                 );
+            ref var p = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending)[slot];
+            var invoke = p.Invoke;
             if (invoke.F != op.F)
                 throw new HistoryFormatException(
                     source,
@@ -86,40 +88,73 @@ public static class Pairing
                         + $"{op.Index}, before its invoke at index {invoke.Index}{LineOf(invoke)}: it could never "
                         + $"be placed"
                 );
-            var slot = slots[op.Process];
-            var pending = result[slot];
+            p.Completion = op;
             switch (op.Type)
             {
                 case OpType.Ok:
                     var output = split ? Untuple(op, source).Value : op.Value;
-                    result[slot] = pending with { Output = output, Crashed = false, Return = at, Completion = op };
+                    p.Output = output;
+                    p.Return = at;
+                    p.Ok = true;
                     // Knossos takes an ok op's value from its completion: a write or cas that completes with
                     // another value than it was invoked with did what the completion says.
                     // (A cas completing with anything but a [from to] pair restates nothing the model could take.)
                     if (
                         (op.F == "write" ? output is not null : op.F == "cas" && output is IList<object?> { Count: 2 })
-                        && !Values.Same(output, pending.Input)
+                        && !Values.Same(output, p.Input)
                     )
-                        result[slot] = result[slot] with
-                        {
-                            Input = output,
-                            InvokedWith = pending.Input,
-                            InputFromCompletion = true,
-                        };
+                    {
+                        p.InvokedWith = p.Input;
+                        p.Input = output;
+                        p.InputFromCompletion = true;
+                    }
                     break;
                 case OpType.Fail:
-                    result[slot] = pending with { Completion = op, Id = -1 };
-                    break;
-                case OpType.Info:
-                    result[slot] = pending with { Completion = op };
+                    p.Failed = true;
+                    failed++;
                     break;
             }
         }
-        var kept = new List<Operation>(result.Count);
-        foreach (var o in result)
-            if (o.Id >= 0)
-                kept.Add(o.WithId(kept.Count));
+        // One operation each, made once its completion is known.
+        var kept = new List<Operation>(pending.Count - failed);
+        foreach (ref readonly var p in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending))
+            if (!p.Failed)
+                kept.Add(
+                    new Operation(
+                        kept.Count,
+                        p.Invoke.Process,
+                        p.Invoke.F,
+                        p.Key,
+                        p.Input,
+                        p.Output,
+                        !p.Ok,
+                        p.Call,
+                        p.Return,
+                        p.Invoke,
+                        p.Completion
+                    )
+                    {
+                        InputFromCompletion = p.InputFromCompletion,
+                        InvokedWith = p.InvokedWith,
+                    }
+                );
         return kept;
+    }
+
+    /// <summary>An invoke while it waits for its completion: what its operation will be made of.</summary>
+    struct Pending(Op invoke, object? key, object? input, long call)
+    {
+        public readonly Op Invoke = invoke;
+        public readonly object? Key = key;
+        public object? Input = input;
+        public readonly long Call = call;
+        public object? Output;
+        public long Return = long.MaxValue; // crashed until an ok says otherwise
+        public Op? Completion;
+        public bool Ok,
+            Failed,
+            InputFromCompletion;
+        public object? InvokedWith;
     }
 
     /// <summary>

@@ -10,7 +10,11 @@ namespace Checker.Core.Linearizability;
 internal sealed class Budget(TimeSpan? timeout, long maxBytes, CancellationToken cancel, long? processBytes = null)
 {
     long nextCollect; // the resident size is re-measured after a collection at most once a second
-    readonly long deadline = Deadline(timeout);
+    long deadline = Deadline(timeout);
+
+    /// <summary>The same budget (the same deadline, from when this one was made) for a search that can also be
+    /// stopped on its own.</summary>
+    public Budget With(CancellationToken cancel) => new(null, MaxBytes, cancel, processBytes) { deadline = deadline };
 
     public long MaxBytes { get; } = maxBytes;
 

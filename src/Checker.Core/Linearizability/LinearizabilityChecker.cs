@@ -18,8 +18,15 @@ public sealed record LinearizabilityOptions
     /// </summary>
     public bool SplitByKey { get; init; } = true;
 
-    /// <summary>Stop the other keys' searches once one key is found invalid.</summary>
+    /// <summary>
+    /// Stop searching keys that cannot change the report once one key is found invalid: the keys after it (in
+    /// the order they first appear in the history). Those before it are still searched, so the key reported is
+    /// the first invalid one, whichever search ends first.
+    /// </summary>
     public bool StopAtFirstFailure { get; init; } = true;
+
+    /// <summary>How many keys are searched at once (null: one per core). The report does not depend on it.</summary>
+    internal int? Parallelism { get; init; }
 
     /// <summary>Memory all searches together may hold before answering unknown.</summary>
     public long MemoryBudgetBytes { get; init; } = 1L << 30;
@@ -66,20 +73,41 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
 
         var parts = Partition(ops);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var perSearch = options.MemoryBudgetBytes / Math.Max(1, Math.Min(parts.Count, Environment.ProcessorCount));
+        var parallelism = options.Parallelism ?? Environment.ProcessorCount;
+        var perSearch = options.MemoryBudgetBytes / Math.Max(1, Math.Min(parts.Count, parallelism));
         var budget = new Budget(options.Timeout, perSearch, stop.Token, options.ProcessMemoryBytes);
         var outcomes = new ConcurrentDictionary<int, PartOutcome>();
+        // Parts are searched largest first, several at once. The report names the first part (in the order of
+        // the history) found invalid: once a part fails, the parts after it stop, those before it go on.
+        var firstFailed = int.MaxValue;
+        var running = new ConcurrentDictionary<int, CancellationTokenSource>();
         Parallel.ForEach(
             Enumerable.Range(0, parts.Count).OrderByDescending(i => parts[i].Ops.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
             i =>
             {
-                if (stop.IsCancellationRequested)
+                if (stop.IsCancellationRequested || i > Volatile.Read(ref firstFailed))
                     return;
-                var outcome = SearchPart(parts[i], budget);
+                using var partStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                running[i] = partStop;
+                if (i > Volatile.Read(ref firstFailed))
+                    partStop.Cancel();
+                var outcome = SearchPart(parts[i], budget.With(partStop.Token));
+                running.TryRemove(i, out _);
                 outcomes[i] = outcome;
-                if (outcome.Search.Verdict == Verdict.Invalid && options.StopAtFirstFailure)
-                    stop.Cancel();
+                if (outcome.Search.Verdict != Verdict.Invalid || !options.StopAtFirstFailure)
+                    return;
+                int seen;
+                while (i < (seen = Volatile.Read(ref firstFailed)))
+                    if (Interlocked.CompareExchange(ref firstFailed, i, seen) == seen)
+                        break;
+                foreach (var (other, source) in running)
+                    if (other > i)
+                        try
+                        {
+                            source.Cancel();
+                        }
+                        catch (ObjectDisposedException) { } // that search has just ended
             }
         );
 
@@ -146,7 +174,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
                 throw new ArgumentException(
                     $"the {model.Name} model holds one object: a history over several keys must be split by key"
                 );
-            return [new Part(null, ops.Select((o, i) => o.WithId(i)).ToList())];
+            return [new Part(null, ops.Select((o, i) => o.Id == i ? o : o.WithId(i)).ToList())];
         }
         var byKey = new Dictionary<object, Part>(Values.Comparer!);
         var nilKey = new object();
@@ -155,7 +183,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             var k = o.Key ?? nilKey;
             if (!byKey.TryGetValue(k, out var part))
                 byKey[k] = part = new Part(o.Key, []);
-            part.Ops.Add(o.WithId(part.Ops.Count));
+            part.Ops.Add(o); // ids rise in each part's order; the search numbers its operations itself
         }
         return byKey.Values.ToList();
     }
