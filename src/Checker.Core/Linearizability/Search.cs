@@ -44,6 +44,12 @@ namespace Checker.Core.Linearizability;
 /// was) is asked about in every configuration: the work per configuration grows with the history, and
 /// the search time with its square.
 ///
+/// In a register, a crashed write (or compare-and-set) matters only while some definite operation left
+/// may read the value it leaves, directly or through crashed compare-and-sets from it: past that horizon
+/// it is not tried, and one whose value nobody reads is left out (see <see cref="Reductions.Horizons"/>).
+/// Without this every crashed write called so far is a candidate at every dead end, and an invalid
+/// history full of them is searched through every order of them before the stale read is found out.
+///
 /// Where the model says which part of the state an operation touches (kv keys), only candidates on
 /// the same part as the first pending return are tried: operations on other parts commute with them
 /// and cannot become candidates sooner, so trying them first only revisits the same outcomes in
@@ -74,13 +80,15 @@ internal static class Search
         return thorough with { Configurations = thorough.Configurations + quick.Configurations };
     }
 
-    /// <summary>One search in one order of trying crashed operations, with no cap (for tests of each order).</summary>
+    /// <summary>One search in one order of trying crashed operations, with no cap (for tests of each order);
+    /// pruneByValues false tries every crashed operation everywhere (for tests of the horizons).</summary>
     internal static SearchOutcome RunInOrder(
         IReadOnlyList<Operation> all,
         Model model,
         Budget budget,
-        bool crashedLast
-    ) => Explore(all, model, budget, [StartConfig.Initial(model)], null, crashedLast, long.MaxValue);
+        bool crashedLast,
+        bool pruneByValues = true
+    ) => Explore(all, model, budget, [StartConfig.Initial(model)], null, crashedLast, long.MaxValue, pruneByValues);
 
     /// <summary>
     /// Fills ends with every configuration the object can be in once all of these operations' definite
@@ -99,6 +107,7 @@ internal static class Search
     /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into a
     /// return; else they are listed in call order with the rest.</param>
     /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
+    /// <param name="pruneByValues">Leave crashed operations untried past their horizons.</param>
     // Compiled optimized at once: a search runs it once, and its loop is where the time goes (tiered compilation
     // would run it unoptimized first). Likewise the event lists, the cache and the transitions it calls.
     [System.Runtime.CompilerServices.MethodImpl(
@@ -111,7 +120,8 @@ internal static class Search
         IReadOnlyList<StartConfig> starts,
         List<StartConfig>? ends,
         bool crashedLast,
-        long cap
+        long cap,
+        bool pruneByValues = true
     )
     {
         // Crashed operations that cannot change the state can never explain anything: leave them out.
@@ -119,15 +129,23 @@ internal static class Search
         // Definite operations are numbered in the order of their returns, so that every one numbered below
         // the first pending return has taken effect: the cache then stores only that number and the few
         // operations above it taken early (see VisitedSet), not a bit for every operation of the history.
-        var ops = all.Where(o => !o.Crashed)
+        // A crashed operation is tried only while some definite one may still need the value it leaves (its
+        // horizon, see Reductions.Horizons), and left out if none ever could.
+        var definiteOps = all.Where(o => !o.Crashed)
             .OrderBy(o => o.Return)
             .ThenBy(o => o.Call)
             .ThenBy(o => o.Id)
-            .Concat(all.Where(o => o.Crashed && !model.ReadOnly(o)))
-            .Select((o, i) => o.WithId(i))
             .ToList();
+        var crashedOps = all.Where(o => o.Crashed && !model.ReadOnly(o)).ToList();
+        var definite = all.Count - all.Count(o => o.Crashed);
+        var horizons = ends is null && pruneByValues ? Reductions.Horizons(definiteOps, crashedOps, model) : null;
+        if (horizons is not null)
+        {
+            crashedOps = crashedOps.Where((_, c) => horizons[c] >= 0).ToList();
+            horizons = horizons.Where(h => h >= 0).ToArray();
+        }
+        var ops = definiteOps.Concat(crashedOps).Select((o, i) => o.WithId(i)).ToList();
         var n = ops.Count;
-        var definite = ops.Count(o => !o.Crashed);
 
         // Crashed ops that can take effect in one state only are filed under it (in call order) and kept out
         // of the lists: they are tried only in configurations in that state, not asked about in every one.
@@ -241,7 +259,8 @@ internal static class Search
                     var skip =
                         (IsFiled(op) && Used(op))
                         || (focus >= 0 && part![op] != focus)
-                        || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t));
+                        || (op >= definite && twin[op - definite] is var t and >= 0 && !Used(t))
+                        || (op >= definite && horizons is not null && horizons[op - definite] < opOf[blocking]);
                     var after = skip ? -1 : table.Step(state, op);
                     // A crashed operation right after another whose effect it erases (a write after a
                     // write) only wastes the first: the same state comes from this one alone, with
