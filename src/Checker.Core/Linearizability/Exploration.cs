@@ -86,6 +86,8 @@ internal sealed class Exploration
     /// a return; else they are listed in call order with the rest.</param>
     /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
     /// <param name="pruneByValues">Leave crashed operations untried past their horizons.</param>
+    /// <param name="later">Collecting ends: the operations after the cut, which may read what these leave;
+    /// without them the search does not prune by values.</param>
     public Exploration(
         IReadOnlyList<Operation> all,
         Model model,
@@ -94,11 +96,12 @@ internal sealed class Exploration
         List<StartConfig>? ends,
         bool crashedLast,
         long cap,
-        bool pruneByValues
+        bool pruneByValues,
+        IReadOnlyList<Operation>? later = null
     )
     {
         (this.budget, this.starts, this.ends, this.crashedLast, this.cap) = (budget, starts, ends, crashedLast, cap);
-        (ops, definite, horizons) = Number(all, model, pruneByValues && ends is null);
+        (ops, definite, horizons) = Number(all, model, pruneByValues && (ends is null || later is not null), later);
         n = ops.Count;
         table = new StateTable(model, ops);
         (filed, filedUnder, filedAt) = FileByState(model);
@@ -132,7 +135,8 @@ internal sealed class Exploration
     static (List<Operation> Ops, int Definite, int[]? Horizons) Number(
         IReadOnlyList<Operation> all,
         Model model,
-        bool pruneByValues
+        bool pruneByValues,
+        IReadOnlyList<Operation>? later
     )
     {
         var definiteOps = all.Where(o => !o.Crashed)
@@ -141,7 +145,7 @@ internal sealed class Exploration
             .ThenBy(o => o.Id)
             .ToList();
         var crashedOps = all.Where(o => o.Crashed && !model.ReadOnly(o)).ToList();
-        var horizons = pruneByValues ? Reductions.Horizons(definiteOps, crashedOps, model) : null;
+        var horizons = pruneByValues ? Reductions.Horizons(definiteOps, crashedOps, model, later) : null;
         if (horizons is not null)
         {
             crashedOps = crashedOps.Where((_, c) => horizons[c] >= 0).ToList();

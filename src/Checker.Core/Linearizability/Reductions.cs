@@ -54,10 +54,19 @@ internal static class Reductions
     /// removes at least one op, so by induction on L's length the search finds a continuation without
     /// the ops it leaves untried. A crashed op with horizon -1 can be left out of the search entirely.
     ///
-    /// The bound holds for a whole history only: where the search ends at a cut (<see cref="Search.Ends"/>)
-    /// a later part may still read v, so it must not be used there.
+    /// Where the search ends at a cut (<see cref="Search.Ends"/>), the operations after it (later) may still
+    /// read a value: every value any of them reads counts as read by a definite op numbered past all of
+    /// these, so the ops leaving it are never left untried. The argument above then holds for the history
+    /// before and after the cut together (the ops after it are numbered after those before, since they are
+    /// called after the cut and those before returned by then), and a continuation from an end the search
+    /// skipped has one without the skipped ops, which leads to an end it keeps.
     /// </summary>
-    public static int[]? Horizons(IReadOnlyList<Operation> definite, IReadOnlyList<Operation> crashed, Model model)
+    public static int[]? Horizons(
+        IReadOnlyList<Operation> definite,
+        IReadOnlyList<Operation> crashed,
+        Model model,
+        IReadOnlyList<Operation>? later = null
+    )
     {
         var readers = new List<int>(); // per value (by id): its highest-numbered definite reader, or -1
         var ids = new Dictionary<object, int>(Values.Comparer!);
@@ -82,6 +91,13 @@ internal static class Reductions
                 return null;
             if (flow.Reads && Id(flow.Read) is var id)
                 readers[id] = Math.Max(readers[id], i);
+        }
+        foreach (var o in later ?? [])
+        {
+            if (model.Flow(o) is not { } flow)
+                return null;
+            if (flow.Reads && Id(flow.Read) is var id)
+                readers[id] = definite.Count;
         }
         // Per crashed op, the value it leaves (-1 if it changes nothing); per value w, the values v
         // some crashed op reads to leave w.

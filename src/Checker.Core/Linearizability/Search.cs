@@ -92,15 +92,18 @@ internal static class Search
     /// Fills ends with every configuration the object can be in once all of these operations' definite
     /// ones took effect (crashed ones optional), keeping for each state only the smallest sets of
     /// crashed operations used. Unknown if the budget ran out, invalid if there is none. Used to cut a
-    /// history in two at a quiet moment.
+    /// history in two at a quiet moment. Given the operations after the cut (later), a register's ends
+    /// leave out those that only crashed operations no later one can read could reach (see
+    /// <see cref="Reductions.Horizons"/>).
     /// </summary>
     public static SearchOutcome Ends(
         IReadOnlyList<Operation> all,
         Model model,
         Budget budget,
         IReadOnlyList<StartConfig> starts,
-        List<StartConfig> ends
-    ) => Explore(all, model, budget, starts, ends, crashedLast: true, long.MaxValue);
+        List<StartConfig> ends,
+        IReadOnlyList<Operation>? later = null
+    ) => new Exploration(all, model, budget, starts, ends, crashedLast: true, long.MaxValue, true, later).Run();
 
     static SearchOutcome Explore(
         IReadOnlyList<Operation> all,

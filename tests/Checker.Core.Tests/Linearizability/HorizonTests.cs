@@ -54,6 +54,47 @@ public class HorizonTests
         Assert.True(pruned > 400, $"pruning cut the search in only {pruned} histories");
     }
 
+    [Theory]
+    [InlineData("register")]
+    [InlineData("cas-register")]
+    public void A_history_cut_at_a_quiet_moment_keeps_its_verdict_with_pruned_ends(string modelName)
+    {
+        // As the shrinker cuts: the ends of the part before the cut (pruned, knowing what comes after), then
+        // the part after it from those ends, must decide as the unpruned search of the whole history does.
+        var model = ModelCatalog.Create(modelName);
+        var rng = new Random(modelName.Length * 131);
+        int cuts = 0, invalid = 0, pruned = 0;
+        for (var i = 0; i < 4000; i++)
+        {
+            var ops = Pairing.Pair(CrashHeavyRegister(rng, modelName == "cas-register", rng.Next(4, 14)), tuples: TupleKeys.Off);
+            var definite = ops.Where(o => !o.Crashed).ToList();
+            var quiet = definite
+                .Select(o => o.Return)
+                .Where(t => definite.All(o => o.Return <= t || o.Call > t))
+                .Distinct()
+                .ToList();
+            if (quiet.Count == 0)
+                continue;
+            var cut = quiet[rng.Next(quiet.Count)];
+            var before = ops.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
+            var after = ops.Where(o => o.Crashed || o.Call > cut).ToList();
+            var budget = new Budget(null, 1L << 30, default);
+            var expected = Search.RunInOrder(ops, model, budget, crashedLast: true, pruneByValues: false).Verdict;
+            var ends = new List<StartConfig>();
+            var starts = new[] { StartConfig.Initial(model) };
+            var prunedEnds = Search.Ends(before, model, budget, starts, ends, after);
+            var verdict = prunedEnds.Verdict == Verdict.Valid ? Search.Run(after, model, budget, ends).Verdict : Verdict.Invalid;
+            if (verdict != expected)
+                Assert.Fail($"history {i} cut at {cut}: {verdict}, the whole history {expected}:\n{string.Join("\n", ops)}");
+            if (prunedEnds.Configurations < Search.Ends(before, model, budget, starts, []).Configurations)
+                pruned++;
+            cuts++;
+            if (expected == Verdict.Invalid)
+                invalid++;
+        }
+        Assert.True(cuts > 1500 && invalid > 300 && pruned > 100, $"{cuts} cuts, {invalid} invalid, {pruned} searched fewer configurations");
+    }
+
     [Fact]
     public void A_crash_heavy_history_with_a_stale_read_is_decided_invalid()
     {
