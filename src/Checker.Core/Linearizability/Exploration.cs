@@ -130,7 +130,8 @@ internal sealed class Exploration
     /// the first pending return has taken effect: the cache then stores only that number and the few
     /// operations above it taken early (see VisitedSet), not a bit for every operation of the history.
     /// A crashed operation is tried only while some definite one may still need the value it leaves (its
-    /// horizon, see Reductions.Horizons), and left out if none ever could.
+    /// horizon, see Reductions.Horizons), and left out if none ever could, or if the model says none
+    /// could ever observe it (<see cref="Model.Unobservable"/>).
     /// </summary>
     static (List<Operation> Ops, int Definite, int[]? Horizons) Number(
         IReadOnlyList<Operation> all,
@@ -145,6 +146,9 @@ internal sealed class Exploration
             .ThenBy(o => o.Id)
             .ToList();
         var crashedOps = all.Where(o => o.Crashed && !model.ReadOnly(o)).ToList();
+        var readers = later is null ? definiteOps : [.. definiteOps, .. later.Where(o => !o.Crashed)];
+        if (pruneByValues && model.Unobservable(crashedOps, readers) is { } unobservable)
+            crashedOps = crashedOps.Where((_, c) => !unobservable[c]).ToList();
         var horizons = pruneByValues ? Reductions.Horizons(definiteOps, crashedOps, model, later) : null;
         if (horizons is not null)
         {

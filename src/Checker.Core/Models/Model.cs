@@ -62,6 +62,13 @@ public abstract class Model
     /// </summary>
     internal virtual ValueFlow? Flow(Operation op) => null;
 
+    /// <summary>
+    /// Which of the crashed ops could never be observed by any of the readers (every definite op that may
+    /// follow them), so that a search may leave them out: any legal order that applies one stays legal
+    /// without it. Null (the default): none known. A model that answers proves it for its own operations.
+    /// </summary>
+    internal virtual bool[]? Unobservable(IReadOnlyList<Operation> crashed, IReadOnlyList<Operation> readers) => null;
+
     /// <summary>A short rendering of a state for explanations.</summary>
     public virtual string Describe(object? state) => Values.Format(state);
 
