@@ -10,9 +10,10 @@ namespace Checker.Core.Linearizability;
 /// and threaded into event lists, then a depth-first walk over configurations (which operations took
 /// effect, the state, which crashed ones were used) with an explicit stack. Run it once.
 /// </summary>
-// The walk is compiled optimized at once (AggressiveOptimization): a search runs it once, and its loop is
-// where the time goes (tiered compilation would run it unoptimized first). Likewise the event lists, the
-// cache and the transitions it calls.
+// The walk and the set-up are compiled optimized at once (AggressiveOptimization): a search runs them once,
+// and the walk's loop is where the time goes (tiered compilation would run them unoptimized first, for the
+// first few dozen searches of a corpus of small histories). Likewise the event lists, the cache and the
+// transitions it calls.
 internal sealed class Exploration
 {
     const int Head = 0;
@@ -85,9 +86,11 @@ internal sealed class Exploration
     /// <param name="crashedLast">Crashed calls wait in a list of their own, tried when the definite ones ran into
     /// a return; else they are listed in call order with the rest.</param>
     /// <param name="cap">Past this many configurations the search stops, unknown with cause CapReached.</param>
-    /// <param name="pruneByValues">Leave crashed operations untried past their horizons.</param>
+    /// <param name="pruneFrom">From this many crashed operations on, leave them untried past their horizons
+    /// (0: always; int.MaxValue: never).</param>
     /// <param name="later">Collecting ends: the operations after the cut, which may read what these leave;
     /// without them the search does not prune by values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Exploration(
         IReadOnlyList<Operation> all,
         Model model,
@@ -96,12 +99,17 @@ internal sealed class Exploration
         List<StartConfig>? ends,
         bool crashedLast,
         long cap,
-        bool pruneByValues,
+        int pruneFrom,
         IReadOnlyList<Operation>? later = null
     )
     {
         (this.budget, this.starts, this.ends, this.crashedLast, this.cap) = (budget, starts, ends, crashedLast, cap);
-        (ops, definite, horizons) = Number(all, model, pruneByValues && (ends is null || later is not null), later);
+        (ops, definite, horizons) = Number(
+            all,
+            model,
+            ends is null || later is not null ? pruneFrom : int.MaxValue,
+            later
+        );
         n = ops.Count;
         table = new StateTable(model, ops);
         (filed, filedUnder, filedAt) = FileByState(model);
@@ -133,10 +141,15 @@ internal sealed class Exploration
     /// horizon, see Reductions.Horizons), and left out if none ever could, or if the model says none
     /// could ever observe it (<see cref="Model.Unobservable"/>).
     /// </summary>
+    /// <summary>With fewer crashed operations than this, pruning by values saves less than it costs to set up
+    /// (only the time changes: the search without it is as right). Tests of the pruning ask for it always.</summary>
+    public const int PruneFrom = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static (List<Operation> Ops, int Definite, int[]? Horizons) Number(
         IReadOnlyList<Operation> all,
         Model model,
-        bool pruneByValues,
+        int pruneFrom,
         IReadOnlyList<Operation>? later
     )
     {
@@ -147,9 +160,10 @@ internal sealed class Exploration
             .ToList();
         var crashedOps = all.Where(o => o.Crashed && !model.ReadOnly(o)).ToList();
         var readers = later is null ? definiteOps : [.. definiteOps, .. later.Where(o => !o.Crashed)];
-        if (pruneByValues && model.Unobservable(crashedOps, readers) is { } unobservable)
+        if (crashedOps.Count >= pruneFrom && model.Unobservable(crashedOps, readers) is { } unobservable)
             crashedOps = crashedOps.Where((_, c) => !unobservable[c]).ToList();
-        var horizons = pruneByValues ? Reductions.Horizons(definiteOps, crashedOps, model, later) : null;
+        var horizons =
+            crashedOps.Count >= pruneFrom ? Reductions.Horizons(definiteOps, crashedOps, model, later) : null;
         if (horizons is not null)
         {
             crashedOps = crashedOps.Where((_, c) => horizons[c] >= 0).ToList();
@@ -163,6 +177,7 @@ internal sealed class Exploration
     /// Crashed ops that can take effect in one state only are filed under it (in call order) and kept out
     /// of the lists: they are tried only in configurations in that state, not asked about in every one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     (bool[] Filed, Dictionary<int, List<int>> Under, int[] At) FileByState(Model model)
     {
         var isFiled = new bool[n - definite];
@@ -184,6 +199,7 @@ internal sealed class Exploration
 
     /// <summary>Walks from each start in turn; valid at the first linearization found (unless collecting
     /// ends), unknown if the budget or cap ran out, else invalid with the furthest return reached.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SearchOutcome Run()
     {
         foreach (var start in starts)
@@ -199,6 +215,7 @@ internal sealed class Exploration
 
     /// <summary>Sets up the root configuration of a start; returns the crashed calls it unlinked (already
     /// used: out of the list, as if linearized).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     List<int> Begin(StartConfig start)
     {
         Array.Clear(used);
@@ -355,6 +372,7 @@ internal sealed class Exploration
 
     /// <summary>At a dead end: if blocking is the furthest return yet, copies the stack that reached it; keeps
     /// a few of the states the object could be in there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NoteBarrier(int blocking)
     {
         if (blocking > barrier)

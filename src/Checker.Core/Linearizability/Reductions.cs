@@ -61,6 +61,9 @@ internal static class Reductions
     /// called after the cut and those before returned by then), and a continuation from an end the search
     /// skipped has one without the skipped ops, which leads to an end it keeps.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
     public static int[]? Horizons(
         IReadOnlyList<Operation> definite,
         IReadOnlyList<Operation> crashed,

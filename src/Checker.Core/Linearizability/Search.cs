@@ -79,14 +79,25 @@ internal static class Search
     }
 
     /// <summary>One search in one order of trying crashed operations, with no cap (for tests of each order);
-    /// pruneByValues false tries every crashed operation everywhere (for tests of the horizons).</summary>
+    /// pruneByValues true prunes by values however few crashed operations there are, false never (for tests of
+    /// the horizons).</summary>
     internal static SearchOutcome RunInOrder(
         IReadOnlyList<Operation> all,
         Model model,
         Budget budget,
         bool crashedLast,
         bool pruneByValues = true
-    ) => Explore(all, model, budget, [StartConfig.Initial(model)], null, crashedLast, long.MaxValue, pruneByValues);
+    ) =>
+        Explore(
+            all,
+            model,
+            budget,
+            [StartConfig.Initial(model)],
+            null,
+            crashedLast,
+            long.MaxValue,
+            pruneByValues ? 0 : int.MaxValue
+        );
 
     /// <summary>
     /// Fills ends with every configuration the object can be in once all of these operations' definite
@@ -102,8 +113,9 @@ internal static class Search
         Budget budget,
         IReadOnlyList<StartConfig> starts,
         List<StartConfig> ends,
-        IReadOnlyList<Operation>? later = null
-    ) => new Exploration(all, model, budget, starts, ends, crashedLast: true, long.MaxValue, true, later).Run();
+        IReadOnlyList<Operation>? later = null,
+        int pruneFrom = Exploration.PruneFrom
+    ) => new Exploration(all, model, budget, starts, ends, crashedLast: true, long.MaxValue, pruneFrom, later).Run();
 
     static SearchOutcome Explore(
         IReadOnlyList<Operation> all,
@@ -113,6 +125,6 @@ internal static class Search
         List<StartConfig>? ends,
         bool crashedLast,
         long cap,
-        bool pruneByValues = true
-    ) => new Exploration(all, model, budget, starts, ends, crashedLast, cap, pruneByValues).Run();
+        int pruneFrom = Exploration.PruneFrom
+    ) => new Exploration(all, model, budget, starts, ends, crashedLast, cap, pruneFrom).Run();
 }

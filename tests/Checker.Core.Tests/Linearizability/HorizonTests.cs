@@ -86,7 +86,7 @@ public class HorizonTests
             var before = ops.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
             var after = ops.Where(o => o.Crashed || o.Call > cut).ToList();
             var ends = new List<StartConfig>();
-            var verdict = Search.Ends(before, model, budget, [StartConfig.Initial(model)], ends, after).Verdict == Verdict.Valid
+            var verdict = Search.Ends(before, model, budget, [StartConfig.Initial(model)], ends, after, pruneFrom: 0).Verdict == Verdict.Valid
                 ? Search.Run(after, model, budget, ends).Verdict
                 : Verdict.Invalid;
             if (verdict != expected.Verdict)
@@ -124,11 +124,11 @@ public class HorizonTests
             var expected = Search.RunInOrder(ops, model, budget, crashedLast: true, pruneByValues: false).Verdict;
             var ends = new List<StartConfig>();
             var starts = new[] { StartConfig.Initial(model) };
-            var prunedEnds = Search.Ends(before, model, budget, starts, ends, after);
+            var prunedEnds = Search.Ends(before, model, budget, starts, ends, after, pruneFrom: 0);
             var verdict = prunedEnds.Verdict == Verdict.Valid ? Search.Run(after, model, budget, ends).Verdict : Verdict.Invalid;
             if (verdict != expected)
                 Assert.Fail($"history {i} cut at {cut}: {verdict}, the whole history {expected}:\n{string.Join("\n", ops)}");
-            if (prunedEnds.Configurations < Search.Ends(before, model, budget, starts, []).Configurations)
+            if (prunedEnds.Configurations < Search.Ends(before, model, budget, starts, [], pruneFrom: int.MaxValue).Configurations)
                 pruned++;
             cuts++;
             if (expected == Verdict.Invalid)
