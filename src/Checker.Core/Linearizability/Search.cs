@@ -46,7 +46,8 @@ namespace Checker.Core.Linearizability;
 ///
 /// In a register, a crashed write (or compare-and-set) matters only while some definite operation left
 /// may read the value it leaves, directly or through crashed compare-and-sets from it: past that horizon
-/// it is not tried, and one whose value nobody reads is left out (see <see cref="Reductions.Horizons"/>).
+/// it is not tried, and one whose value nobody reads is left out (see <see cref="Reductions.Horizons"/>;
+/// likewise a kv append that no get returned, see <see cref="Model.Unobservable"/>).
 /// Without this every crashed write called so far is a candidate at every dead end, and an invalid
 /// history full of them is searched through every order of them before the stale read is found out.
 ///
