@@ -90,7 +90,7 @@ internal static class Shrinker
             var after = current.Where(o => o.Crashed || o.Call > cut).ToList();
             var ends = new List<StartConfig>();
             if (
-                Search.Ends(before, model, Trial(trialCap), starts, ends).Verdict != Verdict.Valid
+                Search.Ends(before, model, Trial(trialCap), starts, ends, after).Verdict != Verdict.Valid
                 || Search.Run(after, model, Trial(trialCap), ends).Verdict != Verdict.Invalid
             )
                 continue;

@@ -62,6 +62,36 @@ public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
                 return true;
         }
     }
+
+    /// <summary>Past this many get outputs searched per crashed append, no append is called unobservable
+    /// (leaving them all in is always right, only slower).</summary>
+    const long UnobservableWork = 50_000_000;
+
+    /// <summary>
+    /// A crashed append of a non-empty string s that no ok get of its key returned as part of its value.
+    /// Why any legal order that applies it (c) stays legal without it: after c the key's value is a
+    /// string containing s, and it keeps containing s until a put (an append to a string extends it); so
+    /// until a put no get of that key can take effect (it would have returned a value containing s), and
+    /// what does take effect there is appends, which fit any state, and ops on other keys, which do not
+    /// see this one. Without c those ops still fit, and the first put leaves the same state either way.
+    /// </summary>
+    internal override bool[]? Unobservable(IReadOnlyList<Operation> crashed, IReadOnlyList<Operation> readers)
+    {
+        var gets = readers
+            .Where(o => o.F == "get" && !o.Crashed)
+            .Select(o => (o.Key, Value: (o.Output ?? InitialValue) as string))
+            .Where(g => g.Value is not null)
+            .ToList();
+        var appends = crashed.Count(o => o.F == "append");
+        if (appends == 0 || (long)appends * gets.Count > UnobservableWork)
+            return null;
+        var result = new bool[crashed.Count];
+        for (var c = 0; c < crashed.Count; c++)
+            result[c] =
+                crashed[c] is { F: "append", Input: string { Length: > 0 } s } append
+                && !gets.Any(g => Values.Same(g.Key, append.Key) && g.Value!.Contains(s, StringComparison.Ordinal));
+        return result;
+    }
 }
 
 /// <summary>

@@ -50,8 +50,31 @@ public abstract class Model
         return false;
     }
 
+    /// <summary>
+    /// For a model whose state is one value that operations test and replace (a register): the value op
+    /// needs to find, and the value it leaves. Null (the default): the model is not such a register, and
+    /// the search does not prune by values. A model that answers must keep, for every op, ok or crashed:
+    /// - Reads: op can take effect only in a state equal (<see cref="Values.Same"/>) to Read; not Reads:
+    ///   in every state;
+    /// - Writes: op leaves the state Written; not Writes: it leaves the state as it found it.
+    /// The search relies on this to ignore a crashed op whose value no op could ever find afterwards
+    /// (see <see cref="Linearizability.Reductions.Horizons"/>).
+    /// </summary>
+    internal virtual ValueFlow? Flow(Operation op) => null;
+
+    /// <summary>
+    /// Which of the crashed ops could never be observed by any of the readers (every definite op that may
+    /// follow them), so that a search may leave them out: any legal order that applies one stays legal
+    /// without it. Null (the default): none known. A model that answers proves it for its own operations.
+    /// </summary>
+    internal virtual bool[]? Unobservable(IReadOnlyList<Operation> crashed, IReadOnlyList<Operation> readers) => null;
+
     /// <summary>A short rendering of a state for explanations.</summary>
     public virtual string Describe(object? state) => Values.Format(state);
 
     public override string ToString() => Name;
 }
+
+/// <summary>What one operation of a register needs to find (if Reads) and leaves (if Writes); see
+/// <see cref="Model.Flow"/>.</summary>
+internal readonly record struct ValueFlow(bool Reads, object? Read, bool Writes, object? Written);

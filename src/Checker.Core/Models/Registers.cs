@@ -16,6 +16,9 @@ public class RegisterModel(object? initial, bool nilReadIsUnknown = false) : Mod
     /// <summary>True when an ok read of nil is taken as a read of an unknown value (Knossos's reading).</summary>
     public bool NilReadIsUnknown => nilReadIsUnknown;
 
+    /// <summary>False for a subclass from elsewhere, whose Step may differ from what Flow says.</summary>
+    bool Exact => GetType() == typeof(RegisterModel) || GetType() == typeof(CasRegisterModel);
+
     public override string? Problem(Operation op) =>
         op.F is "read" or "write" ? null : $"the {Name} model has no operation '{op.F}' (read, write)";
 
@@ -35,6 +38,26 @@ public class RegisterModel(object? initial, bool nilReadIsUnknown = false) : Mod
                 return false;
         }
     }
+
+    /// <summary>
+    /// A read needs its value (any state, if it read nil and nil is unknown; a crashed read has no
+    /// value and fits any state); a write needs nothing and leaves its value.
+    /// </summary>
+    internal override ValueFlow? Flow(Operation op) =>
+        !Exact
+            ? null
+            : op.F switch
+            {
+                "read" when op.Crashed || (nilReadIsUnknown && op.Output is null) => new ValueFlow(
+                    false,
+                    null,
+                    false,
+                    null
+                ),
+                "read" => new ValueFlow(true, op.Output, false, null),
+                "write" => new ValueFlow(false, null, true, op.Input),
+                _ => null,
+            };
 }
 
 /// <summary>A register with compare-and-set: cas [from to] succeeds only if the register holds from.</summary>
@@ -65,6 +88,13 @@ public sealed class CasRegisterModel(object? initial, bool nilReadIsUnknown = fa
         next = state;
         return false;
     }
+
+    /// <summary>A cas [from to] needs from and leaves to (ok or crashed: a crashed cas takes effect only if it
+    /// matched); reads and writes as in the register.</summary>
+    internal override ValueFlow? Flow(Operation op) =>
+        op.F == "cas" && op.Input is IList<object?> { Count: 2 } fromTo
+            ? new ValueFlow(true, fromTo[0], true, fromTo[1])
+            : base.Flow(op);
 
     public override bool OnlyIn(Operation op, out object? state)
     {
