@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Checker.Databases.Etcd;
 using Checker.Databases.ZooKeeper;
 using Checker.Nodes.Docker;
 using Checker.Nodes.Ssh;
@@ -14,6 +15,7 @@ static class Registrations
     internal static void Register()
     {
         DatabaseSuites.Register(new ZooKeeperSuite());
+        DatabaseSuites.Register(new EtcdSuite());
         NodeProviders.Register(new LocalNodeKind());
         NodeProviders.Register(new SshNodeKind());
         NodeProviders.Register(new DockerNodeKind());

@@ -42,8 +42,34 @@ public sealed class LocalZooKeeperServer
         Process.WaitForExit(10_000);
     }
 
-    /// <summary>SIGSTOP: the process freezes, its sockets stay open.</summary>
-    public void Pause() => Signal(SIGSTOP);
+    /// <summary>
+    /// SIGSTOP: the process freezes, its sockets stay open. Returns once every thread of the JVM is stopped:
+    /// the signal only asks the kernel to stop them, and a thread already running finishes its slice first.
+    /// </summary>
+    public void Pause()
+    {
+        Signal(SIGSTOP);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!AllThreadsStopped())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"pid {Process.Id}: threads still running 30 s after SIGSTOP");
+            Thread.Sleep(5);
+        }
+    }
+
+    /// <summary>Every thread's state in /proc is T (stopped by a signal) or t (traced).</summary>
+    private bool AllThreadsStopped()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{Process.Id}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread has exited
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            if (state is not ("T" or "t")) return false;
+        }
+        return true;
+    }
 
     /// <summary>SIGCONT.</summary>
     public void Resume() => Signal(SIGCONT);
