@@ -64,63 +64,33 @@ public static class App
     }
 
     /// <summary>
-    /// Runs a command: a mistake in the call exits 4 and unreadable input exits 3, each with one line on
-    /// stderr. Anything else unforeseen is reported in one line too (CHECKER_DEBUG=1 shows the trace).
+    /// Runs a command as `check` runs (CheckHost.Guarded: usage 4, bad input 3, environment 5, else one line and
+    /// 70), and also a report or spec that cannot be read as bad input, and unsafe state folders as environment.
     /// </summary>
-    internal static int Guarded(Func<int> command)
-    {
-        try
+    internal static int Guarded(Func<int> command) =>
+        CheckHost.Guarded(() =>
         {
-            return command();
-        }
-        catch (UsageException e)
-        {
-            return UsageError(e.Message);
-        }
-        catch (Exception e)
-            when (e
-                    is HistoryFormatException
-                        or ReportInputException
-                        or ArgumentException
-                        or FileNotFoundException
-                        or DirectoryNotFoundException
-            )
-        {
-            return BadInputError(e.Message);
-        }
-        catch (Exception e)
-            when (e is IOException or UnauthorizedAccessException or Runner.Running.UnsafeStateException)
-        {
-            // A folder that cannot be written, a full disk, a file the user may not read: the machine, not the input.
-            return EnvironmentError(e.Message);
-        }
-        catch (Exception e) when (System.Environment.GetEnvironmentVariable("CHECKER_DEBUG") != "1")
-        {
-            Console.Error.WriteLine($"checker: internal error ({e.GetType().Name}): {e.Message}");
-            return Internal;
-        }
-    }
+            try
+            {
+                return command();
+            }
+            catch (ReportInputException e)
+            {
+                return BadInputError(e.Message);
+            }
+            catch (Runner.Running.UnsafeStateException e)
+            {
+                // A state folder owned by another user or writable by others: the machine, not the input.
+                return EnvironmentError(e.Message);
+            }
+        });
 
     /// <summary>Prints a problem with the input (naming the file) and returns the bad-input exit code.</summary>
-    public static int BadInputError(string message)
-    {
-        Console.Error.WriteLine($"checker: {message}");
-        return BadInput;
-    }
+    public static int BadInputError(string message) => CheckHost.BadInputError(message);
 
-    /// <summary>Prints why the environment stopped the command (a folder that cannot be written) and returns
-    /// 5.</summary>
-    public static int EnvironmentError(string message)
-    {
-        Console.Error.WriteLine($"checker: {message}");
-        return Environment;
-    }
+    /// <summary>Prints why the environment stopped the command (a folder that cannot be written); returns 5.</summary>
+    public static int EnvironmentError(string message) => CheckHost.EnvironmentError(message);
 
     /// <summary>Prints a usage problem and returns the usage exit code.</summary>
-    public static int UsageError(string message)
-    {
-        Console.Error.WriteLine($"checker: {message}");
-        Console.Error.WriteLine("run 'checker --help' for the commands");
-        return Usage;
-    }
+    public static int UsageError(string message) => CheckHost.UsageError(message);
 }
