@@ -35,15 +35,6 @@ internal sealed class LinkedEvents(int nodes)
         if (Next[x] >= 0)
             prev[Next[x]] = x;
     }
-
-    /// <summary>A call (Kind 0) or return (Kind 1) in time order: calls first at equal times, then by op.</summary>
-    readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
-    {
-        public int CompareTo(Event other) =>
-            Time != other.Time ? Time.CompareTo(other.Time)
-            : Kind != other.Kind ? Kind - other.Kind
-            : Op.CompareTo(other.Op);
-    }
 }
 
 /// <summary>
@@ -73,15 +64,32 @@ internal sealed class HistoryEvents
     )]
     public HistoryEvents(IReadOnlyList<Operation> ops, int definite, bool crashedApart, bool[]? filed = null)
     {
-        var events = new Event[ops.Count + definite];
-        var count = 0;
+        // Two runs, each close to time order already: the completed ops' calls and returns in op order (return
+        // order, so each call sits at most a few concurrent ops too late), and the crashed calls (call order).
+        // Each is sorted by insertion and the two merged: linear in the history's length where a general sort
+        // is not. The order is total, so the result is the one a plain sort gives.
+        var crashed = 0;
+        foreach (var o in ops)
+            crashed += o.Crashed ? 1 : 0;
+        var completedRun = new Event[2 * (ops.Count - crashed)];
+        var crashedRun = new Event[crashed];
+        int inCompleted = 0,
+            inCrashed = 0;
         foreach (var o in ops)
         {
-            events[count++] = new Event(o.Call, 0, o.Id);
-            if (!o.Crashed)
-                events[count++] = new Event(o.Return, 1, o.Id);
+            if (o.Crashed)
+            {
+                crashedRun[inCrashed++] = new Event(o.Call, 0, o.Id);
+                continue;
+            }
+            completedRun[inCompleted++] = new Event(o.Call, 0, o.Id);
+            completedRun[inCompleted++] = new Event(o.Return, 1, o.Id);
         }
-        Array.Sort(events, 0, count);
+        SortNearlySorted(completedRun);
+        SortNearlySorted(crashedRun);
+        var events = new Event[completedRun.Length + crashedRun.Length];
+        Merge(completedRun, crashedRun, events);
+        var count = events.Length;
         var nodes = count + 1;
         (Listed, CrashedCalls, Returns) = (new LinkedEvents(nodes), new LinkedEvents(nodes), new LinkedEvents(nodes));
         (OpOf, IsCall, ReturnNode, CallNode) = (
@@ -121,8 +129,57 @@ internal sealed class HistoryEvents
         }
     }
 
+    /// <summary>
+    /// Sorts by insertion while the elements out of place are few and near where they belong (the cost is the
+    /// distance they move); past a budget linear in the length, the rest is left to a general sort.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
+    internal static void SortNearlySorted<T>(Span<T> items)
+        where T : IComparable<T>
+    {
+        var budget = 16L * items.Length + 64;
+        for (var i = 1; i < items.Length; i++)
+        {
+            var item = items[i];
+            var j = i - 1;
+            if (items[j].CompareTo(item) <= 0)
+                continue;
+            while (j >= 0 && items[j].CompareTo(item) > 0)
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+            items[j + 1] = item;
+            budget -= i - j;
+            if (budget < 0)
+            {
+                items.Sort();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Merges two sorted runs into into (as long as both together), keeping a's element first at
+    /// ties.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(
+        System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization
+    )]
+    internal static void Merge<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> into)
+        where T : IComparable<T>
+    {
+        int i = 0,
+            j = 0,
+            k = 0;
+        while (i < a.Length && j < b.Length)
+            into[k++] = b[j].CompareTo(a[i]) < 0 ? b[j++] : a[i++];
+        a[i..].CopyTo(into[k..]);
+        b[j..].CopyTo(into[(k + a.Length - i)..]);
+    }
+
     /// <summary>A call (Kind 0) or return (Kind 1) in time order: calls first at equal times, then by op.</summary>
-    readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
+    internal readonly record struct Event(long Time, int Kind, int Op) : IComparable<Event>
     {
         public int CompareTo(Event other) =>
             Time != other.Time ? Time.CompareTo(other.Time)

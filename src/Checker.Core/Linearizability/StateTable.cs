@@ -14,12 +14,15 @@ internal sealed class StateTable
     readonly IReadOnlyList<Operation> ops;
     readonly List<object?> states = [];
     readonly Dictionary<StateKey, int> ids = [];
-    readonly Dictionary<long, int> transitions = [];
+    readonly Dictionary<long, int> transitions;
 
     public StateTable(Model model, IReadOnlyList<Operation> ops)
     {
         this.model = model;
         this.ops = ops;
+        // Every operation is taken at least once on the way to an answer, most in one state or two: sized for
+        // that, the table grows rarely instead of doubling its way up from empty.
+        transitions = new Dictionary<long, int>(ops.Count + ops.Count / 2);
         Initial = Intern(model.Initial);
     }
 
