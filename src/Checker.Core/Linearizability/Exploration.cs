@@ -28,6 +28,7 @@ internal sealed class Exploration
         Filed = 2;
 
     readonly Budget budget;
+    readonly Model model;
     readonly IReadOnlyList<StartConfig> starts;
     readonly List<StartConfig>? ends;
     readonly bool crashedLast;
@@ -47,6 +48,14 @@ internal sealed class Exploration
     readonly Dictionary<int, List<int>> filedUnder;
     readonly int[] filedAt; // each filed op's place in its state's list
     readonly int firstPass;
+
+    // Dead ends told early (see Model.Grows): per definite op numbered i, the first op numbered i or above
+    // that observes the state (definite if none); the ops that may reset the state, by call; and what the
+    // model said about each (state, observer) pair.
+    readonly int[]? nextObserver;
+    readonly int[] resets = [];
+    readonly Dictionary<long, bool> reachable = [];
+    readonly Dictionary<long, bool> reachableAfter = [];
 
     // The events, threaded into lists that the walk unlinks and relinks.
     readonly LinkedEvents list;
@@ -120,6 +129,9 @@ internal sealed class Exploration
         crashedList = crashedLast ? crashedCalls : list;
         (opOf, isCall, returnNode, callNode) = (events.OpOf, events.IsCall, events.ReturnNode, events.CallNode);
 
+        if (pruneFrom != int.MaxValue && model.Grows)
+            (nextObserver, resets) = Observers(model);
+        this.model = model;
         part = Reductions.PartsOf(ops, model);
         twin = Reductions.EarlierTwins(ops, definite);
         linearized = new ulong[Math.Max(1, (definite + 63) / 64)];
@@ -138,8 +150,8 @@ internal sealed class Exploration
     /// the first pending return has taken effect: the cache then stores only that number and the few
     /// operations above it taken early (see VisitedSet), not a bit for every operation of the history.
     /// A crashed operation is tried only while some definite one may still need the value it leaves (its
-    /// horizon, see Reductions.Horizons), and left out if none ever could, or if the model says none
-    /// could ever observe it (<see cref="Model.Unobservable"/>).
+    /// horizon, see Reductions.Horizons, or the model's own, <see cref="Model.Horizons"/>), and left out if
+    /// none ever could, or if the model says none could ever observe it (<see cref="Model.Unobservable"/>).
     /// </summary>
     /// <summary>With fewer crashed operations than this, pruning by values saves less than it costs to set up
     /// (only the time changes: the search without it is as right). Tests of the pruning ask for it always.</summary>
@@ -163,7 +175,10 @@ internal sealed class Exploration
         if (crashedOps.Count >= pruneFrom && model.Unobservable(crashedOps, readers) is { } unobservable)
             crashedOps = crashedOps.Where((_, c) => !unobservable[c]).ToList();
         var horizons =
-            crashedOps.Count >= pruneFrom ? Reductions.Horizons(definiteOps, crashedOps, model, later) : null;
+            crashedOps.Count >= pruneFrom
+                ? Reductions.Horizons(definiteOps, crashedOps, model, later)
+                    ?? model.Horizons(definiteOps, crashedOps, later)
+                : null;
         if (horizons is not null)
         {
             crashedOps = crashedOps.Where((_, c) => horizons[c] >= 0).ToList();
@@ -171,6 +186,67 @@ internal sealed class Exploration
         }
         var ops = definiteOps.Concat(crashedOps).Select((o, i) => o.WithId(i)).ToList();
         return (ops, definiteOps.Count, horizons);
+    }
+
+    /// <summary>Past this many ops that may reset the state, dead ends are not told early (looking for a
+    /// pending one would cost more than it saves).</summary>
+    const int MostResets = 256;
+
+    /// <summary>For <see cref="Unreachable"/>: the observers after each definite op, and the resets by call
+    /// (null observers when there are too many resets).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    (int[]? NextObserver, int[] Resets) Observers(Model model)
+    {
+        var resetting = Enumerable.Range(0, n).Where(o => model.Resets(ops[o])).ToList();
+        if (resetting.Count > MostResets)
+            return (null, []);
+        var next = new int[definite + 1];
+        next[definite] = definite;
+        for (var i = definite - 1; i >= 0; i--)
+            next[i] = model.Observes(ops[i]) ? i : next[i + 1];
+        return (next, resetting.OrderBy(o => ops[o].Call).ToArray());
+    }
+
+    /// <summary>
+    /// True if taking op, leading to state after, leaves a configuration from which no linearization can
+    /// follow: the first definite op still pending that observes the state (a get) could never find it. Until
+    /// it takes effect the state only grows, but for the resets still pending and called before it returns
+    /// (any op called later cannot take effect first); the last reset to take effect before it, if any, leaves
+    /// a state that grows from there. So it is a dead end if the model says neither this state nor what any of
+    /// those resets leaves can grow into one the op finds (see <see cref="Model.Grows"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    bool Unreachable(int op, int after)
+    {
+        var first = returns.Next[Head];
+        var j = nextObserver![first < 0 ? definite : opOf[first]];
+        while (j < definite && (j == op || Linearized(j)))
+            j = nextObserver[j + 1];
+        if (j == definite)
+            return false;
+        foreach (var r in resets)
+        {
+            if (ops[r].Call > ops[j].Return)
+                break;
+            if (r != op && !(r < definite ? Linearized(r) : Used(r)) && ReachableAfter(r, j))
+                return false;
+        }
+        var key = ((long)after << 32) | (uint)j;
+        if (!reachable.TryGetValue(key, out var can))
+            reachable[key] = can = model.Reachable(table[after], ops[j]);
+        // The search cannot pass j's return this way: that is where it stopped, for the explanation (and the
+        // history up to that return stays a counterexample, as the shrinker relies on).
+        if (!can)
+            NoteBarrier(returnNode[j]);
+        return !can;
+    }
+
+    bool ReachableAfter(int reset, int observer)
+    {
+        var key = ((long)reset << 32) | (uint)observer;
+        if (!reachableAfter.TryGetValue(key, out var can))
+            reachableAfter[key] = can = model.ReachableAfter(ops[reset], ops[observer]);
+        return can;
     }
 
     /// <summary>
@@ -289,7 +365,7 @@ internal sealed class Exploration
     {
         var node = pass == Filed ? callNode[op] : entry;
         var after = Skipped(op, blocking) ? -1 : table.Step(state, op);
-        if (after < 0 || ErasesPreviousCrashed(op, after))
+        if (after < 0 || ErasesPreviousCrashed(op, after) || (nextObserver is not null && Unreachable(op, after)))
             return false;
         Flip(op);
         var newHash = op < definite ? hash ^ zobrist[op] : hash;
@@ -418,6 +494,8 @@ internal sealed class Exploration
     }
 
     bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
+
+    bool Linearized(int op) => (linearized[op >> 6] & (1UL << op)) != 0;
 
     bool IsFiled(int op) => op >= definite && filed[op - definite];
 
