@@ -76,7 +76,8 @@ internal static class Shrinker
         Shrunk Unshrunk(string why) => new(prefix, CounterexampleKind.HistoryPrefix, starts, null, prefix.Count, why);
         if (limit <= TimeSpan.Zero)
             return Unshrunk("shrinking is turned off");
-        var deadline = DateTime.UtcNow + limit;
+        var now = DateTime.UtcNow;
+        var deadline = limit >= DateTime.MaxValue - now ? DateTime.MaxValue : now + limit; // a huge limit is none
         var (totalWork, trialWork) = Limits(searchWork);
         var spent = 0L;
         bool OutOfTime() => DateTime.UtcNow > deadline;
