@@ -54,6 +54,7 @@ internal sealed class Exploration
     // model said about each (state, observer) pair.
     readonly int[]? nextObserver;
     readonly int[] resets = [];
+    readonly int[][]? rescuers;
     readonly Dictionary<long, bool> reachable = [];
     readonly Dictionary<long, bool> reachableAfter = [];
 
@@ -129,9 +130,9 @@ internal sealed class Exploration
         crashedList = crashedLast ? crashedCalls : list;
         (opOf, isCall, returnNode, callNode) = (events.OpOf, events.IsCall, events.ReturnNode, events.CallNode);
 
-        if (pruneFrom != int.MaxValue && model.Grows)
-            (nextObserver, resets) = Observers(model);
         this.model = model;
+        if (pruneFrom != int.MaxValue && model.Grows)
+            (nextObserver, resets, rescuers) = Observers(model);
         part = Reductions.PartsOf(ops, model);
         twin = Reductions.EarlierTwins(ops, definite);
         linearized = new ulong[Math.Max(1, (definite + 63) / 64)];
@@ -192,54 +193,96 @@ internal sealed class Exploration
     /// pending one would cost more than it saves).</summary>
     const int MostResets = 256;
 
-    /// <summary>For <see cref="Unreachable"/>: the observers after each definite op, and the resets by call
-    /// (null observers when there are too many resets).</summary>
+    /// <summary>How many pending observers each new configuration is held against (the first ones by return);
+    /// past <see cref="MostPairs"/> observer and reset pairs, only the first.</summary>
+    const int ObserversChecked = 64;
+
+    const long MostPairs = 2_000_000;
+
+    /// <summary>For <see cref="Unreachable"/>: the observers after each definite op, the resets by call
+    /// (null observers when there are too many resets), and per observer the resets called before it returns
+    /// that may lead to a state it finds (null: not worked out, each check then looks at every reset).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    (int[]? NextObserver, int[] Resets) Observers(Model model)
+    (int[]? NextObserver, int[] Resets, int[][]? Rescuers) Observers(Model model)
     {
-        var resetting = Enumerable.Range(0, n).Where(o => model.Resets(ops[o])).ToList();
-        if (resetting.Count > MostResets)
-            return (null, []);
+        var resetting = Enumerable.Range(0, n).Where(o => model.Resets(ops[o])).OrderBy(o => ops[o].Call).ToArray();
+        if (resetting.Length > MostResets)
+            return (null, [], null);
         var next = new int[definite + 1];
         next[definite] = definite;
+        var observers = 0;
         for (var i = definite - 1; i >= 0; i--)
+        {
             next[i] = model.Observes(ops[i]) ? i : next[i + 1];
-        return (next, resetting.OrderBy(o => ops[o].Call).ToArray());
+            observers += next[i] == i ? 1 : 0;
+        }
+        if ((long)observers * resetting.Length > MostPairs)
+            return (next, resetting, null);
+        var rescuers = new int[definite][];
+        for (var i = 0; i < definite; i++)
+            if (next[i] == i)
+                rescuers[i] = resetting
+                    .TakeWhile(r => ops[r].Call <= ops[i].Return)
+                    .Where(r => ReachableAfter(r, i))
+                    .ToArray();
+        return (next, resetting, rescuers);
     }
 
     /// <summary>
     /// True if taking op, leading to state after, leaves a configuration from which no linearization can
-    /// follow: the first definite op still pending that observes the state (a get) could never find it. Until
-    /// it takes effect the state only grows, but for the resets still pending and called before it returns
-    /// (any op called later cannot take effect first); the last reset to take effect before it, if any, leaves
-    /// a state that grows from there. So it is a dead end if the model says neither this state nor what any of
-    /// those resets leaves can grow into one the op finds (see <see cref="Model.Grows"/>).
+    /// follow: a definite op still pending that observes the state (a get) could never find it. Until it
+    /// takes effect the state only grows, but for the resets still pending and called before it returns (any
+    /// op called later cannot take effect first); the last reset to take effect before it, if any, leaves a
+    /// state that grows from there. So it is a dead end if the model says neither this state nor what any of
+    /// those resets leaves can grow into one the op finds (see <see cref="Model.Grows"/>). The first pending
+    /// observers (by return) are asked, up to <see cref="ObserversChecked"/>; the search cannot pass the
+    /// return of one found so: that is where it stopped, for the explanation (and the history up to that
+    /// return stays a counterexample, as the shrinker relies on).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool Unreachable(int op, int after)
     {
         var first = returns.Next[Head];
-        var j = nextObserver![first < 0 ? definite : opOf[first]];
-        while (j < definite && (j == op || Linearized(j)))
-            j = nextObserver[j + 1];
-        if (j == definite)
-            return false;
-        foreach (var r in resets)
+        var asked = 0;
+        for (var j = nextObserver![first < 0 ? definite : opOf[first]]; j < definite; j = nextObserver[j + 1])
         {
-            if (ops[r].Call > ops[j].Return)
+            if (j == op || Linearized(j))
+                continue;
+            if (Dead(op, after, j))
+            {
+                NoteBarrier(returnNode[j]);
+                return true;
+            }
+            if (rescuers is null || ++asked == ObserversChecked)
                 break;
-            if (r != op && !(r < definite ? Linearized(r) : Used(r)) && ReachableAfter(r, j))
-                return false;
         }
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    bool Dead(int op, int after, int j)
+    {
+        if (rescuers is not null)
+        {
+            foreach (var r in rescuers[j])
+                if (r != op && !Taken(r))
+                    return false;
+        }
+        else
+            foreach (var r in resets)
+            {
+                if (ops[r].Call > ops[j].Return)
+                    break;
+                if (r != op && !Taken(r) && ReachableAfter(r, j))
+                    return false;
+            }
         var key = ((long)after << 32) | (uint)j;
         if (!reachable.TryGetValue(key, out var can))
             reachable[key] = can = model.Reachable(table[after], ops[j]);
-        // The search cannot pass j's return this way: that is where it stopped, for the explanation (and the
-        // history up to that return stays a counterexample, as the shrinker relies on).
-        if (!can)
-            NoteBarrier(returnNode[j]);
         return !can;
     }
+
+    bool Taken(int op) => op < definite ? Linearized(op) : Used(op);
 
     bool ReachableAfter(int reset, int observer)
     {
