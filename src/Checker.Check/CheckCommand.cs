@@ -41,7 +41,7 @@ internal static class CheckCommand
           --no-split     check the history as one object instead of key by key
           --shrink S     at most S seconds shrinking a counterexample (default 5; 0: no shrinking, the
                          counterexample is then the history up to the op that cannot be linearized).
-                         Shrinking is bounded by work first (about as much as the search did), so the
+                         Shrinking is bounded by work first (scaled from the search's), so the
                          same history gives the same counterexample on any machine; the time is a
                          safety net. It is called minimal only when shrinking finished; else partly
                          shrunk, with how far it got

@@ -40,7 +40,7 @@ public sealed record LinearizabilityOptions
     /// <summary>
     /// Most time allowed for shrinking a counterexample to a minimal one; zero turns shrinking off (the
     /// counterexample is then the history prefix up to the failed operation). Shrinking is bounded by work
-    /// first: about as many configurations as the search explored (at least 200,000, at most 2,000,000), so it
+    /// first: 50 times the configurations the search explored (at least 50,000, at most 2,000,000), so it
     /// never dominates the check and gives the same counterexample on any machine; this time is a safety net.
     /// Stopped by either, the report calls the counterexample partly shrunk and says how far shrinking got.
     /// </summary>

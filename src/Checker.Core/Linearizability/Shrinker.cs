@@ -47,12 +47,12 @@ internal static class Shrinker
 
     /// <summary>
     /// The work shrinking may do, from the configurations the search explored (searchWork): all trials
-    /// together about as many as the search, within 200,000 and 2,000,000 (a few tenths of a second to a
-    /// few seconds); one trial a quarter of that at most.
+    /// together 50 times as many as the search, within 50,000 and 2,000,000 (a tenth of a second to a few
+    /// seconds); one trial a quarter of that at most.
     /// </summary>
     internal static (long Total, long Trial) Limits(long searchWork)
     {
-        var total = Math.Clamp(searchWork, 200_000L, 2_000_000L);
+        var total = Math.Clamp(searchWork * 50, 50_000L, 2_000_000L);
         return (total, total / 4);
     }
 
@@ -100,7 +100,7 @@ internal static class Shrinker
             );
         // Each later trial is a weaker history of at most this size. One that needs far more work than this
         // first check is exploring combinations of indeterminate operations: give up on that step.
-        var trialCap = Math.Clamp(first.Configurations * 20, 10_000, trialWork);
+        var trialCap = Math.Clamp(first.Configurations * 20, 2_000, trialWork);
 
         foreach (var cut in QuietMoments(current, blocked).Take(CutAttempts))
         {
