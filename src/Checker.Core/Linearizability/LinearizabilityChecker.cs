@@ -149,7 +149,9 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             ops.Count(o => o.Crashed),
             parts.Count,
             clock.Elapsed.TotalSeconds,
-            outcomes.Values.Sum(o => o.Configurations),
+            // Parts after the failing one may have been stopped anywhere: counted, they would make the figure
+            // differ from run to run.
+            outcomes.Where(kv => failedPart < 0 || kv.Key <= failedPart).Sum(kv => kv.Value.Configurations),
             cause,
             verdict == Verdict.Invalid ? [] : unknown.Select(i => parts[i].Key).ToList(),
             failure

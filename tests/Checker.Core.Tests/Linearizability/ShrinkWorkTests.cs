@@ -70,6 +70,23 @@ public class ShrinkWorkTests
     }
 
     [Fact]
+    public void Porcupines_c50_bad_gives_the_same_report_on_every_run_however_many_keys_are_searched_at_once()
+    {
+        // Keys after the failing one are stopped wherever they are: the report counts none of their work.
+        var (model, ops) = Load("kv/c50-bad.txt");
+        string Check(int parallelism)
+        {
+            var options = new LinearizabilityOptions { Parallelism = parallelism, ShrinkTime = TimeSpan.FromSeconds(60) };
+            var result = new LinearizabilityChecker(model, options).Check(ops);
+            return $"{Describe(result)}; {((LinearizabilityReport)result.Details!).Configurations} configurations";
+        }
+        var one = Check(1);
+        Assert.StartsWith("PartlyShrunk at \"0\"", one);
+        foreach (var parallelism in new[] { 2, 4, 10, 2, 4, 10 })
+            Assert.Equal(one, Check(parallelism));
+    }
+
+    [Fact]
     public void A_search_given_a_bound_on_its_work_stops_there_unknown()
     {
         var generated = BigHistory.Generate(2_000, 1, 5, seed: 7, injectStaleRead: true, crashShare: 0.2);
