@@ -39,10 +39,12 @@ internal static class CheckCommand
           --memory MB    give up when the process's resident memory passes MB: the verdict is then unknown
                          (default: half the memory available to the process)
           --no-split     check the history as one object instead of key by key
-          --shrink S     at most S seconds shrinking a counterexample (default 5; never longer than the
-                         search took, or half a second; 0: no shrinking, the counterexample is then the
-                         history up to the op that cannot be linearized). It is called minimal only when
-                         shrinking finished; else partly shrunk, with how far it got
+          --shrink S     at most S seconds shrinking a counterexample (default 5; 0: no shrinking, the
+                         counterexample is then the history up to the op that cannot be linearized).
+                         Shrinking is bounded by work first (scaled from the search's), so the
+                         same history gives the same counterexample on any machine; the time is a
+                         safety net. It is called minimal only when shrinking finished; else partly
+                         shrunk, with how far it got
           --json         print the result as JSON
           --report DIR   also write plots and pages (index.html, timeline, counterexample) into DIR
                          (checker check only: checker-check, the check compiled ahead of time, has no plots)

@@ -28,6 +28,7 @@ internal sealed class Exploration
         Filed = 2;
 
     readonly Budget budget;
+    readonly Model model;
     readonly IReadOnlyList<StartConfig> starts;
     readonly List<StartConfig>? ends;
     readonly bool crashedLast;
@@ -47,6 +48,15 @@ internal sealed class Exploration
     readonly Dictionary<int, List<int>> filedUnder;
     readonly int[] filedAt; // each filed op's place in its state's list
     readonly int firstPass;
+
+    // Dead ends told early (see Model.Grows): per definite op numbered i, the first op numbered i or above
+    // that observes the state (definite if none); the ops that may reset the state, by call; and what the
+    // model said about each (state, observer) pair.
+    readonly int[]? nextObserver;
+    readonly int[] resets = [];
+    readonly int[][]? rescuers;
+    readonly Dictionary<long, bool> reachable = [];
+    readonly Dictionary<long, bool> reachableAfter = [];
 
     // The events, threaded into lists that the walk unlinks and relinks.
     readonly LinkedEvents list;
@@ -120,6 +130,9 @@ internal sealed class Exploration
         crashedList = crashedLast ? crashedCalls : list;
         (opOf, isCall, returnNode, callNode) = (events.OpOf, events.IsCall, events.ReturnNode, events.CallNode);
 
+        this.model = model;
+        if (pruneFrom != int.MaxValue && model.Grows)
+            (nextObserver, resets, rescuers) = Observers(model);
         part = Reductions.PartsOf(ops, model);
         twin = Reductions.EarlierTwins(ops, definite);
         linearized = new ulong[Math.Max(1, (definite + 63) / 64)];
@@ -138,8 +151,8 @@ internal sealed class Exploration
     /// the first pending return has taken effect: the cache then stores only that number and the few
     /// operations above it taken early (see VisitedSet), not a bit for every operation of the history.
     /// A crashed operation is tried only while some definite one may still need the value it leaves (its
-    /// horizon, see Reductions.Horizons), and left out if none ever could, or if the model says none
-    /// could ever observe it (<see cref="Model.Unobservable"/>).
+    /// horizon, see Reductions.Horizons, or the model's own, <see cref="Model.Horizons"/>), and left out if
+    /// none ever could, or if the model says none could ever observe it (<see cref="Model.Unobservable"/>).
     /// </summary>
     /// <summary>With fewer crashed operations than this, pruning by values saves less than it costs to set up
     /// (only the time changes: the search without it is as right). Tests of the pruning ask for it always.</summary>
@@ -163,7 +176,10 @@ internal sealed class Exploration
         if (crashedOps.Count >= pruneFrom && model.Unobservable(crashedOps, readers) is { } unobservable)
             crashedOps = crashedOps.Where((_, c) => !unobservable[c]).ToList();
         var horizons =
-            crashedOps.Count >= pruneFrom ? Reductions.Horizons(definiteOps, crashedOps, model, later) : null;
+            crashedOps.Count >= pruneFrom
+                ? Reductions.Horizons(definiteOps, crashedOps, model, later)
+                    ?? model.Horizons(definiteOps, crashedOps, later)
+                : null;
         if (horizons is not null)
         {
             crashedOps = crashedOps.Where((_, c) => horizons[c] >= 0).ToList();
@@ -171,6 +187,109 @@ internal sealed class Exploration
         }
         var ops = definiteOps.Concat(crashedOps).Select((o, i) => o.WithId(i)).ToList();
         return (ops, definiteOps.Count, horizons);
+    }
+
+    /// <summary>Past this many ops that may reset the state, dead ends are not told early (looking for a
+    /// pending one would cost more than it saves).</summary>
+    const int MostResets = 256;
+
+    /// <summary>How many pending observers each new configuration is held against (the first ones by return);
+    /// past <see cref="MostPairs"/> observer and reset pairs, only the first.</summary>
+    const int ObserversChecked = 64;
+
+    const long MostPairs = 2_000_000;
+
+    /// <summary>For <see cref="Unreachable"/>: the observers after each definite op, the resets by call
+    /// (null observers when there are too many resets), and per observer the resets called before it returns
+    /// that may lead to a state it finds (null: not worked out, each check then looks at every reset).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    (int[]? NextObserver, int[] Resets, int[][]? Rescuers) Observers(Model model)
+    {
+        var resetting = Enumerable.Range(0, n).Where(o => model.Resets(ops[o])).OrderBy(o => ops[o].Call).ToArray();
+        if (resetting.Length > MostResets)
+            return (null, [], null);
+        var next = new int[definite + 1];
+        next[definite] = definite;
+        var observers = 0;
+        for (var i = definite - 1; i >= 0; i--)
+        {
+            next[i] = model.Observes(ops[i]) ? i : next[i + 1];
+            observers += next[i] == i ? 1 : 0;
+        }
+        if ((long)observers * resetting.Length > MostPairs)
+            return (next, resetting, null);
+        var rescuers = new int[definite][];
+        for (var i = 0; i < definite; i++)
+            if (next[i] == i)
+                rescuers[i] = resetting
+                    .TakeWhile(r => ops[r].Call <= ops[i].Return)
+                    .Where(r => ReachableAfter(r, i))
+                    .ToArray();
+        return (next, resetting, rescuers);
+    }
+
+    /// <summary>
+    /// True if taking op, leading to state after, leaves a configuration from which no linearization can
+    /// follow: a definite op still pending that observes the state (a get) could never find it. Until it
+    /// takes effect the state only grows, but for the resets still pending and called before it returns (any
+    /// op called later cannot take effect first); the last reset to take effect before it, if any, leaves a
+    /// state that grows from there. So it is a dead end if the model says neither this state nor what any of
+    /// those resets leaves can grow into one the op finds (see <see cref="Model.Grows"/>). The first pending
+    /// observers (by return) are asked, up to <see cref="ObserversChecked"/>; the search cannot pass the
+    /// return of one found so: that is where it stopped, for the explanation (and the history up to that
+    /// return stays a counterexample, as the shrinker relies on).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    bool Unreachable(int op, int after)
+    {
+        var first = returns.Next[Head];
+        var asked = 0;
+        for (var j = nextObserver![first < 0 ? definite : opOf[first]]; j < definite; j = nextObserver[j + 1])
+        {
+            if (j == op || Linearized(j))
+                continue;
+            if (Dead(op, after, j))
+            {
+                NoteBarrier(returnNode[j]);
+                return true;
+            }
+            if (rescuers is null || ++asked == ObserversChecked)
+                break;
+        }
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    bool Dead(int op, int after, int j)
+    {
+        if (rescuers is not null)
+        {
+            foreach (var r in rescuers[j])
+                if (r != op && !Taken(r))
+                    return false;
+        }
+        else
+            foreach (var r in resets)
+            {
+                if (ops[r].Call > ops[j].Return)
+                    break;
+                if (r != op && !Taken(r) && ReachableAfter(r, j))
+                    return false;
+            }
+        var key = ((long)after << 32) | (uint)j;
+        if (!reachable.TryGetValue(key, out var can))
+            reachable[key] = can = model.Reachable(table[after], ops[j]);
+        return !can;
+    }
+
+    bool Taken(int op) => op < definite ? Linearized(op) : Used(op);
+
+    bool ReachableAfter(int reset, int observer)
+    {
+        var key = ((long)reset << 32) | (uint)observer;
+        if (!reachableAfter.TryGetValue(key, out var can))
+            reachableAfter[key] = can = model.ReachableAfter(ops[reset], ops[observer]);
+        return can;
     }
 
     /// <summary>
@@ -289,7 +408,7 @@ internal sealed class Exploration
     {
         var node = pass == Filed ? callNode[op] : entry;
         var after = Skipped(op, blocking) ? -1 : table.Step(state, op);
-        if (after < 0 || ErasesPreviousCrashed(op, after))
+        if (after < 0 || ErasesPreviousCrashed(op, after) || (nextObserver is not null && Unreachable(op, after)))
             return false;
         Flip(op);
         var newHash = op < definite ? hash ^ zobrist[op] : hash;
@@ -418,6 +537,8 @@ internal sealed class Exploration
     }
 
     bool Used(int op) => (used[(op - definite) >> 6] & (1UL << (op - definite))) != 0;
+
+    bool Linearized(int op) => (linearized[op >> 6] & (1UL << op)) != 0;
 
     bool IsFiled(int op) => op >= definite && filed[op - definite];
 

@@ -39,9 +39,10 @@ public sealed record LinearizabilityOptions
 
     /// <summary>
     /// Most time allowed for shrinking a counterexample to a minimal one; zero turns shrinking off (the
-    /// counterexample is then the history prefix up to the failed operation). Shrinking also stops once it
-    /// has taken as long as the search (or half a second, if longer), so it never dominates the check; the
-    /// report then calls the counterexample partly shrunk and says how far shrinking got.
+    /// counterexample is then the history prefix up to the failed operation). Shrinking is bounded by work
+    /// first: 50 times the configurations the search explored (at least 50,000, at most 2,000,000), so it
+    /// never dominates the check and gives the same counterexample on any machine; this time is a safety net.
+    /// Stopped by either, the report calls the counterexample partly shrunk and says how far shrinking got.
     /// </summary>
     public TimeSpan ShrinkTime { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -138,11 +139,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         KeyFailure? failure = null;
         if (failedPart >= 0)
         {
-            var searched = clock.Elapsed;
-            var limit = TimeSpan.FromTicks(
-                Math.Min(options.ShrinkTime.Ticks, Math.Max(searched.Ticks, TimeSpan.FromMilliseconds(500).Ticks))
-            );
-            failure = Explain(parts[failedPart].Key, outcomes[failedPart], limit, cancel);
+            failure = Explain(parts[failedPart].Key, outcomes[failedPart], options.ShrinkTime, cancel);
         }
 
         var report = new LinearizabilityReport(
@@ -152,7 +149,9 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
             ops.Count(o => o.Crashed),
             parts.Count,
             clock.Elapsed.TotalSeconds,
-            outcomes.Values.Sum(o => o.Configurations),
+            // Parts after the failing one may have been stopped anywhere: counted, they would make the figure
+            // differ from run to run.
+            outcomes.Where(kv => failedPart < 0 || kv.Key <= failedPart).Sum(kv => kv.Value.Configurations),
             cause,
             verdict == Verdict.Invalid ? [] : unknown.Select(i => parts[i].Key).ToList(),
             failure
@@ -207,7 +206,7 @@ public sealed class LinearizabilityChecker(Model model, LinearizabilityOptions? 
         var outcome = part.Search;
         var blocked = outcome.Blocked!;
         var clock = Stopwatch.StartNew();
-        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, part.Starts, shrinkTime, cancel);
+        var shrunk = Shrinker.Shrink(part.Ops, blocked, model, part.Starts, part.Configurations, shrinkTime, cancel);
         var startStates = shrunk.Starts.Select(c => c.State).Distinct(Values.Comparer).ToList();
         return new KeyFailure(
             key,

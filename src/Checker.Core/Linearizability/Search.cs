@@ -51,6 +51,9 @@ namespace Checker.Core.Linearizability;
 /// Without this every crashed write called so far is a candidate at every dead end, and an invalid
 /// history full of them is searched through every order of them before the stale read is found out.
 ///
+/// Where the state only grows between resets (a kv key's string between puts, see <see cref="Model.Grows"/>),
+/// a configuration is left as soon as the first pending get could no longer find its value.
+///
 /// Where the model says which part of the state an operation touches (kv keys), only candidates on
 /// the same part as the first pending return are tried: operations on other parts commute with them
 /// and cannot become candidates sooner, so trying them first only revisits the same outcomes in
@@ -61,23 +64,40 @@ internal static class Search
     /// <summary>Why a search in call order gave way to one with crashed operations last.</summary>
     const string CapReached = Exploration.CapReached;
 
-    /// <summary>Searches for a linearization from any of the starts (default: the model's initial state).</summary>
+    /// <summary>Searches for a linearization from any of the starts (default: the model's initial state).
+    /// Past work configurations in all it stops, unknown with cause <see cref="WorkCapReached"/>: a bound by
+    /// work, unlike the budget's time, gives the same answer on any machine.</summary>
     public static SearchOutcome Run(
         IReadOnlyList<Operation> all,
         Model model,
         Budget budget,
-        IReadOnlyList<StartConfig>? starts = null
+        IReadOnlyList<StartConfig>? starts = null,
+        long work = long.MaxValue
     )
     {
         starts ??= [StartConfig.Initial(model)];
         if (!all.Any(o => o.Crashed && !model.ReadOnly(o)))
-            return Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
-        var quick = Explore(all, model, budget, starts, null, crashedLast: false, cap: 4L * all.Count + 1_000);
+            return Capped(Explore(all, model, budget, starts, null, crashedLast: true, work), work);
+        var quickCap = Math.Min(4L * all.Count + 1_000, work);
+        var quick = Explore(all, model, budget, starts, null, crashedLast: false, cap: quickCap);
         if (!ReferenceEquals(quick.Cause, CapReached))
             return quick;
-        var thorough = Explore(all, model, budget, starts, null, crashedLast: true, long.MaxValue);
-        return thorough with { Configurations = thorough.Configurations + quick.Configurations };
+        if (quickCap == work || work - quick.Configurations <= 0)
+            return quick with { Cause = WorkCapReached };
+        var thorough = Explore(all, model, budget, starts, null, crashedLast: true, work - quick.Configurations);
+        return Capped(thorough with { Configurations = thorough.Configurations + quick.Configurations }, work);
     }
+
+    /// <summary>Why a search given a bound on its work stopped there.</summary>
+    public const string WorkCapReached = "work limit reached";
+
+    static SearchOutcome Capped(SearchOutcome outcome, long work) =>
+        work != long.MaxValue && ReferenceEquals(outcome.Cause, CapReached)
+            ? outcome with
+            {
+                Cause = WorkCapReached,
+            }
+            : outcome;
 
     /// <summary>One search in one order of trying crashed operations, with no cap (for tests of each order);
     /// pruneByValues true prunes by values however few crashed operations there are, false never (for tests of
@@ -106,7 +126,7 @@ internal static class Search
     /// crashed operations used. Unknown if the budget ran out, invalid if there is none. Used to cut a
     /// history in two at a quiet moment. Given the operations after the cut (later), a register's ends
     /// leave out those that only crashed operations no later one can read could reach (see
-    /// <see cref="Reductions.Horizons"/>).
+    /// <see cref="Reductions.Horizons"/>). Past work configurations it stops, unknown.
     /// </summary>
     public static SearchOutcome Ends(
         IReadOnlyList<Operation> all,
@@ -115,8 +135,13 @@ internal static class Search
         IReadOnlyList<StartConfig> starts,
         List<StartConfig> ends,
         IReadOnlyList<Operation>? later = null,
-        int pruneFrom = Exploration.PruneFrom
-    ) => new Exploration(all, model, budget, starts, ends, crashedLast: true, long.MaxValue, pruneFrom, later).Run();
+        int pruneFrom = Exploration.PruneFrom,
+        long work = long.MaxValue
+    ) =>
+        Capped(
+            new Exploration(all, model, budget, starts, ends, crashedLast: true, work, pruneFrom, later).Run(),
+            work
+        );
 
     static SearchOutcome Explore(
         IReadOnlyList<Operation> all,

@@ -35,18 +35,35 @@ internal sealed record Shrunk(
 /// 2. Weaken what remains, in ever smaller groups (ddmin): a read-only operation is dropped (it
 ///    constrains but never explains), any other becomes indeterminate (it may take effect, or not).
 ///    A step is kept while the history stays non-linearizable.
-/// The result is minimal (no single operation can be weakened further) only when every step was decided:
-/// a step whose trial ran out of its time proves nothing, so it leaves the result "partly shrunk".
+/// Shrinking is bounded by work, not time, so that the same history gives the same counterexample on any
+/// machine, however loaded: each trial may explore so many configurations, and all trials together so
+/// many (both scaled from the search's own work, see <see cref="Limits"/>). The time limit is only a safety
+/// net. The result is minimal (no single operation can be weakened further) only when every step was
+/// decided: a step whose trial ran out of its work proves nothing, so it leaves the result "partly shrunk".
 /// </summary>
 internal static class Shrinker
 {
     const int CutAttempts = 40;
 
+    /// <summary>
+    /// The work shrinking may do, from the configurations the search explored (searchWork): all trials
+    /// together 50 times as many as the search, within 50,000 and 2,000,000 (a tenth of a second to a few
+    /// seconds); one trial a quarter of that at most.
+    /// </summary>
+    internal static (long Total, long Trial) Limits(long searchWork)
+    {
+        var total = Math.Clamp(searchWork * 50, 50_000L, 2_000_000L);
+        return (total, total / 4);
+    }
+
+    /// <param name="searchWork">The configurations the search of the whole history explored.</param>
+    /// <param name="limit">The most time shrinking may take: a safety net, rarely what stops it.</param>
     public static Shrunk Shrink(
         IReadOnlyList<Operation> ops,
         Operation blocked,
         Model model,
         IReadOnlyList<StartConfig> starts,
+        long searchWork,
         TimeSpan limit,
         CancellationToken cancel
     )
@@ -59,39 +76,44 @@ internal static class Shrinker
         Shrunk Unshrunk(string why) => new(prefix, CounterexampleKind.HistoryPrefix, starts, null, prefix.Count, why);
         if (limit <= TimeSpan.Zero)
             return Unshrunk("shrinking is turned off");
-        var deadline = DateTime.UtcNow + limit;
-        Budget Trial(TimeSpan cap)
+        var now = DateTime.UtcNow;
+        var deadline = limit >= DateTime.MaxValue - now ? DateTime.MaxValue : now + limit; // a huge limit is none
+        var (totalWork, trialWork) = Limits(searchWork);
+        var spent = 0L;
+        bool OutOfTime() => DateTime.UtcNow > deadline;
+        Budget Trial() => new(Max(deadline - DateTime.UtcNow, TimeSpan.Zero), 256L << 20, cancel);
+        // A trial's cap: what is left of the whole, at most trialCap.
+        long Cap(long trialCap) => Math.Max(0, Math.Min(trialCap, totalWork - spent));
+        SearchOutcome Spend(SearchOutcome outcome)
         {
-            var remaining = deadline - DateTime.UtcNow;
-            return new Budget(remaining < cap ? remaining : cap, 256L << 20, cancel);
+            spent += outcome.Configurations;
+            return outcome;
         }
 
         Operation? startAfter = null;
-        var first = Stopwatch.StartNew();
-        if (Search.Run(current, model, Trial(TimeSpan.FromSeconds(1)), starts).Verdict != Verdict.Invalid)
+        var first = Spend(Search.Run(current, model, Trial(), starts, trialWork));
+        if (first.Verdict != Verdict.Invalid)
             return Unshrunk(
-                $"the prefix could not be checked again within {Seconds(Min(limit, TimeSpan.FromSeconds(1)))}"
+                OutOfTime() || cancel.IsCancellationRequested
+                    ? $"the prefix could not be checked again within {Seconds(limit)}"
+                    : $"the prefix could not be checked again within {Configurations(trialWork)}"
             );
-        // Each later trial is a weaker history of at most this size. One that takes far longer than this
+        // Each later trial is a weaker history of at most this size. One that needs far more work than this
         // first check is exploring combinations of indeterminate operations: give up on that step.
-        var trialCap = TimeSpan.FromTicks(
-            Math.Clamp(
-                first.Elapsed.Ticks * 20,
-                TimeSpan.FromMilliseconds(50).Ticks,
-                TimeSpan.FromMilliseconds(250).Ticks
-            )
-        );
+        var trialCap = Math.Clamp(first.Configurations * 20, 2_000, trialWork);
 
         foreach (var cut in QuietMoments(current, blocked).Take(CutAttempts))
         {
-            if (DateTime.UtcNow > deadline)
+            if (OutOfTime() || Cap(trialCap) == 0)
                 break;
             var before = current.Where(o => o.Crashed ? o.Call <= cut : o.Return <= cut).ToList();
             var after = current.Where(o => o.Crashed || o.Call > cut).ToList();
             var ends = new List<StartConfig>();
             if (
-                Search.Ends(before, model, Trial(trialCap), starts, ends, after).Verdict != Verdict.Valid
-                || Search.Run(after, model, Trial(trialCap), ends).Verdict != Verdict.Invalid
+                Spend(Search.Ends(before, model, Trial(), starts, ends, after, work: Cap(trialCap))).Verdict
+                    != Verdict.Valid
+                || Cap(trialCap) == 0
+                || Spend(Search.Run(after, model, Trial(), ends, Cap(trialCap))).Verdict != Verdict.Invalid
             )
                 continue;
             current = after;
@@ -100,13 +122,19 @@ internal static class Shrinker
             break;
         }
 
-        var undecided = 0; // steps whose trial ran out of its time: neither kept nor proven useless
+        var undecided = 0; // steps whose trial ran out of its work: neither kept nor proven useless
         bool StillInvalid(List<Operation> candidate)
         {
-            var verdict = Search.Run(candidate, model, Trial(trialCap), starts).Verdict;
-            if (verdict == Verdict.Unknown && DateTime.UtcNow < deadline && !cancel.IsCancellationRequested)
+            var cap = Cap(trialCap);
+            var outcome = Spend(Search.Run(candidate, model, Trial(), starts, cap));
+            if (
+                outcome.Verdict == Verdict.Unknown
+                && cap == trialCap
+                && !OutOfTime()
+                && !cancel.IsCancellationRequested
+            )
                 undecided++;
-            return verdict == Verdict.Invalid;
+            return outcome.Verdict == Verdict.Invalid;
         }
 
         string? stopped = null;
@@ -115,10 +143,12 @@ internal static class Shrinker
             var definite = Definite(current);
             for (var start = 0; start < definite.Count; start += chunk)
             {
-                if (DateTime.UtcNow > deadline || cancel.IsCancellationRequested)
+                if (OutOfTime() || cancel.IsCancellationRequested || spent >= totalWork)
                 {
-                    stopped = cancel.IsCancellationRequested
-                        ? "cancelled"
+                    stopped =
+                        cancel.IsCancellationRequested ? "cancelled"
+                        : spent >= totalWork
+                            ? $"out of its work ({Configurations(totalWork)}) while weakening groups of {Ops(chunk)}"
                         : $"out of its time ({Seconds(limit)}) while weakening groups of {Ops(chunk)}";
                     break;
                 }
@@ -133,7 +163,7 @@ internal static class Shrinker
         if (stopped is null && undecided > 0)
             stopped =
                 $"{undecided} {(undecided == 1 ? "step was" : "steps were")} not decided within "
-                + $"{Seconds(trialCap)} each";
+                + $"{Configurations(trialCap)} each";
         return new Shrunk(
             Definite(current),
             stopped is null ? CounterexampleKind.Minimal : CounterexampleKind.PartlyShrunk,
@@ -144,7 +174,9 @@ internal static class Shrinker
         );
     }
 
-    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    static string Configurations(long n) => $"{n:N0} configurations";
 
     static string Seconds(TimeSpan t) => t.TotalSeconds >= 1e6 ? "no limit" : $"{t.TotalSeconds:0.######} s";
 

@@ -22,6 +22,13 @@ public sealed class SetModel(object? initial) : Model
 
     public override bool ReadOnly(Operation op) => op.F == "read";
 
+    /// <summary>The elements in order (by their rendering), not in the order of their hashes, which for strings
+    /// differs from process to process: the same history is explained the same way on every run.</summary>
+    public override string Describe(object? state) =>
+        state is ImmutableHashSet<object?> set
+            ? "#{" + string.Join(" ", set.Select(Values.Format).Order(StringComparer.Ordinal)) + "}"
+            : base.Describe(state);
+
     public override bool Step(object? state, Operation op, out object? next)
     {
         var set = (ImmutableHashSet<object?>)state!;

@@ -15,6 +15,20 @@ public abstract class KeyedModel(object? initial) : Model
     protected ImmutableDictionary<object, object?> InitialState { get; init; } =
         ImmutableDictionary.Create<object, object?>(Values.Comparer!);
 
+    /// <summary>The state's keys in order (by their rendering), not in the order of their hashes, which
+    /// differs from process to process: the same history is explained the same way on every run.</summary>
+    public override string Describe(object? state) =>
+        state is ImmutableDictionary<object, object?> map
+            ? "{"
+                + string.Join(
+                    ", ",
+                    map.Select(e => (Key: Values.Format(e.Key), Value: Values.Format(e.Value)))
+                        .OrderBy(e => e.Key, StringComparer.Ordinal)
+                        .Select(e => $"{e.Key} {e.Value}")
+                )
+                + "}"
+            : base.Describe(state);
+
     protected object? Get(ImmutableDictionary<object, object?> map, object? key) =>
         map.TryGetValue(key ?? NilKey.Instance, out var v) ? v : InitialValue;
 
@@ -63,6 +77,37 @@ public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
         }
     }
 
+    /// <summary>
+    /// A key's value only grows between puts: an append extends the string it finds (or, finding no string,
+    /// starts one), a get leaves it. "Extends", per key: a value that is no string is extended by anything, a
+    /// string by the strings it starts. A get of a string v can then take effect in no state extending one in
+    /// which its key holds a string that does not start v (nor, v being no string, in any extending a string).
+    /// </summary>
+    internal override bool Grows => true;
+
+    internal override bool Resets(Operation op) => op.F == "put";
+
+    internal override bool Observes(Operation op) => op.F == "get";
+
+    internal override bool Reachable(object? state, Operation op)
+    {
+        if (op.F != "get" || Get((ImmutableDictionary<object, object?>)state!, op.Key) is not string value)
+            return true;
+        return (op.Output ?? InitialValue) is string read && read.StartsWith(value, StringComparison.Ordinal);
+    }
+
+    /// <summary>A put of another key leaves the get's key as it was; a put of a string leaves a value only
+    /// the strings it starts extend; a put of anything else may be followed by any string.</summary>
+    internal override bool ReachableAfter(Operation reset, Operation op)
+    {
+        if (op.F != "get" || reset.F != "put")
+            return true;
+        if (!Values.Same(reset.Key, op.Key))
+            return false;
+        return reset.Input is not string put
+            || (op.Output ?? InitialValue) is string read && read.StartsWith(put, StringComparison.Ordinal);
+    }
+
     /// <summary>Past this many get outputs searched per crashed append, no append is called unobservable
     /// (leaving them all in is always right, only slower).</summary>
     const long UnobservableWork = 50_000_000;
@@ -91,6 +136,69 @@ public sealed class KvModel(object? initial) : KeyedModel(initial ?? "")
                 crashed[c] is { F: "append", Input: string { Length: > 0 } s } append
                 && !gets.Any(g => Values.Same(g.Key, append.Key) && g.Value!.Contains(s, StringComparison.Ordinal));
         return result;
+    }
+
+    /// <summary>
+    /// A crashed append of a non-empty string s matters only until the last ok get of its key whose value
+    /// contains s (its horizon, by the definite ops' numbering); past it, or if no get's value contains s,
+    /// it cannot. Crashed puts (and appends of "") may always matter. Why any legal order L from a
+    /// configuration in which every definite op up to the horizon has taken effect stays legal without the
+    /// append (c): after c the key's value is a string containing s, and it keeps containing s until a put
+    /// (an append extends the string it finds). So up to the first put of that key after c, or L's end,
+    /// every get of the key that takes effect returns a value containing s: a definite one is numbered at
+    /// most the horizon, so it took effect before c and is not in L; a crashed get is read-only and never
+    /// searched. What does take effect there is appends of that key, which fit any state, and ops on other
+    /// keys, which do not see it. Drop c: those ops still fit, and the put leaves the same state either way
+    /// (or L ends there, with every definite op placed). Where the search ends at a cut, the gets after it
+    /// (later) count as numbered past every definite op, so an append one of them may see is kept; an end
+    /// the search skips differs from one it keeps only by s in a value that no get after the cut returns,
+    /// so by the same argument whatever follows one follows the other.
+    /// </summary>
+    const long HorizonWork = 200_000_000; // characters of get values searched, in all
+
+    internal override int[]? Horizons(
+        IReadOnlyList<Operation> definite,
+        IReadOnlyList<Operation> crashed,
+        IReadOnlyList<Operation>? later
+    )
+    {
+        // Per key, its ok gets' values (strings only: a value that is no string contains no s) with their
+        // numbers, the gets after the cut numbered definite.Count.
+        var gets = new Dictionary<object, List<(int Number, string Value)>>(Values.Comparer!);
+        var nilKey = new object();
+        long work = 0;
+        void Add(Operation o, int number)
+        {
+            if (o is not { F: "get", Crashed: false } || (o.Output ?? InitialValue) is not string value)
+                return;
+            if (!gets.TryGetValue(o.Key ?? nilKey, out var those))
+                gets[o.Key ?? nilKey] = those = [];
+            those.Add((number, value));
+        }
+        for (var i = 0; i < definite.Count; i++)
+            Add(definite[i], i);
+        foreach (var o in later ?? [])
+            Add(o, definite.Count);
+        var horizons = new int[crashed.Count];
+        for (var c = 0; c < crashed.Count; c++)
+        {
+            if (crashed[c] is not { F: "append", Input: string { Length: > 0 } s } append)
+            {
+                horizons[c] = int.MaxValue;
+                continue;
+            }
+            var horizon = -1;
+            foreach (var (number, value) in gets.GetValueOrDefault(append.Key ?? nilKey) ?? [])
+            {
+                work += value.Length;
+                if (number > horizon && value.Contains(s, StringComparison.Ordinal))
+                    horizon = number;
+            }
+            if (work > HorizonWork)
+                return null; // leaving every append in is always right, only slower
+            horizons[c] = horizon;
+        }
+        return horizons;
     }
 }
 

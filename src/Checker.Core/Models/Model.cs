@@ -69,6 +69,46 @@ public abstract class Model
     /// </summary>
     internal virtual bool[]? Unobservable(IReadOnlyList<Operation> crashed, IReadOnlyList<Operation> readers) => null;
 
+    /// <summary>
+    /// For a model that is no register (see <see cref="Flow"/>) but can tell how long a crashed op may matter:
+    /// per crashed op, the highest number of a definite op (numbered 0.. in the order given, their return
+    /// order) that might still observe it, -1 if none ever could, int.MaxValue if it may always matter. The
+    /// search leaves a crashed op untried once every definite op up to its horizon has taken effect, so a
+    /// model that answers proves that any legal order applying it then stays legal without it. Operations
+    /// after a cut (later), if given, may observe it too, as if numbered past all definite ones. Null (the
+    /// default): none known.
+    /// </summary>
+    internal virtual int[]? Horizons(
+        IReadOnlyList<Operation> definite,
+        IReadOnlyList<Operation> crashed,
+        IReadOnlyList<Operation>? later
+    ) => null;
+
+    /// <summary>
+    /// True for a model whose state only grows between resets: every op for which <see cref="Resets"/> is false
+    /// leaves a state that extends the one it found (extends: a preorder the model defines, such as "is a
+    /// prefix of"), and <see cref="Reachable"/> is false only for an op that no state extending the given one
+    /// lets take effect. The search then leaves a configuration as soon as a pending op that observes the state
+    /// can no longer find what it returned. False (the default): no such order known.
+    /// </summary>
+    internal virtual bool Grows => false;
+
+    /// <summary>With <see cref="Grows"/>: true if op may set the state to anything (never false by default).</summary>
+    internal virtual bool Resets(Operation op) => true;
+
+    /// <summary>With <see cref="Grows"/>: true if op's legality depends on the state (a read).</summary>
+    internal virtual bool Observes(Operation op) => false;
+
+    /// <summary>With <see cref="Grows"/>: false only if op (definite) can take effect in no state that extends
+    /// this one.</summary>
+    internal virtual bool Reachable(object? state, Operation op) => true;
+
+    /// <summary>With <see cref="Grows"/>: false only if op (definite) can take effect in no state that extends
+    /// one that reset (an op for which <see cref="Resets"/> is true) may leave, whatever state it found; or
+    /// if reset leaves unchanged every part of the state op depends on (then the state op finds extends what
+    /// it was before reset, which <see cref="Reachable"/> already judged).</summary>
+    internal virtual bool ReachableAfter(Operation reset, Operation op) => true;
+
     /// <summary>A short rendering of a state for explanations.</summary>
     public virtual string Describe(object? state) => Values.Format(state);
 
