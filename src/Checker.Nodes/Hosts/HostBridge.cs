@@ -64,6 +64,12 @@ internal sealed class HostBridge : IAsyncDisposable
             Subnet = claim.Octet,
             Bridge = $"{prefix}-br",
         };
+        if (Directory.Exists($"/sys/class/net/{state.Bridge}"))
+        {
+            // Another run's or lab's: its names are its own, so nothing of it may be touched, nor torn down here.
+            claim.Dispose();
+            throw new HostCommandException($"bridge {state.Bridge} already exists: another run or lab uses {prefix}");
+        }
         var bridge = new HostBridge(statePath, state, claim);
         state.Save(statePath);
         try

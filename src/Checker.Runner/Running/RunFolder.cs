@@ -47,8 +47,14 @@ public sealed class RunFolder
             File.CreateSymbolicLink(latest, name);
         }
         catch (IOException) { } // another run raced us to it; the folder itself is what matters
-        return new RunFolder(dir, $"{testName}-{name}-{Environment.ProcessId}", previousLatest, made);
+        // The id names the run's nodes, their folder and network: unique on this machine, even for runs this
+        // process starts in one second into different results folders.
+        var nth = Interlocked.Increment(ref runsStarted);
+        var runId = $"{testName}-{name}-{Environment.ProcessId}" + (nth > 1 ? $"-{nth}" : "");
+        return new RunFolder(dir, runId, previousLatest, made);
     }
+
+    static int runsStarted; // by this process
 
     /// <summary>
     /// Removes the folder of a run that was refused before it started, and points latest back where it pointed

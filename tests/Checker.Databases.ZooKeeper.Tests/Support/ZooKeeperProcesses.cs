@@ -16,7 +16,8 @@ public static class ZooKeeperProcesses
                 continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"-Dchecker.run={runId}"))
+                // The whole argument (arguments end in NUL): one run's id may begin another's.
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"-Dchecker.run={runId}\0"))
                     found.Add(pid);
             }
             catch (IOException) { }

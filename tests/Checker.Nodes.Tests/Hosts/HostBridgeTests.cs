@@ -28,6 +28,29 @@ public class HostBridgeTests
         string.Join("\n", (await HostCommands.RunAsync(["iptables", "-w", "-S", "FORWARD"])).Output.Split('\n').Where(l => !l.Contains("checker:ck")));
 
     [NeedsFact(Needs.Root)]
+    public async Task A_second_bridge_with_a_prefix_in_use_is_refused_and_leaves_the_first_as_it_was()
+    {
+        var first = await HostBridge.CreateAsync(TempState());
+        try
+        {
+            await first.AddNamespaceAsync(1);
+            var secondState = TempState();
+            var e = await Assert.ThrowsAsync<HostCommandException>(() => HostBridge.CreateAsync(secondState, first.Prefix));
+            Assert.Contains("already exists", e.Message);
+            Assert.False(File.Exists(secondState));
+            // The first run's bridge, address and namespace are untouched.
+            var links = (await HostCommands.RunAsync(["ip", "-o", "addr", "show", $"{first.Prefix}-br"])).Output;
+            Assert.Contains($"{first.RunnerAddress}/24", links);
+            Assert.Contains($"{first.Prefix}-n1", (await HostCommands.RunAsync(["ip", "netns", "list"])).Output);
+        }
+        finally
+        {
+            await first.TeardownAsync();
+        }
+        Assert.Equal("", await Leftovers(first.Prefix));
+    }
+
+    [NeedsFact(Needs.Root)]
     public async Task Hosts_reach_each_other_and_the_runner_reaches_them_over_loopback_addresses()
     {
         var forwardBefore = await ForeignForwardRules();
