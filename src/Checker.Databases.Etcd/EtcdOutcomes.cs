@@ -110,9 +110,11 @@ internal static class EtcdOutcomes
     /// open HTTP/2 connection before any byte of it is sent, and the channel here never retries, so
     /// such a call did not reach the server. Four shapes say so: the balancer's pick failure (above),
     /// the channel's own connect failure (a bare SocketException from connecting), ECONNREFUSED anywhere
-    /// (connect is the only call that returns it), and HttpClient's ConnectionError ("a transport-level
-    /// failure while connecting"). An unreachable host inside a read or write error is not one of them:
-    /// that connection was open.
+    /// (connect is the only call that returns it), HttpClient's ConnectionError ("a transport-level
+    /// failure while connecting"), and an HTTP/2 handshake the server never completed (HttpClient sends a
+    /// request only on a connection whose handshake finished; seen when a dead member's port answers with
+    /// a reset). An unreachable host inside a read or write error is not one of them: that connection was
+    /// open.
     /// </summary>
     public static bool NeverConnected(RpcException e)
     {
@@ -137,9 +139,17 @@ internal static class EtcdOutcomes
                 return true;
             if (x is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
                 return true;
+            if (
+                x is HttpIOException { HttpRequestError: HttpRequestError.InvalidResponse } io
+                && io.Message.Contains(Http2HandshakeNotCompleted, StringComparison.Ordinal)
+            )
+                return true;
         }
         return false;
     }
+
+    /// <summary>HttpClient's words for a connection whose HTTP/2 handshake the server did not complete.</summary>
+    public const string Http2HandshakeNotCompleted = "did not complete the HTTP/2 handshake";
 
     /// <summary>A one-line reason for the history: the status and etcd's own message.
     /// A pick failure also names the connect error behind it, which its detail alone does not.</summary>

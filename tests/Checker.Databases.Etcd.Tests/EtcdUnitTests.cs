@@ -77,6 +77,25 @@ public sealed class EtcdUnitTests : IDisposable
     }
 
     [Fact]
+    public void A_call_whose_connection_never_finished_its_http2_handshake_was_never_sent_but_a_cut_response_may_have_been()
+    {
+        // As HttpClient reports a dead member's port that a reset answers, and a connection lost mid-response.
+        static RpcException Unavailable(HttpIOException cause) =>
+            new(new Status(StatusCode.Unavailable, "Error starting gRPC call.",
+                new HttpRequestException(HttpRequestError.InvalidResponse, cause.Message, cause)));
+        var handshake = new HttpIOException(HttpRequestError.InvalidResponse,
+            "An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake.",
+            new IOException("Unable to read data from the transport connection: Connection reset by peer.",
+                new SocketException((int)SocketError.ConnectionReset)));
+        var cut = new HttpIOException(HttpRequestError.InvalidResponse, "The response ended prematurely.",
+            new IOException("Unable to read data from the transport connection: Connection reset by peer.",
+                new SocketException((int)SocketError.ConnectionReset)));
+
+        Assert.True(EtcdOutcomes.NeverConnected(Unavailable(handshake)));
+        Assert.False(EtcdOutcomes.NeverConnected(Unavailable(cut)));
+    }
+
+    [Fact]
     public async Task Members_run_with_pre_vote_unless_the_spec_turns_it_off()
     {
         await using var provider = LocalNodeProvider.Create(3, Path.Combine(dir, "nodes"));
