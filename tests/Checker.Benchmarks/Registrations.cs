@@ -1,24 +1,11 @@
 using System.Runtime.CompilerServices;
-using Checker.Databases.Etcd;
-using Checker.Databases.ZooKeeper;
-using Checker.Nodes;
-using Checker.Nodes.Docker;
-using Checker.Nodes.Ssh;
-using Checker.Runner.Databases;
-using Checker.Runner.Nodes;
+using Checker.Cli;
 
 namespace Checker.Benchmarks;
 
-/// <summary>The suites and node providers the benchmarks run, registered as the checker command registers them.</summary>
+/// <summary>The suites and node providers the benchmarks run: the checker command's own registration.</summary>
 static class Registrations
 {
     [ModuleInitializer]
-    internal static void Register()
-    {
-        DatabaseSuites.Register(new ZooKeeperSuite());
-        DatabaseSuites.Register(new EtcdSuite());
-        NodeProviders.Register(new LocalNodeKind());
-        NodeProviders.Register(new SshNodeKind());
-        NodeProviders.Register(new DockerNodeKind());
-    }
+    internal static void Register() => BuiltIns.Register();
 }

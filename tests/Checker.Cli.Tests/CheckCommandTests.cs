@@ -1,3 +1,4 @@
+using static Checker.Tests.JsonLinesText;
 using Checker.Tests;
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
@@ -161,11 +162,6 @@ public class CheckCommandTests
         Assert.Equal(4, exit);
         Assert.StartsWith("checker: ", err);
     }
-
-    internal static string TempHistory(params string[] lines) => JsonLinesText.TempHistory(lines);
-
-    internal static string J(int p, string type, string f, string value, double? seconds = null) =>
-        JsonLinesText.J(p, type, f, value, seconds);
 
     [Theory]
     [InlineData("--model", "regsiter")]

@@ -1,3 +1,4 @@
+using static Checker.Tests.JsonLinesText;
 
 namespace Checker.Cli.Tests;
 
@@ -6,10 +7,6 @@ namespace Checker.Cli.Tests;
 public class CheckReadingTests
 {
     static (int Exit, string Out, string Err) Run(params string[] args) => CheckCommandTests.Checker(args);
-
-    static string TempHistory(params string[] lines) => CheckCommandTests.TempHistory(lines);
-
-    static string J(int p, string type, string f, string value, double? seconds = null) => CheckCommandTests.J(p, type, f, value, seconds);
 
     [Fact]
     public void A_jepsen_log_with_a_long_preamble_the_relative_time_line_and_a_drain_is_judged()

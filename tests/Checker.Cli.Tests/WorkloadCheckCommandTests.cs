@@ -1,3 +1,4 @@
+using static Checker.Tests.JsonLinesText;
 using Newtonsoft.Json.Linq;
 
 namespace Checker.Cli.Tests;
@@ -8,9 +9,9 @@ public class WorkloadCheckCommandTests
 {
     static (int Exit, string Out, string Err) Run(params string[] args) => CheckCommandTests.Checker(args);
 
-    static string[] Call(int p, string f, string input, string type, string output) => [CheckCommandTests.J(p, "invoke", f, input), CheckCommandTests.J(p, type, f, output)];
+    static string[] Call(int p, string f, string input, string type, string output) => [J(p, "invoke", f, input), J(p, type, f, output)];
 
-    static string History(params string[][] calls) => CheckCommandTests.TempHistory(calls.SelectMany(c => c).ToArray());
+    static string History(params string[][] calls) => TempHistory(calls.SelectMany(c => c).ToArray());
 
     [Fact]
     public void A_lost_set_element_is_invalid_and_named()
@@ -78,7 +79,7 @@ public class WorkloadCheckCommandTests
             Line(-1, "info", "start-kill", 0.5), Line(-1, "info", "stop-kill", 1.0) };
         for (var t = 1.1; t < 20; t += 0.5)
             lines.AddRange([Line(1, "invoke", "acquire", t), Line(1, "fail", "acquire", t + 0.2, error)]);
-        var file = CheckCommandTests.TempHistory(lines.ToArray());
+        var file = TempHistory(lines.ToArray());
         try
         {
             var (exit, output, _) = Run("check", file, "--workload", "mutex");
